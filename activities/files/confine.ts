@@ -1,0 +1,43 @@
+// Keeps every write inside the output folder: no '..', no absolute paths, no symlinked
+// folders or files, no device files, and only the paths of the generated layout.
+import { lstatSync } from 'node:fs';
+import path from 'node:path';
+
+export class UnsafePathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsafePathError';
+  }
+}
+
+/** Checks `rel` lexically and against `allowed`; returns the absolute path. */
+export function confinedPath(outputDir: string, rel: string, allowed?: Set<string>): string {
+  if (!path.isAbsolute(outputDir)) throw new UnsafePathError(`output dir must be absolute: ${outputDir}`);
+  if (rel.includes('\0') || rel.includes('\\')) throw new UnsafePathError(`refusing path with a NUL or backslash: ${JSON.stringify(rel)}`);
+  if (path.isAbsolute(rel)) throw new UnsafePathError(`refusing absolute path ${rel}`);
+  const parts = rel.split('/');
+  if (parts.some((p) => p === '..' || p === '.' || p === '')) throw new UnsafePathError(`refusing path ${JSON.stringify(rel)}`);
+  if (allowed && !allowed.has(rel)) throw new UnsafePathError(`refusing ${rel}: not a file of the generated layout`);
+  const abs = path.join(outputDir, rel);
+  if (path.relative(outputDir, abs).startsWith('..')) throw new UnsafePathError(`refusing ${rel}: outside ${outputDir}`);
+  return abs;
+}
+
+/** Refuses when any existing component below outputDir is a symlink, or the target is not a regular file. */
+export function assertNoLinks(outputDir: string, rel: string): void {
+  let current = outputDir;
+  const parts = rel.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    current = path.join(current, parts[i]);
+    let st;
+    try {
+      st = lstatSync(current);
+    } catch {
+      return; // does not exist yet: nothing below it can be a link
+    }
+    if (st.isSymbolicLink()) throw new UnsafePathError(`refusing ${rel}: ${path.relative(outputDir, current)} is a symbolic link`);
+    const last = i === parts.length - 1;
+    if (!last && !st.isDirectory()) throw new UnsafePathError(`refusing ${rel}: ${path.relative(outputDir, current)} is not a folder`);
+    if (last && !st.isFile()) throw new UnsafePathError(`refusing ${rel}: it exists and is not a regular file`);
+  }
+}

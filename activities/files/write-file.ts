@@ -1,0 +1,53 @@
+// Atomic, idempotent writes: tmp file + fsync + rename, skipped when the same bytes are
+// already there, so a retried activity never leaves half a file or rewrites a whole one.
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { FileRef } from '../../workflows/types.js';
+import { assertNoLinks, confinedPath } from './confine.js';
+
+export function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function readIfPresent(abs: string): Buffer | null {
+  try {
+    return readFileSync(abs);
+  } catch {
+    return null;
+  }
+}
+
+/** Writes `content` at `rel` inside `outputDir`, refusing anything outside `allowed`. */
+export function writeFileAtomic(outputDir: string, rel: string, content: string, allowed?: Set<string>): FileRef & { written: boolean } {
+  const abs = confinedPath(outputDir, rel, allowed);
+  const bytes = Buffer.from(content, 'utf8');
+  const ref = { path: rel, bytes: bytes.length, sha256: sha256(bytes) };
+  assertNoLinks(outputDir, rel);
+  const existing = readIfPresent(abs);
+  if (existing && sha256(existing) === ref.sha256) return { ...ref, written: false };
+  mkdirSync(path.dirname(abs), { recursive: true });
+  assertNoLinks(outputDir, rel); // again: mkdir must not have raced a link into place
+  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const fd = openSync(tmp, 'wx', 0o644);
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, abs);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  return { ...ref, written: true };
+}
+
+/** Reads a generated file by its layout path, or null when it is not there yet. */
+export function readGeneratedFile(outputDir: string, rel: string): string | null {
+  const abs = confinedPath(outputDir, rel);
+  assertNoLinks(outputDir, rel);
+  return readIfPresent(abs)?.toString('utf8') ?? null;
+}

@@ -1,0 +1,136 @@
+// Runs one toolchain command on generated code: its own process group, a hard time limit
+// that kills the whole group (go test's test binary, a server a test forked), a minimal
+// environment with no secrets, and only the tail of the output kept.
+import { execa } from 'execa';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+export interface RunToolOptions {
+  cwd: string;
+  timeoutMs: number;
+  env: Record<string, string>;
+  /** Keep only the last this-many bytes of stdout+stderr. */
+  maxOutputBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface ToolResult {
+  /** null when the process was killed (timeout) or died from a signal. */
+  exitCode: number | null;
+  timedOut: boolean;
+  /** stdout and stderr interleaved in arrival order, the last maxOutputBytes of it. */
+  output: string;
+  durationMs: number;
+}
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+
+/** Process groups still running, killed if this process exits first (detached children outlive us otherwise). */
+const liveGroups = new Set<number>();
+process.on('exit', () => {
+  for (const pgid of liveGroups) killGroup(pgid);
+});
+
+/** SIGKILL a whole process group; a group that is already gone is fine. */
+export function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+/** Keeps the last `max` bytes of a stream of chunks. */
+export class OutputTail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly max: number) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size - this.chunks[0]!.length >= this.max) this.size -= this.chunks.shift()!.length;
+  }
+
+  toString(): string {
+    const all = Buffer.concat(this.chunks);
+    const tail = all.length > this.max ? all.subarray(all.length - this.max) : all;
+    // A cut may land inside a UTF-8 sequence: drop the broken lead instead of showing U+FFFD.
+    return tail.toString('utf8').replace(/^\uFFFD+/, '');
+  }
+}
+
+/** Never rejects on a non-zero exit; rejects when the command cannot start, or with the signal's reason on abort. */
+export async function runTool(cmd: string, args: string[], options: RunToolOptions): Promise<ToolResult> {
+  const { cwd, timeoutMs, env, maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES, signal } = options;
+  signal?.throwIfAborted();
+  const started = performance.now();
+  const tail = new OutputTail(maxOutputBytes);
+  const child = execa(cmd, args, {
+    cwd,
+    env,
+    extendEnv: false,
+    detached: true, // leader of a new process group, so one kill reaches every descendant
+    reject: false,
+    buffer: false,
+    stdin: 'ignore',
+  });
+  const pgid = child.pid;
+  if (pgid !== undefined) liveGroups.add(pgid);
+  child.stdout?.on('data', (c: Buffer) => tail.push(c));
+  child.stderr?.on('data', (c: Buffer) => tail.push(c));
+  // When the leader exits, anything it left behind in its group goes too.
+  child.on('exit', () => pgid !== undefined && killGroup(pgid));
+
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (pgid !== undefined) killGroup(pgid);
+  }, timeoutMs);
+  const onAbort = () => pgid !== undefined && killGroup(pgid);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await child;
+    if (result.failed && result.exitCode === undefined && !result.isTerminated) {
+      const code = (result as { code?: string }).code;
+      throw new Error(code === 'ENOENT' ? `${cmd}: not found on PATH` : `${cmd} could not start: ${result.message}`);
+    }
+    signal?.throwIfAborted();
+    return { exitCode: result.exitCode ?? null, timedOut, output: tail.toString(), durationMs: Math.round(performance.now() - started) };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    if (pgid !== undefined) liveGroups.delete(pgid);
+  }
+}
+
+/** Folders the toolchain may write: $OVERNIGHT_STATE_DIR or ~/.local/state/overnight-llm. */
+export function defaultToolchainDirs(): { goCacheDir: string; homeDir: string } {
+  const state = process.env.OVERNIGHT_STATE_DIR || path.join(os.homedir(), '.local', 'state', 'overnight-llm');
+  return { goCacheDir: path.join(path.resolve(state), 'go-build'), homeDir: path.join(path.resolve(state), 'go-home') };
+}
+
+/**
+ * The whole environment the toolchain sees: PATH to find go, our own HOME and caches,
+ * no network (GOPROXY=off, no checksum database), no cgo, no telemetry, and none of the
+ * user's other variables, so generated code never sees a secret.
+ */
+export function toolchainEnv(dirs: { goCacheDir: string; homeDir: string } = defaultToolchainDirs()): Record<string, string> {
+  const { goCacheDir, homeDir } = dirs;
+  mkdirSync(goCacheDir, { recursive: true });
+  mkdirSync(homeDir, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: homeDir,
+    GOCACHE: goCacheDir,
+    GOPATH: path.join(homeDir, 'go'),
+    GOPROXY: 'off',
+    GOSUMDB: 'off',
+    GOFLAGS: '-mod=mod',
+    GOTOOLCHAIN: 'local',
+    CGO_ENABLED: '0',
+    GOTELEMETRY: 'off',
+  };
+}

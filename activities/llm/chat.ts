@@ -1,0 +1,114 @@
+// One LLM exchange as an activity step: look in the cache, else stream from Ollama with
+// heartbeats, an output cap, a stall limit and a whole-call limit; map Ollama's errors
+// to failures that say whether retrying can help and what the user should do.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { LlmSettings, LlmUsage } from '../../workflows/types.js';
+import { cachedAnswer, storeAnswer } from '../store/llm-cache.js';
+import { OllamaClient, OllamaStatusError, type ChatRequest, type Message } from './ollama.js';
+
+export interface ChatInput {
+  dbPath: string;
+  llm: LlmSettings;
+  messages: Message[];
+  format?: ChatRequest['format'];
+  /** Shown in heartbeats, e.g. the file being written. */
+  label: string;
+}
+
+export interface ChatOutput {
+  content: string;
+  usage: LlmUsage;
+}
+
+/** Progress carried by heartbeats: the terminal and the Web UI show it. */
+export interface ChatProgress {
+  label: string;
+  tokens: number;
+  bytes: number;
+}
+
+export function cacheKey(llm: LlmSettings, messages: Message[], format: ChatRequest['format']): string {
+  return createHash('sha256').update(JSON.stringify({ model: llm.model, options: llm.options, messages, format: format ?? null })).digest('hex');
+}
+
+/** Heartbeats when running inside an activity; a no-op in plain unit tests. */
+function heartbeat(progress: ChatProgress): void {
+  try {
+    Context.current().heartbeat(progress);
+  } catch {
+    // not in an activity context
+  }
+}
+
+function activitySignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
+  const { llm, messages, format, dbPath } = input;
+  const key = cacheKey(llm, messages, format);
+  const hit = cachedAnswer(dbPath, key);
+  if (hit) return { content: hit.content, usage: { tokensIn: hit.tokensIn, tokensOut: hit.tokensOut, durationMs: 0, cached: true } };
+
+  const client = new OllamaClient(llm.ollamaUrl);
+  const overCap = new AbortController();
+  const signals = [AbortSignal.timeout(llm.callTimeoutMs), overCap.signal];
+  const cancelled = activitySignal();
+  if (cancelled) signals.push(cancelled);
+  const started = performance.now();
+  let content = '';
+  let tokens = 0;
+  try {
+    const last = await client.chat(
+      { model: llm.model, messages, format, options: llm.options, stream: true },
+      (chunk) => {
+        content += chunk.message.content;
+        tokens++;
+        if (Buffer.byteLength(content) > llm.maxOutputBytes) overCap.abort();
+        heartbeat({ label: input.label, tokens, bytes: content.length });
+      },
+      { signal: AbortSignal.any(signals), stallTimeoutMs: llm.stallTimeoutMs },
+    );
+    const usage = { tokensIn: last.prompt_eval_count ?? 0, tokensOut: last.eval_count ?? tokens, durationMs: Math.round(performance.now() - started), cached: false };
+    storeAnswer(dbPath, key, llm.model, { content, ...usage });
+    return { content, usage };
+  } catch (err) {
+    throw toFailure(err, llm, { overCap: overCap.signal.aborted, cancelled: cancelled?.aborted ?? false });
+  }
+}
+
+/** Turns what went wrong into a Temporal failure with a message a person can act on. */
+export function toFailure(err: unknown, llm: LlmSettings, why: { overCap: boolean; cancelled: boolean }): Error {
+  if (why.cancelled) return err as Error; // let the SDK report the cancellation as such
+  if (why.overCap) {
+    return ApplicationFailure.nonRetryable(
+      `the model's answer passed the output cap of ${llm.maxOutputBytes} bytes and was cut off`,
+      'OutputTooLarge',
+    );
+  }
+  if (err instanceof OllamaStatusError) {
+    if (err.statusCode === 404 && /not found/i.test(err.message)) {
+      return ApplicationFailure.nonRetryable(`model "${llm.model}" not found in Ollama: run \`ollama pull ${llm.model}\``, 'ModelNotFound');
+    }
+    if (err.statusCode === 400) return ApplicationFailure.nonRetryable(`Ollama refused the request: ${err.message}`, 'InvalidRequest');
+    return ApplicationFailure.retryable(`Ollama error (${err.statusCode}): ${err.message}`, 'OllamaError');
+  }
+  const e = err as Error & { code?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
+    return ApplicationFailure.retryable(`Ollama is not reachable at ${llm.ollamaUrl}: start it with \`ollama serve\``, 'OllamaUnreachable');
+  }
+  if (code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return ApplicationFailure.retryable(`Ollama stalled: no token for ${llm.stallTimeoutMs} ms`, 'OllamaStalled');
+  }
+  if (e.name === 'TimeoutError') {
+    return ApplicationFailure.retryable(`the Ollama call took longer than ${llm.callTimeoutMs} ms`, 'OllamaTimeout');
+  }
+  return ApplicationFailure.retryable(`Ollama call failed: ${e.message}`, 'OllamaError');
+}

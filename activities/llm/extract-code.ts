@@ -1,0 +1,93 @@
+// Pulls the file out of an LLM answer. The answer is hostile input: prose around the
+// code, several blocks, a missing closing fence, or binary junk are all expected.
+
+export class ExtractionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExtractionError';
+  }
+}
+
+interface FencedBlock {
+  lang: string;
+  body: string;
+}
+
+const FENCE = /^\s*(```+|~~~+)\s*([\w+#.-]*)[^\n]*$/;
+
+/** Every fenced block in order; an unclosed last block runs to the end of the answer. */
+export function fencedBlocks(answer: string): FencedBlock[] {
+  const lines = answer.split(/\r?\n/);
+  const blocks: FencedBlock[] = [];
+  let open: { fence: string; lang: string; start: number } | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const m = FENCE.exec(lines[i]);
+    if (!m) continue;
+    if (!open) {
+      open = { fence: m[1], lang: m[2].toLowerCase(), start: i + 1 };
+    } else if (m[1].startsWith(open.fence[0]) && m[1].length >= open.fence.length && m[2] === '') {
+      blocks.push({ lang: open.lang, body: lines.slice(open.start, i).join('\n') });
+      open = null;
+    }
+  }
+  if (open) blocks.push({ lang: open.lang, body: lines.slice(open.start).join('\n') });
+  return blocks;
+}
+
+/** True when the text is mostly not printable: a model that emits junk, not code. */
+function looksBinary(text: string): boolean {
+  if (text.includes('\u0000')) return true;
+  const controls = text.match(/[\u0001-\u0008\u000e-\u001f\u007f\ufffd]/g)?.length ?? 0;
+  return controls > Math.max(8, text.length / 100);
+}
+
+/** The Go package a generated path must declare, from the layout. */
+export function expectedGoPackage(path: string): string {
+  if (path.startsWith('cmd/')) return 'main';
+  const dir = path.split('/').slice(-2, -1)[0];
+  return dir ?? 'main';
+}
+
+function extractGo(answer: string, path: string): string {
+  const pkg = expectedGoPackage(path);
+  const declares = (code: string, name?: string) =>
+    new RegExp(`^\\s*package\\s+${name ?? '\\w+'}\\s*$`, 'm').test(code);
+  const blocks = fencedBlocks(answer).filter((b) => b.lang === '' || b.lang === 'go' || b.lang === 'golang');
+  // Several blocks: the one for this file declares its package; prefer the longest such.
+  const byLength = [...blocks].sort((a, b) => b.body.length - a.body.length);
+  const chosen =
+    byLength.find((b) => declares(b.body, pkg) || declares(b.body, `${pkg}_test`)) ?? byLength.find((b) => declares(b.body));
+  if (chosen) return chosen.body;
+  // No usable fence: take from the package clause to the end, dropping trailing prose after the last brace.
+  const start = answer.search(/^\s*package\s+\w+\s*$/m);
+  if (start < 0) throw new ExtractionError(`the answer for ${path} holds no Go code (no "package" clause)`);
+  const code = answer.slice(start);
+  const lastBrace = code.lastIndexOf('}');
+  return lastBrace > 0 ? code.slice(0, lastBrace + 1) : code;
+}
+
+function extractMarkdown(answer: string): string {
+  // A README wraps its own fenced examples, so a ```markdown wrapper closes at its LAST fence.
+  const lines = answer.trim().split(/\r?\n/);
+  const first = FENCE.exec(lines[0] ?? '');
+  if (first && /^(markdown|md)$/i.test(first[2])) {
+    let end = lines.length;
+    for (let i = lines.length - 1; i > 0; i--) {
+      if (/^\s*(```+|~~~+)\s*$/.test(lines[i])) {
+        end = i;
+        break;
+      }
+    }
+    return lines.slice(1, end).join('\n');
+  }
+  return answer.trim();
+}
+
+/** The file content for `path` from an LLM answer, with a trailing newline. */
+export function extractFile(answer: string, path: string): string {
+  if (looksBinary(answer)) throw new ExtractionError(`the answer for ${path} is binary junk, not text`);
+  const code = path.endsWith('.go') ? extractGo(answer, path) : extractMarkdown(answer);
+  const trimmed = code.replace(/\s+$/, '');
+  if (!trimmed) throw new ExtractionError(`the answer for ${path} is empty`);
+  return trimmed + '\n';
+}

@@ -1,0 +1,60 @@
+// The file phases (models … readme) and the repair of one file: render the phase's
+// prompt with the files it depends on, ask the model, extract the file, write it.
+import { ApplicationFailure } from '@temporalio/activity';
+import { FILE_PHASES, type GenerateFileInput, type GenerateFileResult, type LlmUsage } from '../../workflows/types.js';
+import { filePathFor, allowedPaths } from '../files/layout.js';
+import { readGeneratedFile, writeFileAtomic } from '../files/write-file.js';
+import { chatOnce } from './chat.js';
+import { ExtractionError, extractFile } from './extract-code.js';
+import type { Message } from './ollama.js';
+import { PROMPT_DEPENDENCIES, dependencyVars, loadPrompt, referenceBlock, renderPrompt, specVars } from './prompts.js';
+
+/** The user message asking for the file, first pass or repair. */
+export function filePrompt(input: GenerateFileInput): string {
+  const { spec, phase, outputDir, repair } = input;
+  const path = filePathFor(phase, spec.resource);
+  const read = (p: string) => readGeneratedFile(outputDir, p);
+  const vars: Record<string, string> = { ...specVars(spec), path, coverageGoal: String(input.coverageGoal) };
+  if (!repair) return renderPrompt(loadPrompt(phase), { ...vars, ...dependencyVars(spec, PROMPT_DEPENDENCIES[phase], read) });
+  const others = FILE_PHASES.filter((p) => p !== phase && p !== 'readme').map((p) => {
+    const otherPath = filePathFor(p, spec.resource);
+    return referenceBlock(otherPath, read(otherPath));
+  });
+  return renderPrompt(loadPrompt('repair'), {
+    ...vars,
+    round: String(repair.round),
+    errors: repair.errors,
+    'file:self': read(path) ?? '(missing)',
+    'file:others': others.join('\n\n'),
+  });
+}
+
+function addUsage(a: LlmUsage, b: LlmUsage): LlmUsage {
+  return { tokensIn: a.tokensIn + b.tokensIn, tokensOut: a.tokensOut + b.tokensOut, durationMs: a.durationMs + b.durationMs, cached: a.cached && b.cached };
+}
+
+/** Asks for one file; one firmer follow-up when the answer holds no usable code. */
+export async function generateFile(input: GenerateFileInput): Promise<GenerateFileResult> {
+  const path = filePathFor(input.phase, input.spec.resource);
+  const messages: Message[] = [
+    { role: 'system', content: loadPrompt('system') },
+    { role: 'user', content: filePrompt(input) },
+  ];
+  let usage: LlmUsage | null = null;
+  for (let tries = 1; ; tries++) {
+    const answer = await chatOnce({ dbPath: input.dbPath, llm: input.llm, messages, label: path });
+    usage = usage ? addUsage(usage, answer.usage) : answer.usage;
+    try {
+      const content = extractFile(answer.content, path);
+      const { written: _written, ...file } = writeFileAtomic(input.outputDir, path, content, allowedPaths(input.spec));
+      return { file, usage };
+    } catch (err) {
+      if (!(err instanceof ExtractionError)) throw err;
+      if (tries >= 2) throw ApplicationFailure.nonRetryable(`${err.message}, twice: try a stronger model (-model)`, 'NoCodeInAnswer');
+      messages.push(
+        { role: 'assistant', content: answer.content.slice(0, 4000) },
+        { role: 'user', content: `That answer cannot be used: ${err.message}.\nAnswer again with the whole file\n\nFile: ${path}\n\nin exactly one fenced code block, nothing else.` },
+      );
+    }
+  }
+}

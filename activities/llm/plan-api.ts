@@ -1,0 +1,39 @@
+// The plan phase: the model returns a JSON spec constrained by Ollama's `format`; an answer
+// that fails the checks goes back to the model with the errors, a bounded number of times.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { LlmSettings, LlmUsage, PlanResult } from '../../workflows/types.js';
+import { chatOnce } from './chat.js';
+import type { Message } from './ollama.js';
+import { PLAN_SCHEMA, parsePlan } from './plan-spec.js';
+import { loadPrompt, renderPrompt } from './prompts.js';
+
+export interface PlanInput {
+  prompt: string;
+  dbPath: string;
+  llm: LlmSettings;
+  maxTries?: number;
+}
+
+export async function planApi({ prompt, dbPath, llm, maxTries = 3 }: PlanInput): Promise<PlanResult> {
+  const messages: Message[] = [{ role: 'user', content: renderPrompt(loadPrompt('plan'), { request: prompt }) }];
+  const usage: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
+  let errors: string[] = [];
+  for (let attempt = 1; attempt <= maxTries; attempt++) {
+    const answer = await chatOnce({ dbPath, llm, messages, format: PLAN_SCHEMA as unknown as Record<string, unknown>, label: 'plan' });
+    usage.tokensIn += answer.usage.tokensIn;
+    usage.tokensOut += answer.usage.tokensOut;
+    usage.durationMs += answer.usage.durationMs;
+    usage.cached &&= answer.usage.cached;
+    const checked = parsePlan(answer.content);
+    if (checked.ok) return { spec: checked.spec, usage, attempts: attempt };
+    errors = checked.errors;
+    messages.push(
+      { role: 'assistant', content: answer.content.slice(0, 4000) },
+      { role: 'user', content: `That plan does not fit the schema:\n- ${errors.join('\n- ')}\nAnswer again with the corrected JSON only.` },
+    );
+  }
+  throw ApplicationFailure.nonRetryable(
+    `the model gave no valid plan in ${maxTries} tries (${errors.slice(0, 3).join('; ')}): try a stronger model (-model) or a plainer -prompt`,
+    'PlanInvalid',
+  );
+}

@@ -1,0 +1,25 @@
+// The LLM response cache: a retried activity finds the answer an earlier attempt paid for.
+import { openMirror } from './db.js';
+
+export interface CachedAnswer {
+  content: string;
+  tokensIn: number;
+  tokensOut: number;
+  durationMs: number;
+}
+
+export function cachedAnswer(dbPath: string, key: string): CachedAnswer | null {
+  const row = openMirror(dbPath)
+    .prepare('SELECT content, tokens_in AS tokensIn, tokens_out AS tokensOut, duration_ms AS durationMs FROM llm_cache WHERE key = ?')
+    .get(key) as CachedAnswer | undefined;
+  return row ?? null;
+}
+
+export function storeAnswer(dbPath: string, key: string, model: string, answer: CachedAnswer): void {
+  openMirror(dbPath)
+    .prepare(
+      `INSERT INTO llm_cache (key, model, content, tokens_in, tokens_out, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO NOTHING`,
+    )
+    .run(key, model, answer.content, answer.tokensIn, answer.tokensOut, answer.durationMs, new Date().toISOString());
+}

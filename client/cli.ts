@@ -1,0 +1,79 @@
+// overnight-llm: the command line. Parses flags, dispatches to a command, and turns
+// every expected failure into one line and the documented exit code.
+import { NativeConnection } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import { createWorker } from '../worker/create-worker.js';
+import { attachCommand, cancelCommand, listCommand, startCommand, statusCommand, type Io } from './commands.js';
+import { UsageError, helpText, parseArgs } from './flags.js';
+import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const io: Io = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+};
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`overnight-llm: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  const { command, positional, flags } = parsed;
+  if (flags.help) {
+    io.out(helpText(VERSION));
+    return 0;
+  }
+  if (flags.version) {
+    io.out(`overnight-llm ${VERSION} (node ${process.version})`);
+    return 0;
+  }
+  try {
+    switch (command) {
+      case 'start':
+        return await startCommand(flags, io);
+      case 'attach':
+      case 'resume':
+        return await attachCommand(flags, positional[0], io);
+      case 'status':
+        return await statusCommand(flags, positional[0], io);
+      case 'list':
+        return await listCommand(flags, io);
+      case 'cancel':
+        return await cancelCommand(flags, positional[0], io);
+      case 'worker': {
+        await connectOrStartTemporal(flags.temporal, io.err);
+        const connection = await NativeConnection.connect({ address: flags.temporal });
+        const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
+        io.err(`worker: polling task queue "${flags['task-queue']}" on ${flags.temporal}; Ctrl-C stops it`);
+        await worker.run();
+        await connection.close();
+        return 0;
+      }
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`overnight-llm: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof TemporalUnavailableError) {
+      io.err(`overnight-llm: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    io.err(`overnight-llm: unexpected error: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,165 @@
+// The CLI's commands. Each returns the process exit code: 0 done and valid, 1 the run
+// failed, 2 bad usage (DESIGN.md).
+import { Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { createWorker } from '../worker/create-worker.js';
+import { rootMessage } from '../workflows/run-state.js';
+import type { generateApi } from '../workflows/pipeline.js';
+import type { RunResult, RunState } from '../workflows/types.js';
+import type { Flags } from './flags.js';
+import { phaseLine, phasePrinter } from './progress.js';
+import { runInputFrom, workflowIdFor } from './run-input.js';
+import { connectOrStartTemporal } from './temporal-server.js';
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const STATUS_QUERY = 'status';
+
+async function clientFor(flags: Flags, io: Io): Promise<Client> {
+  const connection = await connectOrStartTemporal(flags.temporal, io.err);
+  return new Client({ connection, namespace: flags.namespace });
+}
+
+export function uiLink(flags: Flags, workflowId: string): string {
+  return `${flags.ui.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(flags.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+export async function startCommand(flags: Flags, io: Io): Promise<number> {
+  const input = runInputFrom(flags);
+  const client = await clientFor(flags, io);
+  const workflowId = workflowIdFor(input.outputDir);
+  const previous = await client.workflow.getHandle(workflowId).describe().catch(() => null);
+  if (previous?.status.name === 'RUNNING') {
+    io.err(`a run for ${input.outputDir} is already in progress (${workflowId}): attaching to it`);
+  } else if (previous?.status.name === 'COMPLETED' && !flags.restart) {
+    io.out(`${input.outputDir} already holds a finished run (${workflowId}): see ${input.outputDir}/status.json, or pass -restart to start over`);
+    return 0;
+  }
+  const handle = await client.workflow.start<typeof generateApi>('generateApi', {
+    taskQueue: flags['task-queue'],
+    workflowId,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    staticSummary: `${input.prompt} → ${input.outputDir}`,
+    staticDetails: `prompt: ${input.prompt}\nmodel: ${input.llm.model}\noutput: ${input.outputDir}\nmirror: ${input.dbPath}`,
+  });
+  io.err(`run ${workflowId}: ${uiLink(flags, workflowId)}`);
+  if (flags.detach) {
+    io.out(workflowId);
+    return 0;
+  }
+  return followWithWorker(flags, handle, io);
+}
+
+export async function attachCommand(flags: Flags, id: string, io: Io): Promise<number> {
+  const client = await clientFor(flags, io);
+  const handle = client.workflow.getHandle(id);
+  try {
+    await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      io.err(`no run ${id} on ${flags.temporal}: see overnight-llm list`);
+      return 2;
+    }
+    throw err;
+  }
+  io.err(`run ${id}: ${uiLink(flags, id)}`);
+  return followWithWorker(flags, handle, io);
+}
+
+/** Runs a worker in this process until the run ends, printing each phase as it ends. */
+async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): Promise<number> {
+  const connection = await NativeConnection.connect({ address: flags.temporal });
+  const print = phasePrinter(io.out);
+  let polling = true;
+  const poll = (async () => {
+    while (polling) {
+      const state = await handle.query<RunState>(STATUS_QUERY).catch(() => null);
+      if (state) print(state);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  try {
+    const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
+    const result = (await worker.runUntil(handle.result())) as RunResult;
+    polling = false;
+    await poll;
+    const final = await handle.query<RunState>(STATUS_QUERY).catch(() => null);
+    if (final) print(final);
+    return reportResult(result, io);
+  } catch (err) {
+    polling = false;
+    await poll;
+    if (err instanceof WorkflowFailedError) {
+      io.err(`run failed: ${rootMessage(err)}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await connection.close();
+  }
+}
+
+function reportResult(result: RunResult, io: Io): number {
+  const where = result.statusFile ? ` (details: ${result.statusFile.path} in the output folder)` : '';
+  if (result.valid) {
+    const coverage = result.coveragePercent === null ? '' : `, coverage ${result.coveragePercent.toFixed(1)}%`;
+    io.out(`done: the API is ready${coverage}${where}`);
+    return 0;
+  }
+  io.out(`done, but the API did not pass validation${result.coveragePercent === null ? '' : ` (coverage ${result.coveragePercent.toFixed(1)}%)`}${where}`);
+  return 1;
+}
+
+export async function statusCommand(flags: Flags, id: string | undefined, io: Io): Promise<number> {
+  const client = await clientFor(flags, io);
+  const workflowId = id ?? workflowIdFor(flags.output);
+  try {
+    const state = await client.workflow.getHandle(workflowId).query<RunState>(STATUS_QUERY);
+    if (flags.json) io.out(JSON.stringify(state, null, 2));
+    else {
+      io.out(`${state.workflowId}: ${state.status} — ${state.prompt} (${state.model}) → ${state.outputDir}`);
+      for (const p of state.phases) io.out(`  ${phaseLine(p)}`);
+    }
+    return state.status === 'failed' ? 1 : 0;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      io.err(`no run ${workflowId} on ${flags.temporal}: see overnight-llm list`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+export async function listCommand(flags: Flags, io: Io): Promise<number> {
+  const client = await clientFor(flags, io);
+  const rows: { workflowId: string; status: string; startTime: string }[] = [];
+  for await (const wf of client.workflow.list({ query: `WorkflowType = 'generateApi'`, pageSize: 50 })) {
+    rows.push({ workflowId: wf.workflowId, status: wf.status.name, startTime: wf.startTime.toISOString() });
+    if (rows.length >= 50) break;
+  }
+  if (flags.json) io.out(JSON.stringify(rows, null, 2));
+  else for (const r of rows) io.out(`${r.startTime}  ${r.status.padEnd(10)}  ${r.workflowId}`);
+  return 0;
+}
+
+export async function cancelCommand(flags: Flags, id: string, io: Io): Promise<number> {
+  const client = await clientFor(flags, io);
+  try {
+    await client.workflow.getHandle(id).cancel();
+    io.out(`cancel requested for ${id}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      io.err(`no run ${id} on ${flags.temporal}: see overnight-llm list`);
+      return 2;
+    }
+    io.err(`cannot cancel ${id}: ${rootMessage(err)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,85 @@
+// Finds the Temporal server, or starts the embedded default: when nothing answers at a
+// local address, `temporal server start-dev` runs in the background with its SQLite file
+// and the Web UI under the per-user state folder, and outlives this CLI.
+import { Connection } from '@temporalio/client';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stateDir } from '../activities/state-dir.js';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The Temporal CLI: $OVERNIGHT_TEMPORAL_BIN, then PATH, then the project's .tools/bin. */
+export function temporalBinary(): string | null {
+  if (process.env.OVERNIGHT_TEMPORAL_BIN) return process.env.OVERNIGHT_TEMPORAL_BIN;
+  const onPath = spawnSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' });
+  if (onPath.status === 0 && onPath.stdout.trim()) return onPath.stdout.trim();
+  const local = path.join(PROJECT_ROOT, '.tools', 'bin', 'temporal');
+  return existsSync(local) ? local : null;
+}
+
+export function isLocalAddress(address: string): boolean {
+  const host = address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return ['localhost', '127.0.0.1', '::1'].includes(host);
+}
+
+export async function tryConnect(address: string, timeoutMs = 3000): Promise<Connection | null> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    await connection.workflowService.getSystemInfo({});
+    return connection;
+  } catch {
+    return null;
+  }
+}
+
+export interface EmbeddedServer {
+  address: string;
+  uiPort: number;
+  dbFile: string;
+  logFile: string;
+}
+
+/** The dev server's files and ports for a local address. */
+export function embeddedServerFor(address: string): EmbeddedServer {
+  const port = Number(address.split(':').pop());
+  const dir = path.join(stateDir(), 'temporal');
+  return { address, uiPort: port + 1000, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'server.log') };
+}
+
+export class TemporalUnavailableError extends Error {}
+
+/** Connects to Temporal, starting the embedded dev server first when needed and allowed. */
+export async function connectOrStartTemporal(address: string, log: (line: string) => void): Promise<Connection> {
+  const existing = await tryConnect(address);
+  if (existing) return existing;
+  if (!isLocalAddress(address)) {
+    throw new TemporalUnavailableError(`Temporal is not reachable at ${address}: check -temporal, or start a server there`);
+  }
+  const bin = temporalBinary();
+  if (!bin) {
+    throw new TemporalUnavailableError(
+      `nothing answers at ${address} and the Temporal CLI is not installed: run \`make setup\` (builds it into .tools/bin) or put \`temporal\` on PATH`,
+    );
+  }
+  const server = embeddedServerFor(address);
+  mkdirSync(path.dirname(server.dbFile), { recursive: true });
+  const port = address.split(':').pop()!;
+  const logFd = openSync(server.logFile, 'a');
+  const child = spawn(
+    bin,
+    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', port, '--ui-port', String(server.uiPort), '--db-filename', server.dbFile, '--log-level', 'warn'],
+    { detached: true, stdio: ['ignore', logFd, logFd] },
+  );
+  child.unref();
+  log(`started the Temporal dev server on ${address} (Web UI http://localhost:${server.uiPort}, data ${server.dbFile}, log ${server.logFile})`);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    const connection = await tryConnect(address, 2000);
+    if (connection) return connection;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new TemporalUnavailableError(`the Temporal dev server did not come up on ${address}: see ${server.logFile}`);
+}

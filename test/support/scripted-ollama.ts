@@ -1,0 +1,328 @@
+// A scripted Ollama for tests. It speaks Ollama's wire format (server/routes.go and
+// api/types.go): NDJSON streams (application/x-ndjson) whose last line carries done_reason
+// and the metrics, single JSON objects with "stream": false, `{"error": "..."}` bodies with
+// an HTTP status, `{"error": "..."}` lines inside a stream, gin's plain "404 page not found".
+// What it answers comes from a responder; faults make it misbehave on purpose.
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  fileLineOf, isFault, todoApiResponder,
+  type Fault, type FaultKind, type Responder, type ScriptedRequest, type WireMessage,
+} from './scripted-ollama-responders.js';
+
+export * from './scripted-ollama-responders.js';
+
+export interface ModelInfo {
+  name: string;
+  size?: number;
+  digest?: string;
+  family?: string;
+  parameterSize?: string;
+  quantizationLevel?: string;
+}
+
+export interface ScriptedCall {
+  index: number;
+  path: '/api/chat' | '/api/generate';
+  model: string;
+  lastUserMessage: string;
+  file?: string;
+  stream: boolean;
+  /** The fault applied to this call, if any. */
+  fault?: FaultKind;
+  /** 404 when the model is unknown; absent otherwise. */
+  status?: number;
+  at: number;
+}
+
+export interface ScriptedOllamaOptions {
+  port?: number; // 0 (any free port) by default
+  host?: string; // 127.0.0.1
+  models?: Array<string | ModelInfo>; // ['codellama:7b']
+  version?: string; // /api/version, '0.19.0'
+  /** Picks each answer. Default: todoApiResponder({ fixtureDir }). */
+  respond?: Responder;
+  fixtureDir?: string;
+  /** A fault for every call (or per call, by function) unless the responder returned one. */
+  fault?: Fault | ((req: ScriptedRequest, callIndex: number) => Fault | undefined);
+  /** Streams every answer at this pace (a `slow` fault for all calls). */
+  tokensPerSecond?: number;
+  /** Characters per streamed chunk (one "token"). Default 4. */
+  chunkChars?: number;
+  /** Called as each chat/generate call arrives (before it is answered). */
+  onCall?: (call: ScriptedCall) => void;
+  /** The 404 text for an unknown model on chat/generate. */
+  modelNotFoundMessage?: (name: string) => string;
+}
+
+export interface ScriptedOllama {
+  url: string;
+  port: number;
+  calls: ScriptedCall[];
+  /** Every HTTP request, any path. */
+  requests: Array<{ method: string; path: string; at: number }>;
+  close(): Promise<void>;
+}
+
+const MODIFIED_AT = '2025-01-15T10:20:30.123456789Z';
+const FILLER = 'package main\n\n// scripted filler: a fault without text streams this.\nfunc main() {}\n';
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Go's time.RFC3339Nano of now in UTC: nine fraction digits at most, trailing zeros trimmed. */
+export function rfc3339Nano(date = new Date()): string {
+  const iso = date.toISOString();
+  const ns = String(process.hrtime.bigint() % 1_000_000n).padStart(6, '0');
+  const frac = (iso.slice(20, 23) + ns).replace(/0+$/, '');
+  return iso.slice(0, 19) + (frac ? `.${frac}` : '') + 'Z';
+}
+
+function normalizeName(name: string): string {
+  const lower = name.trim().toLowerCase();
+  return lower.slice(lower.lastIndexOf('/') + 1).includes(':') ? lower : `${lower}:latest`;
+}
+
+function modelEntry(m: ModelInfo) {
+  const details = {
+    parent_model: '',
+    format: 'gguf',
+    family: m.family ?? 'llama',
+    families: [m.family ?? 'llama'],
+    parameter_size: m.parameterSize ?? '7B',
+    quantization_level: m.quantizationLevel ?? 'Q4_0',
+  };
+  const digest = m.digest ?? createHash('sha256').update(m.name).digest('hex');
+  return { name: m.name, model: m.name, modified_at: MODIFIED_AT, size: m.size ?? 3_825_819_519, digest, details };
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function sendText(res: http.ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'Content-Type': type });
+  res.end(text);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown> | string> {
+  const parts: Buffer[] = [];
+  for await (const part of req) parts.push(part as Buffer);
+  const raw = Buffer.concat(parts).toString('utf8');
+  if (raw.trim() === '') return 'missing request body';
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : 'invalid request body';
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** Writes, waiting for drain; false once the client is gone. */
+async function write(res: http.ServerResponse, data: string): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (!res.write(data)) {
+    await new Promise<void>((resolve) => {
+      const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+  return !res.destroyed;
+}
+
+const untilClosed = (res: http.ServerResponse) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.once('close', () => resolve())));
+
+function resetSocket(socket: Socket): void {
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+  else socket.destroy();
+}
+
+/** The answer cut into chunks of `size` characters (code points); oversized makes its own. */
+function* pieces(text: string, size: number): Generator<string> {
+  const chars = Array.from(text);
+  for (let i = 0; i < chars.length; i += size) yield chars.slice(i, i + size).join('');
+}
+
+function* oversizedPieces(bytes: number): Generator<string> {
+  const line = '// oversized output from the scripted ollama, line after line after line\n';
+  for (let left = bytes; left > 0; left -= 4096) yield line.repeat(Math.ceil(4096 / line.length)).slice(0, Math.min(4096, left));
+}
+
+export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): Promise<ScriptedOllama> {
+  const models = (options.models ?? ['codellama:7b']).map((m) => (typeof m === 'string' ? { name: m } : m));
+  const findModel = (name: string) => models.find((m) => normalizeName(m.name) === normalizeName(name));
+  const respond = options.respond ?? todoApiResponder({ fixtureDir: options.fixtureDir });
+  const chunkChars = Math.max(1, options.chunkChars ?? 4);
+  const notFound = options.modelNotFoundMessage ?? ((name: string) => `model "${name}" not found, try pulling it first`);
+  const calls: ScriptedCall[] = [];
+  const requests: ScriptedOllama['requests'] = [];
+  const sockets = new Set<Socket>();
+
+  async function llm(req: http.IncomingMessage, res: http.ServerResponse, p: '/api/chat' | '/api/generate'): Promise<void> {
+    const started = process.hrtime.bigint();
+    const body = await readJson(req);
+    if (typeof body === 'string') return sendJson(res, 400, { error: body });
+    const isChat = p === '/api/chat';
+    const model = typeof body.model === 'string' ? body.model : '';
+    if (!model) return sendJson(res, 400, { error: 'model is required' });
+    const messages: WireMessage[] = isChat
+      ? (Array.isArray(body.messages) ? (body.messages as WireMessage[]) : [])
+      : [...(body.system ? [{ role: 'system', content: String(body.system) }] : []), { role: 'user', content: String(body.prompt ?? '') }];
+    const stream = body.stream !== false;
+    const known = findModel(model);
+    if (known && (isChat ? messages.length === 0 : !body.prompt)) {
+      // Ollama loads the model and answers done_reason "load", in one JSON object.
+      const base = { model, created_at: rfc3339Nano() };
+      return sendJson(res, 200, isChat ? { ...base, message: { role: 'assistant', content: '' }, done_reason: 'load', done: true } : { ...base, response: '', done: true, done_reason: 'load' });
+    }
+    const lastUserMessage = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const options_ = typeof body.options === 'object' && body.options !== null ? (body.options as Record<string, unknown>) : undefined;
+    const sreq: ScriptedRequest = { path: p, model, messages, lastUserMessage, file: fileLineOf(lastUserMessage), format: body.format, options: options_, stream, body };
+    const index = calls.length;
+    const call: ScriptedCall = { index, path: p, model, lastUserMessage, stream, at: Date.now() };
+    if (sreq.file) call.file = sreq.file;
+    calls.push(call);
+    if (!known) {
+      call.status = 404;
+      options.onCall?.(call);
+      return sendJson(res, 404, { error: notFound(model) });
+    }
+
+    let answer;
+    try {
+      answer = await respond(sreq, index);
+    } catch (err) {
+      answer = { fault: 'http500', message: `scripted-ollama responder failed: ${(err as Error).message}` } satisfies Fault;
+    }
+    const globalFault = typeof options.fault === 'function' ? options.fault(sreq, index) : options.fault;
+    const fault: Fault | undefined = isFault(answer) ? answer : globalFault ?? (options.tokensPerSecond ? { fault: 'slow' } : undefined);
+    const text = isFault(answer) ? answer.text ?? FILLER : answer;
+    if (fault) call.fault = fault.fault;
+    options.onCall?.(call);
+    if (fault?.fault === 'http500') return sendJson(res, 500, { error: fault.message ?? 'llama runner process has terminated: exit status 2' });
+
+    let chunks = fault?.fault === 'oversized' ? [...oversizedPieces(fault.bytes ?? 11 * 1024 * 1024)] : [...pieces(text, chunkChars)];
+    let doneReason = 'stop';
+    const numPredict = Number(options_?.num_predict ?? 0);
+    if (numPredict > 0 && chunks.length > numPredict) {
+      chunks = chunks.slice(0, numPredict);
+      doneReason = 'length';
+    }
+    const promptChars = messages.reduce((n, m) => n + String(m.content ?? '').length, 0);
+    const tps = fault?.fault === 'slow' ? fault.tokensPerSecond ?? options.tokensPerSecond ?? 10 : 0;
+    const strikeAt = Math.min(fault?.afterChunks ?? 3, chunks.length);
+    const errorText = fault?.message ?? 'an error was encountered while running the model: unexpected EOF';
+    const garbageLine = fault?.line ?? '<html><body><h1>502 Bad Gateway</h1></body></html>';
+
+    const chunk = (content: string, final: boolean, firstToken: bigint) => {
+      const base = { model, created_at: rfc3339Nano() };
+      if (!final) return isChat ? { ...base, message: { role: 'assistant', content }, done: false } : { ...base, response: content, done: false };
+      const now = process.hrtime.bigint();
+      const half = Number(firstToken - started) / 2;
+      const metrics = {
+        total_duration: Number(now - started) + 2,
+        load_duration: Math.floor(half) + 1,
+        prompt_eval_count: Math.max(1, Math.ceil(promptChars / 4)),
+        prompt_eval_duration: Math.ceil(half) + 1,
+        eval_count: chunks.length,
+        eval_duration: Number(now - firstToken) + 1,
+      };
+      return isChat
+        ? { ...base, message: { role: 'assistant', content }, done_reason: doneReason, done: true, ...metrics }
+        : { ...base, response: content, done: true, done_reason: doneReason, context: [1, 2, 3], ...metrics };
+    };
+
+    if (!stream) {
+      if (fault?.fault === 'stall') return untilClosed(res);
+      if (fault?.fault === 'reset') return resetSocket(req.socket);
+      if (fault?.fault === 'errorLine') return sendJson(res, 500, { error: errorText });
+      if (fault?.fault === 'garbage') return sendText(res, 200, garbageLine, 'application/json; charset=utf-8');
+      const first = process.hrtime.bigint();
+      if (tps > 0) await sleep((chunks.length * 1000) / tps);
+      return sendJson(res, 200, chunk(chunks.join(''), true, first));
+    }
+
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    res.flushHeaders();
+    const first = process.hrtime.bigint();
+    const t0 = Date.now();
+    for (let i = 0; i <= chunks.length; i++) {
+      if (fault && i === strikeAt) {
+        if (fault.fault === 'stall') return untilClosed(res);
+        if (fault.fault === 'reset') {
+          await sleep(20); // let the chunks already written reach the client first
+          return resetSocket(req.socket);
+        }
+        if (fault.fault === 'errorLine') {
+          await write(res, JSON.stringify({ error: errorText }) + '\n');
+          return void res.end();
+        }
+        if (fault.fault === 'garbage' && !(await write(res, garbageLine + '\n'))) return;
+      }
+      if (i === chunks.length) break;
+      if (tps > 0) await sleep(Math.max(0, t0 + ((i + 1) * 1000) / tps - Date.now()));
+      else if (i % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
+      if (!(await write(res, JSON.stringify(chunk(chunks[i]!, false, first)) + '\n'))) return;
+    }
+    if (await write(res, JSON.stringify(chunk('', true, first)) + '\n')) res.end();
+  }
+
+  const server = http.createServer((req, res) => {
+    const p = new URL(req.url ?? '/', 'http://scripted').pathname;
+    const method = req.method === 'HEAD' ? 'GET' : req.method ?? 'GET';
+    requests.push({ method: req.method ?? 'GET', path: p, at: Date.now() });
+    const route = `${method} ${p}`;
+    const handle = async (): Promise<void> => {
+      if (route === 'GET /') return sendText(res, 200, 'Ollama is running');
+      if (route === 'GET /api/version') return sendJson(res, 200, { version: options.version ?? '0.19.0' });
+      if (route === 'GET /api/tags') return sendJson(res, 200, { models: models.map(modelEntry) });
+      if (route === 'POST /api/show') {
+        const body = await readJson(req);
+        if (typeof body === 'string') return sendJson(res, 400, { error: body });
+        const name = String(body.model || body.name || '');
+        if (!name) return sendJson(res, 400, { error: 'model is required' });
+        const m = findModel(name);
+        if (!m) return sendJson(res, 404, { error: `model '${name}' not found` });
+        const e = modelEntry(m);
+        return sendJson(res, 200, {
+          modelfile: `# Modelfile generated by "ollama show"\nFROM /models/blobs/sha256-${e.digest}\n`,
+          parameters: 'stop                           "[INST]"\nstop                           "[/INST]"',
+          template: '[INST] <<SYS>>{{ .System }}<</SYS>>\n\n{{ .Prompt }} [/INST]\n',
+          details: e.details,
+          model_info: { 'general.architecture': e.details.family, 'general.parameter_count': 6_738_546_688, [`${e.details.family}.context_length`]: 16384 },
+          capabilities: ['completion'],
+          modified_at: MODIFIED_AT,
+        });
+      }
+      if (route === 'POST /api/chat' || route === 'POST /api/generate') return llm(req, res, p as '/api/chat' | '/api/generate');
+      sendText(res, 404, '404 page not found', 'text/plain');
+    };
+    handle().catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: (err as Error).message });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    port,
+    calls,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}

@@ -1,0 +1,149 @@
+// The overnight run: the fixed phase sequence of DESIGN.md and the bounded repair loop.
+// Deterministic: no clock, randomness, network or disk except through Temporal's APIs.
+import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type * as activities from '../activities/index.js';
+import { addStep, endPhase, newRunState, rootMessage, skipPhase, startPhase, type StepOutcome } from './run-state.js';
+import { FILE_PHASES, type ApiSpec, type FilePhase, type PhaseName, type PhaseState, type RunInput, type RunResult, type RunState, type ValidationReport } from './types.js';
+
+export const statusQuery = defineQuery<RunState>('status');
+
+/** Failures no retry can mend; the activity's message says what the user should do. */
+const NON_RETRYABLE = ['ModelNotFound', 'InvalidRequest', 'OutputTooLarge', 'PlanInvalid', 'NoCodeInAnswer', 'OutputDirUnsafe', 'GoMissing', 'OllamaUnreachable', 'UnsafePathError'];
+
+const retry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE } as const;
+
+/** LLM calls: long, but they heartbeat, so a vanished or sleeping worker is noticed within a minute. */
+const llm = proxyActivities<typeof activities>({ startToCloseTimeout: '45m', heartbeatTimeout: '1m', retry: { ...retry, maximumAttempts: 6 } });
+/** The Go toolchain on generated code: its own per-step limits sit inside this one. */
+const toolchain = proxyActivities<typeof activities>({ startToCloseTimeout: '20m', retry: { ...retry, maximumAttempts: 3 } });
+/** Files and the mirror: quick local work. */
+const local = proxyActivities<typeof activities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 10 } });
+
+export async function generateApi(input: RunInput): Promise<RunResult> {
+  const { workflowId } = workflowInfo();
+  const state = newRunState(workflowId, input, new Date());
+  setHandler(statusQuery, () => state);
+  let seq = 0;
+  let spec: ApiSpec | null = null;
+  let outputDirChecked = false;
+
+  const record = (phase: PhaseState) => local.recordPhase({ dbPath: input.dbPath, workflowId, seq: seq++, phase });
+  const recordRun = () => {
+    const { phases: _p, validation: _v, currentPhase: _c, ...run } = state;
+    return local.recordRun({ dbPath: input.dbPath, run });
+  };
+
+  /** Runs one phase: marks it, runs its steps, records it in the mirror either way. */
+  async function phase<T>(name: PhaseName, round: number, body: (step: (o: StepOutcome) => void) => Promise<T>): Promise<T> {
+    const current = startPhase(state, name, round, new Date());
+    await record(current);
+    try {
+      const value = await body((o) => addStep(state, current, o));
+      endPhase(state, current, new Date());
+      await record(current);
+      return value;
+    } catch (err) {
+      endPhase(state, current, new Date(), rootMessage(err));
+      await CancellationScope.nonCancellable(() => record(current));
+      throw err;
+    }
+  }
+
+  async function writeFile(filePhase: FilePhase, round: number, errors?: string) {
+    const result = await llm.generateFile({
+      workflowId,
+      phase: filePhase,
+      prompt: input.prompt,
+      spec: spec!,
+      outputDir: input.outputDir,
+      dbPath: input.dbPath,
+      llm: input.llm,
+      coverageGoal: input.coverageGoal,
+      repair: errors === undefined ? undefined : { round, errors },
+    });
+    return { usage: result.usage, files: [result.file] };
+  }
+
+  async function validate(round: number): Promise<ValidationReport> {
+    const report = await phase('validate', round, async (step) => {
+      const r = await toolchain.validateProject({ outputDir: input.outputDir, spec: spec!, coverageGoal: input.coverageGoal });
+      step({ workMs: r.durationMs });
+      return r;
+    });
+    state.validation = report;
+    await local.recordValidation({ dbPath: input.dbPath, workflowId, round, report });
+    return report;
+  }
+
+  try {
+    await recordRun();
+    await phase('preflight', 0, async () => {
+      await local.preflight({
+        ollamaUrl: input.llm.ollamaUrl,
+        model: input.llm.model,
+        outputDir: input.outputDir,
+        allowNonEmptyOutput: input.allowNonEmptyOutput,
+        skipValidation: input.skipValidation,
+      });
+      outputDirChecked = true;
+    });
+    spec = await phase('plan', 0, async (step) => {
+      const plan = await llm.planApi({ prompt: input.prompt, dbPath: input.dbPath, llm: input.llm });
+      step({ usage: plan.usage, attempts: plan.attempts });
+      return plan.spec;
+    });
+    await phase('scaffold', 0, async (step) => {
+      step({ files: await local.writeScaffold({ workflowId, outputDir: input.outputDir, spec: spec! }) });
+    });
+    for (const filePhase of FILE_PHASES) {
+      await phase(filePhase, 0, async (step) => step(await writeFile(filePhase, 0)));
+    }
+
+    if (input.skipValidation) {
+      await record(skipPhase(state, 'validate'));
+      await record(skipPhase(state, 'repair'));
+    } else {
+      let report = await validate(0);
+      let lastFailures = JSON.stringify(report.failures);
+      for (let round = 1; !report.ok && round <= input.maxRepairRounds && report.failures.length > 0; round++) {
+        state.repairRounds = round;
+        await phase('repair', round, async (step) => {
+          for (const failure of report.failures) step(await writeFile(failure.phase, round, failure.errors));
+        });
+        report = await validate(round);
+        const failures = JSON.stringify(report.failures);
+        if (failures === lastFailures) break; // the round changed nothing the toolchain sees: stop spending tokens
+        lastFailures = failures;
+      }
+    }
+    state.status = 'completed';
+  } catch (err) {
+    state.status = isCancellation(err) ? 'cancelled' : 'failed';
+    state.error = rootMessage(err);
+    await CancellationScope.nonCancellable(() => finish());
+    throw isCancellation(err) ? err : ApplicationFailure.nonRetryable(state.error, 'RunFailed');
+  }
+  return finish();
+
+  /** Records the end of the run and writes status.json (when the output folder was found safe). */
+  async function finish(): Promise<RunResult> {
+    state.endedAt = new Date().toISOString();
+    let statusFile = null;
+    if (outputDirChecked) {
+      statusFile = await phase('report', 0, async (step) => {
+        await recordRun();
+        // Mark the report phase done before it is written, so status.json shows it finished.
+        const current = state.phases[state.phases.length - 1];
+        endPhase(state, current, new Date());
+        await record(current);
+        const file = await local.writeStatusReport({ dbPath: input.dbPath, workflowId, outputDir: input.outputDir, resource: spec?.resource ?? null });
+        step({ files: [file] });
+        return file;
+      });
+    } else {
+      await recordRun();
+    }
+    const valid = input.skipValidation ? state.status === 'completed' : state.validation?.ok === true;
+    return { status: state.status, valid, coveragePercent: state.validation?.coveragePercent ?? null, statusFile, error: state.error };
+  }
+}

@@ -1,0 +1,195 @@
+// The contract between the workflow and its activities. Everything here crosses
+// Temporal's history, so it stays small: references (paths, hashes, counts), never
+// whole files. Workflows import only types from this file.
+
+/** The phases of a run, in the fixed order of DESIGN.md. */
+export const PHASES = [
+  'preflight',
+  'plan',
+  'scaffold',
+  'models',
+  'repository',
+  'handlers',
+  'server',
+  'tests',
+  'readme',
+  'validate',
+  'repair',
+  'report',
+] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+/** The phases that each ask the LLM for one file. */
+export const FILE_PHASES = ['models', 'repository', 'handlers', 'server', 'tests', 'readme'] as const;
+export type FilePhase = (typeof FILE_PHASES)[number];
+
+/** Model options passed to Ollama as `options` (see ollama api/types.go Options). */
+export interface ModelOptions {
+  temperature?: number;
+  num_ctx?: number;
+  seed?: number;
+  num_predict?: number;
+}
+
+/** How to reach the LLM; host-independent so LLM activities can move to another task queue. */
+export interface LlmSettings {
+  ollamaUrl: string;
+  model: string;
+  options: ModelOptions;
+  /** Whole-call limit for one chat request. */
+  callTimeoutMs: number;
+  /** No token for this long means the stream stalled. */
+  stallTimeoutMs: number;
+  /** An answer longer than this is cut off as it streams (seed: 10 MB per task). */
+  maxOutputBytes: number;
+}
+
+export interface RunInput {
+  prompt: string;
+  outputDir: string; // absolute
+  dbPath: string; // absolute
+  llm: LlmSettings;
+  skipValidation: boolean;
+  allowNonEmptyOutput: boolean;
+  maxRepairRounds: number;
+  coverageGoal: number; // percent
+}
+
+export interface FieldSpec {
+  name: string; // Go exported field name, e.g. Title
+  type: 'string' | 'int' | 'int64' | 'float64' | 'bool';
+  json: string; // json tag, e.g. title
+  required: boolean;
+}
+
+export interface EndpointSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  status: number;
+}
+
+/** The plan the LLM returns, checked against plan-schema before anything is written. */
+export interface ApiSpec {
+  module: string; // Go module path, e.g. todo-api
+  resource: string; // singular, lower case, e.g. todo
+  plural: string; // e.g. todos
+  fields: FieldSpec[];
+  endpoints: EndpointSpec[];
+}
+
+/** A file the run wrote, by reference. */
+export interface FileRef {
+  path: string; // relative to the output dir
+  bytes: number;
+  sha256: string;
+}
+
+export interface LlmUsage {
+  tokensIn: number;
+  tokensOut: number;
+  /** Monotonic time spent on this call, for the working-time budget. */
+  durationMs: number;
+  /** True when the answer came from the SQLite cache, not from Ollama. */
+  cached: boolean;
+}
+
+export interface PreflightResult {
+  goVersion: string;
+  ollamaVersion: string;
+  modelDigest: string;
+}
+
+export interface PlanResult {
+  spec: ApiSpec;
+  usage: LlmUsage;
+  attempts: number;
+}
+
+export interface RepairRequest {
+  round: number;
+  /** The toolchain output that names this file, trimmed. */
+  errors: string;
+}
+
+export interface GenerateFileInput {
+  workflowId: string;
+  phase: FilePhase;
+  prompt: string;
+  spec: ApiSpec;
+  outputDir: string;
+  dbPath: string;
+  llm: LlmSettings;
+  coverageGoal: number;
+  repair?: RepairRequest;
+}
+
+export interface GenerateFileResult {
+  file: FileRef;
+  usage: LlmUsage;
+}
+
+export type ValidationStepName = 'gofmt' | 'vet' | 'build' | 'test' | 'smoke';
+
+export interface ValidationStep {
+  name: ValidationStepName;
+  ok: boolean;
+  skipped?: boolean;
+  durationMs: number;
+  /** Last lines of the tool's output, for people and for the repair prompt. */
+  outputTail: string;
+}
+
+export interface ValidationReport {
+  ok: boolean;
+  steps: ValidationStep[];
+  coveragePercent: number | null;
+  coverageGoal: number;
+  /** Generated files the failures point at, relative to the output dir, by file phase. */
+  failures: { phase: FilePhase; errors: string }[];
+  durationMs: number;
+}
+
+export type PhaseStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+/** One phase as the `status` query and the mirror see it. */
+export interface PhaseState {
+  name: PhaseName;
+  status: PhaseStatus;
+  attempts: number;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs: number;
+  tokensIn: number;
+  tokensOut: number;
+  files: FileRef[];
+  error?: string;
+  /** Repair round this record belongs to (0 outside the repair loop). */
+  round: number;
+}
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface RunState {
+  workflowId: string;
+  prompt: string;
+  model: string;
+  outputDir: string;
+  status: RunStatus;
+  currentPhase: PhaseName | null;
+  phases: PhaseState[];
+  validation: ValidationReport | null;
+  repairRounds: number;
+  startedAt: string;
+  endedAt?: string;
+  /** Sum of the activities' own durations: working time, which a sleeping laptop does not use up. */
+  workingMs: number;
+  error?: string;
+}
+
+export interface RunResult {
+  status: RunStatus;
+  valid: boolean;
+  coveragePercent: number | null;
+  statusFile: FileRef | null;
+  error?: string;
+}
