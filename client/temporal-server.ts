@@ -3,7 +3,7 @@
 // and the Web UI under the per-user state folder, and outlives this CLI.
 import { Connection } from '@temporalio/client';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stateDir } from '../activities/state-dir.js';
@@ -39,13 +39,14 @@ export interface EmbeddedServer {
   uiPort: number;
   dbFile: string;
   logFile: string;
+  pidFile: string;
 }
 
 /** The dev server's files and ports for a local address. */
 export function embeddedServerFor(address: string): EmbeddedServer {
   const port = Number(address.split(':').pop());
-  const dir = path.join(stateDir(), 'temporal');
-  return { address, uiPort: port + 1000, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'server.log') };
+  const dir = path.join(stateDir(), `temporal-${port}`);
+  return { address, uiPort: port + 1000, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'server.log'), pidFile: path.join(dir, 'server.pid') };
 }
 
 export class TemporalUnavailableError extends Error {}
@@ -73,6 +74,7 @@ export async function connectOrStartTemporal(address: string, log: (line: string
     { detached: true, stdio: ['ignore', logFd, logFd] },
   );
   child.unref();
+  writeFileSync(server.pidFile, String(child.pid));
   log(`started the Temporal dev server on ${address} (Web UI http://localhost:${server.uiPort}, data ${server.dbFile}, log ${server.logFile})`);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

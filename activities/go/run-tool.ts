@@ -2,7 +2,7 @@
 // that kills the whole group (go test's test binary, a server a test forked), a minimal
 // environment with no secrets, and only the tail of the output kept.
 import { execa } from 'execa';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +23,8 @@ export interface ToolResult {
   /** stdout and stderr interleaved in arrival order, the last maxOutputBytes of it. */
   output: string;
   durationMs: number;
+  /** The child's pid, which is also its process group id. */
+  pid: number | undefined;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -95,10 +97,11 @@ export async function runTool(cmd: string, args: string[], options: RunToolOptio
     const result = await child;
     if (result.failed && result.exitCode === undefined && !result.isTerminated) {
       const code = (result as { code?: string }).code;
+      if (code === 'ENOENT' && !existsSync(cwd)) throw new Error(`${cmd}: working folder ${cwd} does not exist`);
       throw new Error(code === 'ENOENT' ? `${cmd}: not found on PATH` : `${cmd} could not start: ${result.message}`);
     }
     signal?.throwIfAborted();
-    return { exitCode: result.exitCode ?? null, timedOut, output: tail.toString(), durationMs: Math.round(performance.now() - started) };
+    return { exitCode: result.exitCode ?? null, timedOut, output: tail.toString(), durationMs: Math.round(performance.now() - started), pid: pgid };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);

@@ -59,32 +59,35 @@ function extractGo(answer: string, path: string): string {
     byLength.find((b) => declares(b.body, pkg) || declares(b.body, `${pkg}_test`)) ?? byLength.find((b) => declares(b.body));
   if (chosen) return chosen.body;
   // No usable fence: take from the package clause to the end, dropping trailing prose after the last brace.
-  const start = answer.search(/^\s*package\s+\w+\s*$/m);
+  const start = answer.search(/^[ \t]*package[ \t]+\w+[ \t]*$/m);
   if (start < 0) throw new ExtractionError(`the answer for ${path} holds no Go code (no "package" clause)`);
-  const code = answer.slice(start);
+  const code = answer.slice(start).trimStart();
   const lastBrace = code.lastIndexOf('}');
   return lastBrace > 0 ? code.slice(0, lastBrace + 1) : code;
 }
 
 function extractMarkdown(answer: string): string {
   // A README wraps its own fenced examples, so a ```markdown wrapper closes at its LAST fence.
+  // Prose before the wrapper ("Here is the README:") is dropped, unless it looks like the README itself (a heading).
   const lines = answer.trim().split(/\r?\n/);
-  const first = FENCE.exec(lines[0] ?? '');
-  if (first && /^(markdown|md)$/i.test(first[2])) {
+  const open = lines.findIndex((l) => FENCE.test(l));
+  const first = open >= 0 ? FENCE.exec(lines[open]) : null;
+  if (first && /^(markdown|md)$/i.test(first[2]) && !lines.slice(0, open).some((l) => /^\s*#/.test(l))) {
     let end = lines.length;
-    for (let i = lines.length - 1; i > 0; i--) {
+    for (let i = lines.length - 1; i > open; i--) {
       if (/^\s*(```+|~~~+)\s*$/.test(lines[i])) {
         end = i;
         break;
       }
     }
-    return lines.slice(1, end).join('\n');
+    return lines.slice(open + 1, end).join('\n');
   }
   return answer.trim();
 }
 
 /** The file content for `path` from an LLM answer, with a trailing newline. */
-export function extractFile(answer: string, path: string): string {
+export function extractFile(raw: string, path: string): string {
+  const answer = raw.replace(/\r\n?/g, '\n');
   if (looksBinary(answer)) throw new ExtractionError(`the answer for ${path} is binary junk, not text`);
   const code = path.endsWith('.go') ? extractGo(answer, path) : extractMarkdown(answer);
   const trimmed = code.replace(/\s+$/, '');

@@ -4,7 +4,8 @@ import type { ApiSpec, EndpointSpec, FieldSpec } from '../../workflows/types.js'
 import { RESOURCE_PATTERN } from '../files/layout.js';
 
 const GO_TYPES = ['string', 'int', 'int64', 'float64', 'bool'] as const;
-const MODULE_PATTERN = /^[a-z][a-z0-9-]{0,39}(\/[a-z][a-z0-9-]{0,39}){0,3}$/;
+// A Go module path such as todo-api or github.com/acme/todo-api; no '..', spaces or quotes.
+const MODULE_PATTERN = /^[a-z0-9]([a-z0-9-]|\.(?!\.)){0,59}(\/[a-z0-9][a-z0-9_-]{0,39}){0,3}$/;
 const FIELD_NAME_PATTERN = /^[A-Z][A-Za-z0-9]{0,39}$/;
 const JSON_TAG_PATTERN = /^[a-z][A-Za-z0-9_]{0,39}$/;
 const GO_KEYWORDS = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct', 'switch', 'type', 'var']);

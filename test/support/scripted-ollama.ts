@@ -69,11 +69,13 @@ const MODIFIED_AT = '2025-01-15T10:20:30.123456789Z';
 const FILLER = 'package main\n\n// scripted filler: a fault without text streams this.\nfunc main() {}\n';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+const EPOCH_NS = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+
 /** Go's time.RFC3339Nano of now in UTC: nine fraction digits at most, trailing zeros trimmed. */
-export function rfc3339Nano(date = new Date()): string {
-  const iso = date.toISOString();
-  const ns = String(process.hrtime.bigint() % 1_000_000n).padStart(6, '0');
-  const frac = (iso.slice(20, 23) + ns).replace(/0+$/, '');
+export function rfc3339Nano(): string {
+  const ns = EPOCH_NS + process.hrtime.bigint();
+  const iso = new Date(Number(ns / 1_000_000n)).toISOString();
+  const frac = String(ns % 1_000_000_000n).padStart(9, '0').replace(/0+$/, '');
   return iso.slice(0, 19) + (frac ? `.${frac}` : '') + 'Z';
 }
 
@@ -97,12 +99,11 @@ function modelEntry(m: ModelInfo) {
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.destroyed) return;
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
+  sendText(res, status, JSON.stringify(body), 'application/json; charset=utf-8');
 }
 
 function sendText(res: http.ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'Content-Type': type });
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 

@@ -1,0 +1,61 @@
+# overnight-llm — the seed's targets, for the TypeScript port.
+# `make run` and `make test` each set everything up first on a fresh machine.
+SHELL := /bin/bash
+OLLAMA_HOST ?= http://localhost:11434
+MODEL ?= codellama:7b
+ARGS ?=
+CLI := node bin/overnight-llm.js
+
+.PHONY: help setup deps build run worker test test-unit test-coverage install check-ollama setup-models fmt lint vet clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
+
+setup: ## install node modules and the Temporal CLI (into .tools/bin)
+	bash scripts/setup.sh
+
+deps: ## install node modules only
+	npm ci --no-fund --no-audit --loglevel=error
+
+build: setup ## type-check and prebundle the workflow code (.tools/workflow-bundle.js)
+	npx tsc -p tsconfig.json --noEmit
+	npx tsx scripts/bundle-workflows.ts .tools/workflow-bundle.js
+
+run: setup ## generate: make run ARGS='-prompt "REST API for notes" -output ./notes-api'
+	$(CLI) $(ARGS)
+
+worker: setup ## a standalone worker for runs started with -detach
+	$(CLI) worker $(ARGS)
+
+test: ## set up, then run every test layer (unit, activities, workflow, replay, e2e)
+	bash scripts/setup.sh --for-tests
+	bash scripts/test.sh
+
+test-unit: ## unit tests only (no servers)
+	bash scripts/test.sh unit
+
+test-coverage: ## the test suite with node's coverage report (coverage.txt)
+	bash scripts/setup.sh --for-tests
+	NODE_V8_COVERAGE=.cache/v8-coverage bash scripts/test.sh 2>&1 | tee coverage.txt
+
+install: setup ## put overnight-llm on PATH (npm link)
+	npm link
+
+check-ollama: ## is Ollama answering at OLLAMA_HOST?
+	@curl -fsS "$(OLLAMA_HOST)/api/tags" >/dev/null && echo "Ollama is running at $(OLLAMA_HOST)" \
+	  || { echo "Ollama is not reachable at $(OLLAMA_HOST): start it with 'ollama serve'"; exit 1; }
+
+setup-models: ## pull the model into a running Ollama (MODEL=codellama:7b)
+	ollama pull $(MODEL)
+
+fmt: ## format the TypeScript sources
+	npx prettier --write "**/*.ts"
+
+lint: vet ## type-check and check formatting
+	npx prettier --check "**/*.ts"
+
+vet: ## type-check
+	npx tsc -p tsconfig.json --noEmit
+
+clean: ## remove build outputs and test state (keeps .tools and node_modules)
+	rm -rf dist .state test-artifacts coverage.txt .cache

@@ -1,0 +1,206 @@
+// The smoke run: build the real server, start it on a free port and walk the CRUD cycle
+// over HTTP, the way a user's first curl session would. The log it returns is stable from
+// run to run (no timings, no port), so an unchanged failure compares equal.
+import { execa } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ApiSpec, FieldSpec } from '../../workflows/types.js';
+import { killGroup, OutputTail, runTool } from './run-tool.js';
+
+export interface SmokeOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface SmokeResult {
+  ok: boolean;
+  /** One line per request with its status; the server's own output when it did not come up. */
+  outputTail: string;
+  durationMs: number;
+  /** The file to blame: the server main when it never answered, else the handlers. */
+  phase: 'server' | 'handlers' | null;
+}
+
+const READY_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 3_000;
+
+/** A port the kernel just handed out on 127.0.0.1; free again once closed. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A body with every field of the spec but the id, filled with values of the right type. */
+export function sampleBody(fields: FieldSpec[], variant: 'create' | 'update'): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (f.json.toLowerCase() === 'id' || f.name.toLowerCase() === 'id') continue;
+    const update = variant === 'update';
+    body[f.json] =
+      f.type === 'string'
+        ? `${update ? 'updated' : 'smoke'} ${f.json}`
+        : f.type === 'bool'
+          ? update
+          : f.type === 'float64'
+            ? update
+              ? 2.5
+              : 1.5
+            : update
+              ? 2
+              : 1;
+  }
+  return body;
+}
+
+function idOf(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const id = (value as Record<string, unknown>).id ?? (value as Record<string, unknown>).ID;
+  return typeof id === 'number' || typeof id === 'string' ? String(id) : null;
+}
+
+/** The items of a list answer: a bare array, or the first array inside an object. */
+function itemsOf(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'object' && value !== null) return (Object.values(value).find(Array.isArray) as unknown[] | undefined) ?? [];
+  return [];
+}
+
+export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<string, string>, options: SmokeOptions = {}): Promise<SmokeResult> {
+  const started = performance.now();
+  const { timeoutMs = 120_000, signal } = options;
+  const log: string[] = [];
+  const done = (ok: boolean, phase: SmokeResult['phase']): SmokeResult => ({
+    ok,
+    outputTail: log.join('\n'),
+    durationMs: Math.round(performance.now() - started),
+    phase,
+  });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'overnight-smoke-'));
+  let server: ReturnType<typeof execa> | undefined;
+  try {
+    const binary = path.join(tmp, 'server');
+    const build = await runTool('go', ['build', '-o', binary, './cmd/server'], { cwd: outputDir, env, timeoutMs, maxOutputBytes: 16_384, signal });
+    if (build.exitCode !== 0) {
+      log.push(`go build ./cmd/server failed${build.timedOut ? ' (time limit)' : ''}`, build.output.trimEnd());
+      return done(false, 'server');
+    }
+
+    const port = await freePort();
+    const serverOutput = new OutputTail(16_384);
+    server = execa(binary, [], {
+      cwd: tmp,
+      env: { ...env, PORT: String(port) },
+      extendEnv: false,
+      detached: true,
+      reject: false,
+      buffer: false,
+      stdin: 'ignore',
+    });
+    server.stdout?.on('data', (c: Buffer) => serverOutput.push(c));
+    server.stderr?.on('data', (c: Buffer) => serverOutput.push(c));
+    let exited = false;
+    server.on('exit', () => (exited = true));
+    server.catch(() => undefined); // its end is watched through `exited`
+    const stableServerOutput = () =>
+      serverOutput
+        .toString()
+        .replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? /gm, '')
+        .replaceAll(String(port), '$PORT')
+        .trimEnd();
+
+    const base = `http://127.0.0.1:${port}`;
+    const collection = `/${spec.plural}`;
+    const request = async (method: string, urlPath: string, body?: string) => {
+      const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+      const res = await fetch(base + urlPath, {
+        method,
+        body,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+      });
+      const text = await res.text();
+      let json: unknown = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        // not JSON: fine for DELETE and errors
+      }
+      return { status: res.status, text, json };
+    };
+
+    // Any HTTP answer means it listens; a refused connection means not yet.
+    const readyBy = performance.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      signal?.throwIfAborted();
+      if (exited) {
+        log.push(`the server exited before answering on $PORT`, stableServerOutput());
+        return done(false, 'server');
+      }
+      try {
+        await request('GET', collection);
+        break;
+      } catch {
+        if (performance.now() > readyBy) {
+          log.push(`the server did not answer on 127.0.0.1:$PORT within ${READY_TIMEOUT_MS / 1000}s (does main.go listen on $PORT?)`, stableServerOutput());
+          return done(false, 'server');
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+
+    /** One request of the cycle; false (and a log line with the body) when the status is not one expected. */
+    const expect = async (method: string, urlPath: string, want: number[], body?: string) => {
+      let res: Awaited<ReturnType<typeof request>>;
+      try {
+        res = await request(method, urlPath, body);
+      } catch (err) {
+        log.push(`${method} ${urlPath}${body ? ` ${body}` : ''} -> no answer (${(err as Error).name}), want ${want.join(' or ')}`);
+        return null;
+      }
+      const ok = want.includes(res.status);
+      log.push(`${method} ${urlPath}${body ? ` ${body}` : ''} -> ${res.status}${ok ? '' : `, want ${want.join(' or ')}: ${res.text.trim().slice(0, 300)}`}`);
+      return ok ? res : null;
+    };
+
+    const created = await expect('POST', collection, [201], JSON.stringify(sampleBody(spec.fields, 'create')));
+    if (!created) return done(false, 'handlers');
+    const id = idOf(created.json);
+    if (id === null) {
+      log.push(`the POST answer has no "id" (or "ID") field: ${created.text.trim().slice(0, 300)}`);
+      return done(false, 'handlers');
+    }
+    const item = `${collection}/${id}`;
+    const list = await expect('GET', collection, [200]);
+    if (!list) return done(false, 'handlers');
+    if (!itemsOf(list.json).some((x) => idOf(x) === id)) {
+      log.push(`the list does not contain id ${id}: ${list.text.trim().slice(0, 300)}`);
+      return done(false, 'handlers');
+    }
+    const cycle: [string, string, number[], string?][] = [
+      ['GET', item, [200]],
+      ['PUT', item, [200], JSON.stringify(sampleBody(spec.fields, 'update'))],
+      ['DELETE', item, [200, 204]],
+      ['GET', item, [404]],
+      ['POST', collection, [400], '{"not json'],
+    ];
+    for (const [method, urlPath, want, body] of cycle) {
+      if (!(await expect(method, urlPath, want, body))) return done(false, 'handlers');
+    }
+    return done(true, null);
+  } finally {
+    if (server?.pid !== undefined) {
+      killGroup(server.pid);
+      await server.catch(() => undefined);
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

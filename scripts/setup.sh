@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything overnight-llm needs on a fresh machine, idempotently:
+# node modules, and the Temporal CLI (dev server + Web UI) built from its Go module into
+# .tools/bin when `temporal` is not on PATH. `--for-tests` adds what only the tests use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+tools="$root/.tools/bin"
+mkdir -p "$tools"
+
+step() { printf '==> %s\n' "$*" >&2; }
+
+if [[ ! -d node_modules/@temporalio/worker || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  step "npm ci (better-sqlite3 builds from source here: a few minutes the first time)"
+  npm ci --no-fund --no-audit --loglevel=error
+fi
+
+if ! command -v temporal >/dev/null 2>&1 && [[ ! -x "$tools/temporal" ]]; then
+  # v1.5.1 is the newest tag `go install` accepts (later ones carry a replace directive).
+  for tag in v1.5.1 v1.4.1 v1.3.0; do
+    step "building the Temporal CLI $tag from its Go module into .tools/bin (about 7 minutes on 2 cores)"
+    if GOBIN="$tools" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$tag"; then break; fi
+  done
+  [[ -x "$tools/temporal" ]] || { echo "setup: could not build the Temporal CLI; install it and put it on PATH" >&2; exit 1; }
+fi
+
+if [[ "${1:-}" == "--for-tests" ]]; then
+  if ! command -v docker-compose >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    step "installing docker-compose (Debian) to check docker-compose.yml"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null) || step "docker-compose not installed; its check will be skipped"
+  fi
+fi
+step "setup done"

@@ -1,0 +1,97 @@
+// End to end, as a user runs it: the CLI starts the embedded Temporal dev server, runs its
+// own worker, talks to a scripted Ollama, and the real Go toolchain checks what it wrote.
+import Database from 'better-sqlite3';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { smokeRun } from '../../activities/go/smoke.js';
+import { toolchainEnv } from '../../activities/go/run-tool.js';
+import { TODO_PLAN, scenarioResponder, startScriptedOllama, type ScriptedOllama } from '../support/scripted-ollama.js';
+import { freePort, runCli, stopEmbeddedServer } from '../support/cli.js';
+import { FIXTURE_DIR, VARIANTS_DIR, tmpDir } from '../support/run-fixtures.js';
+
+let ollama: ScriptedOllama;
+let temporal: string;
+let common: string[];
+
+before(async () => {
+  ollama = await startScriptedOllama({ respond: scenarioResponder('good', { fixtureDir: FIXTURE_DIR, variantsDir: VARIANTS_DIR }) });
+  const port = await freePort();
+  temporal = `127.0.0.1:${port}`;
+  common = ['-ollama', ollama.url, '-temporal', temporal, '-ui', `http://localhost:${port + 1000}`];
+});
+
+after(async () => {
+  stopEmbeddedServer(temporal);
+  await ollama?.close();
+});
+
+describe('overnight-llm end to end', () => {
+  const dir = tmpDir('e2e');
+  const output = path.join(dir, 'todo-api');
+  const db = path.join(dir, 'poc.db');
+
+  test('one command writes a Go API that vets, builds, tests ≥ 70 % and serves CRUD', async () => {
+    const run = await runCli(['-output', output, '--db', db, ...common]);
+    assert.equal(run.code, 0, `exit ${run.code}\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stderr, /started the Temporal dev server/);
+    assert.match(run.stderr, /namespaces\/default\/workflows\/overnight-todo-api-/);
+    assert.match(run.stdout, /\[10\/12\] validate done/);
+    assert.match(run.stdout, /^done: the API is ready, coverage \d+\.\d%/m);
+
+    // The real toolchain, run here independently of the pipeline's own validation.
+    const env = toolchainEnv();
+    const go = (...args: string[]) => execFileSync('go', args, { cwd: output, env, encoding: 'utf8' });
+    go('vet', './...');
+    go('build', './...');
+    const profile = path.join(dir, 'cover.out');
+    go('test', '-count=1', `-coverpkg=./...`, `-coverprofile=${profile}`, './...');
+    const total = /total:\s+\(statements\)\s+([\d.]+)%/.exec(go('tool', 'cover', `-func=${profile}`));
+    assert.ok(total && Number(total[1]) >= 70, `coverage ${total?.[1]}`);
+    const smoke = await smokeRun(output, TODO_PLAN, env);
+    assert.equal(smoke.ok, true, smoke.outputTail);
+  });
+
+  test('status.json and the SQLite mirror agree on every phase', () => {
+    const status = JSON.parse(readFileSync(path.join(output, 'status.json'), 'utf8'));
+    const mirror = new Database(db, { readonly: true });
+    const rows = mirror.prepare('SELECT phase, round, status, tokens_in, tokens_out FROM phases WHERE workflow_id = ? ORDER BY seq').all(status.run.workflowId) as {
+      phase: string;
+      round: number;
+      status: string;
+      tokens_in: number;
+      tokens_out: number;
+    }[];
+    mirror.close();
+    assert.deepEqual(
+      status.phases.map((p: { name: string; round: number; status: string; tokensIn: number; tokensOut: number }) => [p.name, p.round, p.status, p.tokensIn, p.tokensOut]),
+      rows.map((r) => [r.phase, r.round, r.status, r.tokens_in, r.tokens_out]),
+    );
+    assert.deepEqual(
+      status.phases.map((p: { name: string }) => p.name),
+      ['preflight', 'plan', 'scaffold', 'models', 'repository', 'handlers', 'server', 'tests', 'readme', 'validate', 'report'],
+    );
+    assert.equal(status.run.status, 'completed');
+    assert.ok(status.totals.tokensOut > 0);
+  });
+
+  test('the same command again finds the finished run instead of starting another', async () => {
+    const calls = ollama.calls.length;
+    const again = await runCli(['-output', output, '--db', db, ...common]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /already holds a finished run .* status\.json/);
+    assert.equal(ollama.calls.length, calls, 'no LLM call for a finished run');
+  });
+
+  test('status and list show the run', async () => {
+    const status = await runCli(['status', '-output', output, ...common]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /completed .*REST API for todo list/);
+    assert.match(status.stdout, /validate done/);
+    const list = await runCli(['list', '-json', ...common]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.ok((JSON.parse(list.stdout) as { workflowId: string }[]).some((r) => r.workflowId.startsWith('overnight-todo-api-')));
+  });
+});

@@ -1,0 +1,212 @@
+// The CLI takes the proof of concept's Go-style flags; every bad value is a UsageError
+// (exit code 2) whose message names the flag, so the user knows what to fix.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { COMMANDS, FLAGS, UsageError, helpText, normalizeOllamaUrl, parseArgs } from '../../client/flags.js';
+
+/** parseArgs with an empty environment, so the machine's OLLAMA_HOST cannot leak in. */
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseArgs(argv, env);
+
+function assertUsage(argv: string[], needle: RegExp | string, env: NodeJS.ProcessEnv = {}): void {
+  assert.throws(
+    () => parseArgs(argv, env),
+    (err: unknown) => {
+      assert.ok(err instanceof UsageError, `expected UsageError for ${JSON.stringify(argv)}, got ${String(err)}`);
+      assert.equal((err as Error).name, 'UsageError');
+      if (typeof needle === 'string') assert.ok((err as Error).message.includes(needle), `${JSON.stringify((err as Error).message)} should name ${needle}`);
+      else assert.match((err as Error).message, needle);
+      return true;
+    },
+  );
+}
+
+describe('flag syntax', () => {
+  for (const argv of [['-output', 'x'], ['--output', 'x'], ['-output=x'], ['--output=x']]) {
+    test(`${argv.join(' ')} sets output to x`, () => {
+      const parsed = parse(argv);
+      assert.equal(parsed.flags.output, 'x');
+      assert.ok(parsed.given.has('output'));
+      assert.equal(parsed.command, 'start');
+      assert.deepEqual(parsed.positional, []);
+    });
+  }
+
+  test('a value may contain "=" and spaces', () => {
+    assert.equal(parse(['-prompt=a=b c']).flags.prompt, 'a=b c');
+    assert.equal(parse(['-prompt', 'REST API for books, with authors']).flags.prompt, 'REST API for books, with authors');
+  });
+
+  test('bool flags: present means true, =false and =true work, -- too', () => {
+    assert.equal(parse(['-skip-validation']).flags['skip-validation'], true);
+    assert.equal(parse(['--skip-validation']).flags['skip-validation'], true);
+    assert.equal(parse(['-skip-validation=true']).flags['skip-validation'], true);
+    assert.equal(parse(['-skip-validation=false']).flags['skip-validation'], false);
+    assert.equal(parse(['--allow-existing=false']).flags['allow-existing'], false);
+    assert.equal(parse(['-allow-existing=1']).flags['allow-existing'], true);
+    assert.equal(parse(['-skip-validation=0']).flags['skip-validation'], false);
+    assert.equal(parse([]).flags['skip-validation'], false);
+  });
+
+  test('a bool flag does not swallow the next argument', () => {
+    const parsed = parse(['-skip-validation', 'status']);
+    assert.equal(parsed.flags['skip-validation'], true);
+    assert.equal(parsed.command, 'status');
+  });
+
+  test('a bool flag with a bad value names the flag', () => assertUsage(['-skip-validation=maybe'], '-skip-validation'));
+
+  test('numbers parse', () => {
+    const f = parse(['-coverage', '85.5', '-max-repair-rounds=5', '--temperature', '0']).flags;
+    assert.equal(f.coverage, 85.5);
+    assert.equal(f['max-repair-rounds'], 5);
+    assert.equal(f.temperature, 0);
+  });
+
+  test('the last of a repeated flag wins', () => assert.equal(parse(['-output', 'a', '-output', 'b']).flags.output, 'b'));
+
+  test('-h and -help ask for help', () => {
+    assert.equal(parse(['-h']).flags.help, true);
+    assert.equal(parse(['--help']).flags.help, true);
+    assert.equal(parse(['-version']).flags.version, true);
+  });
+
+  test('flags may come before or after the command', () => {
+    assert.equal(parse(['status', '-json']).flags.json, true);
+    assert.equal(parse(['-json', 'list']).command, 'list');
+  });
+});
+
+describe('defaults', () => {
+  test('the seed defaults', () => {
+    const { flags, given, command } = parse([]);
+    assert.equal(command, 'start');
+    assert.equal(flags.output, './generated');
+    assert.equal(flags.model, 'codellama:7b');
+    assert.equal(flags.ollama, 'http://localhost:11434');
+    assert.equal(flags.prompt, 'REST API for todo list');
+    assert.equal(flags.db, './poc.db');
+    assert.equal(flags.temporal, 'localhost:7233');
+    assert.equal(flags['skip-validation'], false);
+    assert.equal(flags['allow-existing'], false);
+    assert.equal(given.size, 0, 'defaults are not "given"');
+  });
+});
+
+describe('environment', () => {
+  test('OLLAMA_HOST is used when -ollama is absent', () => {
+    assert.equal(parse([], { OLLAMA_HOST: 'http://gpu-box:11434' }).flags.ollama, 'http://gpu-box:11434');
+  });
+
+  test('the scheme-less OLLAMA_HOST form is normalised', () => {
+    assert.equal(parse([], { OLLAMA_HOST: '127.0.0.1:11434' }).flags.ollama, 'http://127.0.0.1:11434');
+    assert.equal(normalizeOllamaUrl('127.0.0.1:11434'), 'http://127.0.0.1:11434');
+    assert.equal(normalizeOllamaUrl('http://localhost:11434/'), 'http://localhost:11434');
+  });
+
+  test('TEMPORAL_ADDRESS is used when -temporal is absent', () => {
+    assert.equal(parse([], { TEMPORAL_ADDRESS: 'temporal.internal:7233' }).flags.temporal, 'temporal.internal:7233');
+  });
+
+  test('an empty env var falls back to the default', () => {
+    const f = parse([], { OLLAMA_HOST: '', TEMPORAL_ADDRESS: '' }).flags;
+    assert.equal(f.ollama, 'http://localhost:11434');
+    assert.equal(f.temporal, 'localhost:7233');
+  });
+
+  test('the flag wins over the env', () => {
+    const env = { OLLAMA_HOST: 'http://env-host:1', TEMPORAL_ADDRESS: 'env-host:2' };
+    const f = parse(['-ollama', 'http://flag-host:11434', '--temporal=flag-host:7233'], env).flags;
+    assert.equal(f.ollama, 'http://flag-host:11434');
+    assert.equal(f.temporal, 'flag-host:7233');
+  });
+
+  test('a bad env value is reported under the flag it stands for', () => {
+    assertUsage([], '-ollama', { OLLAMA_HOST: 'ftp://x' });
+    assertUsage([], '-temporal', { TEMPORAL_ADDRESS: 'localhost' });
+  });
+});
+
+describe('commands', () => {
+  test('start is the default', () => assert.equal(parse(['-output', 'x']).command, 'start'));
+  test('start explicitly', () => assert.equal(parse(['start']).command, 'start'));
+  test('attach ID', () => {
+    const p = parse(['attach', 'overnight-llm-abc123']);
+    assert.equal(p.command, 'attach');
+    assert.deepEqual(p.positional, ['overnight-llm-abc123']);
+  });
+  test('status with and without an id', () => {
+    assert.equal(parse(['status']).command, 'status');
+    assert.deepEqual(parse(['status', 'run-1']).positional, ['run-1']);
+  });
+  test('list', () => assert.equal(parse(['list']).command, 'list'));
+  test('cancel ID', () => {
+    const p = parse(['cancel', 'run-1']);
+    assert.equal(p.command, 'cancel');
+    assert.deepEqual(p.positional, ['run-1']);
+  });
+  test('worker', () => assert.equal(parse(['worker']).command, 'worker'));
+  test('every command is known', () => {
+    for (const c of ['start', 'attach', 'status', 'list', 'cancel', 'worker']) assert.ok((COMMANDS as readonly string[]).includes(c));
+  });
+});
+
+describe('bad usage names the flag', () => {
+  test('unknown flag', () => {
+    assertUsage(['-outptu', 'x'], '-outptu');
+    assertUsage(['--no-such-flag=1'], '--no-such-flag');
+  });
+  test('missing value', () => {
+    assertUsage(['-output'], '-output');
+    assertUsage(['start', '--model'], '-model');
+  });
+  test('non-numeric -coverage', () => {
+    assertUsage(['-coverage', 'high'], '-coverage');
+    assertUsage(['-coverage='], '-coverage');
+    assertUsage(['-coverage', '80%'], '-coverage');
+  });
+  test('-max-repair-rounds out of range or not whole', () => {
+    assertUsage(['-max-repair-rounds', '11'], '-max-repair-rounds');
+    assertUsage(['-max-repair-rounds', '-1'], '-max-repair-rounds');
+    assertUsage(['-max-repair-rounds', '2.5'], '-max-repair-rounds');
+  });
+  test('-coverage out of range', () => assertUsage(['-coverage', '101'], '-coverage'));
+  test('empty -output', () => {
+    assertUsage(['-output='], '-output');
+    assertUsage(['-output', ''], '-output');
+    assertUsage(['-output', '   '], '-output');
+  });
+  test('bad -ollama URL', () => {
+    assertUsage(['-ollama', 'ftp://x'], '-ollama');
+    assertUsage(['-ollama', 'not a url'], '-ollama');
+    assertUsage(['-ollama='], '-ollama');
+  });
+  test('bad -model syntax', () => {
+    assertUsage(['-model', 'bad model!'], '-model');
+    assertUsage(['-model', '../x'], '-model');
+    assertUsage(['-model', 'codellama:7b;rm -rf /'], '-model');
+  });
+  test('good model names pass', () => {
+    for (const m of ['codellama:7b', 'llama3.2', 'qwen2.5-coder:1.5b', 'hf.co/bartowski/SmolLM2-135M-Instruct-GGUF:Q4_K_M', 'library/llama3:latest'])
+      assert.equal(parse(['-model', m]).flags.model, m);
+  });
+  test('bad -temporal', () => {
+    assertUsage(['-temporal', 'localhost'], '-temporal');
+    assertUsage(['-temporal', 'http://localhost:7233'], '-temporal');
+  });
+  test('attach without an id', () => assertUsage(['attach'], 'attach'));
+  test('cancel with two ids', () => assertUsage(['cancel', 'a', 'b'], 'cancel'));
+  test('an unknown command', () => assertUsage(['deploy'], 'deploy'));
+  test('list takes no argument', () => assertUsage(['list', 'extra'], 'list'));
+});
+
+describe('helpText', () => {
+  test('lists every flag, with the seed defaults', () => {
+    const text = helpText('0.1.0');
+    for (const name of Object.keys(FLAGS)) assert.match(text, new RegExp(`^  -${name} `, 'm'), `-${name} missing from help`);
+    assert.ok(text.includes('0.1.0'));
+    for (const d of ['./generated', 'codellama:7b', 'http://localhost:11434', 'OLLAMA_HOST', 'localhost:7233', 'TEMPORAL_ADDRESS', './poc.db'])
+      assert.ok(text.includes(d), `help shows ${d}`);
+    for (const c of ['attach', 'status', 'list', 'cancel', 'worker'])
+      assert.match(text, new RegExp(`overnight-llm ${c}|${c}\\|`), `help shows the ${c} command`);
+  });
+});

@@ -1,0 +1,220 @@
+// Every prompt template must render fully for a real plan, and every prompt that asks for a
+// file must name exactly that file on one `File: <path>` line (the scripted Ollama and the
+// people reading the Web UI both rely on it).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { filePathFor } from '../../activities/files/layout.js';
+import { writeFileAtomic } from '../../activities/files/write-file.js';
+import { filePrompt } from '../../activities/llm/generate-file.js';
+import {
+  PROMPTS_DIR,
+  PROMPT_DEPENDENCIES,
+  dependencyVars,
+  loadPrompt,
+  referenceBlock,
+  renderPrompt,
+  specVars,
+  type PromptName,
+} from '../../activities/llm/prompts.js';
+import { FILE_PHASES, type ApiSpec, type FilePhase, type GenerateFileInput } from '../../workflows/types.js';
+
+const SPEC: ApiSpec = {
+  module: 'todo-api',
+  resource: 'todo',
+  plural: 'todos',
+  fields: [
+    { name: 'Title', type: 'string', json: 'title', required: true },
+    { name: 'Done', type: 'bool', json: 'done', required: false },
+  ],
+  endpoints: [
+    { method: 'GET', path: '/todos', status: 200 },
+    { method: 'POST', path: '/todos', status: 201 },
+    { method: 'GET', path: '/todos/{id}', status: 200 },
+    { method: 'PUT', path: '/todos/{id}', status: 200 },
+    { method: 'DELETE', path: '/todos/{id}', status: 204 },
+  ],
+};
+
+/** Stub file text per path, as a reader of already-written files would return it. */
+const stub = (p: string) => `// stub of ${p}\npackage ${p.split('/').slice(-2, -1)[0] ?? 'main'}\n\nfunc Stub() {}`;
+
+function fileVars(phase: FilePhase): Record<string, string> {
+  return {
+    ...specVars(SPEC),
+    path: filePathFor(phase, SPEC.resource),
+    coverageGoal: '70',
+    ...dependencyVars(SPEC, PROMPT_DEPENDENCIES[phase], stub),
+  };
+}
+
+function repairVars(phase: FilePhase): Record<string, string> {
+  const others = FILE_PHASES.filter((p) => p !== phase && p !== 'readme').map((p) =>
+    referenceBlock(filePathFor(p, SPEC.resource), stub(filePathFor(p, SPEC.resource))),
+  );
+  return {
+    ...specVars(SPEC),
+    path: filePathFor(phase, SPEC.resource),
+    coverageGoal: '70',
+    round: '2',
+    errors: `${filePathFor(phase, SPEC.resource)}:12:2: declared and not used: x`,
+    'file:self': stub(filePathFor(phase, SPEC.resource)),
+    'file:others': others.join('\n\n'),
+  };
+}
+
+const fileLines = (text: string) => [...text.matchAll(/^File: (.+)$/gm)].map((m) => m[1]);
+
+describe('templates', () => {
+  test('prompts/ holds one template per phase, plus system, plan and repair', () => {
+    const names = readdirSync(PROMPTS_DIR)
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => f.replace(/\.txt$/, ''))
+      .sort();
+    assert.deepEqual(names, [...FILE_PHASES, 'plan', 'repair', 'system'].sort());
+  });
+
+  test('every template renders for the todo spec with no {{ left', () => {
+    const all: [PromptName, Record<string, string>][] = [
+      ['system', {}],
+      ['plan', { request: 'REST API for todo list' }],
+      ...FILE_PHASES.map((p) => [p, fileVars(p)] as [PromptName, Record<string, string>]),
+      ['repair', repairVars('handlers')],
+    ];
+    for (const [name, vars] of all) {
+      const text = renderPrompt(loadPrompt(name), vars);
+      assert.ok(!text.includes('{{'), `${name}: ${text.match(/\{\{[^}]*\}\}/)?.[0]} left`);
+      assert.ok(!text.includes('}}'), `${name}: stray }}`);
+      assert.ok(!/undefined|\[object Object\]/.test(text), `${name}: a value rendered as undefined/object`);
+    }
+  });
+
+  test('the plan prompt carries the request', () => {
+    assert.ok(renderPrompt(loadPrompt('plan'), { request: 'REST API for books' }).includes('REST API for books'));
+  });
+
+  test('the rendered prompts carry the plan: module, type name, fields and endpoints', () => {
+    const models = renderPrompt(loadPrompt('models'), fileVars('models'));
+    assert.ok(models.includes('todo-api'));
+    assert.ok(models.includes('Todo'));
+    assert.ok(models.includes('- Title string `json:"title"` (required)'));
+    assert.ok(models.includes('- Done bool `json:"done"`'));
+    const handlers = renderPrompt(loadPrompt('handlers'), fileVars('handlers'));
+    for (const e of ['GET /todos → 200', 'POST /todos → 201', 'GET /todos/{id} → 200', 'PUT /todos/{id} → 200', 'DELETE /todos/{id} → 204'])
+      assert.ok(handlers.includes(e), `handlers prompt lists ${e}`);
+    assert.ok(renderPrompt(loadPrompt('tests'), fileVars('tests')).includes('70%'), 'tests prompt names the coverage goal');
+  });
+
+  test('each dependency file is carried into the prompt that needs it', () => {
+    for (const phase of FILE_PHASES) {
+      const text = renderPrompt(loadPrompt(phase), fileVars(phase));
+      for (const dep of PROMPT_DEPENDENCIES[phase]) {
+        const depPath = filePathFor(dep, SPEC.resource);
+        assert.ok(text.includes(stub(depPath)), `${phase} prompt carries ${depPath}`);
+      }
+    }
+  });
+});
+
+describe('File: lines', () => {
+  for (const phase of FILE_PHASES) {
+    test(`${phase}: exactly one File: line, naming ${filePathFor(phase, 'todo')}`, () => {
+      const text = renderPrompt(loadPrompt(phase), fileVars(phase));
+      assert.deepEqual(fileLines(text), [filePathFor(phase, SPEC.resource)]);
+    });
+  }
+
+  for (const phase of FILE_PHASES.filter((p) => p !== 'readme')) {
+    test(`repair of ${phase}: exactly one File: line, naming ${filePathFor(phase, 'todo')}`, () => {
+      const text = renderPrompt(loadPrompt('repair'), repairVars(phase));
+      assert.deepEqual(fileLines(text), [filePathFor(phase, SPEC.resource)]);
+    });
+  }
+
+  test('system and plan prompts ask for no file', () => {
+    assert.deepEqual(fileLines(loadPrompt('system')), []);
+    assert.deepEqual(fileLines(renderPrompt(loadPrompt('plan'), { request: 'x' })), []);
+  });
+
+  test('dependency blocks never contain a File: line', () => {
+    for (const phase of FILE_PHASES) {
+      const deps = dependencyVars(
+        SPEC,
+        FILE_PHASES.filter((p) => p !== phase),
+        stub,
+      );
+      for (const [key, block] of Object.entries(deps)) {
+        assert.match(key, /^file:(models|repository|handlers|server|tests|readme)$/);
+        assert.deepEqual(fileLines(block), [], `${key} has a File: line`);
+        assert.doesNotMatch(block, /^\s*File:/m);
+      }
+    }
+    assert.deepEqual(fileLines(referenceBlock('internal/models/todo.go', null)), []);
+    assert.match(referenceBlock('internal/models/todo.go', null), /not written yet/);
+  });
+
+  test('dependencyVars reads each dependency by its layout path', () => {
+    const asked: string[] = [];
+    const vars = dependencyVars(SPEC, ['models', 'repository'], (p) => (asked.push(p), 'x'));
+    assert.deepEqual(asked, ['internal/models/todo.go', 'internal/repository/todo_repo.go']);
+    assert.deepEqual(Object.keys(vars), ['file:models', 'file:repository']);
+    assert.ok(vars['file:models'].startsWith('internal/models/todo.go:\n```go\nx\n```'));
+  });
+});
+
+describe('renderPrompt', () => {
+  test('throws on a missing placeholder, naming it', () => {
+    assert.throws(() => renderPrompt('Write {{module}} for {{plural}}', { module: 'm' }), /\{\{plural\}\}/);
+    assert.throws(() => renderPrompt(loadPrompt('handlers'), specVars(SPEC)), /placeholder/);
+    assert.throws(() => renderPrompt(loadPrompt('repair'), { ...fileVars('models') }), /\{\{(round|errors|file:self|file:others)\}\}/);
+  });
+
+  test('an empty string is a value, not a missing one', () => {
+    assert.equal(renderPrompt('a{{x}}b', { x: '' }), 'ab');
+  });
+
+  test('values are inserted literally, never expanded again', () => {
+    const goTemplate = 'tmpl := `{{.Title}} {{module}} $& $1`';
+    assert.equal(renderPrompt('File: {{path}}\n{{file:self}}', { path: 'a.go', 'file:self': goTemplate }), `File: a.go\n${goTemplate}`);
+  });
+});
+
+describe('filePrompt (the prompts generate-file actually sends)', () => {
+  let out: string;
+  before(() => {
+    out = mkdtempSync(path.join(os.tmpdir(), 'prompts-'));
+    for (const phase of FILE_PHASES) {
+      const p = filePathFor(phase, SPEC.resource);
+      writeFileAtomic(out, p, stub(p) + '\n');
+    }
+  });
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  const input = (phase: FilePhase, repair?: GenerateFileInput['repair']) =>
+    ({
+      workflowId: 'wf',
+      phase,
+      prompt: 'REST API for todo list',
+      spec: SPEC,
+      outputDir: out,
+      dbPath: path.join(out, 'db'),
+      llm: {} as GenerateFileInput['llm'],
+      coverageGoal: 80,
+      repair,
+    }) as GenerateFileInput;
+
+  for (const phase of FILE_PHASES) {
+    test(`${phase}, first pass and repair: one File: line for its own path, nothing left unrendered`, () => {
+      const first = filePrompt(input(phase));
+      assert.deepEqual(fileLines(first), [filePathFor(phase, SPEC.resource)]);
+      assert.ok(!first.includes('{{'));
+      for (const dep of PROMPT_DEPENDENCIES[phase]) assert.ok(first.includes(stub(filePathFor(dep, SPEC.resource))));
+      const repair = filePrompt(input(phase, { round: 1, errors: 'vet: something' }));
+      assert.deepEqual(fileLines(repair), [filePathFor(phase, SPEC.resource)]);
+      assert.ok(!repair.includes('{{'));
+      assert.ok(repair.includes('vet: something'));
+    });
+  }
+});

@@ -1,0 +1,100 @@
+// The workflow on a real Temporal dev server, with a real worker, the scripted Ollama
+// and the real Go toolchain: the phase sequence, the repair loop, skip-validation, and
+// a failure that says what to do.
+import { WorkflowFailedError } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import * as activities from '../../activities/index.js';
+import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import { rootMessage } from '../../workflows/run-state.js';
+import type { RunInput, RunResult, RunState } from '../../workflows/types.js';
+import { FIXTURE_DIR, VARIANTS_DIR, createDevServer, runInput } from '../support/run-fixtures.js';
+import { scenarioResponder, startScriptedOllama, type ScenarioName } from '../support/scripted-ollama.js';
+
+const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = 'pipeline-test';
+
+before(async () => {
+  env = await createDevServer();
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
+  running = worker.run();
+});
+
+after(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+async function runScenario(scenario: ScenarioName, tweak: (input: RunInput) => void = () => {}, id = `wf-${scenario}-${Date.now()}`) {
+  const ollama = await startScriptedOllama({ respond: scenarioResponder(scenario, { fixtureDir: FIXTURE_DIR, variantsDir: VARIANTS_DIR }) });
+  try {
+    const input = runInput(ollama.url);
+    tweak(input);
+    const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: id, args: [input] });
+    const result = (await handle.result()) as RunResult;
+    const state = await handle.query<RunState>('status');
+    return { input, result, state, handle, calls: ollama.calls.length };
+  } finally {
+    await ollama.close();
+  }
+}
+
+const phaseNames = (state: RunState) => state.phases.map((p) => (p.round ? `${p.name}#${p.round}` : p.name));
+
+describe('generateApi on a real dev server', () => {
+  test('a good model yields a valid API, every phase in order, and status.json', async () => {
+    const { input, result, state, handle, calls } = await runScenario('good');
+    assert.equal(result.valid, true);
+    assert.ok(result.coveragePercent !== null && result.coveragePercent >= 70, `coverage ${result.coveragePercent}`);
+    assert.deepEqual(phaseNames(state), ['preflight', 'plan', 'scaffold', 'models', 'repository', 'handlers', 'server', 'tests', 'readme', 'validate', 'report']);
+    assert.ok(state.phases.every((p) => p.status === 'done'));
+    assert.equal(calls, 7, 'one plan call and one call per generated file');
+    const status = JSON.parse(readFileSync(path.join(input.outputDir, 'status.json'), 'utf8'));
+    assert.equal(status.run.status, 'completed');
+    assert.equal(status.validation.final.ok, true);
+    for (const f of ['go.mod', 'cmd/server/main.go', 'internal/handlers/todo_handler.go', 'tests/todo_handler_test.go', 'README.md']) {
+      assert.ok(existsSync(path.join(input.outputDir, f)), f);
+    }
+    if (process.env.RECORD_HISTORIES) {
+      mkdirSync(HISTORIES_DIR, { recursive: true });
+      writeFileSync(path.join(HISTORIES_DIR, 'good-run.json'), historyToJSON(await handle.fetchHistory()));
+    }
+  });
+
+  test('a compile error is sent back to the model and repaired', async () => {
+    const { result, state } = await runScenario('broken-handlers-once');
+    assert.equal(result.valid, true);
+    assert.deepEqual(phaseNames(state).slice(9), ['validate', 'repair#1', 'validate#1', 'report']);
+    const firstValidation = state.phases[9];
+    assert.equal(firstValidation.status, 'done');
+    const repair = state.phases.find((p) => p.name === 'repair')!;
+    assert.deepEqual(repair.files.map((f) => f.path), ['internal/handlers/todo_handler.go']);
+  });
+
+  test('-skip-validation skips validate and repair', async () => {
+    const { result, state } = await runScenario('broken-handlers-once', (input) => (input.skipValidation = true));
+    assert.equal(result.valid, true);
+    const skipped = state.phases.filter((p) => p.status === 'skipped').map((p) => p.name);
+    assert.deepEqual(skipped, ['validate', 'repair']);
+  });
+
+  test('a missing model fails the run at preflight with the command that fixes it', async () => {
+    const err = await runScenario('good', (input) => (input.llm.model = 'nosuch:1b')).then(
+      () => null,
+      (e) => e,
+    );
+    assert.ok(err instanceof WorkflowFailedError, `expected a failed workflow, got ${err}`);
+    assert.match(rootMessage(err), /ollama pull nosuch:1b/);
+  });
+});
