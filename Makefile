@@ -17,9 +17,9 @@ setup: ## install node modules and the Temporal CLI (into .tools/bin)
 deps: ## install node modules only
 	npm ci --no-fund --no-audit --loglevel=error
 
-build: setup ## type-check and prebundle the workflow code (.tools/workflow-bundle.js)
+build: setup ## type-check and bundle the workflow code ahead of the first run
 	npx tsc -p tsconfig.json --noEmit
-	npx tsx scripts/bundle-workflows.ts .tools/workflow-bundle.js
+	npx tsx scripts/bundle-workflows.ts
 
 run: setup ## generate: make run ARGS='-prompt "REST API for notes" -output ./notes-api'
 	$(CLI) $(ARGS)

@@ -1,8 +1,8 @@
 // overnight-llm: the command line. Parses flags, dispatches to a command, and turns
 // every expected failure into one line and the documented exit code.
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
-import { createWorker } from '../worker/create-worker.js';
+import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
 import { attachCommand, cancelCommand, listCommand, startCommand, statusCommand, type Io } from './commands.js';
 import { UsageError, helpText, parseArgs } from './flags.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
@@ -15,6 +15,11 @@ const io: Io = {
 };
 
 async function main(argv: string[]): Promise<number> {
+  // The worker's own INFO lines would drown the phase lines a person watches for.
+  Runtime.install({
+    logger: new DefaultLogger(process.env.OVERNIGHT_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN'),
+    shutdownSignals: [], // ours: see shutdownOnSignals
+  });
   let parsed;
   try {
     parsed = parseArgs(argv);
@@ -52,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
         const connection = await NativeConnection.connect({ address: flags.temporal });
         const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
         io.err(`worker: polling task queue "${flags['task-queue']}" on ${flags.temporal}; Ctrl-C stops it`);
+        shutdownOnSignals(worker);
         await worker.run();
         await connection.close();
         return 0;

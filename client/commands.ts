@@ -3,13 +3,15 @@
 import { Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { createWorker } from '../worker/create-worker.js';
+import path from 'node:path';
+import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
 import { rootMessage } from '../workflows/run-state.js';
 import type { generateApi } from '../workflows/pipeline.js';
 import type { RunResult, RunState } from '../workflows/types.js';
 import type { Flags } from './flags.js';
 import { phaseLine, phasePrinter } from './progress.js';
 import { runInputFrom, workflowIdFor } from './run-input.js';
+import { stateFromMirror } from './mirror-state.js';
 import { connectOrStartTemporal } from './temporal-server.js';
 
 export interface Io {
@@ -86,7 +88,20 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
   })();
   try {
     const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
-    const result = (await worker.runUntil(handle.result())) as RunResult;
+    let stopped = false;
+    shutdownOnSignals(worker, () => {
+      stopped = true;
+      io.err(`stopping this worker; the run waits on the server and goes on when a worker is back: overnight-llm attach ${handle.workflowId}`);
+    });
+    const result = (await worker.runUntil(handle.result()).catch((err) => {
+      if (stopped) return null;
+      throw err;
+    })) as RunResult | null;
+    if (result === null) {
+      polling = false;
+      await poll;
+      return 130;
+    }
     polling = false;
     await poll;
     const final = await handle.query<RunState>(STATUS_QUERY).catch(() => null);
@@ -116,11 +131,26 @@ function reportResult(result: RunResult, io: Io): number {
   return 1;
 }
 
+/** A running run answers its `status` query; a finished one (or one whose workers are gone) is read from the mirror. */
+async function runState(client: Client, workflowId: string, dbPath: string): Promise<RunState | null> {
+  const handle = client.workflow.getHandle(workflowId);
+  const description = await handle.describe();
+  if (description.status.name === 'RUNNING') {
+    const live = await client.withDeadline(Date.now() + 5000, () => handle.query<RunState>(STATUS_QUERY)).catch(() => null);
+    if (live) return live;
+  }
+  return stateFromMirror(dbPath, workflowId);
+}
+
 export async function statusCommand(flags: Flags, id: string | undefined, io: Io): Promise<number> {
   const client = await clientFor(flags, io);
   const workflowId = id ?? workflowIdFor(flags.output);
   try {
-    const state = await client.workflow.getHandle(workflowId).query<RunState>(STATUS_QUERY);
+    const state = await runState(client, workflowId, path.resolve(flags.db));
+    if (!state) {
+      io.err(`run ${workflowId} has no record in the mirror ${flags.db}: pass the -db it ran with`);
+      return 1;
+    }
     if (flags.json) io.out(JSON.stringify(state, null, 2));
     else {
       io.out(`${state.workflowId}: ${state.status} — ${state.prompt} (${state.model}) → ${state.outputDir}`);

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunInput } from '../workflows/types.js';
+import { openMirror } from '../activities/store/db.js';
 import { UsageError, type Flags } from './flags.js';
 
 export function workflowIdFor(outputDir: string): string {
@@ -12,33 +13,27 @@ export function workflowIdFor(outputDir: string): string {
   return `overnight-${name}-${createHash('sha256').update(abs).digest('hex').slice(0, 10)}`;
 }
 
-/** The nearest existing folder must be writable, or the path cannot be created. */
-function assertWritablePath(flag: string, target: string): void {
-  let dir = target;
-  while (!existsSync(dir)) dir = path.dirname(dir);
-  if (dir === target && !statSync(dir).isDirectory()) {
-    if (flag === '-db') {
-      try {
-        accessSync(dir, constants.W_OK);
-        return;
-      } catch {
-        throw new UsageError(`${flag} ${target} is not writable: choose another path`);
-      }
-    }
-    throw new UsageError(`${flag} ${target} exists and is not a folder: choose another path`);
-  }
+/** `target` must be creatable: its nearest existing ancestor a writable folder (or itself, of the right kind). */
+function assertWritablePath(flag: string, target: string, kind: 'file' | 'folder'): void {
+  let existing = target;
+  while (!existsSync(existing)) existing = path.dirname(existing);
+  const isDir = statSync(existing).isDirectory();
+  if (existing !== target && !isDir) throw new UsageError(`${flag} ${target}: ${existing} is a file, not a folder; choose another path`);
+  if (existing === target && kind === 'folder' && !isDir) throw new UsageError(`${flag} ${target} exists and is not a folder: choose another path`);
+  if (existing === target && kind === 'file' && isDir) throw new UsageError(`${flag} ${target} is a folder: name a database file, e.g. ${path.join(target, 'poc.db')}`);
   try {
-    accessSync(dir, constants.W_OK);
+    accessSync(existing, constants.W_OK);
   } catch {
-    throw new UsageError(`${flag} ${target} is not writable (${dir} is read-only for you): choose another path`);
+    throw new UsageError(`${flag} ${target} is not writable: choose another path`);
   }
 }
 
 export function runInputFrom(flags: Flags): RunInput {
   const outputDir = path.resolve(flags.output);
   const dbPath = path.resolve(flags.db);
-  assertWritablePath('-output', outputDir);
-  assertWritablePath('-db', dbPath);
+  assertWritablePath('-output', outputDir, 'folder');
+  assertWritablePath('-db', dbPath, 'file');
+  openMirrorOrExplain(dbPath);
   return {
     prompt: flags.prompt.trim(),
     outputDir,
@@ -56,4 +51,13 @@ export function runInputFrom(flags: Flags): RunInput {
     maxRepairRounds: flags['max-repair-rounds'],
     coverageGoal: flags.coverage,
   };
+}
+
+/** Opens the mirror now, so a bad -db is a usage error and not a run that fails later. */
+function openMirrorOrExplain(dbPath: string): void {
+  try {
+    openMirror(dbPath);
+  } catch (err) {
+    throw new UsageError(`-db ${dbPath} cannot be used: ${(err as Error).message}`);
+  }
 }

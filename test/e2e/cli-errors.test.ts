@@ -36,7 +36,8 @@ describe('bad usage exits 2 with one line naming the flag', () => {
     [['-no-such-flag'], /unknown flag -no-such-flag/],
     [['-output'], /-output needs a value/],
     [['attach'], /attach takes one run id/],
-    [['-db', '/proc/forbidden/poc.db'], /-db .* (is not writable|exists and is not a folder)/],
+    [['-db', `${import.meta.filename}/poc.db`], /-db .*cli-errors\.test\.ts is a file, not a folder/],
+    [['-db', '/'], /-db \/ is a folder: name a database file/],
   ];
   for (const [args, message] of cases) {
     test(args.join(' ') || '(empty)', async () => {

@@ -81,12 +81,12 @@ describe('overnight-llm end to end', () => {
     const calls = ollama.calls.length;
     const again = await runCli(['-output', output, '--db', db, ...common]);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /already holds a finished run .* status\.json/);
+    assert.match(again.stdout, /already holds a finished run .*status\.json/);
     assert.equal(ollama.calls.length, calls, 'no LLM call for a finished run');
   });
 
   test('status and list show the run', async () => {
-    const status = await runCli(['status', '-output', output, ...common]);
+    const status = await runCli(['status', '-output', output, '-db', db, ...common]);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /completed .*REST API for todo list/);
     assert.match(status.stdout, /validate done/);

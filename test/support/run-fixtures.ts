@@ -1,6 +1,7 @@
 // Shared set-up for tests that run the pipeline: a real Temporal dev server, a scripted
 // Ollama, a fresh output folder and mirror, and the run input that ties them together.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ export const VARIANTS_DIR = fileURLToPath(new URL('../fixtures/variants/', impor
 export async function createDevServer(): Promise<TestWorkflowEnvironment> {
   const bin = temporalBinary();
   if (!bin) throw new Error('the Temporal CLI is missing: run `bash scripts/setup.sh` first');
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: bin }, extraArgs: ['--log-level', 'error'] },
   });
