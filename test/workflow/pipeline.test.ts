@@ -1,8 +1,9 @@
 // The workflow on a real Temporal dev server, with a real worker, the scripted Ollama
 // and the real Go toolchain: the phase sequence, the repair loop, skip-validation, and
 // a failure that says what to do.
-import { WorkflowFailedError } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { execFileSync } from 'node:child_process';
+import { temporalBinary } from '../../client/temporal-server.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
@@ -50,6 +51,19 @@ async function runScenario(scenario: ScenarioName, tweak: (input: RunInput) => v
   }
 }
 
+/** RECORD_HISTORIES=1 refreshes the histories the replay test checks new workflow code against. */
+async function recordHistory(handle: WorkflowHandle, name: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  // The Temporal CLI's JSON is the format replay reads (the SDK's historyToJSON trips over
+  // the two protobufjs copies npm installs side by side here).
+  const json = execFileSync(temporalBinary()!, ['workflow', 'show', '--address', env.address, '--workflow-id', handle.workflowId, '--output', 'json'], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), json);
+}
+
 const phaseNames = (state: RunState) => state.phases.map((p) => (p.round ? `${p.name}#${p.round}` : p.name));
 
 describe('generateApi on a real dev server', () => {
@@ -66,14 +80,12 @@ describe('generateApi on a real dev server', () => {
     for (const f of ['go.mod', 'cmd/server/main.go', 'internal/handlers/todo_handler.go', 'tests/todo_handler_test.go', 'README.md']) {
       assert.ok(existsSync(path.join(input.outputDir, f)), f);
     }
-    if (process.env.RECORD_HISTORIES) {
-      mkdirSync(HISTORIES_DIR, { recursive: true });
-      writeFileSync(path.join(HISTORIES_DIR, 'good-run.json'), historyToJSON(await handle.fetchHistory()));
-    }
+    await recordHistory(handle, 'good-run');
   });
 
   test('a compile error is sent back to the model and repaired', async () => {
-    const { result, state } = await runScenario('broken-handlers-once');
+    const { result, state, handle } = await runScenario('broken-handlers-once');
+    await recordHistory(handle, 'repair-run');
     assert.equal(result.valid, true);
     assert.deepEqual(phaseNames(state).slice(9), ['validate', 'repair#1', 'validate#1', 'report']);
     const firstValidation = state.phases[9];

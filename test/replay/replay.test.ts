@@ -1,0 +1,25 @@
+// Replays recorded histories against today's workflow code: a change that would make a
+// running overnight run non-deterministic fails here, not at 3 a.m. on a user's laptop.
+// Refresh them with `RECORD_HISTORIES=1 bash scripts/test.sh workflow` when a change is
+// meant to be incompatible (and version it with patched() if runs may be in flight).
+import { Worker } from '@temporalio/worker';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
+
+const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
+const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
+
+test('recorded histories exist (good run and repair run)', () => {
+  assert.ok(files.includes('good-run.json') && files.includes('repair-run.json'), `found ${files.join(', ')}`);
+});
+
+for (const file of files) {
+  test(`replays ${file} deterministically`, async () => {
+    const history = JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, file.replace(/\.json$/, ''));
+  });
+}
