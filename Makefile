@@ -15,7 +15,7 @@ setup: ## install node modules and the Temporal CLI (into .tools/bin)
 	bash scripts/setup.sh
 
 deps: ## install node modules only
-	npm ci --no-fund --no-audit --loglevel=error
+	npm install --no-fund --no-audit --loglevel=error
 
 build: setup ## type-check and bundle the workflow code ahead of the first run
 	npx tsc -p tsconfig.json --noEmit

@@ -64,6 +64,9 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   const started = performance.now();
   let content = '';
   let tokens = 0;
+  // Loading a model and reading a long prompt can take minutes before the first token:
+  // heartbeat meanwhile, so the heartbeat timeout only catches a worker that is gone.
+  const alive = setInterval(() => heartbeat({ label: input.label, tokens, bytes: content.length }), 10_000);
   try {
     const last = await client.chat(
       { model: llm.model, messages, format, options: llm.options, stream: true },
@@ -80,6 +83,8 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
     return { content, usage };
   } catch (err) {
     throw toFailure(err, llm, { overCap: overCap.signal.aborted, cancelled: cancelled?.aborted ?? false });
+  } finally {
+    clearInterval(alive);
   }
 }
 
