@@ -17,7 +17,8 @@ const io: Io = {
 async function main(argv: string[]): Promise<number> {
   // The worker's own INFO lines would drown the phase lines a person watches for.
   Runtime.install({
-    logger: new DefaultLogger(process.env.OVERNIGHT_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN'),
+    // Failures reach the user as phase lines and one closing message; OVERNIGHT_LOG_LEVEL=WARN shows the SDK's.
+    logger: new DefaultLogger((process.env.OVERNIGHT_LOG_LEVEL?.toUpperCase() ?? 'ERROR') as 'ERROR'),
     shutdownSignals: [], // ours: see shutdownOnSignals
   });
   let parsed;

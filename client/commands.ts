@@ -78,6 +78,11 @@ export async function attachCommand(flags: Flags, id: string, io: Io): Promise<n
 async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): Promise<number> {
   const connection = await NativeConnection.connect({ address: flags.temporal });
   const print = phasePrinter(io.out);
+  // The worker is gone once the run ends, so the last phases come from the mirror.
+  const printFinalPhases = () => {
+    const final = stateFromMirror(path.resolve(flags.db), handle.workflowId);
+    if (final) print(final);
+  };
   let polling = true;
   const poll = (async () => {
     while (polling) {
@@ -97,20 +102,16 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
       if (stopped) return null;
       throw err;
     })) as RunResult | null;
-    if (result === null) {
-      polling = false;
-      await poll;
-      return 130;
-    }
     polling = false;
     await poll;
-    const final = await handle.query<RunState>(STATUS_QUERY).catch(() => null);
-    if (final) print(final);
+    if (result === null) return 130;
+    printFinalPhases();
     return reportResult(result, io);
   } catch (err) {
     polling = false;
     await poll;
     if (err instanceof WorkflowFailedError) {
+      printFinalPhases();
       io.err(`run failed: ${rootMessage(err)}`);
       return 1;
     }
