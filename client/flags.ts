@@ -33,6 +33,8 @@ export const FLAGS = {
   'num-ctx': { kind: 'int', default: 8192, help: 'model context size in tokens' },
   seed: { kind: 'int', default: 42, help: 'model seed, for repeatable answers' },
   'llm-timeout': { kind: 'int', default: 1800, help: 'seconds one LLM call may take' },
+  budget: { kind: 'int', default: 30, help: 'minutes of working time a run may use; time asleep does not count (0: no limit)' },
+  'heartbeat-timeout': { kind: 'int', default: 60, help: 'seconds of silence before a worker is taken for gone and its LLM call retried' },
   temporal: { kind: 'string', default: 'localhost:7233', env: 'TEMPORAL_ADDRESS', help: 'Temporal server address (started for you when local and not running)' },
   namespace: { kind: 'string', default: 'default', env: 'TEMPORAL_NAMESPACE', help: 'Temporal namespace' },
   'task-queue': { kind: 'string', default: 'overnight-llm', help: 'Temporal task queue' },
@@ -139,7 +141,7 @@ function checkFlags({ flags, command, positional }: ParsedArgs): void {
   flags.ollama = normalizeOllamaUrl(flags.ollama);
   if (!HOST_PORT_PATTERN.test(flags.temporal)) throw new UsageError(`-temporal takes host:port like localhost:7233, not ${JSON.stringify(flags.temporal)}`);
   if (flags.prompt.length > 2000) throw new UsageError('-prompt is longer than 2000 characters: describe the API in a sentence or two');
-  const ranges: [FlagName, number, number][] = [['max-repair-rounds', 0, 10], ['coverage', 0, 100], ['temperature', 0, 2], ['num-ctx', 512, 1 << 20], ['llm-timeout', 10, 86400], ['seed', 0, 2 ** 31 - 1]];
+  const ranges: [FlagName, number, number][] = [['max-repair-rounds', 0, 10], ['coverage', 0, 100], ['temperature', 0, 2], ['num-ctx', 512, 1 << 20], ['llm-timeout', 10, 86400], ['seed', 0, 2 ** 31 - 1], ['budget', 0, 7 * 24 * 60], ['heartbeat-timeout', 2, 3600]];
   for (const [name, min, max] of ranges) {
     const v = flags[name] as number;
     if (v < min || v > max) throw new UsageError(`-${name} must be between ${min} and ${max}, not ${v}`);

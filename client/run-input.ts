@@ -50,6 +50,8 @@ export function runInputFrom(flags: Flags): RunInput {
     allowNonEmptyOutput: flags['allow-existing'],
     maxRepairRounds: flags['max-repair-rounds'],
     coverageGoal: flags.coverage,
+    workingBudgetMs: flags.budget > 0 ? flags.budget * 60_000 : undefined,
+    heartbeatTimeoutMs: flags['heartbeat-timeout'] * 1000,
   };
 }
 

@@ -8,19 +8,23 @@ import { FILE_PHASES, type ApiSpec, type FilePhase, type PhaseName, type PhaseSt
 export const statusQuery = defineQuery<RunState>('status');
 
 /** Failures no retry can mend; the activity's message says what the user should do. */
-const NON_RETRYABLE = ['ModelNotFound', 'InvalidRequest', 'OutputTooLarge', 'PlanInvalid', 'NoCodeInAnswer', 'OutputDirUnsafe', 'GoMissing', 'OllamaUnreachable', 'UnsafePathError'];
+const NON_RETRYABLE = ['ModelNotFound', 'InvalidRequest', 'OutputTooLarge', 'PlanInvalid', 'NoCodeInAnswer', 'OutputDirUnsafe', 'GoMissing', 'OllamaUnreachable', 'UnsafePathError', 'BudgetExceeded'];
 
 const retry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE } as const;
 
-/** LLM calls: long, but they heartbeat, so a vanished or sleeping worker is noticed within a minute. */
-const llm = proxyActivities<typeof activities>({ startToCloseTimeout: '45m', heartbeatTimeout: '1m', retry: { ...retry, maximumAttempts: 6 } });
-/** The Go toolchain on generated code: its own per-step limits sit inside this one. */
-const toolchain = proxyActivities<typeof activities>({ startToCloseTimeout: '20m', retry: { ...retry, maximumAttempts: 3 } });
 /** Files and the mirror: quick local work. */
 const local = proxyActivities<typeof activities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 10 } });
+/** The Go toolchain on generated code (it heartbeats each step); its own per-step limits sit inside this one. */
+const toolchain = proxyActivities<typeof activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } });
 
 export async function generateApi(input: RunInput): Promise<RunResult> {
   const { workflowId } = workflowInfo();
+  /** LLM calls: long, but they heartbeat, so a worker that vanished or slept is noticed and the call retried. */
+  const llm = proxyActivities<typeof activities>({
+    startToCloseTimeout: '45m',
+    heartbeatTimeout: input.heartbeatTimeoutMs ?? 60_000,
+    retry: { ...retry, maximumAttempts: 6 },
+  });
   const state = newRunState(workflowId, input, new Date());
   setHandler(statusQuery, () => state);
   let seq = 0;
@@ -37,16 +41,23 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
   async function phase<T>(name: PhaseName, round: number, body: (step: (o: StepOutcome) => void) => Promise<T>): Promise<T> {
     const current = startPhase(state, name, round, new Date());
     await record(current);
+    let value: T;
     try {
-      const value = await body((o) => addStep(state, current, o));
-      endPhase(state, current, new Date());
-      await record(current);
-      return value;
+      value = await body((o) => addStep(state, current, o));
     } catch (err) {
       endPhase(state, current, new Date(), rootMessage(err));
       await CancellationScope.nonCancellable(() => record(current));
       throw err;
     }
+    endPhase(state, current, new Date());
+    await record(current);
+    if (input.workingBudgetMs !== undefined && state.workingMs > input.workingBudgetMs && name !== 'report') {
+      throw ApplicationFailure.nonRetryable(
+        `the working-time budget of ${Math.round(input.workingBudgetMs / 60_000)} min is used up after ${name} (time asleep does not count): raise -budget or use a faster model`,
+        'BudgetExceeded',
+      );
+    }
+    return value;
   }
 
   async function writeFile(filePhase: FilePhase, round: number, errors?: string) {

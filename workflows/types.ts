@@ -53,6 +53,10 @@ export interface RunInput {
   allowNonEmptyOutput: boolean;
   maxRepairRounds: number;
   coverageGoal: number; // percent
+  /** Working time the run may use (seed: 30 min); time asleep does not count. Absent: no limit. */
+  workingBudgetMs?: number;
+  /** A worker silent this long is taken for gone and its LLM call retried elsewhere (default 60 s). */
+  heartbeatTimeoutMs?: number;
 }
 
 export interface FieldSpec {
