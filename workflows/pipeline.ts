@@ -1,37 +1,72 @@
 // The overnight run: the fixed phase sequence of DESIGN.md and the bounded repair loop.
 // Deterministic: no clock, randomness, network or disk except through Temporal's APIs.
-import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { addStep, endPhase, newRunState, rootMessage, skipPhase, startPhase, type StepOutcome } from './run-state.js';
-import { FILE_PHASES, type ApiSpec, type FilePhase, type PhaseName, type PhaseState, type RunInput, type RunResult, type RunState, type ValidationReport } from './types.js';
+import { filePathFor } from './layout.js';
+import {
+  FILE_PHASES,
+  PHASES,
+  type ApiSpec,
+  type FilePhase,
+  type PhaseName,
+  type PhaseState,
+  type RunInput,
+  type RunResult,
+  type RunState,
+  type ValidationReport,
+} from './types.js';
 
 export const statusQuery = defineQuery<RunState>('status');
 
 /** Failures no retry can mend; the activity's message says what the user should do. */
-const NON_RETRYABLE = ['ModelNotFound', 'InvalidRequest', 'OutputTooLarge', 'PlanInvalid', 'NoCodeInAnswer', 'OutputDirUnsafe', 'GoMissing', 'OllamaUnreachable', 'UnsafePathError', 'BudgetExceeded'];
+const NON_RETRYABLE = [
+  'ModelNotFound',
+  'InvalidRequest',
+  'OutputTooLarge',
+  'PlanInvalid',
+  'NoCodeInAnswer',
+  'OutputDirUnsafe',
+  'GoMissing',
+  'OllamaUnreachable',
+  'UnsafePathError',
+  'BudgetExceeded',
+];
 
 const retry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE } as const;
 
 /** Files and the mirror: quick local work. */
-const local = proxyActivities<typeof activities>({ startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 10 } });
+const LOCAL: ActivityOptions = { startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 10 } };
 /** The Go toolchain on generated code (it heartbeats each step); its own per-step limits sit inside this one. */
-const toolchain = proxyActivities<typeof activities>({ startToCloseTimeout: '20m', heartbeatTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } });
+const TOOLCHAIN: ActivityOptions = { startToCloseTimeout: '20m', heartbeatTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } };
+const local = proxyActivities<typeof activities>(LOCAL);
+const toolchain = proxyActivities<typeof activities>(TOOLCHAIN);
 
 export async function generateApi(input: RunInput): Promise<RunResult> {
   const { workflowId } = workflowInfo();
   /** LLM calls: long, but they heartbeat, so a worker that vanished or slept is noticed and the call retried. */
-  const llm = proxyActivities<typeof activities>({
-    startToCloseTimeout: '45m',
-    heartbeatTimeout: input.heartbeatTimeoutMs ?? 60_000,
-    retry: { ...retry, maximumAttempts: 6 },
-  });
+  const LLM: ActivityOptions = { startToCloseTimeout: '45m', heartbeatTimeout: input.heartbeatTimeoutMs ?? 60_000, retry: { ...retry, maximumAttempts: 6 } };
+  const llm = proxyActivities<typeof activities>(LLM);
   const state = newRunState(workflowId, input, new Date());
   setHandler(statusQuery, () => state);
   let seq = 0;
   let spec: ApiSpec | null = null;
   let outputDirChecked = false;
 
-  const record = (phase: PhaseState) => local.recordPhase({ dbPath: input.dbPath, workflowId, seq: seq++, phase });
+  const record = (phase: PhaseState) =>
+    local.recordPhase.executeWithOptions({ ...LOCAL, summary: `mirror: ${phase.name}${phase.round ? ` #${phase.round}` : ''} ${phase.status}` }, [
+      { dbPath: input.dbPath, workflowId, seq: seq++, phase },
+    ]);
   const recordRun = () => {
     const { phases: _p, validation: _v, currentPhase: _c, ...run } = state;
     return local.recordRun({ dbPath: input.dbPath, run });
@@ -40,6 +75,8 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
   /** Runs one phase: marks it, runs its steps, records it in the mirror either way. */
   async function phase<T>(name: PhaseName, round: number, body: (step: (o: StepOutcome) => void) => Promise<T>): Promise<T> {
     const current = startPhase(state, name, round, new Date());
+    // What the Web UI shows as the run's current details.
+    setCurrentDetails(`**${name}**${round ? ` (repair round ${round})` : ''} — phase ${PHASES.indexOf(name) + 1} of ${PHASES.length}`);
     await record(current);
     let value: T;
     try {
@@ -61,27 +98,36 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
   }
 
   async function writeFile(filePhase: FilePhase, round: number, errors?: string) {
-    const result = await llm.generateFile({
-      workflowId,
-      phase: filePhase,
-      prompt: input.prompt,
-      spec: spec!,
-      outputDir: input.outputDir,
-      dbPath: input.dbPath,
-      llm: input.llm,
-      coverageGoal: input.coverageGoal,
-      repair: errors === undefined ? undefined : { round, errors },
-    });
+    const path = filePathFor(filePhase, spec!.resource);
+    const summary = `${filePhase} → ${path}${errors === undefined ? '' : ` (repair round ${round})`}`;
+    const result = await llm.generateFile.executeWithOptions({ ...LLM, summary }, [
+      {
+        workflowId,
+        phase: filePhase,
+        prompt: input.prompt,
+        spec: spec!,
+        outputDir: input.outputDir,
+        dbPath: input.dbPath,
+        llm: input.llm,
+        coverageGoal: input.coverageGoal,
+        repair: errors === undefined ? undefined : { round, errors },
+      },
+    ]);
     return { usage: result.usage, files: [result.file] };
   }
 
   async function validate(round: number): Promise<ValidationReport> {
     const report = await phase('validate', round, async (step) => {
-      const r = await toolchain.validateProject({ outputDir: input.outputDir, spec: spec!, coverageGoal: input.coverageGoal });
+      const summary = `go vet, build, test -cover, smoke${round ? ` (round ${round})` : ''}`;
+      const r = await toolchain.validateProject.executeWithOptions({ ...TOOLCHAIN, summary }, [
+        { outputDir: input.outputDir, spec: spec!, coverageGoal: input.coverageGoal },
+      ]);
       step({ workMs: r.durationMs });
       return r;
     });
     state.validation = report;
+    const coverage = report.coveragePercent === null ? 'no coverage figure' : `${report.coveragePercent.toFixed(1)} % coverage`;
+    setCurrentDetails(`**validate**${round ? ` (round ${round})` : ''}: ${report.ok ? 'passed' : 'failed'}, ${coverage}`);
     await local.recordValidation({ dbPath: input.dbPath, workflowId, round, report });
     return report;
   }
@@ -89,17 +135,24 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
   try {
     await recordRun();
     await phase('preflight', 0, async () => {
-      await local.preflight({
-        ollamaUrl: input.llm.ollamaUrl,
-        model: input.llm.model,
-        outputDir: input.outputDir,
-        allowNonEmptyOutput: input.allowNonEmptyOutput,
-        skipValidation: input.skipValidation,
-      });
+      await local.preflight.executeWithOptions(
+        { ...LOCAL, summary: `preflight: Ollama ${input.llm.ollamaUrl}, model ${input.llm.model}, Go, ${input.outputDir}` },
+        [
+          {
+            ollamaUrl: input.llm.ollamaUrl,
+            model: input.llm.model,
+            outputDir: input.outputDir,
+            allowNonEmptyOutput: input.allowNonEmptyOutput,
+            skipValidation: input.skipValidation,
+          },
+        ],
+      );
       outputDirChecked = true;
     });
     spec = await phase('plan', 0, async (step) => {
-      const plan = await llm.planApi({ prompt: input.prompt, dbPath: input.dbPath, llm: input.llm });
+      const plan = await llm.planApi.executeWithOptions({ ...LLM, summary: `plan: ${input.prompt.slice(0, 80)}` }, [
+        { prompt: input.prompt, dbPath: input.dbPath, llm: input.llm },
+      ]);
       step({ usage: plan.usage, attempts: plan.attempts });
       return plan.spec;
     });

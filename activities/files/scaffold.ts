@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiSpec, FileRef } from '../../workflows/types.js';
 import { assertNoLinks } from './confine.js';
-import { allowedPaths, LAYOUT_DIRS } from './layout.js';
+import { allowedPaths, LAYOUT_DIRS } from '../../workflows/layout.js';
 import { MARKER_FILE } from './output-dir.js';
 import { writeFileAtomic } from './write-file.js';
 

@@ -2,7 +2,7 @@
 // to rewrite only those files, each with only the lines about it. Lines are made stable
 // (relative paths, no timings, no addresses) so an unchanged failure compares equal.
 import type { FilePhase } from '../../workflows/types.js';
-import { filePathFor } from '../files/layout.js';
+import { filePathFor } from '../../workflows/layout.js';
 
 export interface PhaseFailure {
   phase: FilePhase;

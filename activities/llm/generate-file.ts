@@ -2,7 +2,7 @@
 // prompt with the files it depends on, ask the model, extract the file, write it.
 import { ApplicationFailure } from '@temporalio/activity';
 import { FILE_PHASES, type GenerateFileInput, type GenerateFileResult, type LlmUsage } from '../../workflows/types.js';
-import { filePathFor, allowedPaths } from '../files/layout.js';
+import { filePathFor, allowedPaths } from '../../workflows/layout.js';
 import { readGeneratedFile, writeFileAtomic } from '../files/write-file.js';
 import { chatOnce } from './chat.js';
 import { ExtractionError, extractFile } from './extract-code.js';

@@ -1,7 +1,7 @@
 // The plan's JSON schema (sent to Ollama as `format`) and the checks the answer must pass
 // before any name in it reaches a path, a go.mod or a prompt.
 import type { ApiSpec, EndpointSpec, FieldSpec } from '../../workflows/types.js';
-import { RESOURCE_PATTERN } from '../files/layout.js';
+import { RESOURCE_PATTERN } from '../../workflows/layout.js';
 
 const GO_TYPES = ['string', 'int', 'int64', 'float64', 'bool'] as const;
 // A Go module path such as todo-api or github.com/acme/todo-api; no '..', spaces or quotes.

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiSpec, FilePhase } from '../../workflows/types.js';
-import { filePathFor } from '../files/layout.js';
+import { filePathFor } from '../../workflows/layout.js';
 
 export const PROMPTS_DIR = process.env.OVERNIGHT_PROMPTS_DIR ?? fileURLToPath(new URL('../../prompts/', import.meta.url));
 

@@ -1,6 +1,6 @@
 // status.json, built from the mirror: what a person needs to judge a run without the UI.
 import type { FileRef } from '../../workflows/types.js';
-import { allowedPaths } from '../files/layout.js';
+import { allowedPaths } from '../../workflows/layout.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import { openMirror } from './db.js';
 

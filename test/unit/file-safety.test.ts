@@ -10,7 +10,7 @@ import path from 'node:path';
 import { UnsafePathError, assertNoLinks, confinedPath } from '../../activities/files/confine.js';
 import { readGeneratedFile, sha256, writeFileAtomic } from '../../activities/files/write-file.js';
 import { MARKER_FILE, OutputDirError, checkOutputDir } from '../../activities/files/output-dir.js';
-import { allowedPaths, filePathFor } from '../../activities/files/layout.js';
+import { allowedPaths, filePathFor } from '../../workflows/layout.js';
 
 let root: string;
 const dirs: string[] = [];

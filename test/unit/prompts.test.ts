@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { filePathFor } from '../../activities/files/layout.js';
+import { filePathFor } from '../../workflows/layout.js';
 import { writeFileAtomic } from '../../activities/files/write-file.js';
 import { filePrompt } from '../../activities/llm/generate-file.js';
 import {

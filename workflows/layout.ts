@@ -1,6 +1,6 @@
-// The generated project's layout: the only paths a run may write, derived from the
-// plan's resource name (validated by the plan schema before it gets here).
-import type { ApiSpec, FilePhase } from '../../workflows/types.js';
+// The generated project's layout (a DESIGN.md contract): the only paths a run may write, from the
+// plan's resource name. Pure, so the workflow can name files in its summaries.
+import type { ApiSpec, FilePhase } from './types.js';
 
 export const RESOURCE_PATTERN = /^[a-z][a-z0-9]{0,29}$/;
 
