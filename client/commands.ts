@@ -3,13 +3,15 @@
 import { Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { WorkflowNotFoundError } from '@temporalio/common';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
 import { rootMessage } from '../workflows/run-state.js';
 import type { generateApi } from '../workflows/pipeline.js';
 import type { RunResult, RunState } from '../workflows/types.js';
 import type { Flags } from './flags.js';
-import { phaseLine, phasePrinter } from './progress.js';
+import { currentHeartbeat, runView } from './live-display.js';
+import { phaseLine } from './progress.js';
 import { runInputFrom, workflowIdFor } from './run-input.js';
 import { stateFromMirror } from './mirror-state.js';
 import { connectOrStartTemporal } from './temporal-server.js';
@@ -37,7 +39,8 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
   const previous = await client.workflow.getHandle(workflowId).describe().catch(() => null);
   if (previous?.status.name === 'RUNNING') {
     io.err(`a run for ${input.outputDir} is already in progress (${workflowId}): attaching to it`);
-  } else if (previous?.status.name === 'COMPLETED' && !flags.restart) {
+  } else if (previous?.status.name === 'COMPLETED' && !flags.restart && existsSync(path.join(input.outputDir, 'status.json'))) {
+    // A finished run whose folder was emptied since is started afresh.
     io.out(`${input.outputDir} already holds a finished run (${workflowId}): see ${input.outputDir}/status.json, or pass -restart to start over`);
     return 0;
   }
@@ -77,7 +80,8 @@ export async function attachCommand(flags: Flags, id: string, io: Io): Promise<n
 /** Runs a worker in this process until the run ends, printing each phase as it ends. */
 async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): Promise<number> {
   const connection = await NativeConnection.connect({ address: flags.temporal });
-  const print = phasePrinter(io.out);
+  const view = runView(io.out, uiLink(flags, handle.workflowId));
+  const print = (state: RunState) => view.update(state, null);
   // The worker is gone once the run ends, so the last phases come from the mirror.
   const printFinalPhases = () => {
     const final = stateFromMirror(path.resolve(flags.db), handle.workflowId);
@@ -87,7 +91,7 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
   const poll = (async () => {
     while (polling) {
       const state = await handle.query<RunState>(STATUS_QUERY).catch(() => null);
-      if (state) print(state);
+      if (state) view.update(state, state.currentPhase ? await currentHeartbeat(handle) : null);
       await new Promise((r) => setTimeout(r, 1000));
     }
   })();
@@ -104,17 +108,23 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
     })) as RunResult | null;
     polling = false;
     await poll;
-    if (result === null) return 130;
+    if (result === null) {
+      view.close();
+      return 130;
+    }
     printFinalPhases();
+    view.close();
     return reportResult(result, io);
   } catch (err) {
     polling = false;
     await poll;
     if (err instanceof WorkflowFailedError) {
       printFinalPhases();
+      view.close();
       io.err(`run failed: ${rootMessage(err)}`);
       return 1;
     }
+    view.close();
     throw err;
   } finally {
     await connection.close();

@@ -27,6 +27,8 @@ export async function createWorker(settings: WorkerSettings): Promise<Worker> {
     shutdownGraceTime: settings.shutdownGraceTime ?? '10s',
     // One run is sequential; a few slots let several runs share a worker without starving Ollama.
     maxConcurrentActivityTaskExecutions: 4,
+    // Heartbeats carry live progress (tokens so far) for the terminal and the Web UI: send them often.
+    maxHeartbeatThrottleInterval: '2s',
   });
 }
 

@@ -72,8 +72,17 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     return local.recordRun({ dbPath: input.dbPath, run });
   };
 
-  /** Runs one phase: marks it, runs its steps, records it in the mirror either way. */
-  async function phase<T>(name: PhaseName, round: number, body: (step: (o: StepOutcome) => void) => Promise<T>): Promise<T> {
+  /**
+   * Runs one phase: marks it, runs its steps, records it in the mirror either way. `verdict`
+   * may call a phase that ran to its end failed (a validation that found errors) without
+   * ending the run.
+   */
+  async function phase<T>(
+    name: PhaseName,
+    round: number,
+    body: (step: (o: StepOutcome) => void) => Promise<T>,
+    verdict: (value: T) => string | undefined = () => undefined,
+  ): Promise<T> {
     const current = startPhase(state, name, round, new Date());
     // What the Web UI shows as the run's current details.
     setCurrentDetails(`**${name}**${round ? ` (repair round ${round})` : ''} — phase ${PHASES.indexOf(name) + 1} of ${PHASES.length}`);
@@ -86,7 +95,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
       await CancellationScope.nonCancellable(() => record(current));
       throw err;
     }
-    endPhase(state, current, new Date());
+    endPhase(state, current, new Date(), verdict(value));
     await record(current);
     if (input.workingBudgetMs !== undefined && state.workingMs > input.workingBudgetMs && name !== 'report') {
       throw ApplicationFailure.nonRetryable(
@@ -117,14 +126,19 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
   }
 
   async function validate(round: number): Promise<ValidationReport> {
-    const report = await phase('validate', round, async (step) => {
-      const summary = `go vet, build, test -cover, smoke${round ? ` (round ${round})` : ''}`;
-      const r = await toolchain.validateProject.executeWithOptions({ ...TOOLCHAIN, summary }, [
-        { outputDir: input.outputDir, spec: spec!, coverageGoal: input.coverageGoal },
-      ]);
-      step({ workMs: r.durationMs });
-      return r;
-    });
+    const report = await phase(
+      'validate',
+      round,
+      async (step) => {
+        const summary = `go vet, build, test -cover, smoke${round ? ` (round ${round})` : ''}`;
+        const r = await toolchain.validateProject.executeWithOptions({ ...TOOLCHAIN, summary }, [
+          { outputDir: input.outputDir, spec: spec!, coverageGoal: input.coverageGoal },
+        ]);
+        step({ workMs: r.durationMs });
+        return r;
+      },
+      (r) => (r.ok ? undefined : validationFailure(r)),
+    );
     state.validation = report;
     const coverage = report.coveragePercent === null ? 'no coverage figure' : `${report.coveragePercent.toFixed(1)} % coverage`;
     setCurrentDetails(`**validate**${round ? ` (round ${round})` : ''}: ${report.ok ? 'passed' : 'failed'}, ${coverage}`);
@@ -210,4 +224,11 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     const valid = input.skipValidation ? state.status === 'completed' : state.validation?.ok === true;
     return { status: state.status, valid, coveragePercent: state.validation?.coveragePercent ?? null, statusFile, error: state.error };
   }
+}
+
+/** One line for a failed validation: the steps that failed, or the coverage shortfall. */
+function validationFailure(r: ValidationReport): string {
+  const failed = r.steps.filter((st) => !st.ok && !st.skipped).map((st) => st.name);
+  if (failed.length > 0) return `${failed.join(', ')} failed`;
+  return `coverage ${r.coveragePercent ?? 0}% is under the ${r.coverageGoal}% goal`;
 }
