@@ -40,15 +40,27 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
       'OllamaUnreachable',
     );
   }
-  let digest = '';
   try {
-    const shown = await ollama.show(input.model, { signal });
-    digest = typeof shown.digest === 'string' ? shown.digest : '';
+    await ollama.show(input.model, { signal });
   } catch (err) {
     if (err instanceof OllamaStatusError && err.statusCode === 404) {
       throw ApplicationFailure.nonRetryable(`model "${input.model}" is not in Ollama: run \`ollama pull ${input.model}\``, 'ModelNotFound');
     }
     throw ApplicationFailure.nonRetryable(`Ollama at ${input.ollamaUrl} failed to describe model "${input.model}": ${(err as Error).message}`, 'OllamaError');
   }
+  // /api/show carries no digest; /api/tags lists it. Informative only: a failure here is no reason to stop.
+  let digest = '';
+  try {
+    const want = withTag(input.model);
+    digest = (await ollama.list({ signal })).models.find((m) => withTag(m.name) === want || withTag(m.model) === want)?.digest ?? '';
+  } catch {
+    // leave it empty
+  }
   return { goVersion: go, ollamaVersion: version, modelDigest: digest };
+}
+
+/** Ollama's name for a model given without a tag: `llama3` is `llama3:latest`. */
+function withTag(name: string): string {
+  const n = name.trim().toLowerCase();
+  return n.slice(n.lastIndexOf('/') + 1).includes(':') ? n : `${n}:latest`;
 }

@@ -27,9 +27,17 @@ if ! command -v temporal >/dev/null 2>&1 && [[ ! -x "$tools/temporal" ]]; then
 fi
 
 if [[ "${1:-}" == "--for-tests" ]]; then
-  if ! command -v docker-compose >/dev/null 2>&1 && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    step "installing docker-compose (Debian) to check docker-compose.yml"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null) || step "docker-compose not installed; its check will be skipped"
+  # Debian packages the tests use: docker-compose checks docker-compose.yml; chromium opens the Web UI.
+  missing=()
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  if ((${#missing[@]})); then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+      step "installing ${missing[*]} (Debian) for the tests"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      step "not root: install ${missing[*]} yourself, or their tests are skipped"
+    fi
   fi
 fi
 step "setup done"

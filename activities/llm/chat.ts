@@ -64,17 +64,19 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   const started = performance.now();
   let content = '';
   let tokens = 0;
+  let bytes = 0; // kept as a running count: measuring the whole answer on every chunk is quadratic
   // Loading a model and reading a long prompt can take minutes before the first token:
   // heartbeat meanwhile, so the heartbeat timeout only catches a worker that is gone.
-  const alive = setInterval(() => heartbeat({ label: input.label, tokens, bytes: content.length }), 10_000);
+  const alive = setInterval(() => heartbeat({ label: input.label, tokens, bytes }), 10_000);
   try {
     const last = await client.chat(
       { model: llm.model, messages, format, options: llm.options, stream: true },
       (chunk) => {
         content += chunk.message.content;
         tokens++;
-        if (Buffer.byteLength(content) > llm.maxOutputBytes) overCap.abort();
-        heartbeat({ label: input.label, tokens, bytes: content.length });
+        bytes += Buffer.byteLength(chunk.message.content);
+        if (bytes > llm.maxOutputBytes) overCap.abort();
+        heartbeat({ label: input.label, tokens, bytes });
       },
       { signal: AbortSignal.any(signals), stallTimeoutMs: llm.stallTimeoutMs },
     );

@@ -88,9 +88,14 @@ export function openMirror(dbPath: string): DB {
   if (db) return db;
   mkdirSync(path.dirname(abs), { recursive: true });
   db = new Database(abs);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000'); // the CLI and a standalone worker may share the file
-  migrate(db);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000'); // the CLI and a standalone worker may share the file
+    migrate(db);
+  } catch (err) {
+    db.close(); // a refused or broken file must not leak a connection per retried activity
+    throw err;
+  }
   open.set(abs, db);
   return db;
 }

@@ -89,7 +89,8 @@ describe('generateApi on a real dev server', () => {
     assert.equal(result.valid, true);
     assert.deepEqual(phaseNames(state).slice(9), ['validate', 'repair#1', 'validate#1', 'report']);
     const firstValidation = state.phases[9];
-    assert.equal(firstValidation.status, 'done');
+    assert.equal(firstValidation.status, 'failed', 'a validation that found errors shows as failed');
+    assert.match(firstValidation.error ?? '', /vet, build failed|build failed/);
     const repair = state.phases.find((p) => p.name === 'repair')!;
     assert.deepEqual(repair.files.map((f) => f.path), ['internal/handlers/todo_handler.go']);
   });

@@ -1,0 +1,285 @@
+// chatOnce as an activity (MockActivityEnvironment) against the scripted Ollama: streaming
+// with heartbeats and usage, the SQLite answer cache, each failure mapped to a Temporal
+// ApplicationFailure a person can act on, the output cap and cancellation.
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { chatOnce, type ChatInput, type ChatOutput, type ChatProgress } from '../../activities/llm/chat.js';
+import { closeMirrors } from '../../activities/store/db.js';
+import type { LlmSettings } from '../../workflows/types.js';
+import { FIXTURE_DIR, runInput } from '../support/run-fixtures.js';
+import { fencedAnswer, startScriptedOllama, type ScriptedOllama, type ScriptedOllamaOptions } from '../support/scripted-ollama.js';
+
+process.env.OVERNIGHT_STATE_DIR ??= path.resolve(FIXTURE_DIR, '../../../.state/test');
+
+const MODELS_FILE = 'internal/models/todo.go';
+const dirs: string[] = [];
+after(() => {
+  closeMirrors();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A chat input with a fresh mirror, asking the scripted model for the models file. */
+function chatInput(server: { url: string }, llm: Partial<LlmSettings> = {}): ChatInput {
+  const run = runInput(server.url);
+  dirs.push(path.dirname(run.dbPath));
+  return {
+    dbPath: run.dbPath,
+    llm: { ...run.llm, ...llm },
+    messages: [
+      { role: 'system', content: 'You write Go.' },
+      { role: 'user', content: `Write the model.\n\nFile: ${MODELS_FILE}\n\nStandard library only.` },
+    ],
+    label: MODELS_FILE,
+  };
+}
+
+async function withServer(opts: ScriptedOllamaOptions, fn: (s: ScriptedOllama) => Promise<void>): Promise<void> {
+  const server = await startScriptedOllama({ fixtureDir: FIXTURE_DIR, ...opts });
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+/** An activity context whose worker logger keeps expected failures out of the test output. */
+const quietEnv = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
+
+/** Runs chatOnce in a fresh activity context; heartbeats are collected. */
+function runChat(input: ChatInput, env = quietEnv()) {
+  const beats: ChatProgress[] = [];
+  env.on('heartbeat', (d: ChatProgress) => beats.push(d));
+  return { beats, result: env.run(chatOnce, input) as Promise<ChatOutput> };
+}
+
+/** The error a promise rejects with; fails the test when it resolves. */
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  assert.fail('expected the activity to fail');
+}
+
+async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await rejection(p);
+  assert.ok(err instanceof ApplicationFailure, `expected an ApplicationFailure, got ${err?.name}: ${err?.message}`);
+  return err;
+}
+
+describe('chatOnce', () => {
+  it('streams the answer, reports usage from the final chunk and heartbeats growing progress', async () => {
+    await withServer({}, async (server) => {
+      const input = chatInput(server);
+      const { beats, result } = runChat(input);
+      const out = await result;
+      const expected = fencedAnswer(MODELS_FILE, readFileSync(path.join(FIXTURE_DIR, MODELS_FILE), 'utf8'));
+      assert.equal(out.content, expected);
+      const promptChars = input.messages.reduce((n, m) => n + m.content.length, 0);
+      assert.equal(out.usage.tokensIn, Math.ceil(promptChars / 4)); // prompt_eval_count
+      assert.equal(out.usage.tokensOut, Math.ceil(Array.from(expected).length / 4)); // eval_count
+      assert.equal(out.usage.cached, false);
+      assert.ok(out.usage.durationMs >= 0);
+      assert.ok(beats.length >= 3, `only ${beats.length} heartbeats`);
+      for (const b of beats) assert.deepEqual(Object.keys(b).sort(), ['bytes', 'label', 'tokens']);
+      assert.ok(beats.every((b) => b.label === MODELS_FILE));
+      for (let i = 1; i < beats.length; i++) assert.ok(beats[i]!.tokens > beats[i - 1]!.tokens, 'tokens must grow');
+      assert.equal(beats.at(-1)!.bytes, Buffer.byteLength(expected));
+      assert.equal(server.calls.length, 1);
+      assert.equal(server.calls[0]!.stream, true);
+    });
+  });
+
+  it('a long answer in many small chunks arrives whole; heartbeats count UTF-8 bytes', async () => {
+    const text = 'aé'.repeat(20_000); // 20k chunks of 2 characters, 3 bytes each
+    await withServer({ respond: () => text, chunkChars: 2 }, async (server) => {
+      const { beats, result } = runChat(chatInput(server));
+      const out = await result;
+      assert.equal(out.content, text);
+      assert.equal(out.usage.tokensOut, 20_000);
+      assert.equal(beats.at(-1)!.bytes, Buffer.byteLength(text));
+    });
+  });
+
+  it('answers an identical second call from the SQLite cache; another temperature misses it', async () => {
+    await withServer({}, async (server) => {
+      const input = chatInput(server);
+      const first = await runChat(input).result;
+      const second = await runChat(input).result;
+      assert.equal(server.calls.length, 1, 'the cached call must not reach Ollama');
+      assert.equal(second.content, first.content);
+      assert.equal(second.usage.cached, true);
+      assert.equal(second.usage.tokensIn, first.usage.tokensIn);
+      assert.equal(second.usage.tokensOut, first.usage.tokensOut);
+      const warmer = await runChat({ ...input, llm: { ...input.llm, options: { ...input.llm.options, temperature: 0.7 } } }).result;
+      assert.equal(server.calls.length, 2, 'a different temperature is a different question');
+      assert.equal(warmer.usage.cached, false);
+    });
+  });
+
+  it('an unknown model is ModelNotFound, not retryable, and says `ollama pull`', async () => {
+    await withServer({}, async (server) => {
+      const f = await failure(runChat(chatInput(server, { model: 'nosuchmodel:1b' })).result);
+      assert.equal(f.type, 'ModelNotFound');
+      assert.equal(f.nonRetryable, true);
+      assert.match(f.message, /ollama pull nosuchmodel:1b/);
+    });
+  });
+
+  it('a closed port is OllamaUnreachable, retryable, and says `ollama serve`', async () => {
+    const port = await closedPort();
+    const f = await failure(runChat(chatInput({ url: `http://127.0.0.1:${port}` })).result);
+    assert.equal(f.type, 'OllamaUnreachable');
+    assert.equal(f.nonRetryable, false);
+    assert.match(f.message, /ollama serve/);
+  });
+
+  it('an HTTP 500 is a retryable OllamaError carrying the server message', async () => {
+    await withServer({ fault: { fault: 'http500', message: 'llama runner process has terminated' } }, async (server) => {
+      const f = await failure(runChat(chatInput(server)).result);
+      assert.equal(f.type, 'OllamaError');
+      assert.equal(f.nonRetryable, false);
+      assert.match(f.message, /500.*llama runner process has terminated/);
+    });
+  });
+
+  it('a stalled stream is OllamaStalled, retryable, within a few seconds', async () => {
+    await withServer({ fault: { fault: 'stall', afterChunks: 3 } }, async (server) => {
+      const t0 = Date.now();
+      const f = await failure(runChat(chatInput(server, { stallTimeoutMs: 1500 })).result);
+      const elapsed = Date.now() - t0;
+      assert.equal(f.type, 'OllamaStalled');
+      assert.equal(f.nonRetryable, false);
+      assert.ok(elapsed >= 1400 && elapsed < 5000, `stall detected after ${elapsed} ms`);
+    });
+  });
+
+  it('a connection reset mid-stream is a retryable failure', async () => {
+    await withServer({ fault: { fault: 'reset', afterChunks: 3 } }, async (server) => {
+      const f = await failure(runChat(chatInput(server)).result);
+      assert.equal(f.nonRetryable, false);
+      assert.equal(f.type, 'OllamaError');
+    });
+  });
+
+  it('a garbage line in the stream is a retryable failure that says malformed', async () => {
+    await withServer({ fault: { fault: 'garbage', afterChunks: 2 } }, async (server) => {
+      const f = await failure(runChat(chatInput(server)).result);
+      assert.equal(f.nonRetryable, false);
+      assert.match(f.message, /malformed/);
+      assert.match(f.message, /502 Bad Gateway/);
+    });
+  });
+
+  it('an error line in the stream fails with the stream’s own message', async () => {
+    await withServer({ fault: { fault: 'errorLine', afterChunks: 2, message: 'CUDA error: out of memory' } }, async (server) => {
+      const f = await failure(runChat(chatInput(server)).result);
+      assert.equal(f.type, 'OllamaError');
+      assert.equal(f.nonRetryable, false);
+      assert.match(f.message, /CUDA error: out of memory/);
+    });
+  });
+
+  it('an answer over maxOutputBytes is OutputTooLarge, read no further, and not cached', async () => {
+    const total = 64 * 1024 * 1024;
+    const cap = 256 * 1024;
+    await withServer({ fault: (_req, i) => (i === 0 ? { fault: 'oversized', bytes: total } : undefined) }, async (server) => {
+      const proxy = await countingProxy(server.port);
+      try {
+        const input = chatInput(proxy, { maxOutputBytes: cap });
+        const { beats, result } = runChat(input);
+        const f = await failure(result);
+        assert.equal(f.type, 'OutputTooLarge');
+        assert.equal(f.nonRetryable, true);
+        assert.match(f.message, new RegExp(String(cap)));
+        // Lines already received may still be parsed, but nothing past one socket read.
+        assert.ok(beats.at(-1)!.bytes < cap + 256 * 1024, `kept reading to ${beats.at(-1)!.bytes} bytes`);
+        await proxy.settled();
+        assert.ok(proxy.upstreamBytes() < total / 4, `the client let ${proxy.upstreamBytes()} of ${total} bytes stream`);
+        // The cut-off answer was not cached: the same question goes to the server again.
+        const again = await runChat(input).result;
+        assert.equal(server.calls.length, 2);
+        assert.equal(again.usage.cached, false);
+      } finally {
+        await proxy.close();
+      }
+    });
+  });
+
+  it('env.cancel() during a slow stream ends the call promptly as a cancellation', async () => {
+    await withServer({ tokensPerSecond: 20 }, async (server) => {
+      const env = quietEnv();
+      let cancelledAt = 0;
+      env.on('heartbeat', (d: ChatProgress) => {
+        if (d.tokens >= 5 && !cancelledAt) {
+          cancelledAt = Date.now();
+          env.cancel();
+        }
+      });
+      const err = await rejection(env.run(chatOnce, chatInput(server)));
+      const took = Date.now() - cancelledAt;
+      assert.ok(cancelledAt > 0, 'no heartbeat arrived before the end');
+      assert.ok(err instanceof CancelledFailure || err.name === 'AbortError', `expected a cancellation, got ${err.name}: ${err.message}`);
+      assert.ok(took < 1000, `the call ran ${took} ms past the cancel`);
+    });
+  });
+});
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+/** A TCP proxy to `port` that counts the bytes the server got to send before the client hung up. */
+async function countingProxy(port: number) {
+  let bytes = 0;
+  let open = 0;
+  let idle: (() => void) | null = null;
+  const sockets = new Set<net.Socket>();
+  const srv = net.createServer((client) => {
+    open++;
+    const up = net.connect(port, '127.0.0.1');
+    sockets.add(client).add(up);
+    up.on('data', (d: Buffer) => (bytes += d.length));
+    client.pipe(up);
+    up.pipe(client);
+    let closed = false;
+    const end = () => {
+      client.destroy();
+      up.destroy();
+      if (closed) return;
+      closed = true;
+      sockets.delete(client);
+      sockets.delete(up);
+      if (--open === 0) idle?.();
+    };
+    for (const s of [client, up]) {
+      s.on('close', end);
+      s.on('error', end);
+    }
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port: own } = srv.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${own}`,
+    upstreamBytes: () => bytes,
+    /** Resolves once no connection is open (the client hung up and the server saw it). */
+    settled: () => (open === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        srv.close(() => resolve());
+      }),
+  };
+}
