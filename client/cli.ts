@@ -1,9 +1,10 @@
 // overnight-llm: the command line. Parses flags, dispatches to a command, and turns
 // every expected failure into one line and the documented exit code.
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
 import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
-import { attachCommand, cancelCommand, listCommand, startCommand, statusCommand, type Io } from './commands.js';
+import { attachCommand, cancelCommand, listCommand, startCommand, statusCommand, watchCommand, type Io } from './commands.js';
 import { UsageError, helpText, parseArgs } from './flags.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
 
@@ -47,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       case 'attach':
       case 'resume':
         return await attachCommand(flags, positional[0], io);
+      case 'watch':
+        return await watchCommand(flags, positional[0], io);
       case 'status':
         return await statusCommand(flags, positional[0], io);
       case 'list':
@@ -67,6 +70,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`overnight-llm: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      io.err(`overnight-llm: no run ${err.workflowId ?? positional[0]} on ${flags.temporal}: see overnight-llm list`);
       return 2;
     }
     if (err instanceof TemporalUnavailableError) {

@@ -23,6 +23,13 @@ export interface Io {
 
 const STATUS_QUERY = 'status';
 
+/** Kept with the run on the server, so `list` shows it without asking a worker. */
+interface RunMemo {
+  prompt: string;
+  model: string;
+  outputDir: string;
+}
+
 async function clientFor(flags: Flags, io: Io): Promise<Client> {
   const connection = await connectOrStartTemporal(flags.temporal, io.err);
   return new Client({ connection, namespace: flags.namespace });
@@ -36,7 +43,10 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
   const input = runInputFrom(flags);
   const client = await clientFor(flags, io);
   const workflowId = workflowIdFor(input.outputDir);
-  const previous = await client.workflow.getHandle(workflowId).describe().catch(() => null);
+  const previous = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => null);
   if (previous?.status.name === 'RUNNING') {
     io.err(`a run for ${input.outputDir} is already in progress (${workflowId}): attaching to it`);
   } else if (previous?.status.name === 'COMPLETED' && !flags.restart && existsSync(path.join(input.outputDir, 'status.json'))) {
@@ -50,6 +60,7 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    memo: { prompt: input.prompt, model: input.llm.model, outputDir: input.outputDir } satisfies RunMemo,
     staticSummary: `${input.prompt} → ${input.outputDir}`,
     staticDetails: `prompt: ${input.prompt}\nmodel: ${input.llm.model}\noutput: ${input.outputDir}\nmirror: ${input.dbPath}`,
   });
@@ -64,17 +75,34 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
 export async function attachCommand(flags: Flags, id: string, io: Io): Promise<number> {
   const client = await clientFor(flags, io);
   const handle = client.workflow.getHandle(id);
-  try {
-    await handle.describe();
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
-      io.err(`no run ${id} on ${flags.temporal}: see overnight-llm list`);
-      return 2;
-    }
-    throw err;
-  }
+  await handle.describe(); // an unknown id throws WorkflowNotFoundError: cli.ts says so, exit 2
   io.err(`run ${id}: ${uiLink(flags, id)}`);
   return followWithWorker(flags, handle, io);
+}
+
+/** Follows a run without a worker of its own: a worker elsewhere (make worker) does the work. */
+export async function watchCommand(flags: Flags, id: string, io: Io): Promise<number> {
+  const client = await clientFor(flags, io);
+  const handle = client.workflow.getHandle(id);
+  await handle.describe(); // an unknown id throws WorkflowNotFoundError: cli.ts says so, exit 2
+  io.err(`watching ${id}: ${uiLink(flags, id)}`);
+  const view = runView(io.out, uiLink(flags, id));
+  for (;;) {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') break;
+    const state = await client.withDeadline(Date.now() + 5000, () => handle.query<RunState>(STATUS_QUERY)).catch(() => null);
+    if (state) view.update(state, state.currentPhase ? await currentHeartbeat(handle) : null);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const final = stateFromMirror(path.resolve(flags.db), id);
+  if (final) view.update(final, null);
+  view.close();
+  try {
+    return reportResult((await handle.result()) as RunResult, io);
+  } catch (err) {
+    io.err(`run failed: ${rootMessage(err)}`);
+    return 1;
+  }
 }
 
 /** Runs a worker in this process until the run ends, printing each phase as it ends. */
@@ -156,36 +184,36 @@ async function runState(client: Client, workflowId: string, dbPath: string): Pro
 export async function statusCommand(flags: Flags, id: string | undefined, io: Io): Promise<number> {
   const client = await clientFor(flags, io);
   const workflowId = id ?? workflowIdFor(flags.output);
-  try {
-    const state = await runState(client, workflowId, path.resolve(flags.db));
-    if (!state) {
-      io.err(`run ${workflowId} has no record in the mirror ${flags.db}: pass the -db it ran with`);
-      return 1;
-    }
-    if (flags.json) io.out(JSON.stringify(state, null, 2));
-    else {
-      io.out(`${state.workflowId}: ${state.status} — ${state.prompt} (${state.model}) → ${state.outputDir}`);
-      for (const p of state.phases) io.out(`  ${phaseLine(p)}`);
-    }
-    return state.status === 'failed' ? 1 : 0;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
-      io.err(`no run ${workflowId} on ${flags.temporal}: see overnight-llm list`);
-      return 2;
-    }
-    throw err;
+  const state = await runState(client, workflowId, path.resolve(flags.db));
+  if (!state) {
+    io.err(`run ${workflowId} has no record in the mirror ${flags.db}: pass the -db it ran with`);
+    return 1;
   }
+  if (flags.json) io.out(JSON.stringify(state, null, 2));
+  else {
+    io.out(`${state.workflowId}: ${state.status} — ${state.prompt} (${state.model}) → ${state.outputDir}`);
+    for (const p of state.phases) io.out(`  ${phaseLine(p)}`);
+  }
+  return state.status === 'failed' ? 1 : 0;
 }
 
 export async function listCommand(flags: Flags, io: Io): Promise<number> {
   const client = await clientFor(flags, io);
-  const rows: { workflowId: string; status: string; startTime: string }[] = [];
+  const rows: (RunMemo & { workflowId: string; status: string; startTime: string })[] = [];
   for await (const wf of client.workflow.list({ query: `WorkflowType = 'generateApi'`, pageSize: 50 })) {
-    rows.push({ workflowId: wf.workflowId, status: wf.status.name, startTime: wf.startTime.toISOString() });
+    const memo = (wf.memo ?? {}) as Partial<RunMemo>;
+    rows.push({
+      workflowId: wf.workflowId,
+      status: wf.status.name,
+      startTime: wf.startTime.toISOString(),
+      model: memo.model ?? '',
+      prompt: memo.prompt ?? '',
+      outputDir: memo.outputDir ?? '',
+    });
     if (rows.length >= 50) break;
   }
   if (flags.json) io.out(JSON.stringify(rows, null, 2));
-  else for (const r of rows) io.out(`${r.startTime}  ${r.status.padEnd(10)}  ${r.workflowId}`);
+  else for (const r of rows) io.out(`${r.startTime}  ${r.status.padEnd(10)}  ${r.workflowId}  ${r.model}  "${r.prompt}" → ${r.outputDir}`);
   return 0;
 }
 
@@ -196,10 +224,7 @@ export async function cancelCommand(flags: Flags, id: string, io: Io): Promise<n
     io.out(`cancel requested for ${id}`);
     return 0;
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
-      io.err(`no run ${id} on ${flags.temporal}: see overnight-llm list`);
-      return 2;
-    }
+    if (err instanceof WorkflowNotFoundError) throw err;
     io.err(`cannot cancel ${id}: ${rootMessage(err)}`);
     return 1;
   }

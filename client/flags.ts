@@ -35,7 +35,12 @@ export const FLAGS = {
   'llm-timeout': { kind: 'int', default: 1800, help: 'seconds one LLM call may take' },
   budget: { kind: 'int', default: 30, help: 'minutes of working time a run may use; time asleep does not count (0: no limit)' },
   'heartbeat-timeout': { kind: 'int', default: 60, help: 'seconds of silence before a worker is taken for gone and its LLM call retried' },
-  temporal: { kind: 'string', default: 'localhost:7233', env: 'TEMPORAL_ADDRESS', help: 'Temporal server address (started for you when local and not running)' },
+  temporal: {
+    kind: 'string',
+    default: 'localhost:7233',
+    env: 'TEMPORAL_ADDRESS',
+    help: 'Temporal server address (started for you when local and not running)',
+  },
   namespace: { kind: 'string', default: 'default', env: 'TEMPORAL_NAMESPACE', help: 'Temporal namespace' },
   'task-queue': { kind: 'string', default: 'overnight-llm', help: 'Temporal task queue' },
   ui: { kind: 'string', default: 'http://localhost:8233', help: 'Temporal Web UI address, for links' },
@@ -49,7 +54,7 @@ export type Flags = {
   [K in FlagName]: (typeof FLAGS)[K]['kind'] extends 'bool' ? boolean : (typeof FLAGS)[K]['kind'] extends 'string' ? string : number;
 };
 
-export const COMMANDS = ['start', 'attach', 'resume', 'status', 'list', 'cancel', 'worker'] as const;
+export const COMMANDS = ['start', 'attach', 'resume', 'watch', 'status', 'list', 'cancel', 'worker'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface ParsedArgs {
@@ -130,7 +135,8 @@ export function normalizeOllamaUrl(raw: string): string {
   } catch {
     throw new UsageError(`-ollama takes a URL like http://localhost:11434, not ${JSON.stringify(raw)}`);
   }
-  if (!/^https?:$/.test(url.protocol) || !url.hostname) throw new UsageError(`-ollama takes an http(s) URL like http://localhost:11434, not ${JSON.stringify(raw)}`);
+  if (!/^https?:$/.test(url.protocol) || !url.hostname)
+    throw new UsageError(`-ollama takes an http(s) URL like http://localhost:11434, not ${JSON.stringify(raw)}`);
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
@@ -141,12 +147,21 @@ function checkFlags({ flags, command, positional }: ParsedArgs): void {
   flags.ollama = normalizeOllamaUrl(flags.ollama);
   if (!HOST_PORT_PATTERN.test(flags.temporal)) throw new UsageError(`-temporal takes host:port like localhost:7233, not ${JSON.stringify(flags.temporal)}`);
   if (flags.prompt.length > 2000) throw new UsageError('-prompt is longer than 2000 characters: describe the API in a sentence or two');
-  const ranges: [FlagName, number, number][] = [['max-repair-rounds', 0, 10], ['coverage', 0, 100], ['temperature', 0, 2], ['num-ctx', 512, 1 << 20], ['llm-timeout', 10, 86400], ['seed', 0, 2 ** 31 - 1], ['budget', 0, 7 * 24 * 60], ['heartbeat-timeout', 2, 3600]];
+  const ranges: [FlagName, number, number][] = [
+    ['max-repair-rounds', 0, 10],
+    ['coverage', 0, 100],
+    ['temperature', 0, 2],
+    ['num-ctx', 512, 1 << 20],
+    ['llm-timeout', 10, 86400],
+    ['seed', 0, 2 ** 31 - 1],
+    ['budget', 0, 7 * 24 * 60],
+    ['heartbeat-timeout', 2, 3600],
+  ];
   for (const [name, min, max] of ranges) {
     const v = flags[name] as number;
     if (v < min || v > max) throw new UsageError(`-${name} must be between ${min} and ${max}, not ${v}`);
   }
-  const needsId = ['attach', 'resume', 'cancel'].includes(command);
+  const needsId = ['attach', 'resume', 'watch', 'cancel'].includes(command);
   if (needsId && positional.length !== 1) throw new UsageError(`${command} takes one run id: overnight-llm ${command} ID (see overnight-llm list)`);
   if (!needsId && command !== 'status' && positional.length > 0) throw new UsageError(`${command} takes no arguments, got ${JSON.stringify(positional[0])}`);
 }
@@ -160,9 +175,10 @@ export function helpText(version: string): string {
     `overnight-llm ${version}: one sentence in, a tested Go REST API out, written overnight by a local LLM.`,
     '',
     'Usage:',
-    '  overnight-llm [start] [flags]     start a run (or attach to this output folder\'s run) and wait',
+    "  overnight-llm [start] [flags]     start a run (or attach to this output folder's run) and wait",
     '  overnight-llm attach|resume ID    follow a run, with a worker in this process',
-    '  overnight-llm status [ID]         a run\'s phases (ID defaults to the -output folder\'s run)',
+    '  overnight-llm watch ID            follow a run that a worker elsewhere runs',
+    "  overnight-llm status [ID]         a run's phases (ID defaults to the -output folder's run)",
     '  overnight-llm list                recent runs',
     '  overnight-llm cancel ID           cancel a run',
     '  overnight-llm worker              run a worker until Ctrl-C',

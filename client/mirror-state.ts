@@ -20,9 +20,18 @@ export function stateFromMirror(dbPath: string, workflowId: string): RunState | 
     outputDir: report.run.outputDir,
     status: report.run.status as RunStatus,
     currentPhase: null,
-    phases: report.phases.map((p) => ({ ...p, startedAt: p.startedAt ?? undefined, endedAt: p.endedAt ?? undefined, error: p.error ?? undefined }) as PhaseState),
+    phases: report.phases.map(
+      (p) => ({ ...p, startedAt: p.startedAt ?? undefined, endedAt: p.endedAt ?? undefined, error: p.error ?? undefined }) as PhaseState,
+    ),
     validation: final
-      ? ({ ok: final.ok, steps: final.steps, coveragePercent: final.coveragePercent, coverageGoal: final.coverageGoal, failures: [], durationMs: final.durationMs } as ValidationReport)
+      ? ({
+          ok: final.ok,
+          steps: final.steps,
+          coveragePercent: final.coveragePercent,
+          coverageGoal: final.coverageGoal,
+          failures: [],
+          durationMs: final.durationMs,
+        } as ValidationReport)
       : null,
     repairRounds: report.run.repairRounds,
     startedAt: report.run.startedAt,

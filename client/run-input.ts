@@ -9,7 +9,12 @@ import { UsageError, type Flags } from './flags.js';
 
 export function workflowIdFor(outputDir: string): string {
   const abs = path.resolve(outputDir);
-  const name = path.basename(abs).toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 40) || 'root';
+  const name =
+    path
+      .basename(abs)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .slice(0, 40) || 'root';
   return `overnight-${name}-${createHash('sha256').update(abs).digest('hex').slice(0, 10)}`;
 }
 
@@ -20,7 +25,8 @@ function assertWritablePath(flag: string, target: string, kind: 'file' | 'folder
   const isDir = statSync(existing).isDirectory();
   if (existing !== target && !isDir) throw new UsageError(`${flag} ${target}: ${existing} is a file, not a folder; choose another path`);
   if (existing === target && kind === 'folder' && !isDir) throw new UsageError(`${flag} ${target} exists and is not a folder: choose another path`);
-  if (existing === target && kind === 'file' && isDir) throw new UsageError(`${flag} ${target} is a folder: name a database file, e.g. ${path.join(target, 'poc.db')}`);
+  if (existing === target && kind === 'file' && isDir)
+    throw new UsageError(`${flag} ${target} is a folder: name a database file, e.g. ${path.join(target, 'poc.db')}`);
   try {
     accessSync(existing, constants.W_OK);
   } catch {

@@ -92,6 +92,27 @@ describe('overnight-llm end to end', () => {
     assert.match(status.stdout, /validate done/);
     const list = await runCli(['list', '-json', ...common]);
     assert.equal(list.code, 0, list.stderr);
-    assert.ok((JSON.parse(list.stdout) as { workflowId: string }[]).some((r) => r.workflowId.startsWith('overnight-todo-api-')));
+    const row = (JSON.parse(list.stdout) as { workflowId: string; status: string; model: string; prompt: string; outputDir: string }[]).find((r) =>
+      r.workflowId.startsWith('overnight-todo-api-'),
+    );
+    assert.deepEqual(row && [row.status, row.model, row.prompt, row.outputDir], ['COMPLETED', 'codellama:7b', 'REST API for todo list', output]);
+    const plain = await runCli(['list', ...common]);
+    assert.match(plain.stdout, /COMPLETED\s+overnight-todo-api-\S+\s+codellama:7b\s+"REST API for todo list"/);
+  });
+
+  test('status -json and watch serve scripts; an unknown id is one line and exit 2', async () => {
+    const json = await runCli(['status', '-json', '-output', output, '-db', db, ...common]);
+    assert.equal(json.code, 0, json.stderr);
+    const state = JSON.parse(json.stdout) as { status: string; phases: { name: string }[]; validation: { ok: boolean } };
+    assert.equal(state.status, 'completed');
+    assert.equal(state.phases.length, 11);
+    assert.equal(state.validation.ok, true);
+    const id = (JSON.parse(json.stdout) as { workflowId: string }).workflowId;
+    const watch = await runCli(['watch', id, '-db', db, ...common]);
+    assert.equal(watch.code, 0, watch.stderr);
+    assert.match(watch.stdout, /^done: the API is ready/m);
+    const unknown = await runCli(['status', 'overnight-nosuch', ...common]);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stderr.trim(), `overnight-llm: no run overnight-nosuch on ${temporal}: see overnight-llm list`);
   });
 });
