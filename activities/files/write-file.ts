@@ -31,15 +31,17 @@ export function writeFileAtomic(outputDir: string, rel: string, content: string,
   const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const fd = openSync(tmp, 'wx', 0o644);
   try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
+    try {
+      // write(2) may write less than asked (a file-size limit, a full disk): go on until all is
+      // written or it fails; one call used to leave a silently truncated file under a correct hash.
+      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, abs);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    rmSync(tmp, { force: true }); // a failed write (disk full, file too large) must not leave half a file behind
     throw err;
   }
   return { ...ref, written: true };

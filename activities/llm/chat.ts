@@ -78,7 +78,8 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
         if (bytes > llm.maxOutputBytes) overCap.abort();
         heartbeat({ label: input.label, tokens, bytes });
       },
-      { signal: AbortSignal.any(signals), stallTimeoutMs: llm.stallTimeoutMs },
+      // One stream line carries one chunk: even fully \u-escaped, a chunk within the cap fits this.
+      { signal: AbortSignal.any(signals), stallTimeoutMs: llm.stallTimeoutMs, maxLineChars: llm.maxOutputBytes * 6 + 65_536 },
     );
     const usage = { tokensIn: last.prompt_eval_count ?? 0, tokensOut: last.eval_count ?? tokens, durationMs: Math.round(performance.now() - started), cached: false };
     storeAnswer(dbPath, key, llm.model, { content, ...usage });

@@ -50,13 +50,19 @@ export function expectedGoPackage(path: string): string {
 
 function extractGo(answer: string, path: string): string {
   const pkg = expectedGoPackage(path);
+  // [ \t], not \s: \s spans newlines, and a flood of blank lines made this quadratic (hours for 1 MB).
   const declares = (code: string, name?: string) =>
-    new RegExp(`^\\s*package\\s+${name ?? '\\w+'}\\s*$`, 'm').test(code);
-  const blocks = fencedBlocks(answer).filter((b) => b.lang === '' || b.lang === 'go' || b.lang === 'golang');
+    new RegExp(`^[ \\t]*package[ \\t]+${name ?? '\\w+'}[ \\t]*$`, 'm').test(code);
+  const all = fencedBlocks(answer);
+  const goBlocks = all.filter((b) => b.lang === '' || b.lang === 'go' || b.lang === 'golang');
   // Several blocks: the one for this file declares its package; prefer the longest such.
-  const byLength = [...blocks].sort((a, b) => b.body.length - a.body.length);
+  const byLength = (blocks: FencedBlock[]) => [...blocks].sort((a, b) => b.body.length - a.body.length);
+  const ownPackage = (b: FencedBlock) => declares(b.body, pkg) || declares(b.body, `${pkg}_test`);
   const chosen =
-    byLength.find((b) => declares(b.body, pkg) || declares(b.body, `${pkg}_test`)) ?? byLength.find((b) => declares(b.body));
+    byLength(goBlocks).find(ownPackage) ??
+    byLength(all).find(ownPackage) ?? // a wrong fence language (```python around Go code): still the block, whole
+    byLength(goBlocks).find((b) => declares(b.body)) ??
+    byLength(all).find((b) => declares(b.body));
   if (chosen) return chosen.body;
   // No usable fence: take from the package clause to the end, dropping trailing prose after the last brace.
   const start = answer.search(/^[ \t]*package[ \t]+\w+[ \t]*$/m);
@@ -90,7 +96,7 @@ export function extractFile(raw: string, path: string): string {
   const answer = raw.replace(/\r\n?/g, '\n');
   if (looksBinary(answer)) throw new ExtractionError(`the answer for ${path} is binary junk, not text`);
   const code = path.endsWith('.go') ? extractGo(answer, path) : extractMarkdown(answer);
-  const trimmed = code.replace(/\s+$/, '');
+  const trimmed = code.trimEnd(); // not /\s+$/: quadratic on a long run of spaces inside the code
   if (!trimmed) throw new ExtractionError(`the answer for ${path} is empty`);
   return trimmed + '\n';
 }

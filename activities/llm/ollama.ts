@@ -61,6 +61,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Milliseconds without a byte from Ollama before the call is abandoned. */
   stallTimeoutMs?: number;
+  /** Longest stream line (characters) accepted before the call is abandoned; unlimited when absent. */
+  maxLineChars?: number;
 }
 
 export class OllamaClient {
@@ -90,7 +92,7 @@ export class OllamaClient {
   async chat(req: ChatRequest, onChunk: (chunk: ChatResponse) => void, opts: CallOptions = {}): Promise<ChatResponse> {
     const res = await this.send('POST', '/api/chat', { ...req, stream: true }, opts);
     let last: ChatResponse | undefined;
-    for await (const line of ndjsonLines(res.body)) {
+    for await (const line of ndjsonLines(res.body, opts.maxLineChars)) {
       const chunk = parseStreamLine(line);
       onChunk(chunk);
       last = chunk;
@@ -126,14 +128,28 @@ export class OllamaClient {
   }
 }
 
+/**
+ * What Ollama (or whatever answers in its place) said, made safe to show: one line, no control
+ * characters (no terminal escapes), at most `max` characters. Error texts end up in failure
+ * messages, the workflow history, status.json and the terminal.
+ */
+export function oneLine(text: string, max = 300): string {
+  const flat = text
+    .slice(0, max * 4)
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
 function errorMessageOf(text: string): string | undefined {
   try {
     const parsed = JSON.parse(text) as { error?: unknown };
-    if (typeof parsed.error === 'string') return parsed.error;
+    if (typeof parsed.error === 'string') return oneLine(parsed.error);
   } catch {
     // not JSON: fall through to the raw text
   }
-  return text.trim().slice(0, 200) || undefined;
+  return oneLine(text, 200) || undefined;
 }
 
 /** Parses one stream line; an `{"error": …}` line becomes an OllamaStatusError, junk a plain Error. */
@@ -142,28 +158,43 @@ export function parseStreamLine(line: string): ChatResponse {
   try {
     parsed = JSON.parse(line);
   } catch {
-    throw new Error(`Ollama sent a malformed stream line: ${line.slice(0, 80)}`);
+    throw new Error(`Ollama sent a malformed stream line: ${oneLine(line, 80)}`);
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new Error(`Ollama sent a malformed stream line: ${line.slice(0, 80)}`);
+  if (typeof parsed !== 'object' || parsed === null) throw new Error(`Ollama sent a malformed stream line: ${oneLine(line, 80)}`);
   const obj = parsed as Partial<ChatResponse> & { error?: unknown };
-  if (typeof obj.error === 'string') throw new OllamaStatusError(500, obj.error);
-  if (typeof obj.done !== 'boolean') throw new Error(`Ollama sent a stream line without "done": ${line.slice(0, 80)}`);
+  if (typeof obj.error === 'string') throw new OllamaStatusError(500, oneLine(obj.error));
+  if (typeof obj.done !== 'boolean') throw new Error(`Ollama sent a stream line without "done": ${oneLine(line, 80)}`);
   return { ...obj, message: obj.message ?? { role: 'assistant', content: '' } } as ChatResponse;
 }
 
-/** Splits a byte stream into NDJSON lines; blank lines are skipped. */
-export async function* ndjsonLines(body: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+/**
+ * Splits a byte stream into NDJSON lines; blank lines are skipped. A line longer than
+ * `maxLineChars` throws as soon as it is seen: a stream that never sends a newline must not
+ * grow in memory past every cap.
+ */
+export async function* ndjsonLines(body: AsyncIterable<Buffer | string>, maxLineChars = Infinity): AsyncGenerator<string> {
   const decoder = new TextDecoder();
-  let pending = '';
-  for await (const piece of body) {
-    pending += typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true });
+  // The start of the current line, in pieces: only new text is searched for a newline, so a
+  // long line costs linear time (appending to one string and searching it again was quadratic).
+  let head: string[] = [];
+  let headChars = 0;
+  const tooLong = () => new Error(`Ollama sent a stream line longer than ${maxLineChars} characters without a newline`);
+  function* split(text: string): Generator<string> {
+    let from = 0;
     let newline: number;
-    while ((newline = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
+    while ((newline = text.indexOf('\n', from)) >= 0) {
+      if (headChars + newline - from > maxLineChars) throw tooLong();
+      const line = (head.join('') + text.slice(from, newline)).trim();
+      head = [];
+      headChars = 0;
+      from = newline + 1;
       if (line) yield line;
     }
+    const rest = text.slice(from);
+    headChars += rest.length;
+    if (headChars > maxLineChars) throw tooLong();
+    if (rest) head.push(rest);
   }
-  pending += decoder.decode();
-  if (pending.trim()) yield pending.trim();
+  for await (const piece of body) yield* split(typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true }));
+  yield* split(decoder.decode() + '\n');
 }

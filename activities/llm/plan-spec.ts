@@ -74,6 +74,7 @@ export function checkSpec(value: unknown): SpecCheck {
   if (!Array.isArray(fields) || fields.length < 1 || fields.length > 12) errors.push('"fields" must be an array of 1 to 12 fields');
   else {
     const seen = new Set<string>(['ID']);
+    const tags = new Set<string>();
     fields.forEach((f, i) => {
       if (!isObject(f)) return void errors.push(`fields[${i}] must be an object`);
       const { name, type, json, required } = f;
@@ -81,6 +82,8 @@ export function checkSpec(value: unknown): SpecCheck {
       else if (seen.has(name)) errors.push(`fields[${i}].name "${name}" is repeated or reserved`);
       if (typeof type !== 'string' || !(GO_TYPES as readonly string[]).includes(type)) errors.push(`fields[${i}].type must be one of ${GO_TYPES.join(', ')}`);
       if (typeof json !== 'string' || !JSON_TAG_PATTERN.test(json) || json === 'id') errors.push(`fields[${i}].json must be a lower camelCase tag other than "id"`);
+      else if (tags.has(json)) errors.push(`fields[${i}].json "${json}" is repeated: every field needs its own tag`);
+      if (typeof json === 'string') tags.add(json);
       if (typeof required !== 'boolean') errors.push(`fields[${i}].required must be true or false`);
       if (typeof name === 'string') seen.add(name);
       checked.push({ name, type, json, required } as FieldSpec);

@@ -1,0 +1,55 @@
+// Hostile plans to planApi: 12 cases (the layer's total is in support.ts).
+// No name in a plan reaches a path, a go.mod or a prompt before the checks pass: a plan that
+// stays bad is PlanInvalid after three tries, not retryable, and names what was wrong.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { closeMirrors } from '../../activities/store/db.js';
+import { TODO_PLAN } from '../support/scripted-ollama.js';
+import { caseTimeout, runCase, type HostileCase } from './support.js';
+
+const plan = (over: Record<string, unknown>) => JSON.stringify({ ...TODO_PLAN, ...over });
+const invalid = (message: RegExp) => ({ failure: { type: 'PlanInvalid', nonRetryable: true, message } });
+const RESOURCE = /no valid plan in 3 tries \("resource" must be one lower-case word.*-model/;
+const field = (i: number) => ({ name: `Field${i}`, type: 'string', json: `field${i}`, required: false });
+
+export const PLAN_CASES: HostileCase[] = [
+  { name: 'resource "../x"', answer: plan({ resource: '../x' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  { name: 'resource "a/b"', answer: plan({ resource: 'a/b' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  { name: 'resource "Todo" (upper case)', answer: plan({ resource: 'Todo' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  { name: 'resource "func" (a Go keyword)', answer: plan({ resource: 'func', plural: 'funcs' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  { name: 'an absurdly long resource name (5000 letters)', answer: plan({ resource: 'a'.repeat(5000) }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  {
+    name: 'a plan with 500 fields',
+    answer: plan({ fields: Array.from({ length: 500 }, (_, i) => field(i)) }),
+    calls: 3, limitMs: 5000, expect: invalid(/"fields" must be an array of 1 to 12 fields/),
+  },
+  {
+    name: 'module `evil.com/x" ; rm -rf /` is refused',
+    answer: plan({ module: 'evil.com/x" ; rm -rf /' }),
+    calls: 3, limitMs: 5000, expect: invalid(/"module" must match/),
+  },
+  { name: 'a plan that is not JSON at all', answer: 'A todo API needs a Todo resource with a title. Shall I go on?', calls: 3, limitMs: 5000, expect: invalid(/holds no JSON object/) },
+  { name: 'a plan cut off mid-JSON', answer: plan({}).slice(0, 140) + '}', calls: 3, limitMs: 5000, expect: invalid(/not valid JSON/) },
+  {
+    name: 'JSON nested 30 000 levels deep',
+    answer: '{"module":' + '['.repeat(30_000) + ']'.repeat(30_000) + '}',
+    calls: 3, limitMs: 10_000, expect: invalid(/"module" must match|not valid JSON/),
+  },
+  {
+    name: 'two fields sharing one JSON tag (go vet would refuse the struct)',
+    answer: plan({ fields: [...TODO_PLAN.fields, { name: 'Heading', type: 'string', json: 'title', required: false }] }),
+    calls: 3, limitMs: 5000, expect: invalid(/fields\[3\]\.json "title" is repeated/),
+  },
+  {
+    name: 'a "__proto__" key pollutes nothing and the plan is taken as the schema allows',
+    answer: `{"__proto__": {"polluted": "yes", "resource": "../evil"}, "constructor": {"prototype": {"polluted": "yes"}}, ${plan({}).slice(1)}`,
+    calls: 1, limitMs: 5000, expect: { plan: TODO_PLAN },
+    after: () => assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted'),
+  },
+];
+
+after(() => closeMirrors());
+
+describe('hostile plans to planApi', () => {
+  for (const c of PLAN_CASES) it(c.name, { timeout: caseTimeout(c) }, () => runCase({ ...c, activity: 'plan' }));
+});

@@ -1,0 +1,160 @@
+// Hostile answers through the whole run: 4 cases (the layer's total is in support.ts), on a real
+// dev server with a real Worker (WORKFLOWS_PATH and the real activities), the scripted Ollama
+// and, for the wrong-package case, the real Go toolchain. Each run ends with a clear verdict in
+// the run's result and in status.json, and what crosses Temporal's history stays small.
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as activities from '../../activities/index.js';
+import { closeMirrors } from '../../activities/store/db.js';
+import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import { rootMessage } from '../../workflows/run-state.js';
+import type { RunInput, RunResult, RunState } from '../../workflows/types.js';
+import { FIXTURE_DIR, createDevServer } from '../support/run-fixtures.js';
+import { startScriptedOllama, todoApiResponder, TODO_PLAN, whenFile, whenPlan, withOverrides, type Override } from '../support/scripted-ollama.js';
+import { KiB, MiB, USER_TEXT, assertNoNewProcesses, assertOneLine, descendants, fixture, leftoverTmp, llmSettings, makeSandbox, snapshot, within, type Sandbox } from './support.js';
+
+const MODELS = 'internal/models/todo.go';
+const HANDLERS = 'internal/handlers/todo_handler.go';
+const PROSE = 'Handlers are functions that take a ResponseWriter and a Request. You can write them yourself!';
+const HISTORY_EVENT_LIMIT = 256 * KiB;
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = 'hostile-workflow';
+
+before(async () => {
+  env = await createDevServer();
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
+  running = worker.run();
+});
+
+after(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  closeMirrors();
+});
+
+interface Run {
+  sb: Sandbox;
+  input: RunInput;
+  result?: RunResult;
+  error?: unknown;
+  state: RunState;
+  status: { run: { status: string; error: string | null }; phases: { name: string; status: string; error: string | null }[]; validation: { final: { ok: boolean; steps: { outputTail: string }[] } } | null };
+  handle: WorkflowHandle;
+}
+
+/** One run against `overrides`, with the layer's checks around it; `limitMs` bounds the whole run. */
+async function hostileRun(name: string, overrides: Override[], tweak: Partial<RunInput>, limitMs: number, fn: (run: Run) => Promise<void>): Promise<void> {
+  const ollama = await startScriptedOllama({ respond: withOverrides(todoApiResponder({ fixtureDir: FIXTURE_DIR }), overrides), chunkChars: 4 * KiB });
+  const sb = makeSandbox();
+  try {
+    const input: RunInput = {
+      prompt: 'REST API for todo list', outputDir: sb.out, dbPath: sb.dbPath,
+      llm: llmSettings(ollama.url, { maxOutputBytes: MiB, stallTimeoutMs: 10_000 }),
+      skipValidation: true, allowNonEmptyOutput: false, maxRepairRounds: 1, coverageGoal: 70, ...tweak,
+    };
+    const beside = snapshot(sb.root, sb.out);
+    const procs = descendants();
+    const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: `hostile-${name}-${Date.now()}`, args: [input] });
+    const r = await within(limitMs, handle.result() as Promise<RunResult>, () => void handle.terminate('hostile test: over its time limit').catch(() => {}));
+    assert.deepEqual(snapshot(sb.root, sb.out), beside, 'something outside the output folder changed');
+    assert.equal(readFileSync(sb.userFile, 'utf8'), USER_TEXT);
+    assert.deepEqual(leftoverTmp(sb.root), [], 'temporary files were left behind');
+    await assertNoNewProcesses(procs, 5000);
+    await assertSmallHistory(handle);
+    const state = await handle.query<RunState>('status');
+    const status = JSON.parse(readFileSync(path.join(sb.out, 'status.json'), 'utf8'));
+    await fn({ sb, input, result: r.ok ? r.value : undefined, error: r.ok ? undefined : r.error, state, status, handle });
+  } finally {
+    await ollama.close();
+    sb.cleanup();
+  }
+}
+
+/** No event of the run's history carries more than HISTORY_EVENT_LIMIT bytes, encoded as the server stores it. */
+async function assertSmallHistory(handle: WorkflowHandle): Promise<void> {
+  const history = await handle.fetchHistory();
+  const events = history.events ?? [];
+  assert.ok(events.length > 0);
+  for (const event of events) {
+    const bytes = proto.temporal.api.history.v1.HistoryEvent.encode(event).finish().length;
+    assert.ok(bytes <= HISTORY_EVENT_LIMIT, `history event ${event.eventId} (${event.eventType}) is ${bytes} bytes`);
+  }
+}
+
+/** The run failed with `message`; status.json agrees, and names the phase that failed. */
+function assertFailedRun(run: Run, phase: string, message: RegExp): void {
+  assert.ok(run.error instanceof WorkflowFailedError, `expected a failed run, got ${String(run.error ?? JSON.stringify(run.result))}`);
+  const root = rootMessage(run.error);
+  assert.match(root, message);
+  assertOneLine(root);
+  assert.equal(run.state.status, 'failed');
+  assert.equal(run.status.run.status, 'failed');
+  assert.match(run.status.run.error ?? '', message);
+  const failed = run.status.phases.filter((p) => p.status === 'failed');
+  assert.deepEqual(failed.map((p) => p.name), [phase], 'status.json names the phase that failed');
+  assert.match(failed[0]!.error ?? '', message);
+}
+
+describe('hostile answers through a whole run on a real dev server', () => {
+  it('a plan that stays invalid: the run fails with the PlanInvalid message, status.json says so', { timeout: 120_000 }, async () => {
+    const bad = JSON.stringify({ ...TODO_PLAN, resource: '../x' });
+    await hostileRun('plan', [{ when: whenPlan(), answer: bad }], {}, 60_000, async (run) => {
+      assertFailedRun(run, 'plan', /the model gave no valid plan in 3 tries \("resource" must be one lower-case word.*-model/);
+      assert.deepEqual(run.state.phases.map((p) => p.name), ['preflight', 'plan', 'report']);
+      assert.equal(existsSync(path.join(run.sb.out, 'go.mod')), false, 'nothing was scaffolded from a bad plan');
+    });
+  });
+
+  it('prose-only answers for the handlers file: the run fails at handlers, status.json says why', { timeout: 120_000 }, async () => {
+    await hostileRun('prose', [{ when: whenFile(HANDLERS), answer: PROSE }], {}, 60_000, async (run) => {
+      assertFailedRun(run, 'handlers', /the answer for internal\/handlers\/todo_handler\.go holds no Go code.*twice.*-model/);
+      assert.equal(readFileSync(path.join(run.sb.out, MODELS), 'utf8'), fixture(MODELS));
+      assert.equal(existsSync(path.join(run.sb.out, HANDLERS)), false);
+    });
+  });
+
+  it('a 900 KB file, then a 2 MiB answer over the 1 MiB cap: the run fails with the cap message, history stays small', { timeout: 120_000 }, async () => {
+    const bigModels = fixture(MODELS) + `// ${'x'.repeat(76)}\n`.repeat(11_500); // ~920 KB, under the cap
+    const overrides: Override[] = [
+      { when: whenFile(MODELS), answer: '```go\n' + bigModels + '```\n' },
+      { when: whenFile(HANDLERS), answer: { fault: 'oversized', bytes: 2 * MiB } },
+    ];
+    await hostileRun('oversized', overrides, {}, 60_000, async (run) => {
+      assertFailedRun(run, 'handlers', /the model's answer passed the output cap of 1048576 bytes and was cut off/);
+      assert.equal(readFileSync(path.join(run.sb.out, MODELS), 'utf8'), bigModels);
+      // The 920 KB file crossed the history as a reference only.
+      const models = run.state.phases.find((p) => p.name === 'models')!;
+      assert.equal(models.files[0]!.bytes, Buffer.byteLength(bigModels));
+    });
+  });
+
+  it('Go code declaring the wrong package: written, then validation fails naming its package', { timeout: 300_000 }, async (t) => {
+    const wrong = fixture(MODELS).replace('package models', 'package main');
+    await hostileRun('package', [{ when: whenFile(MODELS), answer: '```go\n' + wrong + '```\n' }], { skipValidation: false, maxRepairRounds: 1 }, 240_000, async (run) => {
+      assert.equal(run.error, undefined, `the run itself ends (valid or not): ${String(run.error)}`);
+      assert.equal(run.result!.valid, false);
+      assert.equal(readFileSync(path.join(run.sb.out, MODELS), 'utf8'), wrong, 'written as the model wrote it');
+      const validate = run.status.phases.filter((p) => p.name === 'validate');
+      assert.ok(validate.length >= 1 && validate.every((p) => p.status === 'failed' && /build failed/.test(p.error ?? '')), JSON.stringify(validate));
+      assert.equal(run.status.validation!.final.ok, false);
+      // Go reports the fault at the importers: `import "todo-api/internal/models" is a program`.
+      const models = /"todo-api\/internal\/models" is a program, not an importable package/;
+      assert.ok(run.status.validation!.final.steps.some((s) => models.test(s.outputTail)), 'the build output names the models package');
+      const failures = run.state.validation!.failures;
+      assert.ok(failures.every((f) => models.test(f.errors)), 'each blamed file carries the line that names the models package');
+      await t.test('the repair is aimed at the models file itself', { todo: 'activities/go/failures.ts blames the importers (repository, handlers); out of this layer’s scope' }, () => {
+        assert.ok(failures.some((f) => f.phase === 'models'), `validation blamed ${JSON.stringify(failures.map((f) => f.phase))}, not the models file`);
+      });
+    });
+  });
+});
