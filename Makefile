@@ -6,7 +6,7 @@ MODEL ?= codellama:7b
 ARGS ?=
 CLI := node bin/overnight-llm.js
 
-.PHONY: help setup deps build run worker test test-unit test-coverage install check-ollama setup-models fmt lint vet clean
+.PHONY: help setup deps build run worker test test-durability test-unit test-coverage install check-ollama setup-models fmt lint vet clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -30,6 +30,10 @@ worker: setup ## a standalone worker for runs started with -detach
 test: ## set up, then run every test layer (unit, activities, workflow, replay, e2e)
 	bash scripts/setup.sh --for-tests
 	bash scripts/test.sh
+
+test-durability: ## kill, sleep (SIGSTOP), server-restart, cancel and Ctrl-C tests (not yet in make test)
+	bash scripts/setup.sh --for-tests
+	bash scripts/test.sh durability
 
 test-unit: ## unit tests only (no servers)
 	bash scripts/test.sh unit

@@ -1,6 +1,6 @@
 // The CLI's commands. Each returns the process exit code: 0 done and valid, 1 the run
 // failed, 2 bad usage (DESIGN.md).
-import { Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, ServiceError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { existsSync } from 'node:fs';
@@ -116,13 +116,24 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
     if (final) print(final);
   };
   let polling = true;
+  let wake = () => {};
   const poll = (async () => {
     while (polling) {
-      const state = await handle.query<RunState>(STATUS_QUERY).catch(() => null);
-      if (state) view.update(state, state.currentPhase ? await currentHeartbeat(handle) : null);
-      await new Promise((r) => setTimeout(r, 1000));
+      // Bounded: once this worker stops (Ctrl-C) a query waits for a worker that may never come.
+      const state = await handle.client.withDeadline(Date.now() + 3000, () => handle.query<RunState>(STATUS_QUERY)).catch(() => null);
+      const heartbeat = state?.currentPhase ? await currentHeartbeat(handle) : null;
+      if (state && polling) view.update(state, heartbeat); // none after the view closed
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 1000);
+      });
     }
   })();
+  const stopPolling = () => {
+    polling = false;
+    wake();
+    return poll;
+  };
   try {
     const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
     let stopped = false;
@@ -130,22 +141,21 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
       stopped = true;
       io.err(`stopping this worker; the run waits on the server and goes on when a worker is back: overnight-llm attach ${handle.workflowId}`);
     });
-    const result = (await worker.runUntil(handle.result()).catch((err) => {
+    const result = (await worker.runUntil(resultOf(handle, flags, io)).catch((err) => {
       if (stopped) return null;
       throw err;
     })) as RunResult | null;
-    polling = false;
-    await poll;
     if (result === null) {
+      void stopPolling(); // not waited for: a status query in flight has no worker left to answer it
       view.close();
       return 130;
     }
+    await stopPolling();
     printFinalPhases();
     view.close();
     return reportResult(result, io);
   } catch (err) {
-    polling = false;
-    await poll;
+    await stopPolling();
     if (err instanceof WorkflowFailedError) {
       printFinalPhases();
       view.close();
@@ -156,6 +166,31 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
     throw err;
   } finally {
     await connection.close();
+  }
+}
+
+/** How long the CLI waits for a Temporal server that went away (a sleep, a restart) before it gives up. */
+const SERVER_GONE_LIMIT_MS = 15 * 60_000;
+
+/**
+ * The run's result. The wait for it is one long poll after another; after the machine slept or
+ * the server restarted, a poll fails although the run is fine on the server, so a failed poll
+ * is retried until the server answers again (the worker reconnects by itself meanwhile).
+ */
+async function resultOf(handle: WorkflowHandle, flags: Flags, io: Io): Promise<unknown> {
+  let since: number | null = null; // when the server went away; null while it answers
+  for (;;) {
+    const asked = Date.now();
+    try {
+      return await handle.result();
+    } catch (err) {
+      if (!(err instanceof ServiceError)) throw err;
+      if (Date.now() - asked > 30_000) since = null; // it answered for a while: a new outage
+      if (since === null) io.err(`lost touch with the Temporal server at ${flags.temporal} (${rootMessage(err)}): waiting for it; the run itself waits on the server`);
+      since ??= Date.now();
+      if (Date.now() - since > SERVER_GONE_LIMIT_MS) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
   }
 }
 

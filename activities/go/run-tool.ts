@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { killGroup, trackGroup, untrackGroup } from './process-groups.js';
 
 export interface RunToolOptions {
   cwd: string;
@@ -29,20 +30,9 @@ export interface ToolResult {
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 
-/** Process groups still running, killed if this process exits first (detached children outlive us otherwise). */
-const liveGroups = new Set<number>();
-process.on('exit', () => {
-  for (const pgid of liveGroups) killGroup(pgid);
-});
-
-/** SIGKILL a whole process group; a group that is already gone is fine. */
-export function killGroup(pgid: number): void {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-  }
-}
+// Process groups still running are killed if this process exits first, and recorded on disk
+// for the next validation to reap if this process is killed (detached children outlive us otherwise).
+export { killGroup, reapOrphanedGroups } from './process-groups.js';
 
 /** Keeps the last `max` bytes of a stream of chunks. */
 export class OutputTail {
@@ -80,7 +70,7 @@ export async function runTool(cmd: string, args: string[], options: RunToolOptio
     stdin: 'ignore',
   });
   const pgid = child.pid;
-  if (pgid !== undefined) liveGroups.add(pgid);
+  if (pgid !== undefined) trackGroup(pgid);
   child.stdout?.on('data', (c: Buffer) => tail.push(c));
   child.stderr?.on('data', (c: Buffer) => tail.push(c));
   // When the leader exits, anything it left behind in its group goes too.
@@ -105,7 +95,7 @@ export async function runTool(cmd: string, args: string[], options: RunToolOptio
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
-    if (pgid !== undefined) liveGroups.delete(pgid);
+    if (pgid !== undefined) untrackGroup(pgid);
   }
 }
 

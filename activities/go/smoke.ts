@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ApiSpec, FieldSpec } from '../../workflows/types.js';
+import { trackGroup, untrackGroup } from './process-groups.js';
 import { killGroup, OutputTail, runTool } from './run-tool.js';
 
 export interface SmokeOptions {
@@ -105,6 +106,7 @@ export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<str
       buffer: false,
       stdin: 'ignore',
     });
+    if (server.pid !== undefined) trackGroup(server.pid, tmp); // reaped (with its binary) by the next validation if this worker is killed
     server.stdout?.on('data', (c: Buffer) => serverOutput.push(c));
     server.stderr?.on('data', (c: Buffer) => serverOutput.push(c));
     let exited = false;
@@ -200,6 +202,7 @@ export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<str
     if (server?.pid !== undefined) {
       killGroup(server.pid);
       await server.catch(() => undefined);
+      untrackGroup(server.pid);
     }
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { ApiSpec, ValidationReport, ValidationStep, ValidationStepName } from '../../workflows/types.js';
 import { totalCoverage } from './coverage.js';
 import { FailureCollector, failuresFromOutput } from './failures.js';
-import { runTool, toolchainEnv, type ToolResult } from './run-tool.js';
+import { reapOrphanedGroups, runTool, toolchainEnv, type ToolResult } from './run-tool.js';
 import { smokeRun } from './smoke.js';
 
 export interface ValidateInput {
@@ -55,6 +55,8 @@ function stepFrom(name: ValidationStepName, r: ToolResult, okTail = r.output): V
 
 export async function validateProject(input: ValidateInput): Promise<ValidationReport> {
   const { outputDir, spec, coverageGoal, timeoutMs = DEFAULT_VALIDATE_TIMEOUT_MS } = input;
+  // A worker killed mid-validation left its go test or smoke server running: end them first.
+  reapOrphanedGroups();
   const started = performance.now();
   const deadline = started + timeoutMs;
   const ctx = activityContext();

@@ -1,10 +1,12 @@
 // The scripted Ollama as its own process, for end-to-end and kill/SIGSTOP tests:
 //   node --import tsx test/support/scripted-ollama-main.ts --port 0 --scenario good \
 //     [--fixture DIR] [--variants DIR] [--tokens-per-second N] [--calls-file PATH]
-//     [--model NAME ...] [--fault KIND[:AFTER_CHUNKS]]
+//     [--model NAME ...] [--fault KIND[:AFTER_CHUNKS]] [--ends-file PATH]
 // Prints `listening <url>` on stdout once ready. With --calls-file, appends one JSON line per
 // chat/generate call, and a "once" in the scenario already spent by an earlier process that
-// wrote the same calls file is not spent again.
+// wrote the same calls file is not spent again. With --ends-file, appends one JSON line as each
+// call's answer ends: {index, file, pid, complete, chunksSent, chunks, at} (complete false: the
+// client closed the stream first).
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     'tokens-per-second': { type: 'string' },
     scenario: { type: 'string', default: 'good' },
     'calls-file': { type: 'string' },
+    'ends-file': { type: 'string' },
     model: { type: 'string', multiple: true },
     fault: { type: 'string' },
   },
@@ -47,6 +50,7 @@ if (values.fault) {
 }
 
 const callsFile = values['calls-file'];
+const endsFile = values['ends-file'];
 const priorFiles: (string | undefined)[] = [];
 if (callsFile && existsSync(callsFile)) {
   for (const line of readFileSync(callsFile, 'utf8').split('\n')) {
@@ -69,6 +73,10 @@ const server = await startScriptedOllama({
     if (!callsFile) return;
     const record = { ...call, lastUserMessage: call.lastUserMessage.slice(0, 200), pid: process.pid, scenario };
     appendFileSync(callsFile, JSON.stringify(record) + '\n');
+  },
+  onCallEnd: (call, end) => {
+    if (!endsFile) return;
+    appendFileSync(endsFile, JSON.stringify({ index: call.index, file: call.file, pid: process.pid, ...end }) + '\n');
   },
 });
 

@@ -36,6 +36,15 @@ export interface ScriptedCall {
   at: number;
 }
 
+export interface CallEnd {
+  /** The whole answer (and the done line) reached the socket. */
+  complete: boolean;
+  /** Answer chunks written before the end, of `chunks` planned. */
+  chunksSent: number;
+  chunks: number;
+  at: number;
+}
+
 export interface ScriptedOllamaOptions {
   port?: number; // 0 (any free port) by default
   host?: string; // 127.0.0.1
@@ -52,6 +61,8 @@ export interface ScriptedOllamaOptions {
   chunkChars?: number;
   /** Called as each chat/generate call arrives (before it is answered). */
   onCall?: (call: ScriptedCall) => void;
+  /** Called when a call's answer ends: sent whole, or cut short because the client went away. */
+  onCallEnd?: (call: ScriptedCall, end: CallEnd) => void;
   /** The 404 text for an unknown model on chat/generate. */
   modelNotFoundMessage?: (name: string) => string;
 }
@@ -202,6 +213,12 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     const text = isFault(answer) ? answer.text ?? FILLER : answer;
     if (fault) call.fault = fault.fault;
     options.onCall?.(call);
+    let chunksSent = 0;
+    let planned = 0;
+    if (options.onCallEnd) {
+      const onCallEnd = options.onCallEnd;
+      res.once('close', () => onCallEnd(call, { complete: res.writableFinished, chunksSent, chunks: planned, at: Date.now() }));
+    }
     if (fault?.fault === 'http500') return sendJson(res, 500, { error: fault.message ?? 'llama runner process has terminated: exit status 2' });
 
     let chunks = fault?.fault === 'oversized' ? [...oversizedPieces(fault.bytes ?? 11 * 1024 * 1024)] : [...pieces(text, chunkChars)];
@@ -211,6 +228,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       chunks = chunks.slice(0, numPredict);
       doneReason = 'length';
     }
+    planned = chunks.length;
     const promptChars = messages.reduce((n, m) => n + String(m.content ?? '').length, 0);
     const tps = fault?.fault === 'slow' ? fault.tokensPerSecond ?? options.tokensPerSecond ?? 10 : 0;
     const strikeAt = Math.min(fault?.afterChunks ?? 3, chunks.length);
@@ -266,6 +284,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       if (tps > 0) await sleep(Math.max(0, t0 + ((i + 1) * 1000) / tps - Date.now()));
       else if (i % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
       if (!(await write(res, JSON.stringify(chunk(chunks[i]!, false, first)) + '\n'))) return;
+      chunksSent++;
     }
     if (await write(res, JSON.stringify(chunk('', true, first)) + '\n')) res.end();
   }

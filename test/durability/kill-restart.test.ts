@@ -1,0 +1,128 @@
+// Crash and restart: the CLI (and the worker inside it) is SIGKILLed at four points of one
+// run — between phases, inside an LLM call, inside `go test`, inside the smoke run — and each
+// time the same command is run again. It must attach to the run in progress and finish it,
+// with no LLM call redone beyond the ones cut off, no file lost, and no process left over.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { stopEmbeddedServer } from '../support/cli.js';
+import {
+  CliProcess,
+  bench,
+  childrenOf,
+  isAlive,
+  callFigures,
+  ollamaCalls,
+  outputProblems,
+  processesInside,
+  readStatus,
+  sleep,
+  waitFor,
+  type Bench,
+  type OllamaProcess,
+  startOllamaProcess,
+} from '../support/durability.js';
+
+let b: Bench;
+let ollama: OllamaProcess;
+
+before(async () => {
+  b = await bench('kill');
+  ollama = await startOllamaProcess(b.dir, 40); // ~40 tokens/s: the handlers file streams for ~20 s
+});
+
+after(async () => {
+  stopEmbeddedServer(b.temporal);
+  await ollama?.stop();
+});
+
+test('SIGKILL between phases, inside an LLM call, inside go test and inside the smoke run: the same command attaches and finishes', async () => {
+  const started = Date.now();
+  const { args, output } = b.runArgs('todo-api', ollama.url);
+  const runs: CliProcess[] = [];
+  const start = () => {
+    const cli = new CliProcess(args, b.env);
+    runs.push(cli);
+    return cli;
+  };
+  const kills: string[] = [];
+  let smokeOrphan: number | null = null;
+  let goTestOrphaned = false;
+  let smokeOrphanDir = '';
+  const kill = async (cli: CliProcess, where: string) => {
+    await cli.kill('SIGKILL');
+    kills.push(where);
+  };
+  /** The smoke run's server: the CLI's child whose working folder is a smoke-run scratch folder. */
+  const smokeServer = (cli: CliProcess) => childrenOf(cli.pid).find((p) => path.basename(p.cwd).startsWith('overnight-smoke-'));
+
+  try {
+    // (b) between phases: right after the scaffold line.
+    let cli = start();
+    await cli.waitForStdout(/^\[ 3\/12\] scaffold done/m);
+    await kill(cli, 'after scaffold');
+
+    // (a) inside an LLM call: the handlers file has started streaming.
+    cli = start();
+    await waitFor('the handlers call to start', () => ollamaCalls(ollama).some((c) => c.key === 'internal/handlers/todo_handler.go'), 180_000);
+    await sleep(1000);
+    await kill(cli, 'inside the handlers LLM call');
+    assert.match(cli.stderr, /already in progress .*attaching/);
+
+    // (c) inside validation: the readme is written, validate runs gofmt, vet, build, then go test.
+    cli = start();
+    await cli.waitForStdout(/^\[ 9\/12\] readme done/m, 240_000);
+    const goTest = await waitFor('go test to run', () => childrenOf(cli.pid).find((p) => /\bgo test\b/.test(p.cmdline)), 120_000, 20);
+    await sleep(1000);
+    await kill(cli, 'inside validation (go test)');
+    goTestOrphaned = isAlive(goTest.pid);
+
+    // (d) inside the smoke run: its server is up. A killed worker's validation is retried after
+    // the toolchain heartbeat timeout (1 min), so this waits for the retry's smoke run.
+    cli = start();
+    const server = await waitFor('the smoke run server', () => smokeServer(cli), 240_000, 5);
+    await sleep(30); // past the spawn: the server answers the smoke requests now
+    await kill(cli, 'inside the smoke run');
+    smokeOrphan = isAlive(server.pid) ? server.pid : null;
+    smokeOrphanDir = server.cwd;
+
+    cli = start();
+    const last = await cli.result(300_000);
+    assert.equal(last.code, 0, cli.transcript());
+    assert.match(cli.stderr, /already in progress .*attaching/);
+    assert.match(cli.stdout, /^done: the API is ready/m);
+  } finally {
+    for (const r of runs) await r.kill();
+  }
+
+  // Nothing redone: 1 plan + 6 files, plus at most one cut-off call per kill.
+  const calls = ollamaCalls(ollama);
+  const figures = callFigures(calls);
+  assert.ok(figures.calls <= 7 + kills.length, `${figures.calls} LLM calls for 7 answers and ${kills.length} kills: ${calls.map((c) => c.key).join(', ')}`);
+  assert.equal(figures.distinct, 7);
+  assert.equal(figures.redoneBeyondCutOff, 0, `a call that had finished was made again: ${JSON.stringify(calls.map((c) => [c.key, c.end?.complete]))}`);
+
+  // Nothing lost: status.json is complete and true to the files, no half-written file.
+  assert.deepEqual(outputProblems(output), []);
+  const status = readStatus(output);
+  const validate = status.phases.filter((p) => p.name === 'validate');
+  assert.ok(validate.length >= 1 && validate.every((p) => p.status === 'done'));
+
+  // Nothing left over: no go test, test binary or smoke server of a killed worker still runs.
+  const strays = await waitFor('no process left in the output or scratch folders', () => processesInside([output, b.tmp]).length === 0 || null, 20_000).catch(
+    () => processesInside([output, b.tmp]),
+  );
+  assert.equal(strays, true, `processes left over: ${JSON.stringify(strays)}`);
+  if (smokeOrphan !== null) {
+    assert.equal(isAlive(smokeOrphan), false, `the killed worker's smoke server ${smokeOrphan} still runs`);
+    assert.equal(existsSync(smokeOrphanDir), false, `the killed worker's smoke binary is still in ${smokeOrphanDir}`);
+  }
+
+  const leftoverScratch = readdirSync(b.tmp);
+  console.log(
+    `durability/kill: ${kills.length} kills survived (${kills.join('; ')}); LLM calls ${figures.calls} for 7 answers, ` +
+      `${figures.cutOff} cut off, ${figures.redoneBeyondCutOff} redone beyond them; ` +
+      `go test orphaned by its kill: ${goTestOrphaned ? 'yes' : 'no (it had ended)'}; smoke server orphaned by its kill: ${smokeOrphan === null ? 'no (it had ended)' : 'yes, reaped'}; scratch folders left in TMPDIR: ${leftoverScratch.filter((n) => n.startsWith('overnight-')).join(' ') || 'none'}; ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+});

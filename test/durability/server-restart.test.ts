@@ -1,0 +1,99 @@
+// The Temporal server goes away mid-run and comes back from its database file: the embedded
+// dev server is stopped (SIGTERM) while an LLM call streams, then started again the way the
+// CLI starts it (here by `overnight-llm status`, which finds nothing at -temporal and starts
+// the server on the same SQLite file). The run must survive and finish with no work redone
+// beyond the call that was cut off. The CLI whose server vanished may reconnect by itself; if it
+// fails or stops making progress, the same command is run again and attaches.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { runCli, stopEmbeddedServer } from '../support/cli.js';
+import {
+  CliProcess,
+  bench,
+  callFigures,
+  embeddedServerPid,
+  isAlive,
+  ollamaCalls,
+  outputProblems,
+  sleep,
+  startOllamaProcess,
+  waitFor,
+  type Bench,
+  type OllamaProcess,
+} from '../support/durability.js';
+
+let b: Bench;
+let ollama: OllamaProcess;
+
+before(async () => {
+  b = await bench('restart');
+  ollama = await startOllamaProcess(b.dir, 40);
+});
+
+after(async () => {
+  stopEmbeddedServer(b.temporal);
+  await ollama?.stop();
+});
+
+test('the dev server stopped mid-call and started again from its database: the run finishes', async () => {
+  const started = Date.now();
+  const { args, output, db } = b.runArgs('todo-api', ollama.url);
+  const runs: CliProcess[] = [];
+  let outcome = '';
+  try {
+    const first = new CliProcess(args, b.env);
+    runs.push(first);
+    const runId = await first.runId();
+    await waitFor('the handlers call to stream', () => ollamaCalls(ollama).some((c) => c.key === 'internal/handlers/todo_handler.go'), 180_000);
+    await sleep(1000);
+
+    const oldServer = embeddedServerPid(b.temporal)!;
+    process.kill(oldServer, 'SIGTERM');
+    await waitFor('the dev server to exit', () => !isAlive(oldServer), 60_000);
+    const down = Date.now();
+    await sleep(3000); // the CLI's worker and client see the server gone
+
+    // Back from its database file: any CLI command starts it again when nothing answers.
+    const status = await runCli(['status', runId, '-db', db, '-temporal', b.temporal], b.env, 120_000);
+    assert.match(status.stderr, /started the Temporal dev server/, status.stderr);
+    assert.equal(status.code, 0, `${status.stdout}\n${status.stderr}`);
+    assert.match(status.stdout, /running/, 'the restarted server still knows the run');
+    const newServer = embeddedServerPid(b.temporal)!;
+    assert.notEqual(newServer, oldServer);
+    const downMs = Date.now() - down;
+
+    // Give the first CLI the chance to carry on; it counts as stuck after 60 s without news.
+    let seen = '';
+    let lastNews = Date.now();
+    while (!first.ended() && Date.now() - lastNews < 60_000) {
+      const news = `${first.stdout.length}/${ollamaCalls(ollama).length}`;
+      if (news !== seen) [seen, lastNews] = [news, Date.now()];
+      await sleep(1000);
+    }
+    let final = first;
+    const waited = /lost touch with the Temporal server/.test(first.stderr) ? ' (it said it lost touch and waited)' : '';
+    if (first.ended() && first.child.exitCode === 0) outcome = `the first CLI reconnected and finished the run${waited}`;
+    else {
+      outcome = first.ended() ? `the first CLI exited with ${first.child.exitCode ?? first.child.signalCode}; the same command attached` : 'the first CLI was stuck; killed, and the same command attached';
+      await first.kill();
+      final = new CliProcess(args, b.env);
+      runs.push(final);
+    }
+    const result = await final.result(300_000);
+    assert.equal(result.code, 0, final.transcript());
+    assert.match(final.stdout, /^done: the API is ready/m);
+    if (final !== first) assert.match(final.stderr, /already in progress .*attaching/);
+
+    assert.deepEqual(outputProblems(output), []);
+    const figures = callFigures(ollamaCalls(ollama));
+    assert.equal(figures.distinct, 7);
+    assert.equal(figures.redoneBeyondCutOff, 0, 'no LLM call redone but the one cut off');
+    assert.ok(figures.calls <= 8, `${figures.calls} LLM calls`);
+    console.log(
+      `durability/server-restart: server down ${(downMs / 1000).toFixed(1)} s and restarted from its db; ${outcome}; ` +
+        `LLM calls ${figures.calls}, ${figures.cutOff} cut off, ${figures.redoneBeyondCutOff} redone beyond them; ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
+  } finally {
+    for (const r of runs) await r.kill();
+  }
+});
