@@ -5,17 +5,14 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as activities from '../../activities/index.js';
 import { closeMirrors } from '../../activities/store/db.js';
-import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { rootMessage } from '../../workflows/run-state.js';
 import type { RunInput, RunResult, RunState } from '../../workflows/types.js';
-import { FIXTURE_DIR, createDevServer } from '../support/run-fixtures.js';
+import { FIXTURE_DIR, startDevServerWithWorker } from '../support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder, TODO_PLAN, whenFile, whenPlan, withOverrides, type Override } from '../support/scripted-ollama.js';
 import { KiB, MiB, USER_TEXT, assertNoNewProcesses, assertOneLine, descendants, fixture, leftoverTmp, llmSettings, makeSandbox, snapshot, within, type Sandbox } from './support.js';
 
@@ -25,20 +22,15 @@ const PROSE = 'Handlers are functions that take a ResponseWriter and a Request. 
 const HISTORY_EVENT_LIMIT = 256 * KiB;
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let stopServer: () => Promise<void> = async () => {};
 const taskQueue = 'hostile-workflow';
 
 before(async () => {
-  env = await createDevServer();
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
-  running = worker.run();
+  ({ env, stop: stopServer } = await startDevServerWithWorker(taskQueue));
 });
 
 after(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
+  await stopServer();
   closeMirrors();
 });
 

@@ -1,7 +1,9 @@
 // Shared set-up for tests that run the pipeline: a real Temporal dev server, a scripted
 // Ollama, a fresh output folder and mirror, and the run input that ties them together.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import * as activities from '../../activities/index.js';
+import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +22,21 @@ export async function createDevServer(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: bin }, extraArgs: ['--log-level', 'error'] },
   });
+}
+
+/** A dev server with a real worker (workflow code bundled from source) polling `taskQueue`. */
+export async function startDevServerWithWorker(taskQueue: string): Promise<{ env: TestWorkflowEnvironment; stop: () => Promise<void> }> {
+  const env = await createDevServer();
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
+  const running = worker.run();
+  return {
+    env,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
 }
 
 export function tmpDir(prefix: string): string {

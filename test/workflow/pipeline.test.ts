@@ -5,36 +5,29 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
 import { temporalBinary } from '../../client/temporal-server.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as activities from '../../activities/index.js';
-import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { rootMessage } from '../../workflows/run-state.js';
 import type { RunInput, RunResult, RunState } from '../../workflows/types.js';
-import { FIXTURE_DIR, VARIANTS_DIR, createDevServer, runInput } from '../support/run-fixtures.js';
+import { FIXTURE_DIR, VARIANTS_DIR, startDevServerWithWorker, runInput } from '../support/run-fixtures.js';
 import { scenarioResponder, startScriptedOllama, type ScenarioName } from '../support/scripted-ollama.js';
+
 
 const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let stopServer: () => Promise<void> = async () => {};
 const taskQueue = 'pipeline-test';
 
 before(async () => {
-  env = await createDevServer();
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
-  running = worker.run();
+  ({ env, stop: stopServer } = await startDevServerWithWorker(taskQueue));
 });
 
 after(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
+  await stopServer();
 });
 
 async function runScenario(scenario: ScenarioName, tweak: (input: RunInput) => void = () => {}, id = `wf-${scenario}-${Date.now()}`) {
