@@ -4,7 +4,8 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
 import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
-import { attachCommand, cancelCommand, listCommand, startCommand, statusCommand, watchCommand, type Io } from './commands.js';
+import { attachCommand, cancelCommand, startCommand, watchCommand, type Io } from './commands.js';
+import { listCommand, statusCommand } from './inspect-commands.js';
 import { UsageError, helpText, parseArgs } from './flags.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
 
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
       case 'status':
         return await statusCommand(flags, positional[0], io);
       case 'list':
-        return await listCommand(flags, io);
+        return await listCommand(flags, positional[0], io);
       case 'cancel':
         return await cancelCommand(flags, positional[0], io);
       case 'worker': {

@@ -2,18 +2,18 @@
 // failed, 2 bad usage (DESIGN.md).
 import { Client, ServiceError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { CancelledFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
 import { rootMessage } from '../workflows/run-state.js';
 import type { generateApi } from '../workflows/pipeline.js';
-import type { RunResult, RunState } from '../workflows/types.js';
-import type { Flags } from './flags.js';
+import type { RunInput, RunResult, RunState } from '../workflows/types.js';
 import { currentHeartbeat, runView } from './live-display.js';
-import { phaseLine } from './progress.js';
 import { runInputFrom, workflowIdFor } from './run-input.js';
 import { stateFromMirror } from './mirror-state.js';
+import type { Flags } from './flags.js';
+import { ensureSearchAttributes } from './search-attributes.js';
 import { connectOrStartTemporal } from './temporal-server.js';
 
 export interface Io {
@@ -21,16 +21,16 @@ export interface Io {
   err: (line: string) => void;
 }
 
-const STATUS_QUERY = 'status';
+export const STATUS_QUERY = 'status';
 
 /** Kept with the run on the server, so `list` shows it without asking a worker. */
-interface RunMemo {
+export interface RunMemo {
   prompt: string;
   model: string;
   outputDir: string;
 }
 
-async function clientFor(flags: Flags, io: Io): Promise<Client> {
+export async function clientFor(flags: Flags, io: Io): Promise<Client> {
   const connection = await connectOrStartTemporal(flags.temporal, io.err);
   return new Client({ connection, namespace: flags.namespace });
 }
@@ -40,8 +40,11 @@ export function uiLink(flags: Flags, workflowId: string): string {
 }
 
 export async function startCommand(flags: Flags, io: Io): Promise<number> {
-  const input = runInputFrom(flags);
+  const fromFlags = runInputFrom(flags); // bad flags fail before any server is started
   const client = await clientFor(flags, io);
+  const attributes = await ensureSearchAttributes(client.connection, flags.namespace);
+  if (!attributes.ok) io.err(`runs will not be filterable by phase, model or outcome (${attributes.reason})`);
+  const input: RunInput = { ...fromFlags, searchAttributes: attributes.ok };
   const workflowId = workflowIdFor(input.outputDir);
   const previous = await client.workflow
     .getHandle(workflowId)
@@ -100,7 +103,7 @@ export async function watchCommand(flags: Flags, id: string, io: Io): Promise<nu
   try {
     return reportResult((await handle.result()) as RunResult, io);
   } catch (err) {
-    io.err(`run failed: ${rootMessage(err)}`);
+    io.err(endedLine(err));
     return 1;
   }
 }
@@ -159,7 +162,7 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
     if (err instanceof WorkflowFailedError) {
       printFinalPhases();
       view.close();
-      io.err(`run failed: ${rootMessage(err)}`);
+      io.err(endedLine(err));
       return 1;
     }
     view.close();
@@ -205,53 +208,6 @@ function reportResult(result: RunResult, io: Io): number {
   return 1;
 }
 
-/** A running run answers its `status` query; a finished one (or one whose workers are gone) is read from the mirror. */
-async function runState(client: Client, workflowId: string, dbPath: string): Promise<RunState | null> {
-  const handle = client.workflow.getHandle(workflowId);
-  const description = await handle.describe();
-  if (description.status.name === 'RUNNING') {
-    const live = await client.withDeadline(Date.now() + 5000, () => handle.query<RunState>(STATUS_QUERY)).catch(() => null);
-    if (live) return live;
-  }
-  return stateFromMirror(dbPath, workflowId);
-}
-
-export async function statusCommand(flags: Flags, id: string | undefined, io: Io): Promise<number> {
-  const client = await clientFor(flags, io);
-  const workflowId = id ?? workflowIdFor(flags.output);
-  const state = await runState(client, workflowId, path.resolve(flags.db));
-  if (!state) {
-    io.err(`run ${workflowId} has no record in the mirror ${flags.db}: pass the -db it ran with`);
-    return 1;
-  }
-  if (flags.json) io.out(JSON.stringify(state, null, 2));
-  else {
-    io.out(`${state.workflowId}: ${state.status} — ${state.prompt} (${state.model}) → ${state.outputDir}`);
-    for (const p of state.phases) io.out(`  ${phaseLine(p)}`);
-  }
-  return state.status === 'failed' ? 1 : 0;
-}
-
-export async function listCommand(flags: Flags, io: Io): Promise<number> {
-  const client = await clientFor(flags, io);
-  const rows: (RunMemo & { workflowId: string; status: string; startTime: string })[] = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'generateApi'`, pageSize: 50 })) {
-    const memo = (wf.memo ?? {}) as Partial<RunMemo>;
-    rows.push({
-      workflowId: wf.workflowId,
-      status: wf.status.name,
-      startTime: wf.startTime.toISOString(),
-      model: memo.model ?? '',
-      prompt: memo.prompt ?? '',
-      outputDir: memo.outputDir ?? '',
-    });
-    if (rows.length >= 50) break;
-  }
-  if (flags.json) io.out(JSON.stringify(rows, null, 2));
-  else for (const r of rows) io.out(`${r.startTime}  ${r.status.padEnd(10)}  ${r.workflowId}  ${r.model}  "${r.prompt}" → ${r.outputDir}`);
-  return 0;
-}
-
 export async function cancelCommand(flags: Flags, id: string, io: Io): Promise<number> {
   const client = await clientFor(flags, io);
   try {
@@ -263,4 +219,12 @@ export async function cancelCommand(flags: Flags, id: string, io: Io): Promise<n
     io.err(`cannot cancel ${id}: ${rootMessage(err)}`);
     return 1;
   }
+}
+
+/** The one line for a run that did not complete: cancelled runs say so, and keep their files. */
+function endedLine(err: unknown): string {
+  if (err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure) {
+    return 'run cancelled: the files written so far are kept; run the same command with -restart to start over';
+  }
+  return `run failed: ${rootMessage(err)}`;
 }

@@ -163,7 +163,8 @@ function checkFlags({ flags, command, positional }: ParsedArgs): void {
   }
   const needsId = ['attach', 'resume', 'watch', 'cancel'].includes(command);
   if (needsId && positional.length !== 1) throw new UsageError(`${command} takes one run id: overnight-llm ${command} ID (see overnight-llm list)`);
-  if (!needsId && command !== 'status' && positional.length > 0) throw new UsageError(`${command} takes no arguments, got ${JSON.stringify(positional[0])}`);
+  if (['status', 'list'].includes(command) && positional.length > 1) throw new UsageError(`${command} takes at most one argument, got ${positional.length}`);
+  if (!needsId && !['status', 'list'].includes(command) && positional.length > 0) throw new UsageError(`${command} takes no arguments, got ${JSON.stringify(positional[0])}`);
 }
 
 export function helpText(version: string): string {
@@ -179,7 +180,7 @@ export function helpText(version: string): string {
     '  overnight-llm attach|resume ID    follow a run, with a worker in this process',
     '  overnight-llm watch ID            follow a run that a worker elsewhere runs',
     "  overnight-llm status [ID]         a run's phases (ID defaults to the -output folder's run)",
-    '  overnight-llm list                recent runs',
+    "  overnight-llm list [FILTER]       recent runs; FILTER is a Temporal query, e.g. \"OvernightOutcome = 'valid'\"",
     '  overnight-llm cancel ID           cancel a run',
     '  overnight-llm worker              run a worker until Ctrl-C',
     '',

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stateDir } from '../activities/state-dir.js';
+import { devServerSearchAttributeArgs } from './search-attributes.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -70,7 +71,7 @@ export async function connectOrStartTemporal(address: string, log: (line: string
   const logFd = openSync(server.logFile, 'a');
   const child = spawn(
     bin,
-    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', port, '--ui-port', String(server.uiPort), '--db-filename', server.dbFile, '--log-level', 'warn'],
+    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', port, '--ui-port', String(server.uiPort), '--db-filename', server.dbFile, '--log-level', 'warn', ...devServerSearchAttributeArgs()],
     { detached: true, stdio: ['ignore', logFd, logFd] },
   );
   child.unref();

@@ -8,12 +8,15 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { addStep, endPhase, newRunState, rootMessage, skipPhase, startPhase, type StepOutcome } from './run-state.js';
 import { filePathFor } from './layout.js';
+import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY, type Outcome } from './search-attributes.js';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   FILE_PHASES,
   PHASES,
@@ -28,6 +31,8 @@ import {
 } from './types.js';
 
 export const statusQuery = defineQuery<RunState>('status');
+
+const CANCELLED = 'the run was cancelled (overnight-llm cancel, or Cancel in the Web UI); the files written so far are kept';
 
 /** Failures no retry can mend; the activity's message says what the user should do. */
 const NON_RETRYABLE = [
@@ -47,21 +52,27 @@ const retry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '
 
 /** Files and the mirror: quick local work. */
 const LOCAL: ActivityOptions = { startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 10 } };
-/** The Go toolchain on generated code (it heartbeats each step); its own per-step limits sit inside this one. */
-const TOOLCHAIN: ActivityOptions = { startToCloseTimeout: '20m', heartbeatTimeout: '1m', retry: { ...retry, maximumAttempts: 3 } };
 const local = proxyActivities<typeof activities>(LOCAL);
-const toolchain = proxyActivities<typeof activities>(TOOLCHAIN);
 
 export async function generateApi(input: RunInput): Promise<RunResult> {
   const { workflowId } = workflowInfo();
-  /** LLM calls: long, but they heartbeat, so a worker that vanished or slept is noticed and the call retried. */
-  const LLM: ActivityOptions = { startToCloseTimeout: '45m', heartbeatTimeout: input.heartbeatTimeoutMs ?? 60_000, retry: { ...retry, maximumAttempts: 6 } };
+  // Long activities heartbeat, so a worker that vanished or slept is noticed within
+  // -heartbeat-timeout and the activity retried on the next worker.
+  const heartbeatTimeout = input.heartbeatTimeoutMs ?? 60_000;
+  /** LLM calls: a cut-off call is the only work redone (finished answers are cached). */
+  const LLM: ActivityOptions = { startToCloseTimeout: '45m', heartbeatTimeout, retry: { ...retry, maximumAttempts: 6 } };
+  /** The Go toolchain on generated code (it heartbeats each step); its own per-step limits sit inside this one. */
+  const TOOLCHAIN: ActivityOptions = { startToCloseTimeout: '20m', heartbeatTimeout, retry: { ...retry, maximumAttempts: 5 } };
   const llm = proxyActivities<typeof activities>(LLM);
+  const toolchain = proxyActivities<typeof activities>(TOOLCHAIN);
   const state = newRunState(workflowId, input, new Date());
   setHandler(statusQuery, () => state);
   let seq = 0;
   let spec: ApiSpec | null = null;
   let outputDirChecked = false;
+  /** Keeps the run's search attributes current, when the server has them registered. */
+  const searchable = (pairs: SearchAttributeUpdatePair[]) => input.searchAttributes && upsertSearchAttributes(pairs);
+  searchable([{ key: MODEL_KEY, value: input.llm.model }]);
 
   const record = (phase: PhaseState) =>
     local.recordPhase.executeWithOptions({ ...LOCAL, summary: `mirror: ${phase.name}${phase.round ? ` #${phase.round}` : ''} ${phase.status}` }, [
@@ -84,6 +95,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     verdict: (value: T) => string | undefined = () => undefined,
   ): Promise<T> {
     const current = startPhase(state, name, round, new Date());
+    searchable([{ key: PHASE_KEY, value: name }]);
     // What the Web UI shows as the run's current details.
     setCurrentDetails(`**${name}**${round ? ` (repair round ${round})` : ''} — phase ${PHASES.indexOf(name) + 1} of ${PHASES.length}`);
     await record(current);
@@ -140,6 +152,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
       (r) => (r.ok ? undefined : validationFailure(r)),
     );
     state.validation = report;
+    if (report.coveragePercent !== null) searchable([{ key: COVERAGE_KEY, value: report.coveragePercent }]);
     const coverage = report.coveragePercent === null ? 'no coverage figure' : `${report.coveragePercent.toFixed(1)} % coverage`;
     setCurrentDetails(`**validate**${round ? ` (round ${round})` : ''}: ${report.ok ? 'passed' : 'failed'}, ${coverage}`);
     await local.recordValidation({ dbPath: input.dbPath, workflowId, round, report });
@@ -197,7 +210,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     state.status = 'completed';
   } catch (err) {
     state.status = isCancellation(err) ? 'cancelled' : 'failed';
-    state.error = rootMessage(err);
+    state.error = isCancellation(err) ? CANCELLED : rootMessage(err);
     await CancellationScope.nonCancellable(() => finish());
     throw isCancellation(err) ? err : ApplicationFailure.nonRetryable(state.error, 'RunFailed');
   }
@@ -206,6 +219,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
   /** Records the end of the run and writes status.json (when the output folder was found safe). */
   async function finish(): Promise<RunResult> {
     state.endedAt = new Date().toISOString();
+    searchable([{ key: OUTCOME_KEY, value: outcomeOf(state, input.skipValidation) }]);
     let statusFile = null;
     if (outputDirChecked) {
       statusFile = await phase('report', 0, async (step) => {
@@ -231,4 +245,11 @@ function validationFailure(r: ValidationReport): string {
   const failed = r.steps.filter((st) => !st.ok && !st.skipped).map((st) => st.name);
   if (failed.length > 0) return `${failed.join(', ')} failed`;
   return `coverage ${r.coveragePercent ?? 0}% is under the ${r.coverageGoal}% goal`;
+}
+
+/** What `list` and the Web UI filter on once the run has ended. */
+function outcomeOf(state: RunState, skipValidation: boolean): Outcome {
+  if (state.status !== 'completed') return state.status === 'cancelled' ? 'cancelled' : 'failed';
+  if (skipValidation) return 'unvalidated';
+  return state.validation?.ok ? 'valid' : 'invalid';
 }

@@ -57,6 +57,8 @@ export interface RunInput {
   workingBudgetMs?: number;
   /** A worker silent this long is taken for gone and its LLM call retried elsewhere (default 60 s). */
   heartbeatTimeoutMs?: number;
+  /** The server knows the custom search attributes (workflows/search-attributes.ts): keep them current. */
+  searchAttributes?: boolean;
 }
 
 export interface FieldSpec {

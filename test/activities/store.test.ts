@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { closeMirrors, openMirror, SCHEMA_VERSION } from '../../activities/store/db.js';
 import { recordPhase, recordRun, recordValidation, type RunRecord } from '../../activities/store/mirror.js';
 import { buildStatusReport, writeStatusReport } from '../../activities/store/status-report.js';
+import { statusSchemaErrors } from '../support/status-schema.js';
 import type { PhaseState, ValidationReport } from '../../workflows/types.js';
 import { tmpDir } from '../support/run-fixtures.js';
 
@@ -192,6 +193,24 @@ describe('status report', () => {
     assert.equal(r.totals.files, 4);
     assert.equal(r.totals.bytes, 30 + 60 + 200 + 300);
     assert.throws(() => buildStatusReport(dbPath, 'no-such-run'), /no run no-such-run/);
+  });
+
+  it('the report matches schema/status.schema.json, and the schema rejects what a reader could not use', async () => {
+    const { dbPath } = freshDb();
+    await seed(dbPath);
+    const r = JSON.parse(JSON.stringify(buildStatusReport(dbPath, WF)));
+    assert.deepEqual(statusSchemaErrors(r), []);
+    const broken = (edit: (s: any) => void) => {
+      const copy = structuredClone(r);
+      edit(copy);
+      return statusSchemaErrors(copy);
+    };
+    assert.match(broken((s) => delete s.files[0].sha256).join('\n'), /\/files\/0 must have required property 'sha256'/);
+    assert.match(broken((s) => (s.files[0].path = '../escape.go')).join('\n'), /\/files\/0\/path must match pattern/);
+    assert.match(broken((s) => (s.phases[0].name = 'deploy')).join('\n'), /\/phases\/0\/name must be equal to one of the allowed values/);
+    assert.match(broken((s) => (s.run.status = 'done')).join('\n'), /\/run\/status must be equal to one of the allowed values/);
+    assert.match(broken((s) => (s.totals.tokensOut = -1)).join('\n'), /\/totals\/tokensOut must be >= 0/);
+    assert.match(broken((s) => (s.extra = true)).join('\n'), /must NOT have additional properties/);
   });
 
   it('writeStatusReport writes status.json atomically into the output dir and returns its sha256', async () => {

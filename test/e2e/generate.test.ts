@@ -3,7 +3,6 @@
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { smokeRun } from '../../activities/go/smoke.js';
@@ -11,6 +10,7 @@ import { toolchainEnv } from '../../activities/go/run-tool.js';
 import { TODO_PLAN, scenarioResponder, startScriptedOllama, type ScriptedOllama } from '../support/scripted-ollama.js';
 import { freePort, runCli, stopEmbeddedServer } from '../support/cli.js';
 import { FIXTURE_DIR, VARIANTS_DIR, tmpDir } from '../support/run-fixtures.js';
+import { readStatusJson } from '../support/status-schema.js';
 
 let ollama: ScriptedOllama;
 let temporal: string;
@@ -55,7 +55,7 @@ describe('overnight-llm end to end', () => {
   });
 
   test('status.json and the SQLite mirror agree on every phase', () => {
-    const status = JSON.parse(readFileSync(path.join(output, 'status.json'), 'utf8'));
+    const status = readStatusJson(output);
     const mirror = new Database(db, { readonly: true });
     const rows = mirror.prepare('SELECT phase, round, status, tokens_in, tokens_out FROM phases WHERE workflow_id = ? ORDER BY seq').all(status.run.workflowId) as {
       phase: string;
@@ -97,7 +97,22 @@ describe('overnight-llm end to end', () => {
     );
     assert.deepEqual(row && [row.status, row.model, row.prompt, row.outputDir], ['COMPLETED', 'codellama:7b', 'REST API for todo list', output]);
     const plain = await runCli(['list', ...common]);
-    assert.match(plain.stdout, /COMPLETED\s+overnight-todo-api-\S+\s+codellama:7b\s+"REST API for todo list"/);
+    assert.match(plain.stdout, /COMPLETED\s+valid \d+\.\d%\s+overnight-todo-api-\S+\s+codellama:7b\s+"REST API for todo list"/);
+  });
+
+  test('list filters on the search attributes the CLI registered on its embedded server', async () => {
+    const id = readStatusJson(output).run.workflowId;
+    const listed = async (filter: string) => {
+      const r = await runCli(['list', '-json', filter, ...common]);
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { workflowId: string }[]).some((row) => row.workflowId === id);
+    };
+    assert.equal(await listed(`OvernightOutcome = 'valid' AND OvernightCoverage >= 70 AND OvernightModel = 'codellama:7b'`), true);
+    assert.equal(await listed(`OvernightOutcome = 'failed'`), false);
+    const bad = await runCli(['list', 'NoSuchAttribute = 1', ...common]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr.trim(), /^overnight-llm: list: the server refused the filter "NoSuchAttribute = 1": .*NoSuchAttribute/);
+    assert.equal(bad.stderr.trim().split('\n').length, 1);
   });
 
   test('status -json and watch serve scripts; an unknown id is one line and exit 2', async () => {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { temporalBinary } from '../../client/temporal-server.js';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
 import type { RunInput } from '../../workflows/types.js';
 
 export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/todo-api/', import.meta.url));
@@ -20,7 +21,7 @@ export async function createDevServer(): Promise<TestWorkflowEnvironment> {
   if (!bin) throw new Error('the Temporal CLI is missing: run `bash scripts/setup.sh` first');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: bin }, extraArgs: ['--log-level', 'error'] },
+    server: { executable: { type: 'existing-path', path: bin }, extraArgs: ['--log-level', 'error'], searchAttributes: SEARCH_ATTRIBUTE_KEYS },
   });
 }
 
@@ -62,6 +63,7 @@ export function runInput(ollamaUrl: string, overrides: Partial<RunInput> = {}): 
     allowNonEmptyOutput: false,
     maxRepairRounds: 3,
     coverageGoal: 70,
+    searchAttributes: true,
     ...overrides,
   };
 }

@@ -196,7 +196,7 @@ describe('bad usage names the flag', () => {
   test('attach without an id', () => assertUsage(['attach'], 'attach'));
   test('cancel with two ids', () => assertUsage(['cancel', 'a', 'b'], 'cancel'));
   test('an unknown command', () => assertUsage(['deploy'], 'deploy'));
-  test('list takes no argument', () => assertUsage(['list', 'extra'], 'list'));
+  test('list takes at most one filter', () => assertUsage(['list', 'a', 'b'], 'list'));
 });
 
 describe('helpText', () => {

@@ -6,13 +6,15 @@ import { execFileSync } from 'node:child_process';
 import { temporalBinary } from '../../client/temporal-server.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { rootMessage } from '../../workflows/run-state.js';
 import type { RunInput, RunResult, RunState } from '../../workflows/types.js';
 import { FIXTURE_DIR, VARIANTS_DIR, startDevServerWithWorker, runInput } from '../support/run-fixtures.js';
+import { readStatusJson } from '../support/status-schema.js';
+import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../../workflows/search-attributes.js';
 import { scenarioResponder, startScriptedOllama, type ScenarioName } from '../support/scripted-ollama.js';
 
 
@@ -67,12 +69,18 @@ describe('generateApi on a real dev server', () => {
     assert.deepEqual(phaseNames(state), ['preflight', 'plan', 'scaffold', 'models', 'repository', 'handlers', 'server', 'tests', 'readme', 'validate', 'report']);
     assert.ok(state.phases.every((p) => p.status === 'done'));
     assert.equal(calls, 7, 'one plan call and one call per generated file');
-    const status = JSON.parse(readFileSync(path.join(input.outputDir, 'status.json'), 'utf8'));
+    const status = readStatusJson(input.outputDir);
     assert.equal(status.run.status, 'completed');
-    assert.equal(status.validation.final.ok, true);
+    assert.equal(status.validation?.final.ok, true);
     for (const f of ['go.mod', 'cmd/server/main.go', 'internal/handlers/todo_handler.go', 'tests/todo_handler_test.go', 'README.md']) {
       assert.ok(existsSync(path.join(input.outputDir, f)), f);
     }
+    // What the Web UI and `list` filter on.
+    const attributes = (await handle.describe()).typedSearchAttributes;
+    assert.deepEqual(
+      [attributes.get(PHASE_KEY), attributes.get(MODEL_KEY), attributes.get(OUTCOME_KEY), attributes.get(COVERAGE_KEY)],
+      ['report', 'codellama:7b', 'valid', result.coveragePercent],
+    );
     await recordHistory(handle, 'good-run');
   });
 
@@ -89,10 +97,11 @@ describe('generateApi on a real dev server', () => {
   });
 
   test('-skip-validation skips validate and repair', async () => {
-    const { result, state } = await runScenario('broken-handlers-once', (input) => (input.skipValidation = true));
+    const { result, state, handle } = await runScenario('broken-handlers-once', (input) => (input.skipValidation = true));
     assert.equal(result.valid, true);
     const skipped = state.phases.filter((p) => p.status === 'skipped').map((p) => p.name);
     assert.deepEqual(skipped, ['validate', 'repair']);
+    assert.equal((await handle.describe()).typedSearchAttributes.get(OUTCOME_KEY), 'unvalidated');
   });
 
   test('a missing model fails the run at preflight with the command that fixes it', async () => {

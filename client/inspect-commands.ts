@@ -1,0 +1,84 @@
+// The commands that read runs: `status` (one run's phases) and `list` (recent runs, with
+// a filter on the run's search attributes).
+import { ServiceError, type Client } from '@temporalio/client';
+import path from 'node:path';
+import { rootMessage } from '../workflows/run-state.js';
+import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../workflows/search-attributes.js';
+import type { RunState } from '../workflows/types.js';
+import { clientFor, STATUS_QUERY, type Io, type RunMemo } from './commands.js';
+import { UsageError, type Flags } from './flags.js';
+import { stateFromMirror } from './mirror-state.js';
+import { phaseLine } from './progress.js';
+import { workflowIdFor } from './run-input.js';
+
+/** A running run answers its `status` query; a finished one (or one whose workers are gone) is read from the mirror. */
+async function runState(client: Client, workflowId: string, dbPath: string): Promise<RunState | null> {
+  const handle = client.workflow.getHandle(workflowId);
+  const description = await handle.describe();
+  if (description.status.name === 'RUNNING') {
+    const live = await client.withDeadline(Date.now() + 5000, () => handle.query<RunState>(STATUS_QUERY)).catch(() => null);
+    if (live) return live;
+  }
+  return stateFromMirror(dbPath, workflowId);
+}
+
+export async function statusCommand(flags: Flags, id: string | undefined, io: Io): Promise<number> {
+  const client = await clientFor(flags, io);
+  const workflowId = id ?? workflowIdFor(flags.output);
+  const state = await runState(client, workflowId, path.resolve(flags.db));
+  if (!state) {
+    io.err(`run ${workflowId} has no record in the mirror ${flags.db}: pass the -db it ran with`);
+    return 1;
+  }
+  if (flags.json) io.out(JSON.stringify(state, null, 2));
+  else {
+    io.out(`${state.workflowId}: ${state.status} — ${state.prompt} (${state.model}) → ${state.outputDir}`);
+    for (const p of state.phases) io.out(`  ${phaseLine(p)}`);
+  }
+  return state.status === 'failed' ? 1 : 0;
+}
+
+export async function listCommand(flags: Flags, filter: string | undefined, io: Io): Promise<number> {
+  const client = await clientFor(flags, io);
+  const query = `WorkflowType = 'generateApi'${filter ? ` AND (${filter})` : ''}`;
+  const rows: ListedRun[] = [];
+  try {
+    for await (const wf of client.workflow.list({ query, pageSize: 50 })) {
+      const memo = (wf.memo ?? {}) as Partial<RunMemo>;
+      const attributes = wf.typedSearchAttributes;
+      rows.push({
+        workflowId: wf.workflowId,
+        status: wf.status.name,
+        startTime: wf.startTime.toISOString(),
+        model: memo.model ?? attributes.get(MODEL_KEY) ?? '',
+        prompt: memo.prompt ?? '',
+        outputDir: memo.outputDir ?? '',
+        phase: attributes.get(PHASE_KEY) ?? null,
+        outcome: attributes.get(OUTCOME_KEY) ?? null,
+        coveragePercent: attributes.get(COVERAGE_KEY) ?? null,
+      });
+      if (rows.length >= 50) break;
+    }
+  } catch (err) {
+    if (filter && err instanceof ServiceError) throw new UsageError(`list: the server refused the filter ${JSON.stringify(filter)}: ${rootMessage(err)}`);
+    throw err;
+  }
+  if (flags.json) io.out(JSON.stringify(rows, null, 2));
+  else for (const r of rows) io.out(listLine(r));
+  return 0;
+}
+
+interface ListedRun extends RunMemo {
+  workflowId: string;
+  status: string;
+  startTime: string;
+  phase: string | null;
+  outcome: string | null;
+  coveragePercent: number | null;
+}
+
+function listLine(r: ListedRun): string {
+  const where = r.status === 'RUNNING' ? `at ${r.phase ?? '?'}` : (r.outcome ?? r.status.toLowerCase());
+  const coverage = r.coveragePercent === null ? '' : ` ${r.coveragePercent.toFixed(1)}%`;
+  return `${r.startTime}  ${r.status.padEnd(10)} ${(where + coverage).padEnd(18)} ${r.workflowId}  ${r.model}  "${r.prompt}" → ${r.outputDir}`;
+}
