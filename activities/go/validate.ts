@@ -63,7 +63,9 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   const signal = ctx?.cancellationSignal;
   let current: ValidationStepName = 'gofmt';
   // Heartbeats carry cancellation to us, and show in the Web UI which step is running.
-  const beat = ctx ? setInterval(() => ctx.heartbeat({ step: current }), 5_000) : undefined;
+  // Beat well inside the heartbeat timeout (-heartbeat-timeout may be a few seconds).
+  const beatEveryMs = Math.min(5_000, (ctx?.info.heartbeatTimeoutMs ?? 15_000) / 3);
+  const beat = ctx ? setInterval(() => ctx.heartbeat({ step: current }), beatEveryMs) : undefined;
   const env = toolchainEnv();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'overnight-validate-'));
   const steps: ValidationStep[] = [];
