@@ -1,7 +1,7 @@
 // The validate phase as one activity: gofmt, go vet, go build, go test with coverage over
 // every package, and a smoke run of the real server, all inside one time budget. The
 // report says which generated files the failures point at, for the repair loop.
-import { Context } from '@temporalio/activity';
+import { activityContext, heartbeatIntervalMs } from '../activity-context.js';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,15 +23,6 @@ export interface ValidateInput {
 export const DEFAULT_VALIDATE_TIMEOUT_MS = 15 * 60_000;
 const STEP_TAIL_BYTES = 4096;
 const GO_MISSING = 'Go toolchain not found on PATH: install Go 1.22+ from https://go.dev/dl and retry';
-
-/** The activity context when running as an activity (heartbeats, cancellation); undefined in plain calls. */
-function activityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
 
 /** The Go files of the project, relative to it; hidden folders and testdata are not the LLM's. */
 function goFiles(root: string, dir = ''): string[] {
@@ -63,9 +54,7 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   const signal = ctx?.cancellationSignal;
   let current: ValidationStepName = 'gofmt';
   // Heartbeats carry cancellation to us, and show in the Web UI which step is running.
-  // Beat well inside the heartbeat timeout (-heartbeat-timeout may be a few seconds).
-  const beatEveryMs = Math.min(5_000, (ctx?.info.heartbeatTimeoutMs ?? 15_000) / 3);
-  const beat = ctx ? setInterval(() => ctx.heartbeat({ step: current }), beatEveryMs) : undefined;
+  const beat = ctx ? setInterval(() => ctx.heartbeat({ step: current }), heartbeatIntervalMs(ctx)) : undefined;
   const env = toolchainEnv();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'overnight-validate-'));
   const steps: ValidationStep[] = [];

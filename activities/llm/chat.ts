@@ -1,7 +1,8 @@
 // One LLM exchange as an activity step: look in the cache, else stream from Ollama with
 // heartbeats, an output cap, a stall limit and a whole-call limit; map Ollama's errors
 // to failures that say whether retrying can help and what the user should do.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
+import { activityContext, heartbeatIntervalMs } from '../activity-context.js';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { LlmSettings, LlmUsage } from '../../workflows/types.js';
@@ -35,19 +36,7 @@ export function cacheKey(llm: LlmSettings, messages: Message[], format: ChatRequ
 
 /** Heartbeats when running inside an activity; a no-op in plain unit tests. */
 function heartbeat(progress: ChatProgress): void {
-  try {
-    Context.current().heartbeat(progress);
-  } catch {
-    // not in an activity context
-  }
-}
-
-function activitySignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
+  activityContext()?.heartbeat(progress);
 }
 
 export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
@@ -59,7 +48,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   const client = new OllamaClient(llm.ollamaUrl);
   const overCap = new AbortController();
   const signals = [AbortSignal.timeout(llm.callTimeoutMs), overCap.signal];
-  const cancelled = activitySignal();
+  const cancelled = activityContext()?.cancellationSignal;
   if (cancelled) signals.push(cancelled);
   const started = performance.now();
   let content = '';
@@ -67,7 +56,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   let bytes = 0; // kept as a running count: measuring the whole answer on every chunk is quadratic
   // Loading a model and reading a long prompt can take minutes before the first token:
   // heartbeat meanwhile, so the heartbeat timeout only catches a worker that is gone.
-  const alive = setInterval(() => heartbeat({ label: input.label, tokens, bytes }), 10_000);
+  const alive = setInterval(() => heartbeat({ label: input.label, tokens, bytes }), heartbeatIntervalMs());
   try {
     const last = await client.chat(
       { model: llm.model, messages, format, options: llm.options, stream: true },

@@ -1,0 +1,16 @@
+// The Temporal activity context, for code that also runs outside an activity (plain calls
+// in tests and benchmarks): heartbeats and cancellation when there is one, nothing otherwise.
+import { Context } from '@temporalio/activity';
+
+export function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+/** How often to beat so the activity's heartbeat timeout never fires while it works: a third of it, at most 5 s. */
+export function heartbeatIntervalMs(ctx = activityContext()): number {
+  return Math.min(5_000, (ctx?.info.heartbeatTimeoutMs ?? 15_000) / 3);
+}
