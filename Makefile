@@ -27,11 +27,11 @@ run: setup ## generate: make run ARGS='-prompt "REST API for notes" -output ./no
 worker: setup ## a standalone worker for runs started with -detach
 	$(CLI) worker $(ARGS)
 
-test: ## set up, then run every test layer (unit, activities, workflow, replay, e2e)
+test: ## set up, then run every test layer (unit activities workflow replay e2e hostile durability webui)
 	bash scripts/setup.sh --for-tests
 	bash scripts/test.sh
 
-test-durability: ## kill, sleep (SIGSTOP), server-restart, cancel and Ctrl-C tests (not yet in make test)
+test-durability: ## kill, sleep (SIGSTOP), server-restart, cancel and Ctrl-C tests only (part of make test)
 	bash scripts/setup.sh --for-tests
 	bash scripts/test.sh durability
 

@@ -7,7 +7,7 @@ export OVERNIGHT_STATE_DIR="${OVERNIGHT_STATE_DIR:-$PWD/.state/test}"
 export PATH="$PWD/.tools/bin:$PATH"
 mkdir -p "$OVERNIGHT_STATE_DIR" test-artifacts
 layers=("$@")
-[[ ${#layers[@]} -gt 0 ]] || layers=(unit activities workflow replay e2e hostile webui)
+[[ ${#layers[@]} -gt 0 ]] || layers=(unit activities workflow replay e2e hostile durability webui)
 files=()
 for layer in "${layers[@]}"; do
   for f in test/"$layer"/*.test.ts; do [[ -e $f ]] && files+=("$f"); done

@@ -12,13 +12,14 @@ import {
   callFigures,
   ollamaCalls,
   outputProblems,
-  readStatus,
   sleep,
   startOllamaProcess,
   waitFor,
   type Bench,
   type OllamaProcess,
 } from '../support/durability.js';
+import { readStatusJson } from '../support/status-schema.js';
+import { recordHistory } from '../support/histories.js';
 
 const HANDLERS = 'internal/handlers/todo_handler.go';
 
@@ -63,7 +64,8 @@ test('cancel: the CLI exits non-zero, status.json and the mirror say cancelled, 
     assert.ok(end.chunksSent < end.chunks, `${end.chunksSent} of ${end.chunks} chunks sent`);
     assert.equal(ollamaCalls(ollama).filter((c) => c.at > end.at).length, 0, 'no LLM call after the cancel');
 
-    const status = readStatus(output);
+    const status = readStatusJson(output);
+    recordHistory(b.temporal, status.run.workflowId, 'cancelled-run');
     assert.equal(status.run.status, 'cancelled');
     const mirror = new Database(db, { readonly: true });
     const row = mirror.prepare('SELECT status FROM runs WHERE workflow_id = ?').get(runId) as { status: string };

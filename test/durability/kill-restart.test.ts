@@ -16,13 +16,14 @@ import {
   ollamaCalls,
   outputProblems,
   processesInside,
-  readStatus,
   sleep,
   waitFor,
   type Bench,
   type OllamaProcess,
   startOllamaProcess,
 } from '../support/durability.js';
+import { readStatusJson } from '../support/status-schema.js';
+import { recordHistory } from '../support/histories.js';
 
 let b: Bench;
 let ollama: OllamaProcess;
@@ -105,7 +106,8 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
 
   // Nothing lost: status.json is complete and true to the files, no half-written file.
   assert.deepEqual(outputProblems(output), []);
-  const status = readStatus(output);
+  const status = readStatusJson(output);
+  recordHistory(b.temporal, status.run.workflowId, 'kill-restart-run');
   const validate = status.phases.filter((p) => p.name === 'validate');
   assert.ok(validate.length >= 1 && validate.every((p) => p.status === 'done'));
 

@@ -21,6 +21,8 @@ import {
   type Bench,
   type OllamaProcess,
 } from '../support/durability.js';
+import { readStatusJson } from '../support/status-schema.js';
+import { recordHistory } from '../support/histories.js';
 
 let b: Bench;
 let ollama: OllamaProcess;
@@ -85,6 +87,7 @@ test('the dev server stopped mid-call and started again from its database: the r
     if (final !== first) assert.match(final.stderr, /already in progress .*attaching/);
 
     assert.deepEqual(outputProblems(output), []);
+    recordHistory(b.temporal, readStatusJson(output).run.workflowId, 'server-restart-run');
     const figures = callFigures(ollamaCalls(ollama));
     assert.equal(figures.distinct, 7);
     assert.equal(figures.redoneBeyondCutOff, 0, 'no LLM call redone but the one cut off');

@@ -19,13 +19,14 @@ import {
   embeddedServerPid,
   ollamaCalls,
   outputProblems,
-  readStatus,
   sleep,
   startOllamaProcess,
   waitFor,
   type Bench,
   type OllamaProcess,
 } from '../support/durability.js';
+import { readStatusJson } from '../support/status-schema.js';
+import { recordHistory } from '../support/histories.js';
 
 const TOKENS_PER_SECOND = 100; // fast enough for the whole run to fit in 1 min of working time
 const PAUSE_MS = 20_000; // four heartbeat timeouts (-heartbeat-timeout 5)
@@ -95,7 +96,8 @@ test('a 20 s pause of worker, Ollama and server mid-call: the run finishes and t
     assert.match(cli.stdout, /^done: the API is ready/m);
     assert.deepEqual(outputProblems(output), []);
 
-    const status = readStatus(output);
+    const status = readStatusJson(output);
+    recordHistory(b.temporal, status.run.workflowId, 'sleep-run');
     const figures = callFigures(ollamaCalls(ollama));
     assert.equal(figures.redoneBeyondCutOff, 0);
     assert.ok(figures.calls <= 8, `${figures.calls} LLM calls`);

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '../../activities/files/write-file.js';
 import { embeddedServerFor } from '../../client/temporal-server.js';
+import { readStatusJson } from './status-schema.js';
 import { freePort, spawnCli } from './cli.js';
 import { tmpDir } from './run-fixtures.js';
 
@@ -247,21 +248,10 @@ export function filesUnder(root: string, rel = ''): string[] {
   });
 }
 
-export interface StatusJson {
-  run: { workflowId: string; status: string; startedAt: string; endedAt: string | null; workingMs: number; error: string | null };
-  phases: { name: string; round: number; status: string; attempts: number }[];
-  validation: { final: { ok: boolean; coveragePercent: number | null } } | null;
-  files: { path: string; bytes: number; sha256: string }[];
-}
-
-export function readStatus(output: string): StatusJson {
-  return JSON.parse(readFileSync(path.join(output, 'status.json'), 'utf8')) as StatusJson;
-}
-
 /** What "nothing lost" means for a finished output folder; returns the problems found (none is good). */
 export function outputProblems(output: string): string[] {
   const problems: string[] = [];
-  const status = readStatus(output);
+  const status = readStatusJson(output);
   if (status.run.status !== 'completed') problems.push(`status.json says ${status.run.status}: ${status.run.error}`);
   if (status.validation?.final.ok !== true) problems.push('status.json: the final validation is not ok');
   if (status.files.length < 7) problems.push(`status.json lists ${status.files.length} files`);

@@ -1,24 +1,21 @@
 // The workflow on a real Temporal dev server, with a real worker, the scripted Ollama
 // and the real Go toolchain: the phase sequence, the repair loop, skip-validation, and
 // a failure that says what to do.
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { execFileSync } from 'node:child_process';
-import { temporalBinary } from '../../client/temporal-server.js';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { rootMessage } from '../../workflows/run-state.js';
 import type { RunInput, RunResult, RunState } from '../../workflows/types.js';
 import { FIXTURE_DIR, VARIANTS_DIR, startDevServerWithWorker, runInput } from '../support/run-fixtures.js';
 import { readStatusJson } from '../support/status-schema.js';
+import { recordHistory } from '../support/histories.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../../workflows/search-attributes.js';
 import { scenarioResponder, startScriptedOllama, type ScenarioName } from '../support/scripted-ollama.js';
 
 
-const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
 
 let env: TestWorkflowEnvironment;
 let stopServer: () => Promise<void> = async () => {};
@@ -46,19 +43,6 @@ async function runScenario(scenario: ScenarioName, tweak: (input: RunInput) => v
   }
 }
 
-/** RECORD_HISTORIES=1 refreshes the histories the replay test checks new workflow code against. */
-async function recordHistory(handle: WorkflowHandle, name: string) {
-  if (!process.env.RECORD_HISTORIES) return;
-  mkdirSync(HISTORIES_DIR, { recursive: true });
-  // The Temporal CLI's JSON is the format replay reads (the SDK's historyToJSON trips over
-  // the two protobufjs copies npm installs side by side here).
-  const json = execFileSync(temporalBinary()!, ['workflow', 'show', '--address', env.address, '--workflow-id', handle.workflowId, '--output', 'json'], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), json);
-}
-
 const phaseNames = (state: RunState) => state.phases.map((p) => (p.round ? `${p.name}#${p.round}` : p.name));
 
 describe('generateApi on a real dev server', () => {
@@ -81,12 +65,12 @@ describe('generateApi on a real dev server', () => {
       [attributes.get(PHASE_KEY), attributes.get(MODEL_KEY), attributes.get(OUTCOME_KEY), attributes.get(COVERAGE_KEY)],
       ['report', 'codellama:7b', 'valid', result.coveragePercent],
     );
-    await recordHistory(handle, 'good-run');
+    recordHistory(env.address, handle.workflowId, 'good-run');
   });
 
   test('a compile error is sent back to the model and repaired', async () => {
     const { result, state, handle } = await runScenario('broken-handlers-once');
-    await recordHistory(handle, 'repair-run');
+    recordHistory(env.address, handle.workflowId, 'repair-run');
     assert.equal(result.valid, true);
     assert.deepEqual(phaseNames(state).slice(9), ['validate', 'repair#1', 'validate#1', 'report']);
     const firstValidation = state.phases[9];
