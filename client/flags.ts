@@ -1,6 +1,8 @@
 // Go-style flags, as in the proof of concept: `-output DIR`, `--output DIR` and
 // `-output=DIR` all work. Every bad value is a UsageError naming the flag (exit code 2).
 
+import { OPTIONS_PHASES, type ModelOptions, type OptionsPhase } from '../workflows/types.js';
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -32,6 +34,11 @@ export const FLAGS = {
   temperature: { kind: 'number', default: 0.2, help: 'model temperature (0-2)' },
   'num-ctx': { kind: 'int', default: 8192, help: 'model context size in tokens' },
   seed: { kind: 'int', default: 42, help: 'model seed, for repeatable answers' },
+  'phase-options': {
+    kind: 'string',
+    default: '',
+    help: "model options for some phases over the ones above, e.g. 'plan:temperature=0;tests:num_ctx=16384,temperature=0.1' (phases: plan models repository handlers server tests readme repair)",
+  },
   'llm-timeout': { kind: 'int', default: 1800, help: 'seconds one LLM call may take' },
   budget: { kind: 'int', default: 30, help: 'minutes of working time a run may use; time asleep does not count (0: no limit)' },
   'heartbeat-timeout': { kind: 'int', default: 60, help: 'seconds of silence before a worker is taken for gone and its LLM call retried' },
@@ -161,6 +168,7 @@ function checkFlags({ flags, command, positional }: ParsedArgs): void {
     const v = flags[name] as number;
     if (v < min || v > max) throw new UsageError(`-${name} must be between ${min} and ${max}, not ${v}`);
   }
+  parsePhaseOptions(flags['phase-options']);
   const needsId = ['attach', 'resume', 'watch', 'cancel'].includes(command);
   if (needsId && positional.length !== 1) throw new UsageError(`${command} takes one run id: overnight-llm ${command} ID (see overnight-llm list)`);
   if (['status', 'list'].includes(command) && positional.length > 1) throw new UsageError(`${command} takes at most one argument, got ${positional.length}`);
@@ -189,4 +197,36 @@ export function helpText(version: string): string {
     '',
     'Exit codes: 0 done and valid (or validation skipped), 1 the run failed, 2 bad usage.',
   ].join('\n');
+}
+
+const MODEL_OPTION_RANGES: Record<keyof ModelOptions, [min: number, max: number, whole: boolean]> = {
+  temperature: [0, 2, false],
+  num_ctx: [512, 1 << 20, true],
+  seed: [0, 2 ** 31 - 1, true],
+  num_predict: [-2, 1 << 20, true],
+};
+
+/** -phase-options 'plan:temperature=0;tests:num_ctx=16384' → { plan: { temperature: 0 }, tests: { num_ctx: 16384 } }. */
+export function parsePhaseOptions(raw: string): Partial<Record<OptionsPhase, ModelOptions>> {
+  const bad = (why: string) => new UsageError(`-phase-options ${JSON.stringify(raw)}: ${why}`);
+  const result: Partial<Record<OptionsPhase, ModelOptions>> = {};
+  for (const part of raw.split(';').map((p) => p.trim()).filter(Boolean)) {
+    const [phase, list, ...rest] = part.split(':').map((p) => p.trim());
+    if (!list || rest.length) throw bad(`write PHASE:option=value,…, got ${JSON.stringify(part)}`);
+    if (!(OPTIONS_PHASES as readonly string[]).includes(phase!)) throw bad(`unknown phase ${JSON.stringify(phase)} (one of ${OPTIONS_PHASES.join(' ')})`);
+    const options: ModelOptions = {};
+    for (const pair of list.split(',').map((p) => p.trim())) {
+      const [name, value] = pair.split('=').map((p) => p.trim());
+      const range = MODEL_OPTION_RANGES[name as keyof ModelOptions];
+      if (!range) throw bad(`unknown option ${JSON.stringify(name)} (one of ${Object.keys(MODEL_OPTION_RANGES).join(' ')})`);
+      const n = Number(value);
+      const [min, max, whole] = range;
+      if (!value || !Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < min || n > max) {
+        throw bad(`${name} takes ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}, not ${JSON.stringify(value ?? '')}`);
+      }
+      options[name as keyof ModelOptions] = n;
+    }
+    result[phase as OptionsPhase] = options;
+  }
+  return result;
 }

@@ -5,7 +5,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunInput } from '../workflows/types.js';
 import { openMirror } from '../activities/store/db.js';
-import { UsageError, type Flags } from './flags.js';
+import { parsePhaseOptions, UsageError, type Flags } from './flags.js';
 
 export function workflowIdFor(outputDir: string): string {
   const abs = path.resolve(outputDir);
@@ -48,6 +48,7 @@ export function runInputFrom(flags: Flags): RunInput {
       ollamaUrl: flags.ollama,
       model: flags.model,
       options: { temperature: flags.temperature, num_ctx: flags['num-ctx'], seed: flags.seed },
+      phaseOptions: parsePhaseOptions(flags['phase-options']),
       callTimeoutMs: flags['llm-timeout'] * 1000,
       stallTimeoutMs: 5 * 60_000,
       maxOutputBytes: 10 * 1024 * 1024,

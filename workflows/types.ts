@@ -42,7 +42,13 @@ export interface LlmSettings {
   stallTimeoutMs: number;
   /** An answer longer than this is cut off as it streams (seed: 10 MB per task). */
   maxOutputBytes: number;
+  /** Options for one phase over `options` (-phase-options); a file's repair uses `repair`. */
+  phaseOptions?: Partial<Record<OptionsPhase, ModelOptions>>;
 }
+
+/** The phases that ask the LLM, each of which may have its own model options. */
+export const OPTIONS_PHASES = ['plan', ...FILE_PHASES, 'repair'] as const;
+export type OptionsPhase = (typeof OPTIONS_PHASES)[number];
 
 export interface RunInput {
   prompt: string;

@@ -6,6 +6,7 @@ import { filePathFor, allowedPaths } from '../../workflows/layout.js';
 import { UnsafePathError } from '../files/confine.js';
 import { readGeneratedFile, writeFileAtomic } from '../files/write-file.js';
 import { chatOnce } from './chat.js';
+import { llmForPhase } from './phase-options.js';
 import { ExtractionError, extractFile } from './extract-code.js';
 import type { Message } from './ollama.js';
 import { PROMPT_DEPENDENCIES, dependencyVars, loadPrompt, referenceBlock, renderPrompt, specVars } from './prompts.js';
@@ -51,9 +52,10 @@ async function generate(input: GenerateFileInput): Promise<GenerateFileResult> {
     { role: 'system', content: loadPrompt('system') },
     { role: 'user', content: filePrompt(input) },
   ];
+  const llm = llmForPhase(input.llm, input.repair ? 'repair' : input.phase);
   let usage: LlmUsage | null = null;
   for (let tries = 1; ; tries++) {
-    const answer = await chatOnce({ dbPath: input.dbPath, llm: input.llm, messages, label: path });
+    const answer = await chatOnce({ dbPath: input.dbPath, llm, messages, label: path });
     usage = usage ? addUsage(usage, answer.usage) : answer.usage;
     try {
       const content = extractFile(answer.content, path);

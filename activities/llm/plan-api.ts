@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { LlmSettings, LlmUsage, PlanResult } from '../../workflows/types.js';
 import { chatOnce } from './chat.js';
+import { llmForPhase } from './phase-options.js';
 import type { Message } from './ollama.js';
 import { PLAN_SCHEMA, parsePlan } from './plan-spec.js';
 import { loadPrompt, renderPrompt } from './prompts.js';
@@ -14,7 +15,8 @@ export interface PlanInput {
   maxTries?: number;
 }
 
-export async function planApi({ prompt, dbPath, llm, maxTries = 3 }: PlanInput): Promise<PlanResult> {
+export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3 }: PlanInput): Promise<PlanResult> {
+  const llm = llmForPhase(runLlm, 'plan');
   const messages: Message[] = [{ role: 'user', content: renderPrompt(loadPrompt('plan'), { request: prompt }) }];
   const usage: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
   let errors: string[] = [];

@@ -104,6 +104,17 @@ describe('generateFile', () => {
     });
   });
 
+  it('sends the phase’s own model options (-phase-options) over the run-wide ones; a repair uses the repair entry', async () => {
+    await withServer([], async (server, seen) => {
+      const input = await fileInput(server, 'models');
+      input.llm = { ...input.llm, phaseOptions: { models: { temperature: 0, num_ctx: 16384 }, repair: { seed: 9 } } };
+      await gen(input);
+      assert.deepEqual(seen[0]!.options, { ...input.llm.options, temperature: 0, num_ctx: 16384 });
+      await gen({ ...input, repair: { round: 1, errors: 'internal/models/todo.go:3:1: syntax error' } });
+      assert.deepEqual(seen[1]!.options, { ...input.llm.options, seed: 9 });
+    });
+  });
+
   it('a later phase writes its own file and its prompt carries the files it depends on', async () => {
     await withServer([], async (server, seen) => {
       const input = await fileInput(server, 'models');

@@ -2,7 +2,8 @@
 // (exit code 2) whose message names the flag, so the user knows what to fix.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMANDS, FLAGS, UsageError, helpText, normalizeOllamaUrl, parseArgs } from '../../client/flags.js';
+import { COMMANDS, FLAGS, UsageError, helpText, normalizeOllamaUrl, parseArgs, parsePhaseOptions } from '../../client/flags.js';
+import { llmForPhase } from '../../activities/llm/phase-options.js';
 
 /** parseArgs with an empty environment, so the machine's OLLAMA_HOST cannot leak in. */
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseArgs(argv, env);
@@ -209,4 +210,23 @@ describe('helpText', () => {
     for (const c of ['attach', 'status', 'list', 'cancel', 'worker'])
       assert.match(text, new RegExp(`overnight-llm ${c}|${c}\\|`), `help shows the ${c} command`);
   });
+});
+
+describe('-phase-options', () => {
+  test('sets options for some phases over the run-wide ones', () => {
+    const { flags } = parseArgs(['-temperature', '0.4', '-phase-options', 'plan:temperature=0; tests:num_ctx=16384,temperature=0.1;repair:seed=7'], {});
+    const phaseOptions = parsePhaseOptions(flags['phase-options']);
+    assert.deepEqual(phaseOptions, { plan: { temperature: 0 }, tests: { num_ctx: 16384, temperature: 0.1 }, repair: { seed: 7 } });
+    const llm = { ollamaUrl: 'http://x', model: 'm', options: { temperature: 0.4, num_ctx: 8192, seed: 42 }, callTimeoutMs: 1, stallTimeoutMs: 1, maxOutputBytes: 1, phaseOptions };
+    assert.deepEqual(llmForPhase(llm, 'tests').options, { temperature: 0.1, num_ctx: 16384, seed: 42 });
+    assert.deepEqual(llmForPhase(llm, 'plan').options, { temperature: 0, num_ctx: 8192, seed: 42 });
+    assert.equal(llmForPhase(llm, 'models'), llm, 'a phase without its own options uses the run-wide ones');
+  });
+
+  test('is empty by default', () => assert.deepEqual(parsePhaseOptions(parseArgs([], {}).flags['phase-options']), {}));
+  test('an unknown phase is named', () => assertUsage(['-phase-options', 'deploy:temperature=0'], /-phase-options .*unknown phase "deploy"/));
+  test('an unknown option is named', () => assertUsage(['-phase-options', 'plan:top_k=3'], /unknown option "top_k"/));
+  test('a value out of range is named', () => assertUsage(['-phase-options', 'plan:temperature=3'], /temperature takes a number from 0 to 2, not "3"/));
+  test('a missing value is named', () => assertUsage(['-phase-options', 'plan:num_ctx='], /num_ctx takes a whole number/));
+  test('a part without options is refused', () => assertUsage(['-phase-options', 'plan'], /write PHASE:option=value/));
 });
