@@ -14,8 +14,10 @@ import { HISTORIES_DIR } from '../support/histories.js';
 
 const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
 
-test('recorded histories exist (good run and repair run)', () => {
-  assert.ok(files.includes('good-run.json') && files.includes('repair-run.json'), `found ${files.join(', ')}`);
+test('recorded histories exist (workflow and durability layers)', () => {
+  for (const name of ['good-run', 'repair-run', 'kill-restart-run', 'sleep-run', 'server-restart-run', 'cancelled-run']) {
+    assert.ok(files.includes(`${name}.json`), `${name}.json missing; found ${files.join(', ')}`);
+  }
 });
 
 for (const file of files) {
