@@ -6,7 +6,7 @@ MODEL ?= codellama:7b
 ARGS ?=
 CLI := node bin/overnight-llm.js
 
-.PHONY: help setup deps build run worker test test-durability test-unit test-coverage install check-ollama setup-models fmt lint vet clean
+.PHONY: help setup deps build run worker test test-durability test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -41,6 +41,10 @@ test-unit: ## unit tests only (no servers)
 test-coverage: ## the test suite with node's coverage report (coverage.txt)
 	bash scripts/setup.sh --for-tests
 	NODE_V8_COVERAGE=.cache/v8-coverage bash scripts/test.sh 2>&1 | tee coverage.txt
+
+bench: ## benchmarks 1-4 into BENCHMARKS.md (~20 min; BENCH_REPS=1 for a quick look)
+	bash scripts/setup.sh --for-tests
+	node --import tsx bench/run.ts
 
 install: setup ## put overnight-llm on PATH (npm link)
 	npm link
