@@ -159,6 +159,8 @@ export interface ValidationReport {
   /** Generated files the failures point at, relative to the output dir, by file phase. */
   failures: { phase: FilePhase; errors: string }[];
   durationMs: number;
+  /** How the commands that ran generated code were contained (namespaces, limits), or why not. */
+  containment?: string;
 }
 
 export type PhaseStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';

@@ -57,6 +57,20 @@ function alive(pid: number, start: string | null): boolean {
   return now.state !== 'Z' && (start === null || now.start === start);
 }
 
+/** Entries of `dir` named `<pid>-…` whose pid runs no more: left behind by a killed worker. */
+export function entriesOfDeadOwners(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => {
+    const owner = /^(\d+)-/.exec(name)?.[1];
+    return owner !== undefined && Number(owner) !== process.pid && !alive(Number(owner), null);
+  });
+}
+
 /** Records a group this process leads the life of; killed on our exit or by the next reaper after a crash. */
 export function trackGroup(pgid: number, scratch?: string): void {
   live.add(pgid);

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Containment } from './containment.js';
 import { killGroup, trackGroup, untrackGroup } from './process-groups.js';
 
 export interface RunToolOptions {
@@ -15,6 +16,8 @@ export interface RunToolOptions {
   /** Keep only the last this-many bytes of stdout+stderr. */
   maxOutputBytes?: number;
   signal?: AbortSignal;
+  /** Runs the command inside it (containment.ts); the leader of the group is then its wrapper. */
+  containment?: Containment;
 }
 
 export interface ToolResult {
@@ -56,11 +59,12 @@ export class OutputTail {
 
 /** Never rejects on a non-zero exit; rejects when the command cannot start, or with the signal's reason on abort. */
 export async function runTool(cmd: string, args: string[], options: RunToolOptions): Promise<ToolResult> {
-  const { cwd, timeoutMs, env, maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES, signal } = options;
+  const { cwd, timeoutMs, env, maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES, signal, containment } = options;
   signal?.throwIfAborted();
   const started = performance.now();
   const tail = new OutputTail(maxOutputBytes);
-  const child = execa(cmd, args, {
+  const command = containment ? containment.wrap(cmd, args) : { file: cmd, args };
+  const child = execa(command.file, command.args, {
     cwd,
     env,
     extendEnv: false,
@@ -99,10 +103,17 @@ export async function runTool(cmd: string, args: string[], options: RunToolOptio
   }
 }
 
-/** Folders the toolchain may write: $OVERNIGHT_STATE_DIR or ~/.local/state/overnight-llm. */
-export function defaultToolchainDirs(): { goCacheDir: string; homeDir: string } {
-  const state = process.env.OVERNIGHT_STATE_DIR || path.join(os.homedir(), '.local', 'state', 'overnight-llm');
-  return { goCacheDir: path.join(path.resolve(state), 'go-build'), homeDir: path.join(path.resolve(state), 'go-home') };
+export interface ToolchainDirs {
+  goCacheDir: string;
+  homeDir: string;
+  /** Validation scratch folders, <pid>-xxxxxx each, swept when their worker is gone. */
+  scratchDir: string;
+}
+
+/** Folders the toolchain may write: under $OVERNIGHT_STATE_DIR or ~/.local/state/overnight-llm. */
+export function defaultToolchainDirs(): ToolchainDirs {
+  const state = path.resolve(process.env.OVERNIGHT_STATE_DIR || path.join(os.homedir(), '.local', 'state', 'overnight-llm'));
+  return { goCacheDir: path.join(state, 'go-build'), homeDir: path.join(state, 'go-home'), scratchDir: path.join(state, 'validate-tmp') };
 }
 
 /**
@@ -110,7 +121,7 @@ export function defaultToolchainDirs(): { goCacheDir: string; homeDir: string } 
  * no network (GOPROXY=off, no checksum database), no cgo, no telemetry, and none of the
  * user's other variables, so generated code never sees a secret.
  */
-export function toolchainEnv(dirs: { goCacheDir: string; homeDir: string } = defaultToolchainDirs()): Record<string, string> {
+export function toolchainEnv(dirs: Pick<ToolchainDirs, 'goCacheDir' | 'homeDir'> = defaultToolchainDirs()): Record<string, string> {
   const { goCacheDir, homeDir } = dirs;
   mkdirSync(goCacheDir, { recursive: true });
   mkdirSync(homeDir, { recursive: true });

@@ -2,18 +2,24 @@
 // over HTTP, the way a user's first curl session would. The log it returns is stable from
 // run to run (no timings, no port), so an unchanged failure compares equal.
 import { execa } from 'execa';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Agent, request as httpRequest } from 'undici';
 import type { ApiSpec, FieldSpec } from '../../workflows/types.js';
+import type { Containment } from './containment.js';
 import { trackGroup, untrackGroup } from './process-groups.js';
 import { killGroup, OutputTail, runTool } from './run-tool.js';
 
 export interface SmokeOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Build and run the server inside it. */
+  containment?: Containment;
+  /** Where the scratch folder (the server binary) goes; os.tmpdir() by default. */
+  scratchParent?: string;
 }
 
 export interface SmokeResult {
@@ -27,6 +33,38 @@ export interface SmokeResult {
 
 const READY_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 3_000;
+const SOCKET = 'http.sock';
+
+// A server in its own network namespace is unreachable from here, and a unix socket file is
+// not: this relay runs beside it inside the namespace and carries each connection on the
+// socket to its 127.0.0.1:PORT. (The alternatives need real root: a veth pair, or nsenter.)
+const RELAY = `const net = require('node:net');
+const port = Number(process.argv[2]);
+net.createServer((c) => {
+  const u = net.connect(port, '127.0.0.1');
+  const end = () => (c.destroy(), u.destroy());
+  c.on('error', end).on('close', end);
+  u.on('error', end).on('close', end);
+  c.pipe(u).pipe(c);
+}).listen(process.argv[1]);`;
+
+/** How the smoke run starts the server and reaches it: directly on 127.0.0.1, or through the relay. */
+function serverLaunch(binary: string, tmp: string, port: number, containment?: Containment) {
+  if (!containment?.isolatesNetwork) {
+    const { file, args } = containment ? containment.wrap(binary, []) : { file: binary, args: [] };
+    return { file, args, dispatcher: undefined, connectPath: undefined };
+  }
+  // The relay listens on a relative name (a unix socket path has at most 107 bytes); we connect
+  // through a short link to the scratch folder when the full path is too long.
+  let connectPath = path.join(tmp, SOCKET);
+  if (connectPath.length > 100) {
+    const link = path.join(mkdtempSync(path.join(os.tmpdir(), 'overnight-smoke-link-')), 's');
+    symlinkSync(tmp, link);
+    connectPath = path.join(link, SOCKET);
+  }
+  const { file, args } = containment.wrap('/bin/sh', ['-c', '"$0" -e "$1" "$2" "$3" & exec "$4"', process.execPath, RELAY, SOCKET, String(port), binary]);
+  return { file, args, dispatcher: new Agent({ connect: { socketPath: connectPath } }), connectPath };
+}
 
 /** A port the kernel just handed out on 127.0.0.1; free again once closed. */
 export function freePort(): Promise<number> {
@@ -77,7 +115,7 @@ function itemsOf(value: unknown): unknown[] {
 
 export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<string, string>, options: SmokeOptions = {}): Promise<SmokeResult> {
   const started = performance.now();
-  const { timeoutMs = 120_000, signal } = options;
+  const { timeoutMs = 120_000, signal, containment, scratchParent = os.tmpdir() } = options;
   const log: string[] = [];
   const done = (ok: boolean, phase: SmokeResult['phase']): SmokeResult => ({
     ok,
@@ -85,11 +123,12 @@ export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<str
     durationMs: Math.round(performance.now() - started),
     phase,
   });
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'overnight-smoke-'));
+  const tmp = mkdtempSync(path.join(scratchParent, 'overnight-smoke-'));
   let server: ReturnType<typeof execa> | undefined;
+  let launch: ReturnType<typeof serverLaunch> | undefined;
   try {
     const binary = path.join(tmp, 'server');
-    const build = await runTool('go', ['build', '-o', binary, './cmd/server'], { cwd: outputDir, env, timeoutMs, maxOutputBytes: 16_384, signal });
+    const build = await runTool('go', ['build', '-o', binary, './cmd/server'], { cwd: outputDir, env, timeoutMs, maxOutputBytes: 16_384, signal, containment });
     if (build.exitCode !== 0) {
       log.push(`go build ./cmd/server failed${build.timedOut ? ' (time limit)' : ''}`, build.output.trimEnd());
       return done(false, 'server');
@@ -97,7 +136,8 @@ export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<str
 
     const port = await freePort();
     const serverOutput = new OutputTail(16_384);
-    server = execa(binary, [], {
+    launch = serverLaunch(binary, tmp, port, containment);
+    server = execa(launch.file, launch.args, {
       cwd: tmp,
       env: { ...env, PORT: String(port) },
       extendEnv: false,
@@ -121,22 +161,24 @@ export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<str
 
     const base = `http://127.0.0.1:${port}`;
     const collection = `/${spec.plural}`;
+    const { dispatcher } = launch;
     const request = async (method: string, urlPath: string, body?: string) => {
       const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-      const res = await fetch(base + urlPath, {
-        method,
+      const res = await httpRequest(base + urlPath, {
+        method: method as 'GET',
         body,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+        dispatcher,
       });
-      const text = await res.text();
+      const text = await res.body.text();
       let json: unknown = null;
       try {
         json = JSON.parse(text);
       } catch {
         // not JSON: fine for DELETE and errors
       }
-      return { status: res.status, text, json };
+      return { status: res.statusCode, text, json };
     };
 
     // Any HTTP answer means it listens; a refused connection means not yet.
@@ -204,6 +246,8 @@ export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<str
       await server.catch(() => undefined);
       untrackGroup(server.pid);
     }
+    await launch?.dispatcher?.destroy();
+    if (launch?.connectPath && !launch.connectPath.startsWith(tmp)) rmSync(path.dirname(path.dirname(launch.connectPath)), { recursive: true, force: true });
     rmSync(tmp, { recursive: true, force: true });
   }
 }

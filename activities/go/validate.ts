@@ -2,14 +2,17 @@
 // every package, and a smoke run of the real server, all inside one time budget. The
 // report says which generated files the failures point at, for the repair loop.
 import { activityContext, heartbeatIntervalMs } from '../activity-context.js';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ApiSpec, ValidationReport, ValidationStep, ValidationStepName } from '../../workflows/types.js';
+import { openContainment } from './containment.js';
 import { totalCoverage } from './coverage.js';
 import { FailureCollector, failuresFromOutput } from './failures.js';
-import { reapOrphanedGroups, runTool, toolchainEnv, type ToolResult } from './run-tool.js';
+import { sweepPidsCgroups } from './pids-cgroup.js';
+import { entriesOfDeadOwners } from './process-groups.js';
+import { defaultToolchainDirs, reapOrphanedGroups, runTool, toolchainEnv, type ToolchainDirs, type ToolResult } from './run-tool.js';
 import { smokeRun } from './smoke.js';
 
 export interface ValidateInput {
@@ -33,6 +36,21 @@ function goFiles(root: string, dir = ''): string[] {
   });
 }
 
+/** A scratch folder under the state folder, <pid>-xxxxxx, with an empty tmp/ for TMPDIR. */
+function makeScratch(dirs: ToolchainDirs): string {
+  mkdirSync(dirs.scratchDir, { recursive: true });
+  const dir = mkdtempSync(path.join(dirs.scratchDir, `${process.pid}-`));
+  mkdirSync(path.join(dir, 'tmp'));
+  return dir;
+}
+
+/** Ends what a worker killed mid-validation left: its process groups, cgroups and scratch folders. */
+export async function cleanUpAfterDeadWorkers(dirs: ToolchainDirs = defaultToolchainDirs()): Promise<void> {
+  reapOrphanedGroups(); // first: a smoke server's binary lives in a scratch folder
+  await sweepPidsCgroups();
+  for (const name of entriesOfDeadOwners(dirs.scratchDir)) rmSync(path.join(dirs.scratchDir, name), { recursive: true, force: true });
+}
+
 function lastBytes(text: string, max = STEP_TAIL_BYTES): string {
   const trimmed = text.trimEnd();
   return trimmed.length <= max ? trimmed : `…${trimmed.slice(trimmed.length - max)}`;
@@ -46,17 +64,20 @@ function stepFrom(name: ValidationStepName, r: ToolResult, okTail = r.output): V
 
 export async function validateProject(input: ValidateInput): Promise<ValidationReport> {
   const { outputDir, spec, coverageGoal, timeoutMs = DEFAULT_VALIDATE_TIMEOUT_MS } = input;
-  // A worker killed mid-validation left its go test or smoke server running: end them first.
-  reapOrphanedGroups();
+  await cleanUpAfterDeadWorkers();
   const started = performance.now();
   const deadline = started + timeoutMs;
   const ctx = activityContext();
   const signal = ctx?.cancellationSignal;
   let current: ValidationStepName = 'gofmt';
+  const dirs = defaultToolchainDirs();
+  const env = toolchainEnv(dirs);
+  const tmp = makeScratch(dirs);
+  env.TMPDIR = path.join(tmp, 'tmp');
+  // vet, build, test and the smoke server run generated code, or read it: contained.
+  const containment = await openContainment({ writable: [outputDir, dirs.goCacheDir, dirs.homeDir, tmp], tmpDir: env.TMPDIR });
   // Heartbeats carry cancellation to us, and show in the Web UI which step is running.
   const beat = ctx ? setInterval(() => ctx.heartbeat({ step: current }), heartbeatIntervalMs(ctx)) : undefined;
-  const env = toolchainEnv();
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'overnight-validate-'));
   const steps: ValidationStep[] = [];
   const failures = new FailureCollector(spec.resource);
   let coveragePercent: number | null = null;
@@ -65,7 +86,7 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   const skip = (name: ValidationStepName, why: string) => {
     steps.push({ name, ok: false, skipped: true, durationMs: 0, outputTail: `skipped: ${why}` });
   };
-  const go = (args: string[], maxOutputBytes?: number) => runTool('go', args, { cwd: outputDir, env, timeoutMs: left(), signal, maxOutputBytes });
+  const go = (args: string[], maxOutputBytes?: number) => runTool('go', args, { cwd: outputDir, env, timeoutMs: left(), signal, maxOutputBytes, containment });
   /** Runs a step unless time is up; a failure's lines go to the files they name. */
   const run = async (name: ValidationStepName, body: () => Promise<ValidationStep>): Promise<ValidationStep | undefined> => {
     current = name;
@@ -128,18 +149,19 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
         }
       }
       await run('smoke', async () => {
-        const r = await smokeRun(outputDir, spec, env, { timeoutMs: left(), signal });
+        const r = await smokeRun(outputDir, spec, env, { timeoutMs: left(), signal, containment, scratchParent: tmp });
         if (!r.ok && r.phase) failures.add(r.phase, `smoke run of the built server:\n${lastBytes(r.outputTail, 2048)}`);
         return { name: 'smoke', ok: r.ok, durationMs: r.durationMs, outputTail: lastBytes(r.outputTail) };
       });
     }
   } finally {
     clearInterval(beat);
+    await containment.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 
   const ok = steps.every((s) => s.ok) && coveragePercent !== null && coveragePercent >= coverageGoal;
-  return { ok, steps, coveragePercent, coverageGoal, failures: failures.list(), durationMs: Math.round(performance.now() - started) };
+  return { ok, steps, coveragePercent, coverageGoal, failures: failures.list(), durationMs: Math.round(performance.now() - started), containment: containment.label };
 }
 
 /** The toolchain's version, e.g. "go1.26.8 linux/amd64"; throws a message that says what to do. */
