@@ -44,6 +44,8 @@ export interface Containment {
   isolatesNetwork: boolean;
   /** What ran, for the validation report. */
   label: string;
+  /** How many tasks the contained commands may have at once, or null when nothing enforces a cap. */
+  maxProcesses: number | null;
   /** The command line that runs `cmd args` contained. */
   wrap(cmd: string, args: string[]): { file: string; args: string[] };
   close(): Promise<void>;
@@ -160,12 +162,15 @@ export async function openContainment(spec: ContainSpec): Promise<Containment> {
   if (level === 'namespaces' && reason) parts.push(`no read-only mounts (${reason})`);
   if (tools.prlimit) parts.push(`file size ≤ ${mib(limits.fileBytes)}`);
   else parts.push('no rlimits (prlimit not found)');
-  if (tools.prlimit && level !== 'none') parts.push(`processes ≤ ${limits.processes}${process.getuid?.() === 0 ? ' (RLIMIT_NPROC: not enforced for root)' : ''}`);
+  const root = process.getuid?.() === 0;
+  const nproc = Boolean(tools.prlimit) && level !== 'none';
+  if (nproc) parts.push(`processes ≤ ${limits.processes}${root ? ' (RLIMIT_NPROC: not enforced for root)' : ''}`);
   if (cgroup) parts.push(`pids cgroup ≤ ${limits.processes}`);
   return {
     level,
     isolatesNetwork: level !== 'none',
     label: parts.join('; '),
+    maxProcesses: cgroup || (nproc && !root) ? limits.processes : null,
     wrap(cmd, args) {
       let argv = commandLine(level, tools, spec, limits, cmd, args);
       // Join the cgroup before anything else starts, so every descendant is counted.

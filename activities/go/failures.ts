@@ -19,6 +19,9 @@ const FILE_REF = /(?:[\w.@+~\-/]*\/)?[\w.+\-]+\.go(?=:\d+)/g;
 const HEADER = /^# \[?([^\s\]]+)\]?(?: \[[^\]]*\])?$/;
 const STACK_FRAME = /^\t\S+\.go:\d+(?: \+0x[0-9a-f]+)?$/;
 const TEST_FAIL = /^\s*--- FAIL: /;
+// Go reports a wrong package clause at the importers; the fault is the imported file's.
+const NOT_IMPORTABLE = /"([^"]+)" is a program, not an importable package/;
+const IMPORTED_AS = /"([^"]+)" imported as (\w+) and not used/;
 
 /** Collects failure lines per phase across several tool outputs; `list()` gives the capped result. */
 export class FailureCollector {
@@ -71,6 +74,7 @@ export class FailureCollector {
         return;
       }
       const { line, phases } = this.resolveRefs(raw.replace(/^vet: /, ''), packageDir);
+      if (this.blameWrongPackage(stable(line))) return;
       if (phases.length === 0) {
         if (block === 'panic' && raw.trim() === '') block = null;
         else if (block === 'test' && !/^ {4,}\S/.test(raw)) block = null;
@@ -90,6 +94,25 @@ export class FailureCollector {
 
   list(): PhaseFailure[] {
     return CODE_PHASES.filter((p) => this.lines.has(p)).map((phase) => ({ phase, errors: capLines([...this.lines.get(phase)!]) }));
+  }
+
+  /**
+   * A line about an imported package that declares the wrong name goes to that package's file,
+   * with what its package clause must be. True when the importer is not to blame at all.
+   */
+  private blameWrongPackage(line: string): boolean {
+    const program = NOT_IMPORTABLE.exec(line);
+    const importedAs = program ? null : IMPORTED_AS.exec(line);
+    const dir = this.packageDir((program ?? importedAs)?.[1] ?? '');
+    const file = dir === null ? undefined : [...this.byPath.keys()].find((rel) => rel.slice(0, rel.lastIndexOf('/')) === dir);
+    if (!file) return false;
+    const want = dir!.slice(dir!.lastIndexOf('/') + 1);
+    const declared = program ? 'main' : importedAs![2]!;
+    if (declared === want) return false;
+    const phase = this.byPath.get(file)!;
+    this.add(phase, `${file}: declares package ${declared}, but it must declare package ${want} (the package it is imported as)`);
+    this.add(phase, line);
+    return program !== null;
   }
 
   private packageDir(importPath: string): string | null {

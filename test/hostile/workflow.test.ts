@@ -144,8 +144,11 @@ describe('hostile answers through a whole run on a real dev server', () => {
       assert.ok(run.status.validation!.final.steps.some((s) => models.test(s.outputTail)), 'the build output names the models package');
       const failures = run.state.validation!.failures;
       assert.ok(failures.every((f) => models.test(f.errors)), 'each blamed file carries the line that names the models package');
-      await t.test('the repair is aimed at the models file itself', { todo: 'activities/go/failures.ts blames the importers (repository, handlers); out of this layer’s scope' }, () => {
-        assert.ok(failures.some((f) => f.phase === 'models'), `validation blamed ${JSON.stringify(failures.map((f) => f.phase))}, not the models file`);
+      await t.test('the repair is aimed at the models file itself', () => {
+        assert.deepEqual(failures.map((f) => f.phase), ['models'], 'the importers (repository, handlers) are not to blame');
+        assert.match(failures[0]!.errors, /^internal\/models\/todo\.go: declares package main, but it must declare package models/);
+        const repairs = run.state.phases.filter((p) => p.name === 'repair');
+        assert.ok(repairs.length >= 1 && repairs.every((p) => p.files.every((f) => f.path === MODELS)), `repair rewrote ${JSON.stringify(repairs.map((p) => p.files.map((f) => f.path)))}`);
       });
     });
   });
