@@ -3,10 +3,12 @@
 SHELL := /bin/bash
 OLLAMA_HOST ?= http://localhost:11434
 MODEL ?= codellama:7b
+LOCAL_MODEL ?= qwen2.5-coder-0.5b
+OLLAMA_MODELS_WANTED ?= smollm2-135m qwen2.5-coder-0.5b
 ARGS ?=
 CLI := node bin/overnight-llm.js
 
-.PHONY: help setup deps build run worker test test-durability test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench
+.PHONY: help setup deps build run run-local worker test test-durability test-real ollama test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -27,9 +29,22 @@ run: setup ## generate: make run ARGS='-prompt "REST API for notes" -output ./no
 worker: setup ## a standalone worker for runs started with -detach
 	$(CLI) worker $(ARGS)
 
-test: ## set up, then run every test layer (unit activities workflow replay e2e hostile durability webui)
+test: ## set up (with the project Ollama), then run every test layer (unit activities workflow replay e2e hostile durability webui real)
 	bash scripts/setup.sh --for-tests
+	bash scripts/setup-ollama.sh smollm2-135m
 	bash scripts/test.sh
+
+test-real: ## the real-Ollama layer only: wire format against the scripted Ollama, a whole run with SmolLM2-135M
+	bash scripts/setup.sh --for-tests
+	bash scripts/setup-ollama.sh smollm2-135m
+	bash scripts/test.sh real
+
+ollama: ## build Ollama into .tools/bin and import small real models (OLLAMA_MODELS_WANTED="smollm2-135m qwen2.5-coder-0.5b")
+	bash scripts/setup-ollama.sh $(OLLAMA_MODELS_WANTED)
+
+run-local: setup ## generate with the project's own Ollama and Qwen2.5-Coder-0.5B (no Ollama needed): make run-local ARGS='-prompt "REST API for notes" -output ./notes-api'
+	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b
+	node --import tsx scripts/project-ollama.ts -- $(CLI) -model $(LOCAL_MODEL) $(ARGS)
 
 test-durability: ## kill, sleep (SIGSTOP), server-restart, cancel and Ctrl-C tests only (part of make test)
 	bash scripts/setup.sh --for-tests

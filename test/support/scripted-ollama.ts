@@ -127,7 +127,9 @@ async function readJson(req: http.IncomingMessage): Promise<Record<string, unkno
     const parsed: unknown = JSON.parse(raw);
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : 'invalid request body';
   } catch (err) {
-    return (err as Error).message;
+    // Ollama decodes with Go's encoding/json: a cut-off body is "unexpected EOF".
+    const message = (err as Error).message;
+    return /end of JSON input/.test(message) ? 'unexpected EOF' : message;
   }
 }
 
@@ -167,7 +169,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
   const findModel = (name: string) => models.find((m) => normalizeName(m.name) === normalizeName(name));
   const respond = options.respond ?? todoApiResponder({ fixtureDir: options.fixtureDir });
   const chunkChars = Math.max(1, options.chunkChars ?? 4);
-  const notFound = options.modelNotFoundMessage ?? ((name: string) => `model "${name}" not found, try pulling it first`);
+  const notFound = options.modelNotFoundMessage ?? ((name: string) => `model '${name}' not found`);
   const calls: ScriptedCall[] = [];
   const requests: ScriptedOllama['requests'] = [];
   const sockets = new Set<Socket>();
@@ -312,6 +314,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
           template: '[INST] <<SYS>>{{ .System }}<</SYS>>\n\n{{ .Prompt }} [/INST]\n',
           details: e.details,
           model_info: { 'general.architecture': e.details.family, 'general.parameter_count': 6_738_546_688, [`${e.details.family}.context_length`]: 16384 },
+          tensors: [{ name: 'token_embd.weight', type: 'Q4_0', shape: [4096, 32016] }],
           capabilities: ['completion'],
           modified_at: MODIFIED_AT,
         });

@@ -218,7 +218,7 @@ describe('OllamaClient.chat against a local NDJSON server', () => {
   test("a 404 model-not-found answer is an OllamaStatusError(404) with Ollama's message", async () => {
     handler = (_req, _body, res) => {
       res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: 'model "x" not found, try pulling it first' }));
+      res.end(JSON.stringify({ error: "model 'x' not found" }));
     };
     let chunks = 0;
     await assert.rejects(
@@ -226,7 +226,7 @@ describe('OllamaClient.chat against a local NDJSON server', () => {
       (err: unknown) => {
         assert.ok(err instanceof OllamaStatusError, String(err));
         assert.equal((err as OllamaStatusError).statusCode, 404);
-        assert.equal((err as Error).message, 'model "x" not found, try pulling it first');
+        assert.equal((err as Error).message, "model 'x' not found");
         return true;
       },
     );

@@ -112,10 +112,10 @@ describe('scripted ollama: endpoints', () => {
   it('an unknown model on chat and generate: 404 with Ollama\'s exact text', async () => {
     const chat = await post(`${s.url}/api/chat`, { ...chatBody(HANDLERS), model: 'llama9:70b' });
     assert.equal(chat.status, 404);
-    assert.deepEqual(JSON.parse(chat.text), { error: 'model "llama9:70b" not found, try pulling it first' });
+    assert.deepEqual(JSON.parse(chat.text), { error: "model 'llama9:70b' not found" });
     const gen = await post(`${s.url}/api/generate`, { model: 'llama9', prompt: 'hi', stream: false });
     assert.equal(gen.status, 404);
-    assert.deepEqual(JSON.parse(gen.text), { error: 'model "llama9" not found, try pulling it first' });
+    assert.deepEqual(JSON.parse(gen.text), { error: "model 'llama9' not found" });
   });
 
   it('bad requests: 400 with an error body', async () => {

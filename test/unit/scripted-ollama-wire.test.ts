@@ -1,0 +1,27 @@
+// The scripted Ollama held to answers recorded from a real Ollama (test/fixtures/ollama-wire,
+// recorded by `RECORD_WIRE=1 bash scripts/test.sh real`): same status, media type, keys,
+// types and error texts. The real layer checks the same against a live Ollama.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { capture, loadCapture, wireDifferences, wireProbes } from '../support/ollama-wire.js';
+import { startScriptedOllama, type ScriptedOllama } from '../support/scripted-ollama.js';
+
+const MODEL = 'smollm2-135m'; // the model the captures were recorded with
+let scripted: ScriptedOllama;
+
+before(async () => {
+  scripted = await startScriptedOllama({ models: [{ name: MODEL, family: 'llama' }], respond: () => 'Hello there, how can' });
+});
+
+after(() => scripted?.close());
+
+describe('the scripted Ollama matches recorded real answers', () => {
+  for (const probe of wireProbes(MODEL)) {
+    test(`${probe.method} ${probe.path} (${probe.name})`, async () => {
+      const real = loadCapture(probe.name);
+      assert.equal(real.probe, probe.name);
+      const ours = await capture(scripted.url, probe);
+      assert.deepEqual(wireDifferences(real, ours, probe.name === 'show' ? { maxDepth: 0 } : {}), []);
+    });
+  }
+});
