@@ -57,7 +57,7 @@ test-coverage: ## the test suite with node's coverage report (coverage.txt)
 	bash scripts/setup.sh --for-tests
 	NODE_V8_COVERAGE=.cache/v8-coverage bash scripts/test.sh 2>&1 | tee coverage.txt
 
-bench: ## benchmarks 1-4 into BENCHMARKS.md (~20 min; BENCH_REPS=1 for a quick look)
+bench: ## benchmarks 1-4 into BENCHMARKS.md (~11 min; BENCH_REPS=1 for a quick look)
 	bash scripts/setup.sh --for-tests
 	node --import tsx bench/run.ts
 

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { temporalBinary } from '../client/temporal-server.js';
 
 export interface Machine {
@@ -10,6 +11,8 @@ export interface Machine {
   cores: number;
   ramGb: number;
   versions: { node: string; go: string; temporal: string; sdk: string };
+  /** The checkout measured: its commit, "-dirty" with uncommitted changes (others' work in progress, too). */
+  commit: string;
 }
 
 function output(cmd: string, args: string[]): string {
@@ -47,6 +50,7 @@ export function describeMachine(): Machine {
     cpu: cpuModel(),
     cores: os.availableParallelism(),
     ramGb: Math.round(os.totalmem() / 2 ** 30),
+    commit: output('git', ['-C', fileURLToPath(new URL('..', import.meta.url)), 'describe', '--always', '--dirty']),
     versions: {
       node: process.version,
       go: firstLine('go', ['version']).replace(/^go version /, ''),

@@ -30,7 +30,7 @@ other work and noisy: read differences under ~15 % as noise.
 ## How to reproduce
 
 \`\`\`sh
-make bench                                    # set up, then benchmarks 1–4 (~20 min on 2 cores)
+make bench                                    # set up, then benchmarks 1–4 (~11 min on 2 cores)
 BENCH_REPS=1 make bench                       # one repetition each, for a quick look
 node --import tsx bench/run.ts overhead validation   # some of them (after make setup)
 \`\`\`
@@ -53,6 +53,7 @@ function machineBlock(m: Machine): string {
     `- date: ${m.date}`,
     `- machine: ${m.cores} cores, ${m.cpu}, ${m.ramGb} GB RAM (shared, noisy)`,
     `- node ${v.node}, ${v.go}, ${v.temporal}, @temporalio/* ${v.sdk}`,
+    `- checkout: ${m.commit}`,
   ].join('\n');
 }
 
