@@ -37,7 +37,8 @@ const SOCKET = 'http.sock';
 
 // A server in its own network namespace is unreachable from here, and a unix socket file is
 // not: this relay runs beside it inside the namespace and carries each connection on the
-// socket to its 127.0.0.1:PORT. (The alternatives need real root: a veth pair, or nsenter.)
+// socket to its 127.0.0.1:PORT. (A veth pair would need real root; probing from inside the
+// namespace would mean running this module there.)
 const RELAY = `const net = require('node:net');
 const port = Number(process.argv[2]);
 net.createServer((c) => {
