@@ -17,7 +17,6 @@ const heading = (b: Pick<Benchmark, 'title'>, body: string) => `## ${b.title}\n\
 
 /** A new BENCHMARKS.md: what the figures are, how to get them, and a block for each benchmark. */
 function skeleton(benchmarks: Benchmark[]): string {
-  const sections = benchmarks.some((b) => b.name === MODELS.name) ? benchmarks : [...benchmarks, MODELS];
   const placeholder = (b: Pick<Benchmark, 'name' | 'title'>) =>
     block(b.name, heading(b, b === MODELS ? '_filled by `make bench-models`_' : '_not measured yet_'));
   return `# Benchmarks
@@ -43,7 +42,7 @@ Go caches and the workflow bundle live in \`.state/bench\` (\`OVERNIGHT_STATE_DI
 
 ${block('machine', '_not measured yet_')}
 
-${sections.map(placeholder).join('\n\n')}
+${sectionOrder(benchmarks).map(placeholder).join('\n\n')}
 `;
 }
 
@@ -57,19 +56,31 @@ function machineBlock(m: Machine): string {
   ].join('\n');
 }
 
-/** The document with `name`'s block set to `body`; a block it lacks yet goes at the end. */
-export function setBlock(doc: string, name: string, body: string): string {
+/** The sections in document order: the benchmarks by their numbered titles, with a place for real models. */
+function sectionOrder(benchmarks: Benchmark[]): Array<Pick<Benchmark, 'name' | 'title'>> {
+  const all = benchmarks.some((b) => b.name === MODELS.name) ? benchmarks : [...benchmarks, MODELS];
+  return [...all].sort((a, b) => a.title.localeCompare(b.title, 'en', { numeric: true }));
+}
+
+/**
+ * The document with `name`'s block set to `body`. A block it lacks yet (a new benchmark) goes
+ * before the block of the next section in `order` that it has, or at the end.
+ */
+export function setBlock(doc: string, name: string, body: string, order: Array<Pick<Benchmark, 'name'>> = []): string {
   const from = doc.indexOf(start(name));
   const to = doc.indexOf(end(name));
   if (from >= 0 && to > from) return doc.slice(0, from) + block(name, body) + doc.slice(to + end(name).length);
-  return `${doc.trimEnd()}\n\n${block(name, body)}\n`;
+  const next = order.slice(order.findIndex((b) => b.name === name) + 1).find((b) => doc.includes(start(b.name)));
+  if (!next) return `${doc.trimEnd()}\n\n${block(name, body)}\n`;
+  const at = doc.indexOf(start(next.name));
+  return `${doc.slice(0, at)}${block(name, body)}\n\n${doc.slice(at)}`;
 }
 
 /** Writes one benchmark's section (its heading inside the block) and the machine block. */
 export function updateReport(benchmarks: Benchmark[], done: Benchmark, body: string, machine: Machine): void {
   let doc = existsSync(REPORT_PATH) ? readFileSync(REPORT_PATH, 'utf8') : skeleton(benchmarks);
   doc = setBlock(doc, 'machine', machineBlock(machine));
-  doc = setBlock(doc, done.name, heading(done, body));
+  doc = setBlock(doc, done.name, heading(done, body), sectionOrder(benchmarks));
   const tmp = `${REPORT_PATH}.${process.pid}.tmp`;
   writeFileSync(tmp, doc);
   renameSync(tmp, REPORT_PATH);
