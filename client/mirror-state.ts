@@ -31,6 +31,7 @@ export function stateFromMirror(dbPath: string, workflowId: string): RunState | 
           coverageGoal: final.coverageGoal,
           failures: [],
           durationMs: final.durationMs,
+          containment: final.containment ?? undefined,
         } as ValidationReport)
       : null,
     repairRounds: report.run.repairRounds,

@@ -75,6 +75,8 @@ const MIGRATIONS: string[] = [
      duration_ms INTEGER NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  // 2: how the validation contained the generated code; null for rounds recorded before.
+  `ALTER TABLE validations ADD COLUMN containment TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

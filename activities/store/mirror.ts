@@ -53,10 +53,10 @@ export async function recordValidation({ dbPath, workflowId, round, report }: Re
   const db = openMirror(dbPath);
   db.transaction(() => {
     db.prepare(
-      `INSERT INTO validations (workflow_id, round, ok, coverage_percent, coverage_goal, duration_ms) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO validations (workflow_id, round, ok, coverage_percent, coverage_goal, duration_ms, containment) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (workflow_id, round) DO UPDATE SET ok = excluded.ok, coverage_percent = excluded.coverage_percent,
-         coverage_goal = excluded.coverage_goal, duration_ms = excluded.duration_ms`,
-    ).run(workflowId, round, report.ok ? 1 : 0, report.coveragePercent, report.coverageGoal, report.durationMs);
+         coverage_goal = excluded.coverage_goal, duration_ms = excluded.duration_ms, containment = excluded.containment`,
+    ).run(workflowId, round, report.ok ? 1 : 0, report.coveragePercent, report.coverageGoal, report.durationMs, report.containment ?? null);
     const upsertStep = db.prepare(
       `INSERT INTO validation_steps (workflow_id, round, step, ok, skipped, duration_ms, output_tail) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (workflow_id, round, step) DO UPDATE SET ok = excluded.ok, skipped = excluded.skipped,

@@ -4,7 +4,7 @@ import { allowedPaths } from '../../workflows/layout.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import { openMirror } from './db.js';
 
-export const STATUS_SCHEMA_VERSION = 1;
+export const STATUS_SCHEMA_VERSION = 2;
 
 interface Row {
   [column: string]: unknown;
@@ -35,6 +35,7 @@ export function buildStatusReport(dbPath: string, workflowId: string) {
     coveragePercent: v.coverage_percent as number | null,
     coverageGoal: v.coverage_goal as number,
     durationMs: v.duration_ms as number,
+    containment: (v.containment as string | null) ?? null,
     steps: (db.prepare('SELECT * FROM validation_steps WHERE workflow_id = ? AND round = ? ORDER BY rowid').all(workflowId, v.round) as Row[]).map((s) => ({
       name: s.step as string,
       ok: s.ok === 1,

@@ -129,6 +129,21 @@ describe('mirror migrations', () => {
     assert.equal(openMirror(dbPath), reopened);
   });
 
+  it('a version-1 mirror gains validations.containment, its rounds kept with null', async () => {
+    const { dbPath } = freshDb();
+    await recordRun({ dbPath, run: run() });
+    await recordValidation({ dbPath, workflowId: WF, round: 0, report: { ...report(true, [['gofmt', true]], 80), containment: 'dropped below' } });
+    closeMirrors();
+    const v1 = new Database(dbPath);
+    v1.exec('ALTER TABLE validations DROP COLUMN containment');
+    v1.pragma('user_version = 1');
+    v1.close();
+    const migrated = openMirror(dbPath);
+    assert.equal(migrated.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.deepEqual({ ...(migrated.prepare('SELECT round, ok, containment FROM validations').get() as object) }, { round: 0, ok: 1, containment: null });
+    assert.equal(buildStatusReport(dbPath, WF).validation!.final.containment, null);
+  });
+
   it('refuses a database from a newer overnight-llm, naming -db, and leaves it untouched and closed', () => {
     const { dbPath, dir } = freshDb();
     openMirror(dbPath);
@@ -158,6 +173,7 @@ describe('mirror migrations', () => {
 });
 
 describe('status report', () => {
+  const CONTAINMENT = 'namespaces: user, network (loopback only), pid; file size ≤ 64MiB';
   async function seed(dbPath: string): Promise<void> {
     await recordRun({ dbPath, run: run({ status: 'completed', endedAt: '2026-01-01T02:00:00.000Z', workingMs: 900, repairRounds: 1 }) });
     // Recorded out of order: the report follows seq, the workflow's order.
@@ -167,7 +183,8 @@ describe('status report', () => {
     await recordPhase({ dbPath, workflowId: WF, seq: 3, phase: phase('models', { files: [file('internal/models/todo.go', 200)], tokensIn: 50, tokensOut: 250, durationMs: 3000 }) });
     await recordPhase({ dbPath, workflowId: WF, seq: 5, phase: phase('validate', { status: 'failed', error: 'build failed', durationMs: 800 }) });
     await recordValidation({ dbPath, workflowId: WF, round: 0, report: report(false, [['gofmt', true], ['vet', true], ['build', false]], null) });
-    await recordValidation({ dbPath, workflowId: WF, round: 1, report: report(true, [['gofmt', true], ['vet', true], ['build', true], ['test', true], ['smoke', true]], 78.2) });
+    const passing = report(true, [['gofmt', true], ['vet', true], ['build', true], ['test', true], ['smoke', true]], 78.2);
+    await recordValidation({ dbPath, workflowId: WF, round: 1, report: { ...passing, containment: CONTAINMENT } });
   }
 
   it('lists phases in workflow order with their files, validation rounds with steps, and totals that sum the phases', async () => {
@@ -186,6 +203,7 @@ describe('status report', () => {
     assert.deepEqual(r.validation!.rounds[1]!.steps.map((s) => s.name), ['gofmt', 'vet', 'build', 'test', 'smoke']);
     assert.equal(r.validation!.rounds[0]!.steps[2]!.outputTail, 'build failed');
     assert.equal(r.validation!.final!.coveragePercent, 78.2);
+    assert.deepEqual(r.validation!.rounds.map((v) => v.containment), [null, CONTAINMENT], 'a round without a containment says null');
     assert.equal(r.totals.phases, 5);
     assert.equal(r.totals.tokensIn, 30 + 0 + 50 + 40 + 10);
     assert.equal(r.totals.tokensOut, 60 + 0 + 250 + 400 + 20);
@@ -211,6 +229,7 @@ describe('status report', () => {
     assert.match(broken((s) => (s.run.status = 'done')).join('\n'), /\/run\/status must be equal to one of the allowed values/);
     assert.match(broken((s) => (s.totals.tokensOut = -1)).join('\n'), /\/totals\/tokensOut must be >= 0/);
     assert.match(broken((s) => (s.extra = true)).join('\n'), /must NOT have additional properties/);
+    assert.match(broken((s) => delete s.validation.final.containment).join('\n'), /\/validation\/final must have required property 'containment'/);
   });
 
   it('writeStatusReport writes status.json atomically into the output dir and returns its sha256', async () => {

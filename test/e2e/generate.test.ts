@@ -64,7 +64,10 @@ describe('overnight-llm end to end', () => {
       tokens_in: number;
       tokens_out: number;
     }[];
+    const validation = mirror.prepare('SELECT containment FROM validations WHERE workflow_id = ? ORDER BY round DESC').get(status.run.workflowId) as { containment: string };
     mirror.close();
+    assert.match(status.validation?.final.containment ?? '', /^(namespaces: |no namespaces \()/, 'the final validation names its containment');
+    assert.equal(status.validation?.final.containment, validation.containment);
     assert.deepEqual(
       status.phases.map((p: { name: string; round: number; status: string; tokensIn: number; tokensOut: number }) => [p.name, p.round, p.status, p.tokensIn, p.tokensOut]),
       rows.map((r) => [r.phase, r.round, r.status, r.tokens_in, r.tokens_out]),

@@ -56,6 +56,7 @@ describe('generateApi on a real dev server', () => {
     const status = readStatusJson(input.outputDir);
     assert.equal(status.run.status, 'completed');
     assert.equal(status.validation?.final.ok, true);
+    assert.match(status.validation?.final.containment ?? '', /^(namespaces: |no namespaces \()/, 'the validation names its containment');
     for (const f of ['go.mod', 'cmd/server/main.go', 'internal/handlers/todo_handler.go', 'tests/todo_handler_test.go', 'README.md']) {
       assert.ok(existsSync(path.join(input.outputDir, f)), f);
     }
