@@ -1,9 +1,10 @@
 // Crash and restart: the CLI (and the worker inside it) is SIGKILLed at four points of one
 // run — between phases, inside an LLM call, inside `go test`, inside the smoke run — and each
 // time the same command is run again. It must attach to the run in progress and finish it,
-// with no LLM call redone beyond the ones cut off, no file lost, and no process left over.
+// with no LLM call redone beyond the ones cut off, no file lost, and no process or
+// validation scratch folder of a killed worker left over.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { stopEmbeddedServer } from '../support/cli.js';
@@ -16,6 +17,7 @@ import {
   ollamaCalls,
   outputProblems,
   processesInside,
+  scratchFoldersOf,
   sleep,
   waitFor,
   type Bench,
@@ -51,6 +53,8 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
   let smokeOrphan: number | null = null;
   let goTestOrphaned = false;
   let smokeOrphanDir = '';
+  /** Validation scratch folders the workers killed inside validation left (<state dir>/validate-tmp/<pid>-…). */
+  const killedScratch: string[] = [];
   const kill = async (cli: CliProcess, where: string) => {
     await cli.kill('SIGKILL');
     kills.push(where);
@@ -78,6 +82,7 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
     await sleep(1000);
     await kill(cli, 'inside validation (go test)');
     goTestOrphaned = isAlive(goTest.pid);
+    killedScratch.push(...scratchFoldersOf([cli.pid]));
 
     // (d) inside the smoke run: its server is up. A killed worker's validation is retried after
     // the toolchain heartbeat timeout (1 min), so this waits for the retry's smoke run.
@@ -87,6 +92,7 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
     await kill(cli, 'inside the smoke run');
     smokeOrphan = isAlive(server.pid) ? server.pid : null;
     smokeOrphanDir = server.cwd;
+    killedScratch.push(...scratchFoldersOf([cli.pid]));
 
     cli = start();
     const last = await cli.result(300_000);
@@ -112,8 +118,9 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
   assert.ok(validate.length >= 1 && validate.every((p) => p.status === 'done'));
 
   // Nothing left over: no go test, test binary or smoke server of a killed worker still runs.
-  const strays = await waitFor('no process left in the output or scratch folders', () => processesInside([output, b.tmp]).length === 0 || null, 20_000).catch(
-    () => processesInside([output, b.tmp]),
+  const places = [output, b.tmp, ...killedScratch];
+  const strays = await waitFor('no process left in the output or scratch folders', () => processesInside(places).length === 0 || null, 20_000).catch(() =>
+    processesInside(places),
   );
   assert.equal(strays, true, `processes left over: ${JSON.stringify(strays)}`);
   if (smokeOrphan !== null) {
@@ -121,10 +128,14 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
     assert.equal(existsSync(smokeOrphanDir), false, `the killed worker's smoke binary is still in ${smokeOrphanDir}`);
   }
 
-  const leftoverScratch = readdirSync(b.tmp);
+  // A worker killed inside validation leaves its scratch folder; the worker that finishes the run sweeps it.
+  assert.ok(killedScratch.length > 0, 'the kill inside go test left no scratch folder under validate-tmp: the check below would prove nothing');
+  assert.ok(runs.every((r) => !isAlive(r.pid)));
+  assert.deepEqual(scratchFoldersOf(runs.map((r) => r.pid)), [], 'a dead worker’s scratch folder is left under validate-tmp');
+
   console.log(
     `durability/kill: ${kills.length} kills survived (${kills.join('; ')}); LLM calls ${figures.calls} for 7 answers, ` +
       `${figures.cutOff} cut off, ${figures.redoneBeyondCutOff} redone beyond them; ` +
-      `go test orphaned by its kill: ${goTestOrphaned ? 'yes' : 'no (it had ended)'}; smoke server orphaned by its kill: ${smokeOrphan === null ? 'no (it had ended)' : 'yes, reaped'}; scratch folders left in TMPDIR: ${leftoverScratch.filter((n) => n.startsWith('overnight-')).join(' ') || 'none'}; ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `go test orphaned by its kill: ${goTestOrphaned ? 'yes' : 'no (it had ended)'}; smoke server orphaned by its kill: ${smokeOrphan === null ? 'no (it had ended)' : 'yes, reaped'}; scratch folders of killed workers: ${killedScratch.length}, all swept; ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
 });

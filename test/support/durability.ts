@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '../../activities/files/write-file.js';
+import { defaultToolchainDirs } from '../../activities/go/run-tool.js';
 import { embeddedServerFor } from '../../client/temporal-server.js';
 import { readStatusJson } from './status-schema.js';
 import { freePort, spawnCli } from './cli.js';
@@ -166,7 +167,7 @@ export class CliProcess {
 export interface Bench {
   temporal: string;
   dir: string;
-  /** The TMPDIR the CLI (and so its smoke runs and validation scratch) uses. */
+  /** The TMPDIR the CLI uses (validation scratch is under the state dir: scratchFoldersOf). */
   tmp: string;
   env: NodeJS.ProcessEnv;
   /** The flags of one run: output folder, mirror, Ollama, Temporal, 5 s heartbeat timeout. */
@@ -196,6 +197,15 @@ export async function bench(prefix: string): Promise<Bench> {
 export function embeddedServerPid(temporal: string): number | null {
   const { pidFile } = embeddedServerFor(temporal);
   return existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : null;
+}
+
+/** The validation scratch folders (<state dir>/validate-tmp/<pid>-…) of the workers with these pids. */
+export function scratchFoldersOf(pids: number[]): string[] {
+  const { scratchDir } = defaultToolchainDirs();
+  if (!existsSync(scratchDir)) return [];
+  return readdirSync(scratchDir)
+    .filter((name) => pids.some((pid) => name.startsWith(`${pid}-`)))
+    .map((name) => path.join(scratchDir, name));
 }
 
 /** Processes (other than this one) whose cwd, executable or command line lies inside one of `dirs`. */
