@@ -10,20 +10,26 @@ const FIELD_NAME_PATTERN = /^[A-Z][A-Za-z0-9]{0,39}$/;
 const JSON_TAG_PATTERN = /^[a-z][A-Za-z0-9_]{0,39}$/;
 const GO_KEYWORDS = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct', 'switch', 'type', 'var']);
 
+// Ollama turns the schema into a grammar the model cannot step out of. Patterns and bounds on
+// every string and array keep a small model to names the checks accept, and make the answer
+// finite: without them a 135M model was seen filling its whole context with one plan.
+// (The grammar's regex subset has no lookahead: the checks below stay the authority.)
 export const PLAN_SCHEMA = {
   type: 'object',
   properties: {
-    module: { type: 'string' },
-    resource: { type: 'string' },
-    plural: { type: 'string' },
+    module: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,39}$' },
+    resource: { type: 'string', pattern: RESOURCE_PATTERN.source },
+    plural: { type: 'string', pattern: RESOURCE_PATTERN.source },
     fields: {
       type: 'array',
+      minItems: 1,
+      maxItems: 12,
       items: {
         type: 'object',
         properties: {
-          name: { type: 'string' },
+          name: { type: 'string', pattern: FIELD_NAME_PATTERN.source },
           type: { type: 'string', enum: [...GO_TYPES] },
-          json: { type: 'string' },
+          json: { type: 'string', pattern: JSON_TAG_PATTERN.source },
           required: { type: 'boolean' },
         },
         required: ['name', 'type', 'json', 'required'],
@@ -31,12 +37,13 @@ export const PLAN_SCHEMA = {
     },
     endpoints: {
       type: 'array',
+      maxItems: 10,
       items: {
         type: 'object',
         properties: {
           method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'DELETE'] },
-          path: { type: 'string' },
-          status: { type: 'integer' },
+          path: { type: 'string', pattern: '^/[a-z0-9/{}]{1,59}$' },
+          status: { type: 'integer', minimum: 100, maximum: 599 },
         },
         required: ['method', 'path', 'status'],
       },
