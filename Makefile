@@ -8,7 +8,7 @@ OLLAMA_MODELS_WANTED ?= smollm2-135m qwen2.5-coder-0.5b
 ARGS ?=
 CLI := node bin/overnight-llm.js
 
-.PHONY: help setup deps build run run-local worker test test-durability test-real ollama test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench
+.PHONY: help setup deps build run run-local worker test test-durability test-real ollama test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench bench-models
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -60,6 +60,11 @@ test-coverage: ## the test suite with node's coverage report (coverage.txt)
 bench: ## benchmarks 1-4 into BENCHMARKS.md (~11 min; BENCH_REPS=1 for a quick look)
 	bash scripts/setup.sh --for-tests
 	node --import tsx bench/run.ts
+
+bench-models: ## 5. real models: whole runs with the project Ollama's models on five prompts (~1 h; BENCH_MODELS=, BENCH_PROMPTS= narrow it)
+	bash scripts/setup.sh --for-tests
+	bash scripts/setup-ollama.sh smollm2-135m qwen2.5-coder-0.5b
+	node --import tsx bench/run.ts models
 
 install: setup ## put overnight-llm on PATH (npm link)
 	npm link
