@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ApiSpec } from '../../workflows/types.js';
+import { TODO_PLAN } from '../support/scripted-ollama-responders.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 process.env.OVERNIGHT_STATE_DIR ??= path.join(repo, '.state', 'test');
@@ -21,24 +22,8 @@ const VARIANTS = path.join(repo, 'test/fixtures/variants');
 const HANDLER = 'internal/handlers/todo_handler.go';
 const TESTS = 'tests/todo_handler_test.go';
 
-const todoSpec: ApiSpec = {
-  module: 'todo-api',
-  resource: 'todo',
-  plural: 'todos',
-  fields: [
-    { name: 'ID', type: 'int', json: 'id', required: false },
-    { name: 'Title', type: 'string', json: 'title', required: true },
-    { name: 'Description', type: 'string', json: 'description', required: false },
-    { name: 'Completed', type: 'bool', json: 'completed', required: false },
-  ],
-  endpoints: [
-    { method: 'GET', path: '/todos', status: 200 },
-    { method: 'POST', path: '/todos', status: 201 },
-    { method: 'GET', path: '/todos/{id}', status: 200 },
-    { method: 'PUT', path: '/todos/{id}', status: 200 },
-    { method: 'DELETE', path: '/todos/{id}', status: 204 },
-  ],
-};
+// The fixture's models file declares the ID itself: the spec lists it like any field.
+const todoSpec: ApiSpec = { ...TODO_PLAN, fields: [{ name: 'ID', type: 'int', json: 'id', required: false }, ...TODO_PLAN.fields] };
 
 /** A fresh copy of the fixture in the OS temp folder, with `replace` swapped in (target → content). */
 function project(replace: Record<string, string> = {}): string {

@@ -20,23 +20,9 @@ import {
   type PromptName,
 } from '../../activities/llm/prompts.js';
 import { FILE_PHASES, type ApiSpec, type FilePhase, type GenerateFileInput } from '../../workflows/types.js';
+import { TODO_PLAN } from '../support/scripted-ollama-responders.js';
 
-const SPEC: ApiSpec = {
-  module: 'todo-api',
-  resource: 'todo',
-  plural: 'todos',
-  fields: [
-    { name: 'Title', type: 'string', json: 'title', required: true },
-    { name: 'Done', type: 'bool', json: 'done', required: false },
-  ],
-  endpoints: [
-    { method: 'GET', path: '/todos', status: 200 },
-    { method: 'POST', path: '/todos', status: 201 },
-    { method: 'GET', path: '/todos/{id}', status: 200 },
-    { method: 'PUT', path: '/todos/{id}', status: 200 },
-    { method: 'DELETE', path: '/todos/{id}', status: 204 },
-  ],
-};
+const SPEC: ApiSpec = { ...TODO_PLAN, fields: [TODO_PLAN.fields[0]!, { name: 'Done', type: 'bool', json: 'done', required: false }] };
 
 /** Stub file text per path, as a reader of already-written files would return it. */
 const stub = (p: string) => `// stub of ${p}\npackage ${p.split('/').slice(-2, -1)[0] ?? 'main'}\n\nfunc Stub() {}`;
