@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RunInput } from '../workflows/types.js';
 import { openMirror } from '../activities/store/db.js';
+import { makeFolders } from '../activities/files/make-folders.js';
 import { parsePhaseOptions, UsageError, type Flags } from './flags.js';
 
 export function workflowIdFor(outputDir: string): string {
@@ -40,6 +41,13 @@ export function runInputFrom(flags: Flags): RunInput {
   assertWritablePath('-output', outputDir, 'folder');
   assertWritablePath('-db', dbPath, 'file');
   openMirrorOrExplain(dbPath);
+  // Writable by access(2) is not enough (root may write "anywhere", yet not under /proc):
+  // making the folder now turns that into a usage error instead of a failed preflight.
+  try {
+    makeFolders(outputDir);
+  } catch (err) {
+    throw new UsageError(`-output ${outputDir} cannot be created (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): choose another path`);
+  }
   return {
     prompt: flags.prompt.trim(),
     outputDir,

@@ -1,8 +1,9 @@
 // Decides whether a run may write into an output folder: a new or empty folder, or one an
 // earlier run of ours wrote (it holds our marker), or any folder when the user allows it.
-import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { makeFolders } from './make-folders.js';
 
 export const MARKER_FILE = '.overnight-llm.json';
 
@@ -26,7 +27,7 @@ export function checkOutputDir(outputDir: string, allowNonEmpty: boolean): void 
   } catch (err) {
     if (err instanceof OutputDirError) throw err;
     try {
-      mkdirSync(abs, { recursive: true });
+      makeFolders(abs);
     } catch (mkErr) {
       throw new OutputDirError(`cannot create output folder ${abs}: ${(mkErr as Error).message}; choose a writable -output`);
     }

@@ -2,8 +2,8 @@
 // is the source of truth; every write here is an idempotent upsert. The schema is
 // versioned with PRAGMA user_version and grows by migrations, never drop-and-create.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { makeFolders } from '../files/make-folders.js';
 
 type DB = Database.Database;
 
@@ -88,7 +88,7 @@ export function openMirror(dbPath: string): DB {
   const abs = path.resolve(dbPath);
   let db = open.get(abs);
   if (db) return db;
-  mkdirSync(path.dirname(abs), { recursive: true });
+  makeFolders(path.dirname(abs));
   db = new Database(abs);
   try {
     db.pragma('journal_mode = WAL');

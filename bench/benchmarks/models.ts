@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StatusReport } from '../../activities/store/status-report.js';
 import { hasProjectModel, startProjectOllama } from '../../scripts/project-ollama.js';
+import { rootMessage } from '../../workflows/run-state.js';
 import type { RunResult } from '../../workflows/types.js';
 import { runInput } from '../../test/support/run-fixtures.js';
 import type { Benchmark } from '../benchmark.js';
@@ -49,7 +50,10 @@ export const benchmark: Benchmark = {
           });
           const started = performance.now();
           const handle = await env.client.workflow.start('generateApi', { taskQueue: TASK_QUEUE, workflowId: `bench-models-${model}-${Date.now()}`, args: [input] });
-          const result = (await handle.result()) as RunResult;
+          // A failed run fails its workflow: its verdict is then the failure's message.
+          const result = await (handle.result() as Promise<RunResult>).catch(
+            (err: Error): RunResult => ({ status: 'failed', valid: false, coveragePercent: null, statusFile: null, error: rootMessage(err) }),
+          );
           const wallMs = elapsed(started);
           const status = JSON.parse(readFileSync(path.join(input.outputDir, 'status.json'), 'utf8')) as StatusReport;
           const llmMs = status.phases.filter((p) => p.tokensOut > 0).reduce((n, p) => n + p.durationMs, 0);

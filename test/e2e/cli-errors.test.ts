@@ -38,6 +38,9 @@ describe('bad usage exits 2 with one line naming the flag', () => {
     [['attach'], /attach takes one run id/],
     [['-db', `${import.meta.filename}/poc.db`], /-db .*cli-errors\.test\.ts is a file, not a folder/],
     [['-db', '/'], /-db \/ is a folder: name a database file/],
+    // Node's recursive mkdir never returns for these (ENOENT under an existing parent).
+    [['-output', '/proc/overnight-nope/api'], /-output \/proc\/overnight-nope\/api cannot be created \(ENOENT\)/],
+    [['-db', '/proc/overnight-nope/poc.db'], /-db \/proc\/overnight-nope\/poc.db cannot be used: ENOENT/],
   ];
   for (const [args, message] of cases) {
     test(args.join(' ') || '(empty)', async () => {

@@ -279,6 +279,20 @@ describe('checkOutputDir', () => {
     assert.throws(() => checkOutputDir(file, true), /not a folder/);
     assert.equal(readFileSync(file, 'utf8'), 'not a folder\n');
   });
+
+  test('a folder the kernel will not make (/proc/…) is refused at once, not retried forever', { skip: !existsSync('/proc/self') && 'no /proc here' }, () => {
+    // Node's recursive mkdirSync spins on this path, so the check runs in a child with a time limit.
+    const module = new URL('../../activities/files/output-dir.ts', import.meta.url).href;
+    const script = `import(${JSON.stringify(module)}).then((m) => { try { m.checkOutputDir('/proc/overnight-nope/api', false); } catch (e) { console.log(e.message); } })`;
+    const said = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.match(said, /cannot create output folder \/proc\/overnight-nope\/api: ENOENT/);
+  });
+
+  test('makes every missing parent of a new output folder', () => {
+    const out = path.join(fresh('nested'), 'a', 'b', 'api');
+    checkOutputDir(out, false);
+    assert.ok(statSync(out).isDirectory());
+  });
 });
 
 describe('filePathFor', () => {
