@@ -34,6 +34,7 @@ export const FLAGS = {
   temperature: { kind: 'number', default: 0.2, help: 'model temperature (0-2)' },
   'num-ctx': { kind: 'int', default: 8192, help: 'model context size in tokens' },
   seed: { kind: 'int', default: 42, help: 'model seed, for repeatable answers' },
+  'num-predict': { kind: 'int', default: 8192, help: 'most tokens one answer may have (0: no limit); a small model can loop until the call times out' },
   'phase-options': {
     kind: 'string',
     default: '',
@@ -161,6 +162,7 @@ function checkFlags({ flags, command, positional }: ParsedArgs): void {
     ['num-ctx', 512, 1 << 20],
     ['llm-timeout', 10, 86400],
     ['seed', 0, 2 ** 31 - 1],
+    ['num-predict', 0, 1 << 20],
     ['budget', 0, 7 * 24 * 60],
     ['heartbeat-timeout', 2, 3600],
   ];

@@ -55,7 +55,11 @@ export function runInputFrom(flags: Flags): RunInput {
     llm: {
       ollamaUrl: flags.ollama,
       model: flags.model,
-      options: { temperature: flags.temperature, num_ctx: flags['num-ctx'], seed: flags.seed },
+      options: {
+        temperature: flags.temperature, num_ctx: flags['num-ctx'], seed: flags.seed,
+        // Ollama shifts the context and goes on generating: without a cap a looping model runs until -llm-timeout.
+        ...(flags['num-predict'] > 0 ? { num_predict: flags['num-predict'] } : {}),
+      },
       phaseOptions: parsePhaseOptions(flags['phase-options']),
       callTimeoutMs: flags['llm-timeout'] * 1000,
       stallTimeoutMs: 5 * 60_000,

@@ -4,6 +4,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COMMANDS, FLAGS, UsageError, helpText, normalizeOllamaUrl, parseArgs, parsePhaseOptions } from '../../client/flags.js';
 import { llmForPhase } from '../../activities/llm/phase-options.js';
+import { closeMirrors } from '../../activities/store/db.js';
+import { runInputFrom } from '../../client/run-input.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /** parseArgs with an empty environment, so the machine's OLLAMA_HOST cannot leak in. */
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseArgs(argv, env);
@@ -229,4 +234,23 @@ describe('-phase-options', () => {
   test('a value out of range is named', () => assertUsage(['-phase-options', 'plan:temperature=3'], /temperature takes a number from 0 to 2, not "3"/));
   test('a missing value is named', () => assertUsage(['-phase-options', 'plan:num_ctx='], /num_ctx takes a whole number/));
   test('a part without options is refused', () => assertUsage(['-phase-options', 'plan'], /write PHASE:option=value/));
+});
+
+describe('-num-predict', () => {
+  // Ollama shifts its context and keeps generating: the cap is what stops a looping model.
+  const optionsFor = (argv: string[]) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'overnight-flags-'));
+    try {
+      return runInputFrom(parse(['-output', path.join(dir, 'out'), '-db', path.join(dir, 'poc.db'), ...argv]).flags).llm.options;
+    } finally {
+      closeMirrors();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  test('caps every answer at 8192 tokens by default', () => assert.equal(optionsFor([]).num_predict, 8192));
+  test('takes another cap, and 0 for none', () => {
+    assert.equal(optionsFor(['-num-predict', '2048']).num_predict, 2048);
+    assert.equal('num_predict' in optionsFor(['-num-predict', '0']), false);
+  });
+  test('a negative cap is bad usage naming the flag', () => assertUsage(['-num-predict', '-5'], /-num-predict must be between 0 and/));
 });
