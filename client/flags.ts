@@ -34,7 +34,7 @@ export const FLAGS = {
   temperature: { kind: 'number', default: 0.2, help: 'model temperature (0-2)' },
   'num-ctx': { kind: 'int', default: 8192, help: 'model context size in tokens' },
   seed: { kind: 'int', default: 42, help: 'model seed, for repeatable answers' },
-  'num-predict': { kind: 'int', default: 8192, help: 'most tokens one answer may have (0: no limit); a small model can loop until the call times out' },
+  'num-predict': { kind: 'int', default: 4096, help: 'most tokens one answer may have (0: no limit); a small model can loop until the call times out' },
   'phase-options': {
     kind: 'string',
     default: '',

@@ -46,7 +46,7 @@ export const benchmark: Benchmark = {
           // The CLI's defaults, so the figures are what a user of `make run-local` sees.
           const input = runInput(ollama.url, {
             prompt, maxRepairRounds: REPAIR_ROUNDS, workingBudgetMs: 30 * 60_000,
-            llm: { ollamaUrl: ollama.url, model, options: { temperature: 0.2, num_ctx: 8192, seed: 42, num_predict: 8192 }, callTimeoutMs: 1_800_000, stallTimeoutMs: 300_000, maxOutputBytes: 10 * 2 ** 20 },
+            llm: { ollamaUrl: ollama.url, model, options: { temperature: 0.2, num_ctx: 8192, seed: 42, num_predict: 4096 }, callTimeoutMs: 1_800_000, stallTimeoutMs: 300_000, maxOutputBytes: 10 * 2 ** 20 },
           });
           const started = performance.now();
           const handle = await env.client.workflow.start('generateApi', { taskQueue: TASK_QUEUE, workflowId: `bench-models-${model}-${Date.now()}`, args: [input] });
@@ -74,7 +74,7 @@ export const benchmark: Benchmark = {
     const valid = rows.filter((r) => r[8] === '**valid**').length;
     return [
       `Whole runs (\`generateApi\`, validation on, at most ${REPAIR_ROUNDS} repair rounds, the CLI's model options: temperature 0.2, ` +
-        `num_ctx 8192, seed 42, num_predict 8192) against the project's Ollama (v0.19.0 built here, CPU only, 2 threads) on the shared dev server, ` +
+        `num_ctx 8192, seed 42, num_predict 4096) against the project's Ollama (v0.19.0 built here, CPU only, 2 threads) on the shared dev server, ` +
         `one run per model and prompt. tokens/s = tokens out ÷ the LLM phases' durations.`,
       '',
       markdownTable(['model', 'prompt', 'wall', 'tokens in', 'tokens out', 'tokens/s', 'repair rounds', 'coverage', 'outcome'], rows),

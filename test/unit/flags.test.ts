@@ -247,7 +247,7 @@ describe('-num-predict', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   };
-  test('caps every answer at 8192 tokens by default', () => assert.equal(optionsFor([]).num_predict, 8192));
+  test('caps every answer at 4096 tokens by default', () => assert.equal(optionsFor([]).num_predict, 4096));
   test('takes another cap, and 0 for none', () => {
     assert.equal(optionsFor(['-num-predict', '2048']).num_predict, 2048);
     assert.equal('num_predict' in optionsFor(['-num-predict', '0']), false);
