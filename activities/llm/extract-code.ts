@@ -1,5 +1,6 @@
 // Pulls the file out of an LLM answer. The answer is hostile input: prose around the
 // code, several blocks, a missing closing fence, or binary junk are all expected.
+import { oneLine } from './ollama.js';
 
 export class ExtractionError extends Error {
   constructor(message: string) {
@@ -66,7 +67,12 @@ function extractGo(answer: string, path: string): string {
   if (chosen) return chosen.body;
   // No usable fence: take from the package clause to the end, dropping trailing prose after the last brace.
   const start = answer.search(/^[ \t]*package[ \t]+\w+[ \t]*$/m);
-  if (start < 0) throw new ExtractionError(`the answer for ${path} holds no Go code (no "package" clause)`);
+  if (start < 0) {
+    // A small model writes `package internal.models`: say what the line must be, for the retry.
+    const wrong = /^[ \t]*package[ \t]+(\S[^\n]{0,60})$/m.exec(answer)?.[1]?.trim();
+    if (wrong) throw new ExtractionError(`the answer for ${path} declares "package ${oneLine(wrong, 40)}", which is not Go: the file must start with "package ${pkg}"`);
+    throw new ExtractionError(`the answer for ${path} holds no Go code (no "package" clause)`);
+  }
   const code = answer.slice(start).trimStart();
   const lastBrace = code.lastIndexOf('}');
   return lastBrace > 0 ? code.slice(0, lastBrace + 1) : code;

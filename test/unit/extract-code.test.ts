@@ -151,6 +151,11 @@ describe('extractFile: Go files', () => {
     assertExtractionError(() => extractFile('```go\nfunc main() {}\n```', MAIN));
   });
 
+  test('a package clause that is not Go (seen from Qwen2.5-Coder-0.5B) is named, with the line the file needs', () => {
+    const answer = '```go\npackage internal.models\n\ntype Todo struct{}\n```';
+    assertExtractionError(() => extractFile(answer, MODELS), /declares "package internal\.models", which is not Go: the file must start with "package models"/);
+  });
+
   test('binary junk with NUL bytes is an ExtractionError', () => {
     assertExtractionError(() => extractFile('package main\u0000\u0000\u0000func main() {}', MAIN), /binary/);
   });
