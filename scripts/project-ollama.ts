@@ -34,7 +34,8 @@ export function hasProjectModel(model: string): boolean {
   return existsSync(path.join(PROJECT_MODELS, 'manifests', 'registry.ollama.ai', 'library', name!, tag));
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

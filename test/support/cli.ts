@@ -2,7 +2,6 @@
 // Temporal dev server it leaves running on purpose.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { embeddedServerFor } from '../../client/temporal-server.js';
 
@@ -29,16 +28,8 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProc
   return spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// One free-port helper for the tests and the project's Ollama.
+export { freePort } from '../../scripts/project-ollama.js';
 
 /** Kills the embedded dev server the CLI started for `address` under the current state dir. */
 export function stopEmbeddedServer(address: string): void {
