@@ -44,7 +44,7 @@ ollama: ## build Ollama into .tools/bin and import small real models (OLLAMA_MOD
 
 run-local: setup ## generate with the project's own Ollama and Qwen2.5-Coder-0.5B (no Ollama needed): make run-local ARGS='-prompt "REST API for notes" -output ./notes-api'
 	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b
-	node --import tsx scripts/project-ollama.ts -- $(CLI) -model $(LOCAL_MODEL) $(ARGS)
+	node --import tsx scripts/project-ollama.ts -- $(CLI) -model $(LOCAL_MODEL) -strategy guided $(ARGS)
 
 test-durability: ## kill, sleep (SIGSTOP), server-restart, cancel and Ctrl-C tests only (part of make test)
 	bash scripts/setup.sh --for-tests
@@ -61,9 +61,9 @@ bench: ## benchmarks 1-4 into BENCHMARKS.md (~11 min; BENCH_REPS=1 for a quick l
 	bash scripts/setup.sh --for-tests
 	node --import tsx bench/run.ts
 
-bench-models: ## 5. real models: whole runs with the project Ollama's models on five prompts (~1 h; BENCH_MODELS=, BENCH_PROMPTS= narrow it)
+bench-models: ## 5. real models: whole runs, Qwen2.5-Coder 0.5B and 1.5B on five prompts (hours; rows resume; BENCH_MODELS=, BENCH_PROMPTS=, BENCH_STRATEGY= narrow it)
 	bash scripts/setup.sh --for-tests
-	bash scripts/setup-ollama.sh smollm2-135m qwen2.5-coder-0.5b
+	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b qwen2.5-coder-1.5b
 	node --import tsx bench/run.ts models
 
 install: setup ## put overnight-llm on PATH (npm link)

@@ -1,7 +1,7 @@
 // Go-style flags, as in the proof of concept: `-output DIR`, `--output DIR` and
 // `-output=DIR` all work. Every bad value is a UsageError naming the flag (exit code 2).
 
-import { OPTIONS_PHASES, type ModelOptions, type OptionsPhase } from '../workflows/types.js';
+import { OPTIONS_PHASES, STRATEGIES, type ModelOptions, type OptionsPhase } from '../workflows/types.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -25,6 +25,11 @@ export const FLAGS = {
   ollama: { kind: 'string', default: 'http://localhost:11434', env: 'OLLAMA_HOST', help: 'Ollama API endpoint' },
   prompt: { kind: 'string', default: 'REST API for todo list', help: 'what to generate' },
   db: { kind: 'string', default: './poc.db', help: 'SQLite mirror database path' },
+  strategy: {
+    kind: 'string',
+    default: 'whole',
+    help: 'how files are written: whole (one prompt per file; for 7B+ models) or guided (code writes the contract, the model each function body and the test cases, checked as written; for small models)',
+  },
   'skip-validation': { kind: 'bool', default: false, help: 'skip the Go validation and repair phases' },
   'allow-existing': { kind: 'bool', default: false, help: 'write into an output folder that holds other files (never deletes them)' },
   restart: { kind: 'bool', default: false, help: 'start over when the output folder already has a finished run' },
@@ -154,6 +159,7 @@ function checkFlags({ flags, command, positional }: ParsedArgs): void {
   if (!MODEL_PATTERN.test(flags.model)) throw new UsageError(`-model ${JSON.stringify(flags.model)} is not an Ollama model name like codellama:7b`);
   flags.ollama = normalizeOllamaUrl(flags.ollama);
   if (!HOST_PORT_PATTERN.test(flags.temporal)) throw new UsageError(`-temporal takes host:port like localhost:7233, not ${JSON.stringify(flags.temporal)}`);
+  if (!(STRATEGIES as readonly string[]).includes(flags.strategy)) throw new UsageError(`-strategy must be guided or whole, not ${JSON.stringify(flags.strategy)}`);
   if (flags.prompt.length > 2000) throw new UsageError('-prompt is longer than 2000 characters: describe the API in a sentence or two');
   const ranges: [FlagName, number, number][] = [
     ['max-repair-rounds', 0, 10],

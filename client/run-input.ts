@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { RunInput } from '../workflows/types.js';
+import type { RunInput, Strategy } from '../workflows/types.js';
 import { openMirror } from '../activities/store/db.js';
 import { makeFolders } from '../activities/files/make-folders.js';
 import { parsePhaseOptions, UsageError, type Flags } from './flags.js';
@@ -71,6 +71,7 @@ export function runInputFrom(flags: Flags): RunInput {
     coverageGoal: flags.coverage,
     workingBudgetMs: flags.budget > 0 ? flags.budget * 60_000 : undefined,
     heartbeatTimeoutMs: flags['heartbeat-timeout'] * 1000,
+    strategy: flags.strategy as Strategy,
   };
 }
 

@@ -26,6 +26,13 @@ if ! command -v temporal >/dev/null 2>&1 && [[ ! -x "$tools/temporal" ]]; then
   [[ -x "$tools/temporal" ]] || { echo "setup: could not build the Temporal CLI; install it and put it on PATH" >&2; exit 1; }
 fi
 
+if [[ ! -x "$tools/goimports" ]]; then
+  # The guided strategy's import fixer: adds missing standard imports, drops unused ones.
+  # v0.52.0 is the newest golang.org/x/tools that builds with Go 1.26.
+  step "building goimports (golang.org/x/tools v0.52.0) into .tools/bin"
+  GOBIN="$tools" GOFLAGS=-mod=mod go install golang.org/x/tools/cmd/goimports@v0.52.0
+fi
+
 if [[ "${1:-}" == "--for-tests" ]]; then
   # Debian packages the tests use: docker-compose checks docker-compose.yml; chromium opens the Web UI.
   missing=()

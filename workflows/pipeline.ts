@@ -121,7 +121,9 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
   async function writeFile(filePhase: FilePhase, round: number, errors?: string) {
     const path = filePathFor(filePhase, spec!.resource);
     const summary = `${filePhase} → ${path}${errors === undefined ? '' : ` (repair round ${round})`}`;
-    const result = await llm.generateFile.executeWithOptions({ ...LLM, summary }, [
+    // guided: contract by code, function bodies and test cases by the model; whole: the seed's flow.
+    const activity = input.strategy === 'guided' ? llm.composeFile : llm.generateFile;
+    const result = await activity.executeWithOptions({ ...LLM, summary }, [
       {
         workflowId,
         phase: filePhase,

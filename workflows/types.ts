@@ -65,7 +65,18 @@ export interface RunInput {
   heartbeatTimeoutMs?: number;
   /** The server knows the custom search attributes (workflows/search-attributes.ts): keep them current. */
   searchAttributes?: boolean;
+  /** How the files are written (absent in runs recorded before it existed: 'whole'). */
+  strategy?: Strategy;
 }
+
+/**
+ * `whole`: the seed's flow, one prompt per file, whole-file repair; for strong models.
+ * `guided`: code writes the contract (types, signatures, routes) from the plan, the model writes
+ * each function body, checked by the compiler as it is written; tests are cases the model
+ * proposes as JSON, rendered by code and kept only when they pass. For small models.
+ */
+export const STRATEGIES = ['guided', 'whole'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
 
 export interface FieldSpec {
   name: string; // Go exported field name, e.g. Title
@@ -94,6 +105,25 @@ export interface FileRef {
   path: string; // relative to the output dir
   bytes: number;
   sha256: string;
+  /** Who wrote what (the guided strategy records it; absent for whole files and run files). */
+  provenance?: FileProvenance;
+}
+
+/** How one generated file was made: the model's share, the candidates, what code fixed. */
+export interface FileProvenance {
+  strategy: Strategy;
+  /** Non-blank lines that came from the model's answers (function bodies, test cases, prose). */
+  modelLines: number;
+  /** Non-blank lines code wrote: the contract (types, signatures, routes, helpers) and renderings. */
+  contractLines: number;
+  /** Model answers tried for this file (first tries, fixes and other samples). */
+  candidates: number;
+  /** Deterministic fixers that changed something, e.g. goimports, import-path, unused-variable. */
+  fixes: string[];
+  /** Toolchain errors met while writing the file, first lines only (for the failure taxonomy). */
+  errorsSeen: string[];
+  /** Toolchain errors left in the file when the phase ended (0: its package compiles and vets). */
+  errorsLeft: number;
 }
 
 export interface LlmUsage {

@@ -2,17 +2,17 @@
 // every package, and a smoke run of the real server, all inside one time budget. The
 // report says which generated files the failures point at, for the repair loop.
 import { activityContext, heartbeatIntervalMs } from '../activity-context.js';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ApiSpec, ValidationReport, ValidationStep, ValidationStepName } from '../../workflows/types.js';
-import { openContainment } from './containment.js';
 import { totalCoverage } from './coverage.js';
 import { FailureCollector, failuresFromOutput } from './failures.js';
 import { sweepPidsCgroups } from './pids-cgroup.js';
 import { entriesOfDeadOwners } from './process-groups.js';
 import { defaultToolchainDirs, reapOrphanedGroups, runTool, toolchainEnv, type ToolchainDirs, type ToolResult } from './run-tool.js';
+import { openToolchainSession } from './toolchain-session.js';
 import { smokeRun } from './smoke.js';
 
 export interface ValidateInput {
@@ -34,14 +34,6 @@ function goFiles(root: string, dir = ''): string[] {
     if (entry.isDirectory()) return entry.name.startsWith('.') || entry.name === 'testdata' ? [] : goFiles(root, rel);
     return entry.isFile() && entry.name.endsWith('.go') ? [rel] : [];
   });
-}
-
-/** A scratch folder under the state folder, <pid>-xxxxxx, with an empty tmp/ for TMPDIR. */
-function makeScratch(dirs: ToolchainDirs): string {
-  mkdirSync(dirs.scratchDir, { recursive: true });
-  const dir = mkdtempSync(path.join(dirs.scratchDir, `${process.pid}-`));
-  mkdirSync(path.join(dir, 'tmp'));
-  return dir;
 }
 
 /** Ends what a worker killed mid-validation left: its process groups, cgroups and scratch folders. */
@@ -70,12 +62,9 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   const ctx = activityContext();
   const signal = ctx?.cancellationSignal;
   let current: ValidationStepName = 'gofmt';
-  const dirs = defaultToolchainDirs();
-  const env = toolchainEnv(dirs);
-  const tmp = makeScratch(dirs);
-  env.TMPDIR = path.join(tmp, 'tmp');
   // vet, build, test and the smoke server run generated code, or read it: contained.
-  const containment = await openContainment({ writable: [outputDir, dirs.goCacheDir, dirs.homeDir, tmp], tmpDir: env.TMPDIR });
+  const session = await openToolchainSession(outputDir);
+  const { env, tmp, containment } = session;
   // Heartbeats carry cancellation to us, and show in the Web UI which step is running.
   const beat = ctx ? setInterval(() => ctx.heartbeat({ step: current }), heartbeatIntervalMs(ctx)) : undefined;
   const steps: ValidationStep[] = [];
@@ -86,7 +75,7 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   const skip = (name: ValidationStepName, why: string) => {
     steps.push({ name, ok: false, skipped: true, durationMs: 0, outputTail: `skipped: ${why}` });
   };
-  const go = (args: string[], maxOutputBytes?: number) => runTool('go', args, { cwd: outputDir, env, timeoutMs: left(), signal, maxOutputBytes, containment });
+  const go = (args: string[], maxOutputBytes?: number) => session.go(args, left(), signal, maxOutputBytes);
   /** Runs a step unless time is up; a failure's lines go to the files they name. */
   const run = async (name: ValidationStepName, body: () => Promise<ValidationStep>): Promise<ValidationStep | undefined> => {
     current = name;
@@ -156,8 +145,7 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
     }
   } finally {
     clearInterval(beat);
-    await containment.close();
-    rmSync(tmp, { recursive: true, force: true });
+    await session.close();
   }
 
   const ok = steps.every((s) => s.ok) && coveragePercent !== null && coveragePercent >= coverageGoal;

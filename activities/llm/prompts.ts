@@ -7,7 +7,8 @@ import { filePathFor } from '../../workflows/layout.js';
 
 export const PROMPTS_DIR = process.env.OVERNIGHT_PROMPTS_DIR ?? fileURLToPath(new URL('../../prompts/', import.meta.url));
 
-export type PromptName = 'system' | 'plan' | 'repair' | FilePhase;
+/** A prompts/*.txt file: the whole-file flow's, and the guided strategy's function, function-fix and test-cases. */
+export type PromptName = 'system' | 'plan' | 'repair' | 'function' | 'function-fix' | 'test-cases' | FilePhase;
 
 /** Read on every use, so an edited prompt takes effect on the next phase. */
 export function loadPrompt(name: PromptName): string {

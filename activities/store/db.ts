@@ -77,6 +77,8 @@ const MIGRATIONS: string[] = [
    );`,
   // 2: how the validation contained the generated code; null for rounds recorded before.
   `ALTER TABLE validations ADD COLUMN containment TEXT;`,
+  // 3: who wrote what in a file (FileProvenance as JSON); null for whole-file runs and older rows.
+  `ALTER TABLE files ADD COLUMN provenance TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

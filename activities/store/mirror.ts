@@ -42,10 +42,13 @@ export async function recordPhase({ dbPath, workflowId, seq, phase }: RecordPhas
          tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, error = excluded.error`,
     ).run({ ...phase, workflowId, seq, startedAt: phase.startedAt ?? null, endedAt: phase.endedAt ?? null, error: phase.error ?? null });
     const upsertFile = db.prepare(
-      `INSERT INTO files (workflow_id, path, phase, round, bytes, sha256) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (workflow_id, path) DO UPDATE SET phase = excluded.phase, round = excluded.round, bytes = excluded.bytes, sha256 = excluded.sha256`,
+      `INSERT INTO files (workflow_id, path, phase, round, bytes, sha256, provenance) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (workflow_id, path) DO UPDATE SET phase = excluded.phase, round = excluded.round, bytes = excluded.bytes,
+         sha256 = excluded.sha256, provenance = excluded.provenance`,
     );
-    for (const f of phase.files) upsertFile.run(workflowId, f.path, phase.name, phase.round, f.bytes, f.sha256);
+    for (const f of phase.files) {
+      upsertFile.run(workflowId, f.path, phase.name, phase.round, f.bytes, f.sha256, f.provenance ? JSON.stringify(f.provenance) : null);
+    }
   })();
 }
 

@@ -1,13 +1,18 @@
 // status.json, built from the mirror: what a person needs to judge a run without the UI.
-import type { FileRef } from '../../workflows/types.js';
+import type { FileProvenance, FileRef } from '../../workflows/types.js';
 import { allowedPaths } from '../../workflows/layout.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import { openMirror } from './db.js';
 
-export const STATUS_SCHEMA_VERSION = 2;
+export const STATUS_SCHEMA_VERSION = 3;
 
 interface Row {
   [column: string]: unknown;
+}
+
+/** A files row as status.json shows it: provenance parsed, null where none was recorded. */
+function fileOf(row: Row) {
+  return { path: row.path as string, bytes: row.bytes as number, sha256: row.sha256 as string, provenance: row.provenance ? (JSON.parse(row.provenance as string) as FileProvenance) : null };
 }
 
 export function buildStatusReport(dbPath: string, workflowId: string) {
@@ -24,9 +29,7 @@ export function buildStatusReport(dbPath: string, workflowId: string) {
     durationMs: p.duration_ms as number,
     tokensIn: p.tokens_in as number,
     tokensOut: p.tokens_out as number,
-    files: db
-      .prepare('SELECT path, bytes, sha256 FROM files WHERE workflow_id = ? AND phase = ? AND round = ? ORDER BY path')
-      .all(workflowId, p.phase, p.round) as FileRef[],
+    files: (db.prepare('SELECT * FROM files WHERE workflow_id = ? AND phase = ? AND round = ? ORDER BY path').all(workflowId, p.phase, p.round) as Row[]).map(fileOf),
     error: p.error ?? null,
   }));
   const rounds = (db.prepare('SELECT * FROM validations WHERE workflow_id = ? ORDER BY round').all(workflowId) as Row[]).map((v) => ({
@@ -44,7 +47,7 @@ export function buildStatusReport(dbPath: string, workflowId: string) {
       outputTail: s.output_tail as string,
     })),
   }));
-  const files = db.prepare('SELECT path, bytes, sha256 FROM files WHERE workflow_id = ? ORDER BY path').all(workflowId) as FileRef[];
+  const files = (db.prepare('SELECT * FROM files WHERE workflow_id = ? ORDER BY path').all(workflowId) as Row[]).map(fileOf);
   const sum = (key: 'tokensIn' | 'tokensOut' | 'durationMs') => phases.reduce((n, p) => n + p[key], 0);
   return {
     schemaVersion: STATUS_SCHEMA_VERSION,

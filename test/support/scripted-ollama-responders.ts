@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiSpec } from '../../workflows/types.js';
+import { functionLineOf, guidedFunctionAnswer, guidedTestCases, testCasesLineOf } from './guided-answers.js';
 
 /** A chat message as Ollama's api.Message has it on the wire. */
 export interface WireMessage {
@@ -154,6 +155,8 @@ export interface TodoApiResponderOptions {
 export function todoApiResponder(opts: TodoApiResponderOptions = {}): Responder {
   const plan = opts.plan ?? TODO_PLAN;
   return (req) => {
+    const guided = guidedAnswer(plan, req);
+    if (guided !== null) return guided;
     if (hasFormat(req.format)) return JSON.stringify(plan, null, 2);
     if (req.file) {
       const content = readInside(opts.fixtureDir, req.file);
@@ -163,6 +166,17 @@ export function todoApiResponder(opts: TodoApiResponderOptions = {}): Responder 
     }
     return 'I am a scripted model. Name the file you want on a line `File: <path>`.';
   };
+}
+
+/**
+ * The guided strategy's requests: test cases as JSON, or one function (a fix request names it
+ * in the conversation's first user message). Null for any other request.
+ */
+export function guidedAnswer(plan: ApiSpec, req: ScriptedRequest): string | null {
+  if (testCasesLineOf(req.lastUserMessage)) return JSON.stringify({ cases: guidedTestCases(plan) });
+  const ask = req.messages.find((m) => m.role === 'user' && functionLineOf(m.content));
+  const file = ask && fileLineOf(ask.content);
+  return ask && file ? guidedFunctionAnswer(plan, ask.content, file) : null;
 }
 
 export interface Override {

@@ -54,12 +54,12 @@ function repairVars(phase: FilePhase): Record<string, string> {
 const fileLines = (text: string) => [...text.matchAll(/^File: (.+)$/gm)].map((m) => m[1]);
 
 describe('templates', () => {
-  test('prompts/ holds one template per phase, plus system, plan and repair', () => {
+  test('prompts/ holds one template per phase, plus system, plan, repair and the guided strategy\'s function, function-fix and test-cases', () => {
     const names = readdirSync(PROMPTS_DIR)
       .filter((f) => f.endsWith('.txt'))
       .map((f) => f.replace(/\.txt$/, ''))
       .sort();
-    assert.deepEqual(names, [...FILE_PHASES, 'plan', 'repair', 'system'].sort());
+    assert.deepEqual(names, [...FILE_PHASES, 'plan', 'repair', 'system', 'function', 'function-fix', 'test-cases'].sort());
   });
 
   test('every template renders for the todo spec with no {{ left', () => {

@@ -1,0 +1,99 @@
+// Deterministic fixes of generated Go before any model is asked again: the module's own import
+// paths, goimports (missing standard imports added, unused ones dropped, gofmt), and a variable
+// declared and not used turned into `_`. And the check a file gets where it is written: its
+// package built and vetted, the errors as lines `path:line:col: message`.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runTool } from './run-tool.js';
+import type { ToolchainSession } from './toolchain-session.js';
+
+const PROJECT_BIN = fileURLToPath(new URL('../../.tools/bin/', import.meta.url));
+
+/** goimports: $OVERNIGHT_GOIMPORTS_BIN, the project's .tools/bin (scripts/setup.sh builds it), then PATH. */
+export function goimportsBinary(): string {
+  if (process.env.OVERNIGHT_GOIMPORTS_BIN) return process.env.OVERNIGHT_GOIMPORTS_BIN;
+  const local = path.join(PROJECT_BIN, 'goimports');
+  return existsSync(local) ? local : 'goimports';
+}
+
+const LAYERS = ['models', 'repository', 'handlers'];
+
+/**
+ * Imports of the module's own packages under another path (`todo-api/models`,
+ * `github.com/x/todo-api/internal/models`) point at `<module>/internal/<pkg>`; imports of
+ * third-party modules are dropped (the project builds offline with the standard library only).
+ */
+export function fixImportPaths(src: string, module: string): string {
+  return src.replace(/^([ \t]*(?:import[ \t]+)?(?:\w+[ \t]+)?)"([^"\n]+)"[ \t]*$/gm, (line, lead: string, importPath: string) => {
+    const last = importPath.split('/').pop()!;
+    const ours = `${module}/internal/${last}`;
+    if (LAYERS.includes(last) && importPath !== ours) return `${lead}"${ours}"`;
+    const firstElement = importPath.split('/')[0];
+    if (firstElement.includes('.') && !importPath.startsWith(module)) return ''; // github.com/…: not available offline
+    return line;
+  });
+}
+
+/** One toolchain error: where, and what. */
+export interface GoError {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+/** `path:line:col: message` lines of go build / go vet / gofmt output ("vet: " prefixes stripped). */
+export function parseGoErrors(output: string): GoError[] {
+  const errors: GoError[] = [];
+  for (const raw of output.split('\n')) {
+    const m = /^(?:vet: )?(?:\.\/)?([\w./-]+\.go):(\d+):(\d+): (.+)$/.exec(raw.trim());
+    if (m) errors.push({ file: m[1], line: Number(m[2]), col: Number(m[3]), message: m[4] });
+  }
+  return errors;
+}
+
+/**
+ * `declared and not used: x` at line:col: x becomes `_`; when that leaves only blanks on the
+ * left of `:=`, it becomes `=` (or `for range` in a range clause). Returns null when nothing applied.
+ */
+export function fixUnusedVariables(src: string, errors: GoError[]): string | null {
+  const lines = src.split('\n');
+  let changed = false;
+  for (const e of errors) {
+    const name = /declared and not used: (\w+)/.exec(e.message)?.[1];
+    const line = lines[e.line - 1];
+    if (!name || line === undefined || line.slice(e.col - 1, e.col - 1 + name.length) !== name) continue;
+    let fixed = line.slice(0, e.col - 1) + '_' + line.slice(e.col - 1 + name.length);
+    fixed = fixed.replace(/^(\s*)for\s+_(\s*,\s*_)?\s*:=\s*range\b/, '$1for range').replace(/^(\s*(?:if\s+)?)(_(?:\s*,\s*_)*)\s*:=/, '$1$2 =');
+    if (/^\s*var\s+_\s+[\w.*[\]]+\s*$/.test(fixed)) fixed = ''; // `var x T` never used: gone
+    lines[e.line - 1] = fixed;
+    changed = true;
+  }
+  return changed ? lines.join('\n') : null;
+}
+
+/** Runs goimports on one file in place; its syntax errors come back as the tool's output. */
+export async function runGoimports(session: ToolchainSession, outputDir: string, rel: string, timeoutMs = 60_000): Promise<{ ok: boolean; output: string }> {
+  // goimports parses; it runs none of the generated code, so it needs no containment.
+  const r = await runTool(goimportsBinary(), ['-w', rel], { cwd: outputDir, env: session.env, timeoutMs });
+  return { ok: r.exitCode === 0, output: r.output };
+}
+
+/** Errors of the package in `pkgDir` (relative, e.g. internal/models): go build, then go vet when it builds. */
+export async function checkPackage(session: ToolchainSession, pkgDir: string, signal?: AbortSignal, timeoutMs = 120_000): Promise<string[]> {
+  const pattern = `./${pkgDir}`;
+  const build = await session.go(['build', '-o', '/dev/null', pattern], timeoutMs, signal, 64 * 1024);
+  if (build.timedOut) return [`go build ${pattern}: timed out`];
+  if (build.exitCode === 0) {
+    const vet = await session.go(['vet', pattern], timeoutMs, signal, 64 * 1024);
+    if (vet.exitCode === 0) return [];
+    return errorLines(vet.output, `go vet ${pattern} failed`);
+  }
+  return errorLines(build.output, `go build ${pattern} failed`);
+}
+
+function errorLines(output: string, fallback: string): string[] {
+  const lines = output.split('\n').map((l) => l.trim()).filter((l) => /\.go:\d+:\d+: /.test(l));
+  return lines.length ? lines.map((l) => l.replace(/^vet: /, '').replace(/^\.\//, '')) : [`${fallback}: ${output.trim().split('\n').slice(-3).join(' ')}`];
+}

@@ -1,0 +1,214 @@
+// One code file of the guided strategy: code writes the contract, the model writes each function
+// body, and each body is checked where it is written: the file goes through the deterministic
+// fixers, then its package is built and vetted. A body that fails gets one fix request and
+// another sample; the candidate with the fewest errors is kept, so a later try never makes it worse.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FileProvenance, GenerateFileInput, GenerateFileResult, LlmUsage } from '../../workflows/types.js';
+import { allowedPaths } from '../../workflows/layout.js';
+import { activityContext } from '../activity-context.js';
+import { writeFileAtomic } from '../files/write-file.js';
+import { checkPackage, fixImportPaths, fixUnusedVariables, parseGoErrors, runGoimports } from '../go/fixers.js';
+import { openToolchainSession, type ToolchainSession } from '../go/toolchain-session.js';
+import { chatOnce } from '../llm/chat.js';
+import type { Message } from '../llm/ollama.js';
+import { llmForPhase } from '../llm/phase-options.js';
+import { loadPrompt, renderPrompt } from '../llm/prompts.js';
+import { contractFor, contractSummary, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
+import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, renderFile } from './go-source.js';
+
+/** Answers tried per function at most: first sample, a fix of it, another sample, a fix of the best. */
+export const MAX_CANDIDATES = 4;
+const SCHEDULE = ['sample', 'fix', 'sample', 'fix'] as const;
+/** Errors kept per file in the provenance, for the failure taxonomy. */
+const ERRORS_SEEN_CAP = 20;
+
+export const addUsage = (a: LlmUsage, b: LlmUsage): LlmUsage => ({
+  tokensIn: a.tokensIn + b.tokensIn,
+  tokensOut: a.tokensOut + b.tokensOut,
+  durationMs: a.durationMs + b.durationMs,
+  cached: a.cached && b.cached,
+});
+export const NO_USAGE: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
+
+interface Checked {
+  errors: string[];
+  /** The bodies as they are on disk after the fixers (goimports formats, unused variables become _). */
+  bodies: Record<string, string>;
+}
+
+/** The errors of one function for the fix prompt: each with the line it points at. */
+function errorsForPrompt(errors: string[], fileText: string, file: string): string {
+  const lines = fileText.split('\n');
+  const parsed = parseGoErrors(errors.join('\n'));
+  if (parsed.length === 0) return errors.slice(0, 8).join('\n');
+  return parsed
+    .slice(0, 8)
+    .map((e) => (e.file.endsWith(path.basename(file)) && lines[e.line - 1] ? `- \`${lines[e.line - 1].trim()}\`: ${e.message}` : `- ${e.file}: ${e.message}`))
+    .join('\n');
+}
+
+class CodeComposer {
+  usage: LlmUsage = NO_USAGE;
+  candidates = 0;
+  fixes = new Set<string>();
+  errorsSeen: string[] = [];
+  private readonly contract: FileContract;
+  private readonly allowed: Set<string>;
+
+  constructor(
+    private readonly input: GenerateFileInput,
+    private readonly session: ToolchainSession,
+    phase: ContractPhase,
+  ) {
+    this.contract = contractFor(input.spec, phase);
+    this.allowed = allowedPaths(input.spec);
+  }
+
+  get path() {
+    return this.contract.path;
+  }
+
+  private read(): string {
+    return readFileSync(path.join(this.input.outputDir, this.path), 'utf8');
+  }
+
+  private write(content: string) {
+    return writeFileAtomic(this.input.outputDir, this.path, content, this.allowed);
+  }
+
+  /** Renders the bodies, runs the fixers, builds and vets the package. */
+  async check(bodies: Record<string, string>): Promise<Checked> {
+    activityContext()?.heartbeat({ label: `${this.path}: go build, vet`, tokens: 0, bytes: 0 });
+    const rendered = renderFile(this.contract, bodies);
+    const content = fixImportPaths(rendered, this.input.spec.module);
+    if (content !== rendered) this.fixes.add('import-path');
+    this.write(content);
+    const imports = await runGoimports(this.session, this.input.outputDir, this.path);
+    if (!imports.ok) return { errors: imports.output.trim().split('\n').slice(0, 8), bodies };
+    if (this.read() !== content) this.fixes.add('goimports');
+    const pkg = path.dirname(this.path);
+    let errors = await checkPackage(this.session, pkg);
+    const unused = fixUnusedVariables(this.read(), parseGoErrors(errors.join('\n')).filter((e) => e.file === this.path));
+    if (unused !== null) {
+      this.write(unused);
+      await runGoimports(this.session, this.input.outputDir, this.path);
+      const after = await checkPackage(this.session, pkg);
+      if (after.length < errors.length) {
+        this.fixes.add('unused-variable');
+        errors = after;
+      } else this.write(content); // the fix did not help: back to what was checked
+    }
+    return { errors, bodies: { ...bodies, ...bodiesInFile(this.read(), this.contract) } };
+  }
+
+  private seen(errors: string[]) {
+    for (const e of errors) if (this.errorsSeen.length < ERRORS_SEEN_CAP && !this.errorsSeen.includes(e)) this.errorsSeen.push(e);
+  }
+
+  private functionPrompt(hole: FunctionHole, bodies: Record<string, string>): string {
+    const { spec } = this.input;
+    const contracts = this.contract.uses.map((p) => contractSummary(contractFor(spec, p as ContractPhase)));
+    return renderPrompt(loadPrompt('function'), {
+      module: spec.module,
+      plural: spec.plural,
+      contracts: contracts.length ? contracts.join('\n\n') : '(nothing yet: this is the first file)',
+      path: this.path,
+      file: renderFile(this.contract, bodies).trimEnd(),
+      name: hole.name,
+      signature: hole.signature,
+      task: hole.task,
+    });
+  }
+
+  /** Writes one function: up to MAX_CANDIDATES answers, the one with the fewest errors kept. */
+  async writeFunction(hole: FunctionHole, bodies: Record<string, string>): Promise<Record<string, string>> {
+    const { input } = this;
+    const base: Message[] = [
+      { role: 'system', content: loadPrompt('system') },
+      { role: 'user', content: this.functionPrompt(hole, bodies) + (input.repair ? `\nThe last validation of the module said:\n${input.repair.errors.slice(0, 1500)}\n` : '') },
+    ];
+    const llm = llmForPhase(input.llm, input.repair ? 'repair' : input.phase);
+    // A repair round is a new sample: the same seed would replay the cached failing answer.
+    const seed = (llm.options.seed ?? 0) + (input.repair?.round ?? 0) * 7919;
+    let best: { answer: string; checked: Checked; fileText: string } | null = null;
+    for (let i = 0; i < MAX_CANDIDATES; i++) {
+      const kind = best ? SCHEDULE[i] : 'sample';
+      const messages: Message[] =
+        kind === 'fix' && best
+          ? [...base, { role: 'assistant', content: best.answer }, { role: 'user', content: renderPrompt(loadPrompt('function-fix'), { errors: errorsForPrompt(best.checked.errors, best.fileText, this.path), signature: hole.signature }) }]
+          : base;
+      // Another sample is another seed and a warmer temperature; the first is the run's own options.
+      const options = i === 0 || kind === 'fix' ? { ...llm.options, seed } : { ...llm.options, seed: seed + 1000 * i, temperature: Math.max(0.7, llm.options.temperature ?? 0) };
+      const answer = await chatOnce({ dbPath: input.dbPath, llm: { ...llm, options }, messages, label: `${this.path} ${hole.name}` });
+      this.usage = addUsage(this.usage, answer.usage);
+      this.candidates++;
+      let checked: Checked;
+      try {
+        const { body, renamed } = bodyFromAnswer(answer.content, hole);
+        if (renamed) this.fixes.add('renamed-parameters');
+        checked = await this.check({ ...bodies, [hole.name]: body });
+      } catch (err) {
+        if (!(err instanceof NoFunctionError)) throw err;
+        checked = { errors: [err.message], bodies };
+      }
+      this.seen(checked.errors);
+      if (!best || checked.errors.length < best.checked.errors.length) best = { answer: answer.content.slice(0, 6000), checked, fileText: this.read() };
+      if (best.checked.errors.length === 0) break;
+    }
+    return best!.checked.bodies;
+  }
+
+  /** The functions to (re)write: all of them, or on a repair those the errors point into (all when none does). */
+  holesToWrite(bodies: Record<string, string>): FunctionHole[] {
+    const { repair } = this.input;
+    if (!repair) return this.contract.holes;
+    const text = renderFile(this.contract, bodies).split('\n');
+    const errorLines = parseGoErrors(repair.errors).filter((e) => e.file.endsWith(this.path)).map((e) => e.line);
+    const named = this.contract.holes.filter((h) => {
+      const start = text.findIndex((l) => l.startsWith(h.signature));
+      const end = start + 2 + (bodies[h.name] ?? '').split('\n').length;
+      return errorLines.some((l) => l > start && l <= end + 1);
+    });
+    return named.length ? named : this.contract.holes;
+  }
+
+  async compose(): Promise<GenerateFileResult> {
+    let bodies: Record<string, string> = {};
+    if (this.input.repair) {
+      try {
+        bodies = bodiesInFile(this.read(), this.contract);
+      } catch {
+        bodies = {};
+      }
+    }
+    for (const hole of this.holesToWrite(bodies)) {
+      const { [hole.name]: _old, ...others } = bodies;
+      bodies = await this.writeFunction(hole, this.input.repair ? others : bodies);
+    }
+    const final = await this.check(bodies);
+    const content = this.read();
+    const modelLines = this.contract.holes.reduce((n, h) => n + countLines(final.bodies[h.name] ?? ''), 0);
+    const provenance: FileProvenance = {
+      strategy: 'guided',
+      modelLines,
+      contractLines: Math.max(0, countLines(content) - modelLines),
+      candidates: this.candidates,
+      fixes: [...this.fixes],
+      errorsSeen: this.errorsSeen,
+      errorsLeft: final.errors.length,
+    };
+    const { written: _w, ...file } = this.write(content);
+    return { file: { ...file, provenance }, usage: this.usage };
+  }
+}
+
+/** Composes one code file (models, repository, handlers or server). */
+export async function composeCode(input: GenerateFileInput, phase: ContractPhase): Promise<GenerateFileResult> {
+  const session = await openToolchainSession(input.outputDir);
+  try {
+    return await new CodeComposer(input, session, phase).compose();
+  } finally {
+    await session.close();
+  }
+}

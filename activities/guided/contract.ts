@@ -1,0 +1,212 @@
+// The contract of the guided strategy: from the plan, code writes what every file must agree
+// on (the model type and its fields, the error variables, the repository's and handlers'
+// types and signatures, the routes, small helpers) and names the functions the model writes.
+// A small model then writes one function body at a time against names that already exist.
+import type { ApiSpec, FieldSpec, FilePhase } from '../../workflows/types.js';
+import { filePathFor } from '../../workflows/layout.js';
+
+/** A function whose signature code writes and whose body the model writes. */
+export interface FunctionHole {
+  /** The function's name, unique in its file: `Get`, `Validate`, `main`. */
+  name: string;
+  /** gofmt's form of everything before the body's brace, e.g. `func (r *TodoRepository) Get(id int) (models.Todo, error)`. */
+  signature: string;
+  /** What the body must do, for the prompt and the doc comment. */
+  task: string;
+}
+
+/** One Go file of the guided strategy: code-written lines, then the functions the model fills. */
+export interface FileContract {
+  phase: FilePhase;
+  path: string;
+  /** Package clause, imports, types, variables and code-written functions. */
+  header: string;
+  holes: FunctionHole[];
+  /** Phases whose contracts this file's prompt shows (their types and signatures). */
+  uses: FilePhase[];
+}
+
+/** The code phases whose files are made of a contract and function bodies. */
+export const CONTRACT_PHASES = ['models', 'repository', 'handlers', 'server'] as const satisfies readonly FilePhase[];
+export type ContractPhase = (typeof CONTRACT_PHASES)[number];
+
+export const isContractPhase = (p: FilePhase): p is ContractPhase => (CONTRACT_PHASES as readonly string[]).includes(p);
+
+/** The body a function has until the model's is accepted: it compiles with any result list. */
+export const UNWRITTEN_BODY = '\tpanic("not written yet")';
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The names the files share, derived once from the plan. */
+export function namesOf(spec: ApiSpec) {
+  const T = capitalize(spec.resource);
+  return { T, model: `models.${T}`, repo: `${T}Repository`, handler: `${T}Handler`, errRequired: (f: FieldSpec) => `Err${f.name}Required` };
+}
+
+/** Go's zero-value test for a field, in words a small model follows. */
+function emptyTest(f: FieldSpec, v: string): string {
+  if (f.type === 'string') return `strings.TrimSpace(${v}.${f.name}) == ""`;
+  if (f.type === 'bool') return `!${v}.${f.name}`;
+  return `${v}.${f.name} == 0`;
+}
+
+function modelsContract(spec: ApiSpec): FileContract {
+  const n = namesOf(spec);
+  const width = Math.max(2, ...spec.fields.map((f) => f.name.length));
+  const typeWidth = Math.max(3, ...spec.fields.map((f) => f.type.length));
+  const field = (name: string, type: string, json: string) => `\t${name.padEnd(width)} ${type.padEnd(typeWidth)} \`json:"${json}"\``;
+  const required = spec.fields.filter((f) => f.required);
+  const errors = required.map((f) => `\t${n.errRequired(f)} = errors.New("${f.json} is required")`);
+  const header = [
+    'package models',
+    '',
+    'import (\n\t"errors"\n\t"strings"\n)',
+    '',
+    `// ${n.T} is one ${spec.resource} of the API, as JSON.`,
+    `type ${n.T} struct {`,
+    field('ID', 'int', 'id'),
+    ...spec.fields.map((f) => field(f.name, f.type, f.json)),
+    '}',
+    ...(errors.length ? ['', '// Errors Validate returns, one per required field.', 'var (', ...errors, ')'] : []),
+  ].join('\n');
+  const rules = required.map((f) => `returns ${n.errRequired(f)} when ${emptyTest(f, 'x')}`);
+  const task = rules.length ? `checks the required fields in this order: it ${rules.join(', then ')}; otherwise it returns nil.` : 'returns nil: no field is required.';
+  return { phase: 'models', path: filePathFor('models', spec.resource), header, uses: [], holes: [{ name: 'Validate', signature: `func (x ${n.T}) Validate() error`, task }] };
+}
+
+function repositoryContract(spec: ApiSpec): FileContract {
+  const n = namesOf(spec);
+  const { module } = spec;
+  const header = [
+    'package repository',
+    '',
+    `import (\n\t"errors"\n\t"sort"\n\t"sync"\n\n\t"${module}/internal/models"\n)`,
+    '',
+    `// ErrNotFound is returned when no ${spec.resource} has the requested id.`,
+    `var ErrNotFound = errors.New("${spec.resource} not found")`,
+    '',
+    `// ${n.repo} keeps ${spec.plural} in memory, safe for concurrent use.`,
+    `type ${n.repo} struct {`,
+    '\tmu     sync.Mutex',
+    `\titems  map[int]${n.model}`,
+    '\tnextID int',
+    '}',
+    '',
+    `// New${n.repo} returns an empty repository whose first id is 1.`,
+    `func New${n.repo}() *${n.repo} {`,
+    `\treturn &${n.repo}{items: make(map[int]${n.model}), nextID: 1}`,
+    '}',
+  ].join('\n');
+  const lock = 'It locks r.mu for the whole call (r.mu.Lock(); defer r.mu.Unlock()).';
+  const recv = `func (r *${n.repo})`;
+  const holes: FunctionHole[] = [
+    { name: 'List', signature: `${recv} List() []${n.model}`, task: `returns every stored ${spec.resource} from r.items in a new slice, sorted by ID (sort.Slice); with nothing stored it returns an empty, non-nil slice. ${lock}` },
+    { name: 'Get', signature: `${recv} Get(id int) (${n.model}, error)`, task: `returns the ${spec.resource} stored in r.items under id, or ${n.model}{} and ErrNotFound when there is none. ${lock}` },
+    { name: 'Create', signature: `${recv} Create(x ${n.model}) ${n.model}`, task: `sets x.ID to r.nextID, adds 1 to r.nextID, stores x in r.items under its ID and returns x. ${lock}` },
+    { name: 'Update', signature: `${recv} Update(id int, x ${n.model}) (${n.model}, error)`, task: `returns ${n.model}{} and ErrNotFound when r.items has no entry for id; otherwise it sets x.ID = id, stores x in r.items under id and returns x and nil. ${lock}` },
+    { name: 'Delete', signature: `${recv} Delete(id int) error`, task: `returns ErrNotFound when r.items has no entry for id; otherwise it deletes the entry and returns nil. ${lock}` },
+  ];
+  return { phase: 'repository', path: filePathFor('repository', spec.resource), header, holes, uses: ['models'] };
+}
+
+/** The handler method each endpoint of the plan is served by. */
+export function handlerMethodFor(method: string, path: string): string {
+  const item = path.includes('{id}');
+  if (method === 'GET') return item ? 'Get' : 'List';
+  if (method === 'POST') return 'Create';
+  return method === 'PUT' ? 'Update' : 'Delete';
+}
+
+function handlersContract(spec: ApiSpec): FileContract {
+  const n = namesOf(spec);
+  const { module } = spec;
+  const routes = spec.endpoints.map((e) => `\tmux.HandleFunc("${e.method} ${e.path}", h.${handlerMethodFor(e.method, e.path)})`);
+  const header = [
+    'package handlers',
+    '',
+    `import (\n\t"encoding/json"\n\t"errors"\n\t"net/http"\n\t"strconv"\n\n\t"${module}/internal/models"\n\t"${module}/internal/repository"\n)`,
+    '',
+    `// ${n.handler} serves the ${spec.plural} API over a ${n.repo}.`,
+    `type ${n.handler} struct {`,
+    `\trepo *repository.${n.repo}`,
+    '}',
+    '',
+    `// New${n.handler} returns a handler backed by repo.`,
+    `func New${n.handler}(repo *repository.${n.repo}) *${n.handler} {`,
+    `\treturn &${n.handler}{repo: repo}`,
+    '}',
+    '',
+    '// Routes serves the endpoints of the plan (Go 1.22 method and wildcard patterns).',
+    `func (h *${n.handler}) Routes() http.Handler {`,
+    '\tmux := http.NewServeMux()',
+    ...routes,
+    '\treturn mux',
+    '}',
+    '',
+    '// writeJSON answers status with v as JSON.',
+    'func writeJSON(w http.ResponseWriter, status int, v any) {',
+    '\tw.Header().Set("Content-Type", "application/json")',
+    '\tw.WriteHeader(status)',
+    '\t_ = json.NewEncoder(w).Encode(v)',
+    '}',
+    '',
+    '// writeError answers status with {"error": message}.',
+    'func writeError(w http.ResponseWriter, status int, message string) {',
+    '\twriteJSON(w, status, map[string]string{"error": message})',
+    '}',
+    '',
+    '// pathID is the {id} of the request path as a number; an error when it is not one.',
+    'func pathID(r *http.Request) (int, error) {',
+    '\treturn strconv.Atoi(r.PathValue("id"))',
+    '}',
+    '',
+    `// decode${n.T} reads the request body as a ${n.model}.`,
+    `func decode${n.T}(r *http.Request) (${n.model}, error) {`,
+    `\tvar x ${n.model}`,
+    '\terr := json.NewDecoder(r.Body).Decode(&x)',
+    '\treturn x, err',
+    '}',
+  ].join('\n');
+  const recv = `func (h *${n.handler})`;
+  const sig = (name: string) => `${recv} ${name}(w http.ResponseWriter, r *http.Request)`;
+  const badId = 'reads id, err := pathID(r); when err is not nil it answers writeError(w, http.StatusBadRequest, "invalid id") and returns';
+  const body = `reads x, err := decode${n.T}(r); when err is not nil it answers writeError(w, http.StatusBadRequest, "invalid JSON body") and returns; when x.Validate() returns an error it answers writeError(w, http.StatusBadRequest, thatError.Error()) and returns`;
+  const notFound = `when errors.Is(err, repository.ErrNotFound) it answers writeError(w, http.StatusNotFound, "${spec.resource} not found") and returns`;
+  const holes: FunctionHole[] = [
+    { name: 'List', signature: sig('List'), task: `answers writeJSON(w, http.StatusOK, h.repo.List()).` },
+    { name: 'Create', signature: sig('Create'), task: `${body}; otherwise it stores x with h.repo.Create(x) and answers writeJSON(w, http.StatusCreated, theStored${n.T}).` },
+    { name: 'Get', signature: sig('Get'), task: `${badId}; then it calls h.repo.Get(id); ${notFound}; otherwise it answers writeJSON(w, http.StatusOK, the${n.T}).` },
+    { name: 'Update', signature: sig('Update'), task: `${badId}; then it ${body}; then it calls h.repo.Update(id, x); ${notFound}; otherwise it answers writeJSON(w, http.StatusOK, theUpdated${n.T}).` },
+    { name: 'Delete', signature: sig('Delete'), task: `${badId}; then it calls h.repo.Delete(id); ${notFound}; otherwise it answers w.WriteHeader(http.StatusNoContent).` },
+  ];
+  return { phase: 'handlers', path: filePathFor('handlers', spec.resource), header, holes, uses: ['models', 'repository'] };
+}
+
+function serverContract(spec: ApiSpec): FileContract {
+  const n = namesOf(spec);
+  const header = ['package main', '', `import (\n\t"log"\n\t"net/http"\n\t"os"\n\n\t"${spec.module}/internal/handlers"\n\t"${spec.module}/internal/repository"\n)`].join('\n');
+  const task =
+    `creates repo := repository.New${n.repo}() and h := handlers.New${n.handler}(repo); reads port := os.Getenv("PORT") and uses "8080" when it is empty; ` +
+    'logs the address with log.Printf, then calls log.Fatal(http.ListenAndServe(":"+port, h.Routes())).';
+  return { phase: 'server', path: filePathFor('server', spec.resource), header, holes: [{ name: 'main', signature: 'func main()', task }], uses: ['repository', 'handlers'] };
+}
+
+/** The contract of one code file. */
+export function contractFor(spec: ApiSpec, phase: ContractPhase): FileContract {
+  switch (phase) {
+    case 'models':
+      return modelsContract(spec);
+    case 'repository':
+      return repositoryContract(spec);
+    case 'handlers':
+      return handlersContract(spec);
+    case 'server':
+      return serverContract(spec);
+  }
+}
+
+/** A contract as another file's prompt shows it: its code, and the signatures of its functions. */
+export function contractSummary(c: FileContract): string {
+  const signatures = c.holes.map((h) => `// ${h.task}\n${h.signature}`);
+  return `${c.path}:\n\`\`\`go\n${c.header}\n\n${signatures.join('\n\n')}\n\`\`\``;
+}

@@ -1,0 +1,178 @@
+// Go source as text, just enough of it: a file rendered from its contract and bodies, a
+// function cut out of an LLM answer (strings, runes and comments may hold braces), and the
+// model's own parameter names mapped onto the contract's.
+import { fencedBlocks } from '../llm/extract-code.js';
+import { UNWRITTEN_BODY, type FileContract, type FunctionHole } from './contract.js';
+
+/** The file: header, then each function with its doc comment and body (unwritten ones panic). */
+export function renderFile(c: FileContract, bodies: Record<string, string>): string {
+  const functions = c.holes.map((h) => `// ${h.name} ${h.task}\n${h.signature} {\n${bodies[h.name] ?? UNWRITTEN_BODY}\n}`);
+  return `${c.header}\n\n${functions.join('\n\n')}\n`;
+}
+
+/** Index just past the token that starts at `i` when it is a string, rune or comment; else i. */
+function skipLiteral(src: string, i: number): number {
+  const c = src[i];
+  if (c === '/' && src[i + 1] === '/') {
+    const end = src.indexOf('\n', i);
+    return end < 0 ? src.length : end;
+  }
+  if (c === '/' && src[i + 1] === '*') {
+    const end = src.indexOf('*/', i + 2);
+    return end < 0 ? src.length : end + 2;
+  }
+  if (c === '`') {
+    const end = src.indexOf('`', i + 1);
+    return end < 0 ? src.length : end + 1;
+  }
+  if (c === '"' || c === "'") {
+    for (let j = i + 1; j < src.length; j++) {
+      if (src[j] === '\\') j++;
+      else if (src[j] === c || src[j] === '\n') return j + 1;
+    }
+    return src.length;
+  }
+  return i;
+}
+
+/** Index of the bracket closing the one at `open`, or -1 when the text ends first (a cut-off answer). */
+export function matchingBracket(src: string, open: number): number {
+  const pairs: Record<string, string> = { '{': '}', '(': ')', '[': ']' };
+  const stack: string[] = [];
+  for (let i = open; i < src.length; ) {
+    const skipped = skipLiteral(src, i);
+    if (skipped !== i) {
+      i = skipped;
+      continue;
+    }
+    const c = src[i];
+    if (pairs[c]) stack.push(pairs[c]);
+    else if (c === '}' || c === ')' || c === ']') {
+      if (stack.pop() !== c) return -1;
+      if (stack.length === 0) return i;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/** A function as written in some text: its receiver and parameter names, and its body. */
+export interface FoundFunction {
+  name: string;
+  receiverName: string | null;
+  paramNames: string[];
+  /** The lines between the braces, without them. */
+  body: string;
+}
+
+/** Names declared by a parameter list's text, e.g. `id int, x models.Todo` → [id, x]; `a, b int` → [a, b]. */
+export function parameterNames(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    if ('([{'.includes(list[i])) depth++;
+    else if (')]}'.includes(list[i])) depth--;
+    else if (list[i] === ',' && depth === 0) {
+      parts.push(list.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(list.slice(start));
+  return parts.map((p) => p.trim()).filter(Boolean).map((p) => /^(\w+)/.exec(p)?.[1] ?? '_');
+}
+
+const FUNC = /^[ \t]*func[ \t]*(\([^)]*\))?[ \t]*(\w+)[ \t]*\(/gm;
+
+/** Every top-level function in Go text, in order. */
+export function functionsIn(src: string): FoundFunction[] {
+  const found: FoundFunction[] = [];
+  for (const m of src.matchAll(FUNC)) {
+    const paramsOpen = m.index! + m[0].length - 1;
+    const paramsClose = matchingBracket(src, paramsOpen);
+    if (paramsClose < 0) continue;
+    // Results come next, maybe parenthesised; the body's brace is the first `{` after them.
+    let i = paramsClose + 1;
+    while (i < src.length && src[i] !== '{' && src[i] !== '\n') i = src[i] === '(' ? Math.max(i + 1, matchingBracket(src, i) + 1) : i + 1;
+    if (src[i] !== '{') continue;
+    const close = matchingBracket(src, i);
+    if (close < 0) continue;
+    const receiver = m[1] ? /^\(\s*(\w+)\s+[*\w]/.exec(m[1])?.[1] ?? null : null;
+    const body = src.slice(i + 1, close).replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '');
+    found.push({ name: m[2], receiverName: receiver, paramNames: parameterNames(src.slice(paramsOpen + 1, paramsClose)), body });
+  }
+  return found;
+}
+
+export class NoFunctionError extends Error {}
+
+/** The names a contract signature declares: receiver, then parameters. */
+function declaredNames(signature: string): { receiver: string | null; params: string[] } {
+  const found = functionsIn(`${signature} {\n}`)[0];
+  return { receiver: found?.receiverName ?? null, params: found?.paramNames ?? [] };
+}
+
+/** Replaces whole-word identifiers outside strings and comments. */
+export function renameIdentifiers(src: string, renames: Map<string, string>): string {
+  if (renames.size === 0) return src;
+  let out = '';
+  for (let i = 0; i < src.length; ) {
+    const skipped = skipLiteral(src, i);
+    if (skipped !== i) {
+      out += src.slice(i, skipped);
+      i = skipped;
+      continue;
+    }
+    const word = /^[A-Za-z_]\w*/.exec(src.slice(i, i + 64));
+    if (word && !/\w/.test(src[i - 1] ?? '') && src[i - 1] !== '.') {
+      out += renames.get(word[0]) ?? word[0];
+      i += word[0].length;
+    } else {
+      out += src[i++];
+    }
+  }
+  return out;
+}
+
+/**
+ * The body of `hole` from an LLM answer: the function of that name in a fenced block (or the
+ * only function there), with the model's receiver and parameter names renamed to the contract's.
+ * A block with no function at all is taken as the body itself.
+ */
+export function bodyFromAnswer(answer: string, hole: FunctionHole): { body: string; renamed: boolean } {
+  const text = answer.replace(/\r\n?/g, '\n');
+  const blocks = fencedBlocks(text).map((b) => b.body);
+  const sources = blocks.length ? blocks : [text];
+  for (const src of sources) {
+    const fns = functionsIn(src);
+    const fn = fns.find((f) => f.name === hole.name) ?? (fns.length === 1 ? fns[0] : undefined);
+    if (!fn) continue;
+    const want = declaredNames(hole.signature);
+    const renames = new Map<string, string>();
+    if (fn.receiverName && want.receiver && fn.receiverName !== want.receiver) renames.set(fn.receiverName, want.receiver);
+    fn.paramNames.forEach((name, i) => {
+      const ours = want.params[i];
+      if (ours && name !== ours && name !== '_') renames.set(name, ours);
+    });
+    const body = renameIdentifiers(fn.body, renames);
+    if (!body.trim()) throw new NoFunctionError(`the answer's ${hole.name} has an empty body`);
+    return { body, renamed: renames.size > 0 };
+  }
+  const only = blocks.find((b) => b.trim() && !/^\s*(package|func)\b/m.test(b));
+  if (only) return { body: only.replace(/^\s*\{\s*\n/, '').replace(/\n\s*\}\s*$/, ''), renamed: false };
+  throw new NoFunctionError(`the answer holds no function ${hole.name} (or it is cut off)`);
+}
+
+/** The bodies of the contract's functions as they are in a file on disk (for a repair). */
+export function bodiesInFile(src: string, c: FileContract): Record<string, string> {
+  const bodies: Record<string, string> = {};
+  const fns = functionsIn(src);
+  for (const h of c.holes) {
+    const fn = fns.find((f) => f.name === h.name);
+    if (fn) bodies[h.name] = fn.body;
+  }
+  return bodies;
+}
+
+/** Non-blank lines: the unit of "who wrote what". */
+export const countLines = (text: string) => text.split('\n').filter((l) => l.trim() !== '').length;

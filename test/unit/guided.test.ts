@@ -1,0 +1,103 @@
+// The guided strategy's pure parts: a function cut out of a hostile answer, the model's
+// parameter names mapped onto the contract's, the deterministic fixers, the contract derived
+// from the plan, and test cases parsed from JSON and read back from `go test -json`.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { contractFor, handlerMethodFor } from '../../activities/guided/contract.js';
+import { bodyFromAnswer, functionsIn, matchingBracket, NoFunctionError, renameIdentifiers } from '../../activities/guided/go-source.js';
+import { failedCases, parseCases, renderTests, uncoveredFunctions } from '../../activities/guided/test-cases.js';
+import { fixImportPaths, fixUnusedVariables, parseGoErrors } from '../../activities/go/fixers.js';
+import { TODO_PLAN } from '../support/scripted-ollama.js';
+
+const GET = contractFor(TODO_PLAN, 'repository').holes.find((h) => h.name === 'Get')!;
+
+describe('cutting a function out of an answer', () => {
+  test('braces inside strings, runes, raw strings and comments do not end the body', () => {
+    const src = 'func (r *X) Get(id int) (T, error) {\n\ts := "}"\n\tc := \'}\'\n\traw := `{`\n\t// }\n\t/* } */\n\treturn T{}, nil\n}\n';
+    const [fn] = functionsIn(src);
+    assert.equal(fn.name, 'Get');
+    assert.match(fn.body, /return T\{\}, nil$/);
+    assert.equal(matchingBracket('{ "}" ', 0), -1, 'a cut-off body has no closing brace');
+  });
+
+  test('the function of that name is taken from prose and several blocks, with the model\'s names renamed to the contract\'s', () => {
+    const answer =
+      'Sure! Here it is:\n```go\npackage repository\n\nfunc helper() {}\n\nfunc (repo *TodoRepository) Get(todoID int) (models.Todo, error) {\n\trepo.mu.Lock()\n\tdefer repo.mu.Unlock()\n\tt, ok := repo.items[todoID]\n\tif !ok {\n\t\treturn models.Todo{}, ErrNotFound\n\t}\n\treturn t, nil // todoID found\n}\n```\nHope it helps.';
+    const { body, renamed } = bodyFromAnswer(answer, GET);
+    assert.ok(renamed);
+    assert.match(body, /r\.mu\.Lock\(\)/);
+    assert.match(body, /r\.items\[id\]/);
+    assert.match(body, /\/\/ todoID found/, 'comments are left as written');
+    assert.doesNotMatch(body, /repo\./);
+  });
+
+  test('a field or method named like a parameter is not renamed', () => {
+    assert.equal(renameIdentifiers('x.id = id; s := "id"', new Map([['id', 'n']])), 'x.id = n; s := "id"');
+  });
+
+  test('a bare body in a block is taken as the body; prose alone or a cut-off function is refused', () => {
+    assert.equal(bodyFromAnswer('```go\nreturn models.Todo{}, nil\n```', GET).body, 'return models.Todo{}, nil');
+    assert.throws(() => bodyFromAnswer('I cannot help with that.', GET), NoFunctionError);
+    assert.throws(() => bodyFromAnswer('```go\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n\tr.mu.Lock()\n', GET), NoFunctionError);
+  });
+});
+
+describe('deterministic fixers', () => {
+  test('imports of the module\'s own packages under another path are corrected; third-party ones dropped', () => {
+    const src = 'import (\n\t"net/http"\n\t"todo/models"\n\tm "github.com/me/todo-api/internal/repository"\n\t"github.com/go-test/deep"\n)\n';
+    assert.equal(fixImportPaths(src, 'todo-api'), 'import (\n\t"net/http"\n\t"todo-api/internal/models"\n\tm "todo-api/internal/repository"\n\n)\n');
+  });
+
+  test('declared and not used: the name becomes _, and := becomes = when nothing new is left', () => {
+    const src = 'func f(m map[int]int) {\n\tx, ok := m[1]\n\tif !ok {\n\t}\n\ty := len(m)\n}';
+    const errors = parseGoErrors('./internal/x/x.go:2:2: declared and not used: x\ninternal/x/x.go:5:2: declared and not used: y');
+    assert.equal(errors.length, 2);
+    assert.equal(fixUnusedVariables(src, errors), 'func f(m map[int]int) {\n\t_, ok := m[1]\n\tif !ok {\n\t}\n\t_ = len(m)\n}');
+    assert.equal(fixUnusedVariables(src, parseGoErrors('x.go:1:1: undefined: z')), null);
+  });
+});
+
+describe('the contract', () => {
+  test('every endpoint of the plan is routed to its handler method; required fields get their error variable', () => {
+    const handlers = contractFor(TODO_PLAN, 'handlers');
+    for (const e of TODO_PLAN.endpoints) assert.ok(handlers.header.includes(`mux.HandleFunc("${e.method} ${e.path}", h.${handlerMethodFor(e.method, e.path)})`));
+    assert.deepEqual(handlers.holes.map((h) => h.name), ['List', 'Create', 'Get', 'Update', 'Delete']);
+    const models = contractFor(TODO_PLAN, 'models');
+    assert.match(models.header, /ErrTitleRequired = errors\.New\("title is required"\)/);
+    assert.match(models.holes[0].task, /ErrTitleRequired when strings\.TrimSpace\(x\.Title\) == ""/);
+  });
+});
+
+describe('test cases', () => {
+  test('malformed cases are dropped: bad method, status, path with spaces, non-JSON answer', () => {
+    const answer = JSON.stringify({
+      cases: [
+        { name: 'ok', method: 'get', path: '/todos', body: '', status: 200 },
+        { name: 'bad method', method: 'PATCH', path: '/todos', body: '', status: 200 },
+        { name: 'bad status', method: 'GET', path: '/todos', body: '', status: 999 },
+        { name: 'spaces', method: 'GET', path: '/todos/ 1', body: '', status: 200 },
+        { name: 'object body', method: 'POST', path: '/todos', body: { title: 'x' }, status: 201 },
+      ],
+    });
+    assert.deepEqual(parseCases(answer).map((c) => c.name), ['ok', 'object body']);
+    assert.equal(parseCases(answer)[1].body, '{"title":"x"}');
+    assert.deepEqual(parseCases('not json'), []);
+  });
+
+  test('a case\'s strings become Go literals, even with quotes, backticks and lone surrogates', () => {
+    const file = renderTests(TODO_PLAN, [{ name: 'q"`\ud800', method: 'POST', path: '/todos', body: '{"title":"`x`"}', status: 201 }]);
+    assert.ok(file.includes('{"q\\"`\ufffd", "POST", "/todos", "{\\"title\\":\\"`x`\\"}", 201},'));
+  });
+
+  test('failed subtests are read from go test -json; uncovered functions from go tool cover -func', () => {
+    const json = [
+      { Action: 'run', Test: 'TestAPI/case00' },
+      { Action: 'output', Test: 'TestAPI/case01', Output: '    x_test.go:70: get: GET /todos/1 answered 404, want 200\n' },
+      { Action: 'fail', Test: 'TestAPI/case01' },
+      { Action: 'pass', Test: 'TestAPI/case00' },
+    ].map((e) => JSON.stringify(e));
+    assert.deepEqual(failedCases(json.join('\n')), [{ index: 1, message: 'x_test.go:70: get: GET /todos/1 answered 404, want 200' }]);
+    const cover = 'todo-api/internal/handlers/todo_handler.go:60:\tUpdate\t\t55.0%\ntodo-api/internal/models/todo.go:20:\tValidate\t100.0%\ntotal:\t(statements)\t80.0%';
+    assert.deepEqual(uncoveredFunctions(cover), ['handlers.Update (55.0 % covered)']);
+  });
+});
