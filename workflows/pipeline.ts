@@ -182,7 +182,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
       const plan = await llm.planApi.executeWithOptions({ ...LLM, summary: `plan: ${input.prompt.slice(0, 80)}` }, [
         { prompt: input.prompt, dbPath: input.dbPath, llm: input.llm },
       ]);
-      step({ usage: plan.usage, attempts: plan.attempts });
+      step({ usage: plan.usage, attempts: plan.attempts, notes: plan.notes });
       return plan.spec;
     });
     await phase('scaffold', 0, async (step) => {

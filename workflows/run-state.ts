@@ -42,6 +42,7 @@ export interface StepOutcome {
   /** Monotonic working time of the step, when the activity measured it. */
   workMs?: number;
   attempts?: number;
+  notes?: string[];
 }
 
 export function addStep(state: RunState, phase: PhaseState, step: StepOutcome): void {
@@ -53,6 +54,7 @@ export function addStep(state: RunState, phase: PhaseState, step: StepOutcome): 
   for (const f of step.files ?? []) {
     phase.files = phase.files.filter((old) => old.path !== f.path).concat(f);
   }
+  if (step.notes?.length) phase.notes = [...(phase.notes ?? []), ...step.notes];
   state.workingMs += step.workMs ?? step.usage?.durationMs ?? 0;
 }
 

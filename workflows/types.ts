@@ -145,6 +145,8 @@ export interface PlanResult {
   spec: ApiSpec;
   usage: LlmUsage;
   attempts: number;
+  /** Near-misses of the schema that code mended, e.g. `fields[0].name "title" → "Title"`. */
+  notes?: string[];
 }
 
 export interface RepairRequest {
@@ -207,6 +209,8 @@ export interface PhaseState {
   tokensOut: number;
   files: FileRef[];
   error?: string;
+  /** What code mended or decided in this phase (the plan's near-misses); absent when nothing. */
+  notes?: string[];
   /** Repair round this record belongs to (0 outside the repair loop). */
   round: number;
 }

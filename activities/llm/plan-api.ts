@@ -27,7 +27,7 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3 }: Pla
     usage.durationMs += answer.usage.durationMs;
     usage.cached &&= answer.usage.cached;
     const checked = parsePlan(answer.content);
-    if (checked.ok) return { spec: checked.spec, usage, attempts: attempt };
+    if (checked.ok) return { spec: checked.spec, usage, attempts: attempt, ...(checked.notes ? { notes: checked.notes } : {}) };
     errors = checked.errors;
     messages.push(
       { role: 'assistant', content: answer.content.slice(0, 4000) },

@@ -2,6 +2,7 @@
 // before any name in it reaches a path, a go.mod or a prompt.
 import type { ApiSpec, EndpointSpec, FieldSpec } from '../../workflows/types.js';
 import { RESOURCE_PATTERN } from '../../workflows/layout.js';
+import { normalizePlan } from './plan-normalize.js';
 
 const GO_TYPES = ['string', 'int', 'int64', 'float64', 'bool'] as const;
 // A Go module path such as todo-api or github.com/acme/todo-api; no '..', spaces or quotes.
@@ -63,7 +64,7 @@ export function standardEndpoints(plural: string): EndpointSpec[] {
   ];
 }
 
-export type SpecCheck = { ok: true; spec: ApiSpec } | { ok: false; errors: string[] };
+export type SpecCheck = { ok: true; spec: ApiSpec; notes?: string[] } | { ok: false; errors: string[] };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -107,14 +108,18 @@ export function checkSpec(value: unknown): SpecCheck {
   return { ok: true, spec };
 }
 
-/** Parses the model's answer text as a plan; JSON errors are reported like schema errors. */
+/** Parses the model's answer text as a plan, mends near-misses (plan-normalize.ts), checks it; JSON errors are reported like schema errors. */
 export function parsePlan(answer: string): SpecCheck {
   const start = answer.indexOf('{');
   const end = answer.lastIndexOf('}');
   if (start < 0 || end <= start) return { ok: false, errors: ['the answer holds no JSON object'] };
+  let parsed: unknown;
   try {
-    return checkSpec(JSON.parse(answer.slice(start, end + 1)));
+    parsed = JSON.parse(answer.slice(start, end + 1));
   } catch (err) {
     return { ok: false, errors: [`the answer is not valid JSON: ${(err as Error).message}`] };
   }
+  const { value, notes } = normalizePlan(parsed);
+  const checked = checkSpec(value);
+  return checked.ok && notes.length ? { ...checked, notes } : checked;
 }

@@ -77,8 +77,10 @@ const MIGRATIONS: string[] = [
    );`,
   // 2: how the validation contained the generated code; null for rounds recorded before.
   `ALTER TABLE validations ADD COLUMN containment TEXT;`,
-  // 3: who wrote what in a file (FileProvenance as JSON); null for whole-file runs and older rows.
-  `ALTER TABLE files ADD COLUMN provenance TEXT;`,
+  // 3: who wrote what in a file (FileProvenance as JSON), what code mended in a phase (JSON
+  // array); null for whole-file runs and older rows.
+  `ALTER TABLE files ADD COLUMN provenance TEXT;
+   ALTER TABLE phases ADD COLUMN notes TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

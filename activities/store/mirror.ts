@@ -35,12 +35,12 @@ export async function recordPhase({ dbPath, workflowId, seq, phase }: RecordPhas
   const db = openMirror(dbPath);
   db.transaction(() => {
     db.prepare(
-      `INSERT INTO phases (workflow_id, phase, round, seq, status, attempts, started_at, ended_at, duration_ms, tokens_in, tokens_out, error)
-       VALUES (@workflowId, @name, @round, @seq, @status, @attempts, @startedAt, @endedAt, @durationMs, @tokensIn, @tokensOut, @error)
+      `INSERT INTO phases (workflow_id, phase, round, seq, status, attempts, started_at, ended_at, duration_ms, tokens_in, tokens_out, error, notes)
+       VALUES (@workflowId, @name, @round, @seq, @status, @attempts, @startedAt, @endedAt, @durationMs, @tokensIn, @tokensOut, @error, @notes)
        ON CONFLICT (workflow_id, phase, round) DO UPDATE SET seq = excluded.seq, status = excluded.status, attempts = excluded.attempts,
          started_at = excluded.started_at, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms,
-         tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, error = excluded.error`,
-    ).run({ ...phase, workflowId, seq, startedAt: phase.startedAt ?? null, endedAt: phase.endedAt ?? null, error: phase.error ?? null });
+         tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, error = excluded.error, notes = excluded.notes`,
+    ).run({ ...phase, workflowId, seq, startedAt: phase.startedAt ?? null, endedAt: phase.endedAt ?? null, error: phase.error ?? null, notes: phase.notes?.length ? JSON.stringify(phase.notes) : null });
     const upsertFile = db.prepare(
       `INSERT INTO files (workflow_id, path, phase, round, bytes, sha256, provenance) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (workflow_id, path) DO UPDATE SET phase = excluded.phase, round = excluded.round, bytes = excluded.bytes,

@@ -31,6 +31,7 @@ export function buildStatusReport(dbPath: string, workflowId: string) {
     tokensOut: p.tokens_out as number,
     files: (db.prepare('SELECT * FROM files WHERE workflow_id = ? AND phase = ? AND round = ? ORDER BY path').all(workflowId, p.phase, p.round) as Row[]).map(fileOf),
     error: p.error ?? null,
+    notes: p.notes ? (JSON.parse(p.notes as string) as string[]) : [],
   }));
   const rounds = (db.prepare('SELECT * FROM validations WHERE workflow_id = ? ORDER BY round').all(workflowId) as Row[]).map((v) => ({
     round: v.round as number,

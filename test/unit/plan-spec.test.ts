@@ -202,3 +202,45 @@ describe('parsePlan', () => {
     assert.ok(errors.some((e) => /"resource"/.test(e)));
   });
 });
+
+describe('parsePlan: near-misses code mends, each named', () => {
+  test('lower-case field names, Go-cased json tags, type and required words, a missing plural and module', () => {
+    const answer = JSON.stringify({
+      resource: 'Category',
+      fields: [
+        { name: 'title', type: 'text', json: 'Title', required: 'true' },
+        { name: 'due_date', type: 'datetime', required: 'false' },
+        { json: 'priority', type: 'integer' },
+        { name: 'ID', type: 'int', json: 'id', required: true },
+      ],
+      endpoints: [],
+    });
+    const result = parsePlan(answer);
+    assert.equal(result.ok, true, JSON.stringify(result));
+    const { spec, notes } = result as { ok: true; spec: ApiSpecLike; notes: string[] };
+    assert.equal(spec.resource, 'category');
+    assert.equal(spec.plural, 'categories');
+    assert.equal(spec.module, 'category-api');
+    assert.deepEqual(spec.fields, [
+      { name: 'Title', type: 'string', json: 'title', required: true },
+      { name: 'DueDate', type: 'string', json: 'dueDate', required: false },
+      { name: 'Priority', type: 'int', json: 'priority', required: false },
+    ]);
+    for (const note of ['fields[0].name "title" → "Title"', 'fields[0].json "Title" → "title"', 'fields[1].type "datetime" → "string"', 'plural null → "categories"', 'fields[3] "ID" dropped'])
+      assert.ok(notes.some((n) => n.startsWith(note)), `no note ${note} in ${JSON.stringify(notes)}`);
+  });
+
+  test('unsafe names are not mended into safe ones: they are still reported', () => {
+    for (const bad of [{ resource: '../x' }, { module: '../evil' }, { resource: 'func', plural: 'funcs' }]) {
+      assert.equal(parsePlan(JSON.stringify(plan(bad))).ok, false, JSON.stringify(bad));
+    }
+    assert.equal((parsePlan(JSON.stringify(GOOD)) as { notes?: string[] }).notes, undefined, 'a good plan has no notes');
+  });
+});
+
+interface ApiSpecLike {
+  module: string;
+  resource: string;
+  plural: string;
+  fields: unknown[];
+}
