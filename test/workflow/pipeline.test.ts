@@ -13,9 +13,8 @@ import { FIXTURE_DIR, VARIANTS_DIR, startDevServerWithWorker, runInput } from '.
 import { readStatusJson } from '../support/status-schema.js';
 import { recordHistory } from '../support/histories.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../../workflows/search-attributes.js';
-import { scenarioResponder, startScriptedOllama, type ScenarioName } from '../support/scripted-ollama.js';
-
-
+import { scenarioResponder, startScriptedOllama, TODO_PLAN, todoApiResponder, withOverrides, type ScenarioName } from '../support/scripted-ollama.js';
+import { checkApi } from '../support/check-api.js';
 
 let env: TestWorkflowEnvironment;
 let stopServer: () => Promise<void> = async () => {};
@@ -87,6 +86,33 @@ describe('generateApi on a real dev server', () => {
     const skipped = state.phases.filter((p) => p.status === 'skipped').map((p) => p.name);
     assert.deepEqual(skipped, ['validate', 'repair']);
     assert.equal((await handle.describe()).typedSearchAttributes.get(OUTCOME_KEY), 'unvalidated');
+  });
+
+  test('-strategy guided: a body the compiler rejects is fixed where it is written, the API is valid, checked independently', async () => {
+    const broken = '```go\nfunc (h *TodoHandler) Get(w http.ResponseWriter, r *http.Request) {\n\twriteJSON(w, http.StatusOK, h.repo.Find(1))\n}\n```';
+    const respond = withOverrides(todoApiResponder({ fixtureDir: FIXTURE_DIR }), [
+      { when: (req) => req.file === 'internal/handlers/todo_handler.go' && /^Function: Get$/m.test(req.lastUserMessage), times: 1, answer: broken },
+    ]);
+    const ollama = await startScriptedOllama({ respond });
+    try {
+      const input = runInput(ollama.url, { strategy: 'guided' });
+      const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: `wf-guided-${Date.now()}`, args: [input] });
+      const result = (await handle.result()) as RunResult;
+      const state = await handle.query<RunState>('status');
+      assert.equal(result.valid, true, result.error);
+      assert.deepEqual(phaseNames(state).slice(9), ['validate', 'report'], 'no repair round: the error was fixed while the file was written');
+      const fix = ollama.calls.find((c) => /rejected that function/.test(c.lastUserMessage));
+      assert.match(fix?.lastUserMessage ?? '', /h\.repo\.Find undefined/);
+      const status = readStatusJson(input.outputDir);
+      const handlers = status.files.find((f) => f.path === 'internal/handlers/todo_handler.go')!;
+      assert.equal(handlers.provenance?.candidates, 6, 'five handlers, Get twice');
+      assert.equal(handlers.provenance?.errorsLeft, 0);
+      // The pipeline's verdict, re-checked by code that shares none of it: vet, build, tests ≥ 70 %, CRUD.
+      const check = await checkApi(input.outputDir, TODO_PLAN);
+      assert.ok(check.valid, check.details);
+    } finally {
+      await ollama.close();
+    }
   });
 
   test('a missing model fails the run at preflight with the command that fixes it', async () => {
