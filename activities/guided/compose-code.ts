@@ -15,7 +15,7 @@ import type { Message } from '../llm/ollama.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, renderPrompt } from '../llm/prompts.js';
 import { contractFor, contractSummary, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
-import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, renderFile } from './go-source.js';
+import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, promptView, renderFile } from './go-source.js';
 
 /** Answers tried per function at most: first sample, a fix of it, another sample, a fix of the best. */
 export const MAX_CANDIDATES = 4;
@@ -114,7 +114,7 @@ class CodeComposer {
       plural: spec.plural,
       contracts: contracts.length ? contracts.join('\n\n') : '(nothing yet: this is the first file)',
       path: this.path,
-      file: renderFile(this.contract, bodies).trimEnd(),
+      file: promptView(this.contract, bodies).trimEnd(),
       name: hole.name,
       signature: hole.signature,
       task: hole.task,

@@ -32,8 +32,10 @@ export type ContractPhase = (typeof CONTRACT_PHASES)[number];
 
 export const isContractPhase = (p: FilePhase): p is ContractPhase => (CONTRACT_PHASES as readonly string[]).includes(p);
 
-/** The body a function has until the model's is accepted: it compiles with any result list. */
+/** The body a function has on disk until the model's is accepted: it compiles with any result list. */
 export const UNWRITTEN_BODY = '\tpanic("not written yet")';
+/** The same in the prompt's view of the file: a stub the model must not copy as its answer. */
+export const UNWRITTEN_IN_PROMPT = '\t// TODO: not written yet';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 

@@ -2,11 +2,11 @@
 // function cut out of an LLM answer (strings, runes and comments may hold braces), and the
 // model's own parameter names mapped onto the contract's.
 import { fencedBlocks } from '../llm/extract-code.js';
-import { UNWRITTEN_BODY, type FileContract, type FunctionHole } from './contract.js';
+import { UNWRITTEN_BODY, UNWRITTEN_IN_PROMPT, type FileContract, type FunctionHole } from './contract.js';
 
-/** The file: header, then each function with its doc comment and body (unwritten ones panic). */
-export function renderFile(c: FileContract, bodies: Record<string, string>): string {
-  const functions = c.holes.map((h) => `// ${h.name} ${h.task}\n${h.signature} {\n${bodies[h.name] ?? UNWRITTEN_BODY}\n}`);
+/** The file: header, then each function with its doc comment and body (`unwritten` where none yet). */
+export function renderFile(c: FileContract, bodies: Record<string, string>, unwritten = UNWRITTEN_BODY): string {
+  const functions = c.holes.map((h) => `// ${h.name} ${h.task}\n${h.signature} {\n${bodies[h.name] ?? unwritten}\n}`);
   return `${c.header}\n\n${functions.join('\n\n')}\n`;
 }
 
@@ -106,6 +106,15 @@ export function functionsIn(src: string): FoundFunction[] {
 
 export class NoFunctionError extends Error {}
 
+/** A body with no code: blank, comments only, or a bare panic (the stub a lazy answer copies). */
+function isPlaceholder(body: string): boolean {
+  const code = body.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '').trim();
+  return code === '' || /^panic\([^\n]*\)$/.test(code);
+}
+
+/** The file as a prompt shows it: unwritten bodies are TODO comments, not a stub that compiles. */
+export const promptView = (c: FileContract, bodies: Record<string, string>) => renderFile(c, bodies, UNWRITTEN_IN_PROMPT);
+
 /** The names a contract signature declares: receiver, then parameters. */
 function declaredNames(signature: string): { receiver: string | null; params: string[] } {
   const found = functionsIn(`${signature} {\n}`)[0];
@@ -155,10 +164,10 @@ export function bodyFromAnswer(answer: string, hole: FunctionHole): { body: stri
       if (ours && name !== ours && name !== '_') renames.set(name, ours);
     });
     const body = renameIdentifiers(fn.body, renames);
-    if (!body.trim()) throw new NoFunctionError(`the answer's ${hole.name} has an empty body`);
+    if (isPlaceholder(body)) throw new NoFunctionError(`the answer's ${hole.name} has no body (empty, a TODO or a panic): write the code that does what it must`);
     return { body, renamed: renames.size > 0 };
   }
-  const only = blocks.find((b) => b.trim() && !/^\s*(package|func)\b/m.test(b));
+  const only = blocks.find((b) => !isPlaceholder(b) && !/^\s*(package|func)\b/m.test(b));
   if (only) return { body: only.replace(/^\s*\{\s*\n/, '').replace(/\n\s*\}\s*$/, ''), renamed: false };
   throw new NoFunctionError(`the answer holds no function ${hole.name} (or it is cut off)`);
 }

@@ -101,3 +101,10 @@ describe('test cases', () => {
     assert.deepEqual(uncoveredFunctions(cover), ['handlers.Update (55.0 % covered)']);
   });
 });
+
+describe('placeholders are not code', () => {
+  test('an answer that copies the stub, or holds only a TODO, is refused', () => {
+    for (const body of ['\tpanic("not written yet")', '\t// TODO: not written yet', '\t// TODO\n\tpanic("todo")', ''])
+      assert.throws(() => bodyFromAnswer(`\`\`\`go\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n${body}\n}\n\`\`\``, GET), /no body/);
+  });
+});
