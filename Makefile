@@ -29,14 +29,14 @@ run: setup ## generate: make run ARGS='-prompt "REST API for notes" -output ./no
 worker: setup ## a standalone worker for runs started with -detach
 	$(CLI) worker $(ARGS)
 
-test: ## set up (with the project Ollama), then run every test layer (unit activities workflow replay e2e hostile durability webui real)
+test: ## set up (with the project Ollama, SmolLM2 and Qwen2.5-Coder-0.5B), then run every test layer (unit activities workflow replay e2e hostile durability webui real)
 	bash scripts/setup.sh --for-tests
-	bash scripts/setup-ollama.sh smollm2-135m
+	bash scripts/setup-ollama.sh smollm2-135m qwen2.5-coder-0.5b
 	bash scripts/test.sh
 
-test-real: ## the real-Ollama layer only: wire format against the scripted Ollama, a whole run with SmolLM2-135M
+test-real: ## the real-Ollama layer only: wire format against the scripted Ollama (SmolLM2-135M), a whole guided run with Qwen2.5-Coder-0.5B that must be valid
 	bash scripts/setup.sh --for-tests
-	bash scripts/setup-ollama.sh smollm2-135m
+	bash scripts/setup-ollama.sh smollm2-135m qwen2.5-coder-0.5b
 	bash scripts/test.sh real
 
 ollama: ## build Ollama into .tools/bin and import small real models (OLLAMA_MODELS_WANTED="smollm2-135m qwen2.5-coder-0.5b")
