@@ -19,8 +19,8 @@ export interface ToolchainSession {
   /** The scratch folder (removed by close). */
   tmp: string;
   containment: Containment;
-  /** `go args` in the project, contained, within `timeoutMs`. */
-  go(args: string[], timeoutMs: number, signal?: AbortSignal, maxOutputBytes?: number): Promise<ToolResult>;
+  /** `go args` in the project (or `cwd`, a folder under tmp), contained, within `timeoutMs`. */
+  go(args: string[], timeoutMs: number, signal?: AbortSignal, maxOutputBytes?: number, cwd?: string): Promise<ToolResult>;
   close(): Promise<void>;
 }
 
@@ -33,7 +33,7 @@ export async function openToolchainSession(outputDir: string, dirs: ToolchainDir
     env,
     tmp,
     containment,
-    go: (args, timeoutMs, signal, maxOutputBytes) => runTool('go', args, { cwd: outputDir, env, timeoutMs, signal, maxOutputBytes, containment }),
+    go: (args, timeoutMs, signal, maxOutputBytes, cwd = outputDir) => runTool('go', args, { cwd, env, timeoutMs, signal, maxOutputBytes, containment }),
     async close() {
       await containment.close();
       rmSync(tmp, { recursive: true, force: true });

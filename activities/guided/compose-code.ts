@@ -15,11 +15,15 @@ import type { Message } from '../llm/ollama.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, renderPrompt } from '../llm/prompts.js';
 import { contractFor, contractSummary, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
+import { runProbe } from './probes.js';
 import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, promptView, renderFile } from './go-source.js';
 
-/** Answers tried per function at most: first sample, a fix of it, another sample, a fix of the best. */
+/** Answers tried per function at most: first sample, a fix of it, another sample, a fix of the best.
+ *  A candidate is judged by the compiler, then by its probe (probes.ts). */
 export const MAX_CANDIDATES = 4;
 const SCHEDULE = ['sample', 'fix', 'sample', 'fix'] as const;
+/** Tokens one function's answer may have (num_predict). */
+const FUNCTION_MAX_TOKENS = 1024;
 /** Errors kept per file in the provenance, for the failure taxonomy. */
 const ERRORS_SEEN_CAP = 20;
 
@@ -32,7 +36,10 @@ export const addUsage = (a: LlmUsage, b: LlmUsage): LlmUsage => ({
 export const NO_USAGE: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
 
 interface Checked {
+  /** Toolchain errors, or when it compiles, the probe's failed checks. */
   errors: string[];
+  /** Lower is better: a compile error weighs more than any number of failed checks. */
+  score: number;
   /** The bodies as they are on disk after the fixers (goimports formats, unused variables become _). */
   bodies: Record<string, string>;
 }
@@ -59,7 +66,7 @@ class CodeComposer {
   constructor(
     private readonly input: GenerateFileInput,
     private readonly session: ToolchainSession,
-    phase: ContractPhase,
+    private readonly phase: ContractPhase,
   ) {
     this.contract = contractFor(input.spec, phase);
     this.allowed = allowedPaths(input.spec);
@@ -77,15 +84,15 @@ class CodeComposer {
     return writeFileAtomic(this.input.outputDir, this.path, content, this.allowed);
   }
 
-  /** Renders the bodies, runs the fixers, builds and vets the package. */
-  async check(bodies: Record<string, string>): Promise<Checked> {
+  /** Renders the bodies, runs the fixers, builds and vets the package; when it compiles, runs `probe`'s checks. */
+  async check(bodies: Record<string, string>, probe?: string): Promise<Checked> {
     activityContext()?.heartbeat({ label: `${this.path}: go build, vet`, tokens: 0, bytes: 0 });
     const rendered = renderFile(this.contract, bodies);
     const content = fixImportPaths(rendered, this.input.spec.module);
     if (content !== rendered) this.fixes.add('import-path');
     this.write(content);
     const imports = await runGoimports(this.session, this.input.outputDir, this.path);
-    if (!imports.ok) return { errors: imports.output.trim().split('\n').slice(0, 8), bodies };
+    if (!imports.ok) return { errors: imports.output.trim().split('\n').slice(0, 8), score: 1000, bodies };
     if (this.read() !== content) this.fixes.add('goimports');
     const pkg = path.dirname(this.path);
     let errors = await checkPackage(this.session, pkg);
@@ -99,14 +106,17 @@ class CodeComposer {
         errors = after;
       } else this.write(content); // the fix did not help: back to what was checked
     }
-    return { errors, bodies: { ...bodies, ...bodiesInFile(this.read(), this.contract) } };
+    const onDisk = { ...bodies, ...bodiesInFile(this.read(), this.contract) };
+    if (errors.length > 0 || !probe) return { errors, score: 100 * errors.length, bodies: onDisk };
+    const failed = await runProbe(this.session, this.input.outputDir, this.input.spec, this.phase, probe);
+    return { errors: failed.map((f) => `check failed: ${f}`), score: failed.length, bodies: onDisk };
   }
 
   private seen(errors: string[]) {
     for (const e of errors) if (this.errorsSeen.length < ERRORS_SEEN_CAP && !this.errorsSeen.includes(e)) this.errorsSeen.push(e);
   }
 
-  private functionPrompt(hole: FunctionHole, bodies: Record<string, string>): string {
+  private functionPrompt(hole: FunctionHole): string {
     const { spec } = this.input;
     const contracts = this.contract.uses.map((p) => contractSummary(contractFor(spec, p as ContractPhase)));
     return renderPrompt(loadPrompt('function'), {
@@ -114,7 +124,7 @@ class CodeComposer {
       plural: spec.plural,
       contracts: contracts.length ? contracts.join('\n\n') : '(nothing yet: this is the first file)',
       path: this.path,
-      file: promptView(this.contract, bodies).trimEnd(),
+      file: promptView(this.contract).trimEnd(),
       name: hole.name,
       signature: hole.signature,
       task: hole.task,
@@ -126,9 +136,12 @@ class CodeComposer {
     const { input } = this;
     const base: Message[] = [
       { role: 'system', content: loadPrompt('system') },
-      { role: 'user', content: this.functionPrompt(hole, bodies) + (input.repair ? `\nThe last validation of the module said:\n${input.repair.errors.slice(0, 1500)}\n` : '') },
+      { role: 'user', content: this.functionPrompt(hole) + (input.repair ? `\nThe last validation of the module said:\n${input.repair.errors.slice(0, 1500)}\n` : '') },
     ];
-    const llm = llmForPhase(input.llm, input.repair ? 'repair' : input.phase);
+    const phaseLlm = llmForPhase(input.llm, input.repair ? 'repair' : input.phase);
+    // One function never needs more; a small model that starts rewriting the whole file is cut short.
+    const numPredict = Math.min(phaseLlm.options.num_predict || FUNCTION_MAX_TOKENS, FUNCTION_MAX_TOKENS);
+    const llm = { ...phaseLlm, options: { ...phaseLlm.options, num_predict: numPredict } };
     // A repair round is a new sample: the same seed would replay the cached failing answer.
     const seed = (llm.options.seed ?? 0) + (input.repair?.round ?? 0) * 7919;
     let best: { answer: string; checked: Checked; fileText: string } | null = null;
@@ -147,16 +160,16 @@ class CodeComposer {
       try {
         const { body, renamed } = bodyFromAnswer(answer.content, hole);
         if (renamed) this.fixes.add('renamed-parameters');
-        checked = await this.check({ ...bodies, [hole.name]: body });
+        checked = await this.check({ ...bodies, [hole.name]: body }, hole.name);
       } catch (err) {
         if (!(err instanceof NoFunctionError)) throw err;
-        checked = { errors: [err.message], bodies };
+        checked = { errors: [err.message], score: 10_000, bodies };
       }
       this.seen(checked.errors);
-      if (!best || checked.errors.length < best.checked.errors.length) best = { answer: answer.content.slice(0, 6000), checked, fileText: this.read() };
-      if (best.checked.errors.length === 0) break;
+      if (!best || checked.score < best.checked.score) best = { answer: answer.content.slice(0, 6000), checked, fileText: this.read() };
+      if (best.checked.score === 0) break;
     }
-    return best!.checked.bodies;
+    return best!.checked.bodies; // the file on disk may hold a worse candidate: the next check renders these
   }
 
   /** The functions to (re)write: all of them, or on a repair those the errors point into (all when none does). */

@@ -35,7 +35,7 @@ export const isContractPhase = (p: FilePhase): p is ContractPhase => (CONTRACT_P
 /** The body a function has on disk until the model's is accepted: it compiles with any result list. */
 export const UNWRITTEN_BODY = '\tpanic("not written yet")';
 /** The same in the prompt's view of the file: a stub the model must not copy as its answer. */
-export const UNWRITTEN_IN_PROMPT = '\t// TODO: not written yet';
+export const UNWRITTEN_IN_PROMPT = '\t// … (the body)';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -102,7 +102,7 @@ function repositoryContract(spec: ApiSpec): FileContract {
   const lock = 'It locks r.mu for the whole call (r.mu.Lock(); defer r.mu.Unlock()).';
   const recv = `func (r *${n.repo})`;
   const holes: FunctionHole[] = [
-    { name: 'List', signature: `${recv} List() []${n.model}`, task: `returns every stored ${spec.resource} from r.items in a new slice, sorted by ID (sort.Slice); with nothing stored it returns an empty, non-nil slice. ${lock}` },
+    { name: 'List', signature: `${recv} List() []${n.model}`, task: `makes out := make([]${n.model}, 0, len(r.items)), appends every value of the map r.items to it, sorts out by ID with sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID }) and returns out. ${lock}` },
     { name: 'Get', signature: `${recv} Get(id int) (${n.model}, error)`, task: `returns the ${spec.resource} stored in r.items under id, or ${n.model}{} and ErrNotFound when there is none. ${lock}` },
     { name: 'Create', signature: `${recv} Create(x ${n.model}) ${n.model}`, task: `sets x.ID to r.nextID, adds 1 to r.nextID, stores x in r.items under its ID and returns x. ${lock}` },
     { name: 'Update', signature: `${recv} Update(id int, x ${n.model}) (${n.model}, error)`, task: `returns ${n.model}{} and ErrNotFound when r.items has no entry for id; otherwise it sets x.ID = id, stores x in r.items under id and returns x and nil. ${lock}` },

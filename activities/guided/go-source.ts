@@ -112,8 +112,13 @@ function isPlaceholder(body: string): boolean {
   return code === '' || /^panic\([^\n]*\)$/.test(code);
 }
 
-/** The file as a prompt shows it: unwritten bodies are TODO comments, not a stub that compiles. */
-export const promptView = (c: FileContract, bodies: Record<string, string>) => renderFile(c, bodies, UNWRITTEN_IN_PROMPT);
+/**
+ * The file as a function's prompt shows it: the header, and each function as its doc comment and
+ * signature with the body left out. The same text for every function of the file, so consecutive
+ * prompts share their prefix (Ollama then reads only the tail), and there are no other bodies for
+ * a small model to copy back whole.
+ */
+export const promptView = (c: FileContract) => renderFile(c, Object.fromEntries(c.holes.map((h) => [h.name, UNWRITTEN_IN_PROMPT])));
 
 /** The names a contract signature declares: receiver, then parameters. */
 function declaredNames(signature: string): { receiver: string | null; params: string[] } {

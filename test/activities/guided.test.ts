@@ -82,7 +82,7 @@ describe('guided strategy: composeFile', () => {
       { when: asks('Get'), times: 1, answer: getWithUndefined },
       { when: asks('Delete'), times: 1, answer: deleteOtherNames },
     ]);
-    const fix = seen.find((r) => /rejected that function/.test(r.lastUserMessage));
+    const fix = seen.find((r) => /is not right yet/.test(r.lastUserMessage));
     assert.ok(fix, 'a fix request was sent');
     assert.match(fix.lastUserMessage, /`return lookup\(r\.items, id\)`: undefined: lookup/);
     const repo = results.get('repository')!.file.provenance!;

@@ -101,7 +101,7 @@ describe('generateApi on a real dev server', () => {
       const state = await handle.query<RunState>('status');
       assert.equal(result.valid, true, result.error);
       assert.deepEqual(phaseNames(state).slice(9), ['validate', 'report'], 'no repair round: the error was fixed while the file was written');
-      const fix = ollama.calls.find((c) => /rejected that function/.test(c.lastUserMessage));
+      const fix = ollama.calls.find((c) => /is not right yet/.test(c.lastUserMessage));
       assert.match(fix?.lastUserMessage ?? '', /h\.repo\.Find undefined/);
       const status = readStatusJson(input.outputDir);
       const handlers = status.files.find((f) => f.path === 'internal/handlers/todo_handler.go')!;
