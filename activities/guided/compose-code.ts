@@ -14,14 +14,16 @@ import { chatOnce } from '../llm/chat.js';
 import type { Message } from '../llm/ollama.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, renderPrompt } from '../llm/prompts.js';
-import { contractFor, contractSummary, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
+import { contractFor, contractSummary, UNWRITTEN_BODY, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
 import { runProbe } from './probes.js';
 import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, promptView, renderFile } from './go-source.js';
 
-/** Answers tried per function at most: first sample, a fix of it, another sample, a fix of the best.
+/** Answers tried per function at most: a sample, a fix of the best so far, another sample, …
  *  A candidate is judged by the compiler, then by its probe (probes.ts). */
-export const MAX_CANDIDATES = 4;
-const SCHEDULE = ['sample', 'fix', 'sample', 'fix'] as const;
+export const MAX_CANDIDATES = 6;
+const SCHEDULE = ['sample', 'fix', 'sample', 'fix', 'sample', 'fix'] as const;
+/** A compile error weighs more than any number of failed probe checks. */
+const COMPILE_ERROR_SCORE = 100;
 /** Tokens one function's answer may have (num_predict). */
 const FUNCTION_MAX_TOKENS = 1024;
 /** Errors kept per file in the provenance, for the failure taxonomy. */
@@ -92,7 +94,7 @@ class CodeComposer {
     if (content !== rendered) this.fixes.add('import-path');
     this.write(content);
     const imports = await runGoimports(this.session, this.input.outputDir, this.path);
-    if (!imports.ok) return { errors: imports.output.trim().split('\n').slice(0, 8), score: 1000, bodies };
+    if (!imports.ok) return { errors: imports.output.trim().split('\n').slice(0, 8), score: 10 * COMPILE_ERROR_SCORE, bodies };
     if (this.read() !== content) this.fixes.add('goimports');
     const pkg = path.dirname(this.path);
     let errors = await checkPackage(this.session, pkg);
@@ -107,7 +109,7 @@ class CodeComposer {
       } else this.write(content); // the fix did not help: back to what was checked
     }
     const onDisk = { ...bodies, ...bodiesInFile(this.read(), this.contract) };
-    if (errors.length > 0 || !probe) return { errors, score: 100 * errors.length, bodies: onDisk };
+    if (errors.length > 0 || !probe) return { errors, score: COMPILE_ERROR_SCORE * errors.length, bodies: onDisk };
     const failed = await runProbe(this.session, this.input.outputDir, this.input.spec, this.phase, probe);
     return { errors: failed.map((f) => `check failed: ${f}`), score: failed.length, bodies: onDisk };
   }
@@ -132,7 +134,7 @@ class CodeComposer {
   }
 
   /** Writes one function: up to MAX_CANDIDATES answers, the one with the fewest errors kept. */
-  async writeFunction(hole: FunctionHole, bodies: Record<string, string>): Promise<Record<string, string>> {
+  async writeFunction(hole: FunctionHole, bodies: Record<string, string>): Promise<{ bodies: Record<string, string>; left: string[] }> {
     const { input } = this;
     const base: Message[] = [
       { role: 'system', content: loadPrompt('system') },
@@ -163,13 +165,22 @@ class CodeComposer {
         checked = await this.check({ ...bodies, [hole.name]: body }, hole.name);
       } catch (err) {
         if (!(err instanceof NoFunctionError)) throw err;
-        checked = { errors: [err.message], score: 10_000, bodies };
+        checked = { errors: [err.message], score: 100 * COMPILE_ERROR_SCORE, bodies };
       }
       this.seen(checked.errors);
       if (!best || checked.score < best.checked.score) best = { answer: answer.content.slice(0, 6000), checked, fileText: this.read() };
       if (best.checked.score === 0) break;
     }
-    return best!.checked.bodies; // the file on disk may hold a worse candidate: the next check renders these
+    // Code that does not compile never enters the project: the function keeps its stub (which
+    // compiles and panics), so the functions and files after it can still be built and probed,
+    // and a repair round knows which function to write again. A body that compiles but fails a
+    // check is kept: the best there is, and the validation's tests and smoke run judge it again.
+    const { checked } = best!;
+    if (checked.score >= COMPILE_ERROR_SCORE) {
+      const { [hole.name]: _failed, ...others } = checked.bodies;
+      return { bodies: others, left: [`${hole.name}: not written (no candidate compiled): ${checked.errors[0] ?? ''}`] };
+    }
+    return { bodies: checked.bodies, left: checked.errors };
   }
 
   /** The functions to (re)write: all of them, or on a repair those the errors point into (all when none does). */
@@ -179,6 +190,7 @@ class CodeComposer {
     const text = renderFile(this.contract, bodies).split('\n');
     const errorLines = parseGoErrors(repair.errors).filter((e) => e.file.endsWith(this.path)).map((e) => e.line);
     const named = this.contract.holes.filter((h) => {
+      if (bodies[h.name] === undefined) return true; // left as a stub: nothing compiled the first time
       const start = text.findIndex((l) => l.startsWith(h.signature));
       const end = start + 2 + (bodies[h.name] ?? '').split('\n').length;
       return errorLines.some((l) => l > start && l <= end + 1);
@@ -194,10 +206,14 @@ class CodeComposer {
       } catch {
         bodies = {};
       }
+      for (const [name, body] of Object.entries(bodies)) if (body.trim() === UNWRITTEN_BODY.trim()) delete bodies[name];
     }
+    const left: string[] = [];
     for (const hole of this.holesToWrite(bodies)) {
       const { [hole.name]: _old, ...others } = bodies;
-      bodies = await this.writeFunction(hole, this.input.repair ? others : bodies);
+      const written = await this.writeFunction(hole, others);
+      bodies = written.bodies;
+      left.push(...written.left);
     }
     const final = await this.check(bodies);
     const content = this.read();
@@ -209,7 +225,7 @@ class CodeComposer {
       candidates: this.candidates,
       fixes: [...this.fixes],
       errorsSeen: this.errorsSeen,
-      errorsLeft: final.errors.length,
+      errorsLeft: final.errors.length + left.length,
     };
     const { written: _w, ...file } = this.write(content);
     return { file: { ...file, provenance }, usage: this.usage };

@@ -103,10 +103,10 @@ function repositoryContract(spec: ApiSpec): FileContract {
   const recv = `func (r *${n.repo})`;
   const holes: FunctionHole[] = [
     { name: 'List', signature: `${recv} List() []${n.model}`, task: `makes out := make([]${n.model}, 0, len(r.items)), appends every value of the map r.items to it, sorts out by ID with sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID }) and returns out. ${lock}` },
-    { name: 'Get', signature: `${recv} Get(id int) (${n.model}, error)`, task: `returns the ${spec.resource} stored in r.items under id, or ${n.model}{} and ErrNotFound when there is none. ${lock}` },
+    { name: 'Get', signature: `${recv} Get(id int) (${n.model}, error)`, task: `returns x, nil when x, ok := r.items[id] finds it; otherwise ${n.model}{}, ErrNotFound. ${lock}` },
     { name: 'Create', signature: `${recv} Create(x ${n.model}) ${n.model}`, task: `sets x.ID to r.nextID, adds 1 to r.nextID, stores x in r.items under its ID and returns x. ${lock}` },
-    { name: 'Update', signature: `${recv} Update(id int, x ${n.model}) (${n.model}, error)`, task: `returns ${n.model}{} and ErrNotFound when r.items has no entry for id; otherwise it sets x.ID = id, stores x in r.items under id and returns x and nil. ${lock}` },
-    { name: 'Delete', signature: `${recv} Delete(id int) error`, task: `returns ErrNotFound when r.items has no entry for id; otherwise it deletes the entry and returns nil. ${lock}` },
+    { name: 'Update', signature: `${recv} Update(id int, x ${n.model}) (${n.model}, error)`, task: `returns ${n.model}{}, ErrNotFound when r.items has no entry for id (if _, ok := r.items[id]; !ok); otherwise it sets x.ID = id, stores r.items[id] = x and returns x, nil. ${lock}` },
+    { name: 'Delete', signature: `${recv} Delete(id int) error`, task: `returns ErrNotFound when r.items has no entry for id (if _, ok := r.items[id]; !ok); otherwise it deletes the entry with delete(r.items, id) and returns nil. ${lock}` },
   ];
   return { phase: 'repository', path: filePathFor('repository', spec.resource), header, holes, uses: ['models'] };
 }
