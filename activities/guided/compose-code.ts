@@ -2,7 +2,7 @@
 // body, and each body is checked where it is written: the file goes through the deterministic
 // fixers, then its package is built and vetted. A body that fails gets one fix request and
 // another sample; the candidate with the fewest errors is kept, so a later try never makes it worse.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FileProvenance, GenerateFileInput, GenerateFileResult, LlmUsage } from '../../workflows/types.js';
 import { allowedPaths } from '../../workflows/layout.js';
@@ -13,7 +13,7 @@ import { openToolchainSession, type ToolchainSession } from '../go/toolchain-ses
 import { chatOnce } from '../llm/chat.js';
 import type { Message } from '../llm/ollama.js';
 import { llmForPhase } from '../llm/phase-options.js';
-import { loadPrompt, renderPrompt } from '../llm/prompts.js';
+import { loadPrompt, PROMPTS_DIR, renderPrompt } from '../llm/prompts.js';
 import { contractFor, contractSummary, UNWRITTEN_BODY, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
 import { runProbe } from './probes.js';
 import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, promptView, renderFile } from './go-source.js';
@@ -44,6 +44,13 @@ interface Checked {
   score: number;
   /** The bodies as they are on disk after the fixers (goimports formats, unused variables become _). */
   bodies: Record<string, string>;
+}
+
+/** prompts/examples/<phase>.go.txt: one function of another API written to the same rules, to show the idioms (none for models and server). */
+function exampleFor(phase: ContractPhase): string {
+  const file = path.join(PROMPTS_DIR, 'examples', `${phase}.go.txt`);
+  if (!existsSync(file)) return '';
+  return `An example of the style, a function of another API (books), not of this module:\n\n\`\`\`go\n${readFileSync(file, 'utf8').trimEnd()}\n\`\`\`\n\n`;
 }
 
 /** The errors of one function for the fix prompt: each with the line it points at. */
@@ -130,6 +137,7 @@ class CodeComposer {
       name: hole.name,
       signature: hole.signature,
       task: hole.task,
+      example: exampleFor(this.phase),
     });
   }
 
@@ -154,7 +162,10 @@ class CodeComposer {
           ? [...base, { role: 'assistant', content: best.answer }, { role: 'user', content: renderPrompt(loadPrompt('function-fix'), { errors: errorsForPrompt(best.checked.errors, best.fileText, this.path), signature: hole.signature }) }]
           : base;
       // Another sample is another seed and a warmer temperature; the first is the run's own options.
-      const options = i === 0 || kind === 'fix' ? { ...llm.options, seed } : { ...llm.options, seed: seed + 1000 * i, temperature: Math.max(0.7, llm.options.temperature ?? 0) };
+      // At the run's own temperature a small model answers a fix request with the same function:
+      // fixes run warmer, and other samples warmer still, each with its own seed.
+      const warmer = Math.max(kind === 'fix' ? 0.5 : 0.8, llm.options.temperature ?? 0);
+      const options = i === 0 ? { ...llm.options, seed } : { ...llm.options, seed: seed + 1000 * i, temperature: warmer };
       const answer = await chatOnce({ dbPath: input.dbPath, llm: { ...llm, options }, messages, label: `${this.path} ${hole.name}` });
       this.usage = addUsage(this.usage, answer.usage);
       this.candidates++;
