@@ -16,7 +16,7 @@ import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, PROMPTS_DIR, renderPrompt } from '../llm/prompts.js';
 import { contractFor, contractSummary, UNWRITTEN_BODY, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
 import { runProbe } from './probes.js';
-import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, promptView, renderFile } from './go-source.js';
+import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, otherBodiesIn, promptView, renderFile } from './go-source.js';
 
 /** Answers tried per function at most: a sample, a fix of the best so far, another sample, …
  *  A candidate is judged by the compiler, then by its probe (probes.ts). */
@@ -67,6 +67,8 @@ function errorsForPrompt(errors: string[], fileText: string, file: string): stri
 class CodeComposer {
   usage: LlmUsage = NO_USAGE;
   candidates = 0;
+  /** Bodies for functions not yet asked for, found in answers for others (tried before asking). */
+  private harvest = new Map<string, string[]>();
   fixes = new Set<string>();
   errorsSeen: string[] = [];
   private readonly contract: FileContract;
@@ -155,7 +157,13 @@ class CodeComposer {
     // A repair round is a new sample: the same seed would replay the cached failing answer.
     const seed = (llm.options.seed ?? 0) + (input.repair?.round ?? 0) * 7919;
     let best: { answer: string; checked: Checked; fileText: string } | null = null;
-    for (let i = 0; i < MAX_CANDIDATES; i++) {
+    for (const body of this.harvest.get(hole.name) ?? []) {
+      const checked = await this.check({ ...bodies, [hole.name]: body }, hole.name);
+      this.candidates++;
+      this.seen(checked.errors);
+      if (!best || checked.score < best.checked.score) best = { answer: `\`\`\`go\n${hole.signature} {\n${body}\n}\n\`\`\``, checked, fileText: this.read() };
+    }
+    for (let i = 0; i < MAX_CANDIDATES && best?.checked.score !== 0; i++) {
       const kind = best ? SCHEDULE[i] : 'sample';
       const messages: Message[] =
         kind === 'fix' && best
@@ -169,6 +177,10 @@ class CodeComposer {
       const answer = await chatOnce({ dbPath: input.dbPath, llm: { ...llm, options }, messages, label: `${this.path} ${hole.name}` });
       this.usage = addUsage(this.usage, answer.usage);
       this.candidates++;
+      for (const [name, body] of otherBodiesIn(answer.content, this.contract.holes, hole.name)) {
+        const known = this.harvest.get(name) ?? [];
+        if (!known.includes(body) && known.length < 3) this.harvest.set(name, [...known, body]);
+      }
       let checked: Checked;
       try {
         const { body, renamed } = bodyFromAnswer(answer.content, hole);
@@ -180,7 +192,6 @@ class CodeComposer {
       }
       this.seen(checked.errors);
       if (!best || checked.score < best.checked.score) best = { answer: answer.content.slice(0, 6000), checked, fileText: this.read() };
-      if (best.checked.score === 0) break;
     }
     // Code that does not compile never enters the project: the function keeps its stub (which
     // compiles and panics), so the functions and files after it can still be built and probed,

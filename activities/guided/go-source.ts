@@ -148,33 +148,60 @@ export function renameIdentifiers(src: string, renames: Map<string, string>): st
   return out;
 }
 
+/** A found function's body with its receiver and parameter names renamed to `hole`'s; null when it has no code. */
+function adopt(fn: FoundFunction, hole: FunctionHole): { body: string; renamed: boolean } | null {
+  const want = declaredNames(hole.signature);
+  const renames = new Map<string, string>();
+  if (fn.receiverName && want.receiver && fn.receiverName !== want.receiver) renames.set(fn.receiverName, want.receiver);
+  fn.paramNames.forEach((name, i) => {
+    const ours = want.params[i];
+    if (ours && name !== ours && name !== '_') renames.set(name, ours);
+  });
+  const body = renameIdentifiers(fn.body, renames);
+  return isPlaceholder(body) ? null : { body, renamed: renames.size > 0 };
+}
+
+/** The Go text of an answer: its fenced blocks, or the whole answer when it has none. */
+function sourcesOf(answer: string): { blocks: string[]; sources: string[] } {
+  const text = answer.replace(/\r\n?/g, '\n');
+  const blocks = fencedBlocks(text).map((b) => b.body);
+  return { blocks, sources: blocks.length ? blocks : [text] };
+}
+
 /**
  * The body of `hole` from an LLM answer: the function of that name in a fenced block (or the
  * only function there), with the model's receiver and parameter names renamed to the contract's.
  * A block with no function at all is taken as the body itself.
  */
 export function bodyFromAnswer(answer: string, hole: FunctionHole): { body: string; renamed: boolean } {
-  const text = answer.replace(/\r\n?/g, '\n');
-  const blocks = fencedBlocks(text).map((b) => b.body);
-  const sources = blocks.length ? blocks : [text];
+  const { blocks, sources } = sourcesOf(answer);
   for (const src of sources) {
     const fns = functionsIn(src);
     const fn = fns.find((f) => f.name === hole.name) ?? (fns.length === 1 ? fns[0] : undefined);
     if (!fn) continue;
-    const want = declaredNames(hole.signature);
-    const renames = new Map<string, string>();
-    if (fn.receiverName && want.receiver && fn.receiverName !== want.receiver) renames.set(fn.receiverName, want.receiver);
-    fn.paramNames.forEach((name, i) => {
-      const ours = want.params[i];
-      if (ours && name !== ours && name !== '_') renames.set(name, ours);
-    });
-    const body = renameIdentifiers(fn.body, renames);
-    if (isPlaceholder(body)) throw new NoFunctionError(`the answer's ${hole.name} has no body (empty, a TODO or a panic): write the code that does what it must`);
-    return { body, renamed: renames.size > 0 };
+    const adopted = adopt(fn, hole);
+    if (!adopted) throw new NoFunctionError(`the answer's ${hole.name} has no body (empty, a TODO or a panic): write the code that does what it must`);
+    return adopted;
   }
   const only = blocks.find((b) => !isPlaceholder(b) && !/^\s*(package|func)\b/m.test(b));
   if (only) return { body: only.replace(/^\s*\{\s*\n/, '').replace(/\n\s*\}\s*$/, ''), renamed: false };
   throw new NoFunctionError(`the answer holds no function ${hole.name} (or it is cut off)`);
+}
+
+/**
+ * Every function of `holes` an answer holds besides the one asked for: a small model often
+ * writes the whole file, and those functions are free candidates for the holes still to come.
+ */
+export function otherBodiesIn(answer: string, holes: FunctionHole[], asked: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const src of sourcesOf(answer).sources) {
+    for (const fn of functionsIn(src)) {
+      const hole = holes.find((h) => h.name === fn.name && h.name !== asked);
+      const adopted = hole && adopt(fn, hole);
+      if (adopted && !found.has(fn.name)) found.set(fn.name, adopted.body);
+    }
+  }
+  return found;
 }
 
 /** The bodies of the contract's functions as they are in a file on disk (for a repair). */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { contractFor, handlerMethodFor } from '../../activities/guided/contract.js';
-import { bodyFromAnswer, functionsIn, matchingBracket, NoFunctionError, renameIdentifiers } from '../../activities/guided/go-source.js';
+import { bodyFromAnswer, functionsIn, matchingBracket, NoFunctionError, otherBodiesIn, renameIdentifiers } from '../../activities/guided/go-source.js';
 import { failedCases, parseCases, renderTests, uncoveredFunctions } from '../../activities/guided/test-cases.js';
 import { fixImportPaths, fixUnusedVariables, parseGoErrors } from '../../activities/go/fixers.js';
 import { TODO_PLAN } from '../support/scripted-ollama.js';
@@ -106,5 +106,16 @@ describe('placeholders are not code', () => {
   test('an answer that copies the stub, or holds only a TODO, is refused', () => {
     for (const body of ['\tpanic("not written yet")', '\t// TODO: not written yet', '\t// TODO\n\tpanic("todo")', ''])
       assert.throws(() => bodyFromAnswer(`\`\`\`go\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n${body}\n}\n\`\`\``, GET), /no body/);
+  });
+});
+
+describe('harvest', () => {
+  test('the other functions of a whole-file answer are kept for later, renamed; the one asked for and placeholders are not', () => {
+    const holes = contractFor(TODO_PLAN, 'repository').holes;
+    const answer =
+      '```go\npackage repository\n\nfunc (r *TodoRepository) List() []models.Todo {\n\treturn nil\n}\n\nfunc (repo *TodoRepository) Delete(n int) error {\n\tdelete(repo.items, n)\n\treturn nil\n}\n\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n\t// …\n}\n```';
+    const found = otherBodiesIn(answer, holes, 'List');
+    assert.deepEqual([...found.keys()], ['Delete']);
+    assert.equal(found.get('Delete'), '\tdelete(r.items, id)\n\treturn nil');
   });
 });
