@@ -191,7 +191,9 @@ class CodeComposer {
         checked = { errors: [err.message], score: 100 * COMPILE_ERROR_SCORE, bodies };
       }
       this.seen(checked.errors);
-      if (!best || checked.score < best.checked.score) best = { answer: answer.content.slice(0, 6000), checked, fileText: this.read() };
+      // What a fix request shows the model of its answer: the function alone, not a whole file it wrote around it.
+      const shown = checked.bodies[hole.name] !== undefined && checked.score < 100 * COMPILE_ERROR_SCORE ? `\`\`\`go\n${hole.signature} {\n${checked.bodies[hole.name]}\n}\n\`\`\`` : answer.content.slice(0, 1500);
+      if (!best || checked.score < best.checked.score) best = { answer: shown, checked, fileText: this.read() };
     }
     // Code that does not compile never enters the project: the function keeps its stub (which
     // compiles and panics), so the functions and files after it can still be built and probed,

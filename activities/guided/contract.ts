@@ -209,6 +209,5 @@ export function contractFor(spec: ApiSpec, phase: ContractPhase): FileContract {
 
 /** A contract as another file's prompt shows it: its code, and the signatures of its functions. */
 export function contractSummary(c: FileContract): string {
-  const signatures = c.holes.map((h) => `// ${h.task}\n${h.signature}`);
-  return `${c.path}:\n\`\`\`go\n${c.header}\n\n${signatures.join('\n\n')}\n\`\`\``;
+  return `${c.path}:\n\`\`\`go\n${c.header}\n\n${c.holes.map((h) => h.signature).join('\n')}\n\`\`\``;
 }

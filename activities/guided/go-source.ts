@@ -118,7 +118,12 @@ function isPlaceholder(body: string): boolean {
  * prompts share their prefix (Ollama then reads only the tail), and there are no other bodies for
  * a small model to copy back whole.
  */
-export const promptView = (c: FileContract) => renderFile(c, Object.fromEntries(c.holes.map((h) => [h.name, UNWRITTEN_IN_PROMPT])));
+export function promptView(c: FileContract): string {
+  // No doc comments: the task of the function asked for is in the question, and a small model
+  // reads a shorter prompt better.
+  const functions = c.holes.map((h) => `${h.signature} {\n${UNWRITTEN_IN_PROMPT}\n}`);
+  return `${c.header}\n\n${functions.join('\n\n')}\n`;
+}
 
 /** The names a contract signature declares: receiver, then parameters. */
 function declaredNames(signature: string): { receiver: string | null; params: string[] } {
@@ -177,7 +182,9 @@ export function bodyFromAnswer(answer: string, hole: FunctionHole): { body: stri
   const { blocks, sources } = sourcesOf(answer);
   for (const src of sources) {
     const fns = functionsIn(src);
-    const fn = fns.find((f) => f.name === hole.name) ?? (fns.length === 1 ? fns[0] : undefined);
+    // The only function of a block stands for the one asked for if only its case differs (`list`):
+    // a lone `main` or `NewTodoHandler` is another function, not this one.
+    const fn = fns.find((f) => f.name === hole.name) ?? (fns.length === 1 && fns[0].name.toLowerCase() === hole.name.toLowerCase() ? fns[0] : undefined);
     if (!fn) continue;
     const adopted = adopt(fn, hole);
     if (!adopted) throw new NoFunctionError(`the answer's ${hole.name} has no body (empty, a TODO or a panic): write the code that does what it must`);
