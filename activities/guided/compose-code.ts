@@ -87,8 +87,10 @@ class CodeComposer {
     return this.contract.path;
   }
 
+  /** The file as it is on disk; empty before its first check wrote it. */
   private read(): string {
-    return readFileSync(path.join(this.input.outputDir, this.path), 'utf8');
+    const file = path.join(this.input.outputDir, this.path);
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
   }
 
   private write(content: string) {
