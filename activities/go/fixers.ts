@@ -97,3 +97,33 @@ function errorLines(output: string, fallback: string): string[] {
   const lines = output.split('\n').map((l) => l.trim()).filter((l) => /\.go:\d+:\d+: /.test(l));
   return lines.length ? lines.map((l) => l.replace(/^vet: /, '').replace(/^\.\//, '')) : [`${fallback}: ${output.trim().split('\n').slice(-3).join(' ')}`];
 }
+
+/** Exported names a Go source declares at top level (types, functions, variables, constants). */
+export function exportedNames(src: string): string[] {
+  const names = new Set<string>();
+  for (const m of src.matchAll(/^(?:type|func|var|const)\s+(?:\([^)]*\)\s*)?([A-Z]\w*)/gm)) names.add(m[1]);
+  for (const m of src.matchAll(/^\t([A-Z]\w*)\s*(?:=|[\w.*[\]]+\s*=)/gm)) names.add(m[1]); // inside var ( … ) blocks
+  return [...names];
+}
+
+/**
+ * `undefined: ErrTitleRequired` in package handlers, where package models declares it: the
+ * name gets its package (`models.ErrTitleRequired`). `known` maps a name to the package that
+ * exports it. Returns null when nothing applied.
+ */
+export function qualifyNames(src: string, errors: GoError[], known: Map<string, string>): string | null {
+  const lines = src.split('\n');
+  let changed = false;
+  // Right to left within a line, so earlier columns stay valid.
+  const targets = errors
+    .map((e) => ({ e, name: /^undefined: (\w+)$/.exec(e.message)?.[1] }))
+    .filter((t): t is { e: GoError; name: string } => t.name !== undefined && known.has(t.name))
+    .sort((a, b) => a.e.line - b.e.line || b.e.col - a.e.col);
+  for (const { e, name } of targets) {
+    const line = lines[e.line - 1];
+    if (line === undefined || line.slice(e.col - 1, e.col - 1 + name.length) !== name || line[e.col - 2] === '.') continue;
+    lines[e.line - 1] = `${line.slice(0, e.col - 1)}${known.get(name)}.${line.slice(e.col - 1)}`;
+    changed = true;
+  }
+  return changed ? lines.join('\n') : null;
+}

@@ -8,7 +8,7 @@ import type { FileProvenance, GenerateFileInput, GenerateFileResult, LlmUsage } 
 import { allowedPaths } from '../../workflows/layout.js';
 import { activityContext } from '../activity-context.js';
 import { writeFileAtomic } from '../files/write-file.js';
-import { checkPackage, fixImportPaths, fixUnusedVariables, parseGoErrors, runGoimports } from '../go/fixers.js';
+import { checkPackage, exportedNames, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames, runGoimports, type GoError } from '../go/fixers.js';
 import { openToolchainSession, type ToolchainSession } from '../go/toolchain-session.js';
 import { chatOnce } from '../llm/chat.js';
 import type { Message } from '../llm/ollama.js';
@@ -73,6 +73,8 @@ class CodeComposer {
   errorsSeen: string[] = [];
   private readonly contract: FileContract;
   private readonly allowed: Set<string>;
+  /** Exported names of the packages this file uses, for the qualified-name fixer. */
+  private readonly dependencyNames = new Map<string, string>();
 
   constructor(
     private readonly input: GenerateFileInput,
@@ -81,6 +83,11 @@ class CodeComposer {
   ) {
     this.contract = contractFor(input.spec, phase);
     this.allowed = allowedPaths(input.spec);
+    for (const dep of this.contract.uses) {
+      const c = contractFor(input.spec, dep as ContractPhase);
+      const pkg = path.basename(path.dirname(c.path));
+      for (const name of exportedNames(`${c.header}\n${c.holes.map((h) => h.signature).join('\n')}`)) this.dependencyNames.set(name, pkg);
+    }
   }
 
   get path() {
@@ -109,15 +116,23 @@ class CodeComposer {
     if (this.read() !== content) this.fixes.add('goimports');
     const pkg = path.dirname(this.path);
     let errors = await checkPackage(this.session, pkg);
-    const unused = fixUnusedVariables(this.read(), parseGoErrors(errors.join('\n')).filter((e) => e.file === this.path));
-    if (unused !== null) {
-      this.write(unused);
+    // Fixers the toolchain's errors point to: each kept only when it lowers the error count.
+    const fixers: [string, (src: string, errs: GoError[]) => string | null][] = [
+      ['unused-variable', fixUnusedVariables],
+      ['qualified-name', (src, errs) => qualifyNames(src, errs, this.dependencyNames)],
+    ];
+    for (const [name, fix] of fixers) {
+      if (errors.length === 0) break;
+      const before = this.read();
+      const fixed = fix(before, parseGoErrors(errors.join('\n')).filter((e) => e.file === this.path));
+      if (fixed === null) continue;
+      this.write(fixed);
       await runGoimports(this.session, this.input.outputDir, this.path);
       const after = await checkPackage(this.session, pkg);
       if (after.length < errors.length) {
-        this.fixes.add('unused-variable');
+        this.fixes.add(name);
         errors = after;
-      } else this.write(content); // the fix did not help: back to what was checked
+      } else this.write(before); // it did not help: back to what was checked
     }
     const onDisk = { ...bodies, ...bodiesInFile(this.read(), this.contract) };
     if (errors.length > 0 || !probe) return { errors, score: COMPILE_ERROR_SCORE * errors.length, bodies: onDisk };

@@ -171,15 +171,15 @@ function handlersContract(spec: ApiSpec): FileContract {
   ].join('\n');
   const recv = `func (h *${n.handler})`;
   const sig = (name: string) => `${recv} ${name}(w http.ResponseWriter, r *http.Request)`;
-  const badId = 'reads id, err := pathID(r); when err is not nil it answers writeError(w, http.StatusBadRequest, "invalid id") and returns';
-  const body = `reads x, err := decode${n.T}(r); when err is not nil it answers writeError(w, http.StatusBadRequest, "invalid JSON body") and returns; when x.Validate() returns an error it answers writeError(w, http.StatusBadRequest, thatError.Error()) and returns`;
-  const notFound = `when errors.Is(err, repository.ErrNotFound) it answers writeError(w, http.StatusNotFound, "${spec.resource} not found") and returns`;
+  const badId = 'reads id, err := pathID(r); when err != nil it calls writeError(w, http.StatusBadRequest, "invalid id") and returns';
+  const body = `reads x, err := decode${n.T}(r); when err != nil it calls writeError(w, http.StatusBadRequest, "invalid JSON body") and returns; when err := x.Validate(); err != nil it calls writeError(w, http.StatusBadRequest, err.Error()) and returns`;
+  const notFound = `when errors.Is(err, repository.ErrNotFound) it calls writeError(w, http.StatusNotFound, "${spec.resource} not found") and returns`;
   const holes: FunctionHole[] = [
-    { name: 'List', signature: sig('List'), task: `answers writeJSON(w, http.StatusOK, h.repo.List()).` },
-    { name: 'Create', signature: sig('Create'), task: `${body}; otherwise it stores x with h.repo.Create(x) and answers writeJSON(w, http.StatusCreated, theStored${n.T}).` },
-    { name: 'Get', signature: sig('Get'), task: `${badId}; then it calls h.repo.Get(id); ${notFound}; otherwise it answers writeJSON(w, http.StatusOK, the${n.T}).` },
-    { name: 'Update', signature: sig('Update'), task: `${badId}; then it ${body}; then it calls h.repo.Update(id, x); ${notFound}; otherwise it answers writeJSON(w, http.StatusOK, theUpdated${n.T}).` },
-    { name: 'Delete', signature: sig('Delete'), task: `${badId}; then it calls h.repo.Delete(id); ${notFound}; otherwise it answers w.WriteHeader(http.StatusNoContent).` },
+    { name: 'List', signature: sig('List'), task: `calls writeJSON(w, http.StatusOK, h.repo.List()).` },
+    { name: 'Create', signature: sig('Create'), task: `${body}; then it calls writeJSON(w, http.StatusCreated, h.repo.Create(x)).` },
+    { name: 'Get', signature: sig('Get'), task: `${badId}; then item, err := h.repo.Get(id); ${notFound}; then it calls writeJSON(w, http.StatusOK, item).` },
+    { name: 'Update', signature: sig('Update'), task: `${badId}; then it ${body}; then updated, err := h.repo.Update(id, x); ${notFound}; then it calls writeJSON(w, http.StatusOK, updated).` },
+    { name: 'Delete', signature: sig('Delete'), task: `${badId}; then err = h.repo.Delete(id); ${notFound}; then it calls w.WriteHeader(http.StatusNoContent).` },
   ];
   return { phase: 'handlers', path: filePathFor('handlers', spec.resource), header, holes, uses: ['models', 'repository'] };
 }

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { contractFor, handlerMethodFor } from '../../activities/guided/contract.js';
 import { bodyFromAnswer, functionsIn, matchingBracket, NoFunctionError, otherBodiesIn, renameIdentifiers } from '../../activities/guided/go-source.js';
 import { failedCases, parseCases, renderTests, uncoveredFunctions } from '../../activities/guided/test-cases.js';
-import { fixImportPaths, fixUnusedVariables, parseGoErrors } from '../../activities/go/fixers.js';
+import { exportedNames, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames } from '../../activities/go/fixers.js';
 import { TODO_PLAN } from '../support/scripted-ollama.js';
 
 const GET = contractFor(TODO_PLAN, 'repository').holes.find((h) => h.name === 'Get')!;
@@ -117,5 +117,16 @@ describe('harvest', () => {
     const found = otherBodiesIn(answer, holes, 'List');
     assert.deepEqual([...found.keys()], ['Delete']);
     assert.equal(found.get('Delete'), '\tdelete(r.items, id)\n\treturn nil');
+  });
+});
+
+describe('qualified names', () => {
+  test('a name another package of the module exports gets its package', () => {
+    const models = contractFor(TODO_PLAN, 'models');
+    const known = new Map(exportedNames(models.header).map((n) => [n, 'models']));
+    assert.ok(known.has('Todo') && known.has('ErrTitleRequired'));
+    const src = 'func f(x Todo) bool {\n\treturn errors.Is(x.Validate(), ErrTitleRequired)\n}';
+    const errors = parseGoErrors('internal/handlers/todo_handler.go:1:10: undefined: Todo\ninternal/handlers/todo_handler.go:2:33: undefined: ErrTitleRequired\ninternal/handlers/todo_handler.go:2:9: undefined: nope');
+    assert.equal(qualifyNames(src, errors, known), 'func f(x models.Todo) bool {\n\treturn errors.Is(x.Validate(), models.ErrTitleRequired)\n}');
   });
 });
