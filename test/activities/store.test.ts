@@ -135,13 +135,40 @@ describe('mirror migrations', () => {
     await recordValidation({ dbPath, workflowId: WF, round: 0, report: { ...report(true, [['gofmt', true]], 80), containment: 'dropped below' } });
     closeMirrors();
     const v1 = new Database(dbPath);
-    v1.exec('ALTER TABLE validations DROP COLUMN containment');
+    v1.exec('ALTER TABLE validations DROP COLUMN containment; ALTER TABLE files DROP COLUMN provenance; ALTER TABLE phases DROP COLUMN notes');
     v1.pragma('user_version = 1');
     v1.close();
     const migrated = openMirror(dbPath);
     assert.equal(migrated.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     assert.deepEqual({ ...(migrated.prepare('SELECT round, ok, containment FROM validations').get() as object) }, { round: 0, ok: 1, containment: null });
     assert.equal(buildStatusReport(dbPath, WF).validation!.final.containment, null);
+  });
+
+  it('a version-2 mirror gains files.provenance and phases.notes; its rows read as null provenance and no notes', async () => {
+    const { dbPath } = freshDb();
+    await recordRun({ dbPath, run: run() });
+    await recordPhase({ dbPath, workflowId: WF, seq: 0, phase: phase('models', { files: [file('internal/models/todo.go', 200)] }) });
+    closeMirrors();
+    const v2 = new Database(dbPath);
+    v2.exec('ALTER TABLE files DROP COLUMN provenance; ALTER TABLE phases DROP COLUMN notes');
+    v2.pragma('user_version = 2');
+    v2.close();
+    assert.equal(openMirror(dbPath).pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    const status = buildStatusReport(dbPath, WF);
+    assert.deepEqual(status.files, [{ ...file('internal/models/todo.go', 200), provenance: null }]);
+    assert.deepEqual(status.phases[0]!.notes, []);
+  });
+
+  it('a guided file\'s provenance and a phase\'s notes reach status.json as recorded', async () => {
+    const { dbPath } = freshDb();
+    await recordRun({ dbPath, run: run() });
+    const provenance = { strategy: 'guided' as const, modelLines: 31, contractLines: 34, candidates: 7, fixes: ['goimports'], errorsSeen: ['x.go:1:1: undefined: y'], errorsLeft: 0 };
+    await recordPhase({ dbPath, workflowId: WF, seq: 0, phase: phase('plan', { notes: ['fields[0].name "title" → "Title"'] }) });
+    await recordPhase({ dbPath, workflowId: WF, seq: 1, phase: phase('repository', { files: [{ ...file('internal/repository/todo_repo.go', 900), provenance }] }) });
+    const status = buildStatusReport(dbPath, WF);
+    assert.deepEqual(status.phases[0]!.notes, ['fields[0].name "title" → "Title"']);
+    assert.deepEqual(status.files[0]!.provenance, provenance);
+    assert.deepEqual(status.phases[1]!.files[0]!.provenance, provenance);
   });
 
   it('refuses a database from a newer overnight-llm, naming -db, and leaves it untouched and closed', () => {
@@ -195,8 +222,11 @@ describe('status report', () => {
     assert.equal(r.run.status, 'completed');
     assert.equal(r.run.repairRounds, 1);
     assert.deepEqual(r.phases.map((p) => p.name), ['plan', 'scaffold', 'models', 'repository', 'validate']);
-    assert.deepEqual(r.phases[1]!.files, [file('.overnight-llm.json', 60), file('go.mod', 30)]);
-    assert.deepEqual(r.phases[2]!.files, [file('internal/models/todo.go', 200)]);
+    // Whole-file runs record no provenance: status.json says null.
+    const shown = (f: ReturnType<typeof file>) => ({ ...f, provenance: null });
+    assert.deepEqual(r.phases[1]!.files, [shown(file('.overnight-llm.json', 60)), shown(file('go.mod', 30))]);
+    assert.deepEqual(r.phases[2]!.files, [shown(file('internal/models/todo.go', 200))]);
+    assert.deepEqual(r.phases[0]!.notes, [], 'a phase with nothing mended has no notes');
     assert.equal(r.phases[0]!.attempts, 2);
     assert.equal(r.phases[4]!.error, 'build failed');
     assert.deepEqual(r.validation!.rounds.map((v) => [v.round, v.ok, v.steps.length]), [[0, false, 3], [1, true, 5]]);
