@@ -1,4 +1,4 @@
-// Hostile plans to planApi: 12 cases (the layer's total is in support.ts).
+// Hostile plans to planApi: 13 cases (the layer's total is in support.ts).
 // No name in a plan reaches a path, a go.mod or a prompt before the checks pass: a plan that
 // stays bad is PlanInvalid after three tries, not retryable, and names what was wrong.
 import assert from 'node:assert/strict';
@@ -15,7 +15,9 @@ const field = (i: number) => ({ name: `Field${i}`, type: 'string', json: `field$
 export const PLAN_CASES: HostileCase[] = [
   { name: 'resource "../x"', answer: plan({ resource: '../x' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
   { name: 'resource "a/b"', answer: plan({ resource: 'a/b' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
-  { name: 'resource "Todo" (upper case)', answer: plan({ resource: 'Todo' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  // A near-miss code mends (plan-normalize.ts) rather than asking again: taken as "todo", at once.
+  { name: 'resource "Todo" (upper case) is mended to "todo"', answer: plan({ resource: 'Todo' }), calls: 1, limitMs: 5000, expect: { plan: TODO_PLAN } },
+  { name: 'resource "To-Do" (not one word) is still refused', answer: plan({ resource: 'To-Do' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
   { name: 'resource "func" (a Go keyword)', answer: plan({ resource: 'func', plural: 'funcs' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
   { name: 'an absurdly long resource name (5000 letters)', answer: plan({ resource: 'a'.repeat(5000) }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
   {
