@@ -63,7 +63,10 @@ test(`${MODEL}, guided, writes a todo API that builds; the verdict, re-checked i
   assert.ok(status.totals.tokensOut > 500, `tokens out ${status.totals.tokensOut}`);
   const code = status.files.filter((f) => f.provenance && f.path.endsWith('.go'));
   assert.equal(code.length, 5, 'models, repository, handlers, server and tests carry their provenance');
-  assert.ok(code.every((f) => f.provenance!.modelLines > 0), JSON.stringify(code.map((f) => [f.path, f.provenance!.modelLines])));
+  // The model wrote function bodies in every code file, and was asked for test cases (all of which may fail and be dropped).
+  const described = JSON.stringify(code.map((f) => [f.path, f.provenance!.modelLines, f.provenance!.candidates]));
+  assert.ok(code.filter((f) => !f.path.startsWith('tests/')).every((f) => f.provenance!.modelLines > 0), described);
+  assert.ok(code.every((f) => f.provenance!.candidates > 0), described);
   for (const f of status.files) {
     const data = readFileSync(path.join(output, f.path));
     assert.equal(createHash('sha256').update(data).digest('hex'), f.sha256, f.path);
