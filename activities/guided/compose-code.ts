@@ -14,7 +14,7 @@ import { chatOnce } from '../llm/chat.js';
 import type { Message } from '../llm/ollama.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, PROMPTS_DIR, renderPrompt } from '../llm/prompts.js';
-import { contractFor, contractSummary, UNWRITTEN_BODY, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
+import { contractFor, contractSummary, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
 import { runProbe } from './probes.js';
 import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, otherBodiesIn, promptView, renderFile } from './go-source.js';
 
@@ -161,7 +161,7 @@ class CodeComposer {
   }
 
   /** Writes one function: up to MAX_CANDIDATES answers, the one with the fewest errors kept. */
-  async writeFunction(hole: FunctionHole, bodies: Record<string, string>): Promise<{ bodies: Record<string, string>; left: string[] }> {
+  async writeFunction(hole: FunctionHole, bodies: Record<string, string>, previous?: string): Promise<{ bodies: Record<string, string>; left: string[] }> {
     const { input } = this;
     const base: Message[] = [
       { role: 'system', content: loadPrompt('system') },
@@ -174,9 +174,11 @@ class CodeComposer {
     // A repair round is a new sample: the same seed would replay the cached failing answer.
     const seed = (llm.options.seed ?? 0) + (input.repair?.round ?? 0) * 7919;
     let best: { answer: string; checked: Checked; fileText: string } | null = null;
-    for (const body of this.harvest.get(hole.name) ?? []) {
+    // In a repair the body already there is the one to beat: a round never makes a function worse.
+    const incumbents = previous === undefined ? [] : [previous];
+    for (const body of [...incumbents, ...(this.harvest.get(hole.name) ?? [])]) {
       const checked = await this.check({ ...bodies, [hole.name]: body }, hole.name);
-      this.candidates++;
+      if (body !== previous) this.candidates++;
       this.seen(checked.errors);
       if (!best || checked.score < best.checked.score) best = { answer: `\`\`\`go\n${hole.signature} {\n${body}\n}\n\`\`\``, checked, fileText: this.read() };
     }
@@ -247,12 +249,11 @@ class CodeComposer {
       } catch {
         bodies = {};
       }
-      for (const [name, body] of Object.entries(bodies)) if (body.trim() === UNWRITTEN_BODY.trim()) delete bodies[name];
     }
     const left: string[] = [];
     for (const hole of this.holesToWrite(bodies)) {
-      const { [hole.name]: _old, ...others } = bodies;
-      const written = await this.writeFunction(hole, others);
+      const { [hole.name]: old, ...others } = bodies;
+      const written = await this.writeFunction(hole, others, old);
       bodies = written.bodies;
       left.push(...written.left);
     }

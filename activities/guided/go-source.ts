@@ -211,13 +211,13 @@ export function otherBodiesIn(answer: string, holes: FunctionHole[], asked: stri
   return found;
 }
 
-/** The bodies of the contract's functions as they are in a file on disk (for a repair). */
+/** The bodies of the contract's functions as they are in a file on disk; a stub is no body. */
 export function bodiesInFile(src: string, c: FileContract): Record<string, string> {
   const bodies: Record<string, string> = {};
   const fns = functionsIn(src);
   for (const h of c.holes) {
     const fn = fns.find((f) => f.name === h.name);
-    if (fn) bodies[h.name] = fn.body;
+    if (fn && fn.body.trim() !== UNWRITTEN_BODY.trim()) bodies[h.name] = fn.body;
   }
   return bodies;
 }

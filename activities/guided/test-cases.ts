@@ -9,7 +9,7 @@ import { allowedPaths, filePathFor } from '../../workflows/layout.js';
 import { activityContext } from '../activity-context.js';
 import { totalCoverage } from '../go/coverage.js';
 import { openToolchainSession, type ToolchainSession } from '../go/toolchain-session.js';
-import { writeFileAtomic } from '../files/write-file.js';
+import { readGeneratedFile, writeFileAtomic } from '../files/write-file.js';
 import { chatOnce } from '../llm/chat.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, renderPrompt, specVars } from '../llm/prompts.js';
@@ -183,6 +183,12 @@ export function uncoveredFunctions(coverFunc: string): string[] {
     .map((m) => `${m[1]}.${m[2]} (${m[3]} % covered)`);
 }
 
+/** The cases of a tests file this module rendered (its table rows), for a repair to start from. */
+export function casesInFile(src: string): TestCase[] {
+  const row = /^\t\{("(?:[^"\\]|\\.)*"), ("(?:GET|POST|PUT|DELETE)"), ("(?:[^"\\]|\\.)*"), ("(?:[^"\\]|\\.)*"), (\d{3})\},$/gm;
+  return [...src.matchAll(row)].map((m) => ({ name: JSON.parse(m[1]), method: JSON.parse(m[2]), path: JSON.parse(m[3]), body: JSON.parse(m[4]), status: Number(m[5]) }));
+}
+
 const key = (c: TestCase) => `${c.method} ${c.path} ${c.body} ${c.status}`;
 
 class TestComposer {
@@ -243,7 +249,8 @@ class TestComposer {
   }
 
   async compose(): Promise<GenerateFileResult> {
-    let cases: TestCase[] = [];
+    // A repair adds to the cases already there: a round never leaves fewer passing ones.
+    let cases: TestCase[] = this.input.repair ? casesInFile(readGeneratedFile(this.input.outputDir, this.path) ?? '') : [];
     for (let round = 0; round < MAX_CASE_ROUNDS; round++) {
       const cover = round === 0 ? null : await this.coverage();
       if (cover && cover.percent !== null && cover.percent >= this.input.coverageGoal + 5) break;

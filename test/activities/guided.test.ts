@@ -34,7 +34,7 @@ const HANDLERS = 'internal/handlers/todo_handler.go';
 const asks = (name: string) => (req: ScriptedRequest) => req.file === REPO && new RegExp(`^Function: ${name}$`, 'm').test(req.lastUserMessage);
 
 /** Composes every file phase in order against a scripted model with `overrides`; returns the results and the requests seen. */
-async function composeAll(overrides: Override[] = []) {
+async function composeAll(overrides: Override[] = [], repairOverrides: Override[] = []) {
   const seen: ScriptedRequest[] = [];
   const respond = withOverrides(todoApiResponder({ fixtureDir: FIXTURE_DIR }), overrides);
   const server = await startScriptedOllama({ respond: (req, i) => (seen.push(req), respond(req, i)) });
@@ -45,6 +45,14 @@ async function composeAll(overrides: Override[] = []) {
     const results = new Map<FilePhase, GenerateFileResult>();
     for (const phase of FILE_PHASES) {
       results.set(phase, await compose({ workflowId: 'wf-guided', phase, prompt: run.prompt, spec: TODO_PLAN, outputDir: run.outputDir, dbPath: run.dbPath, llm: run.llm, coverageGoal: 70 }));
+    }
+    // Then, when asked, a repair round of the repository and the tests against a model that now answers worse.
+    if (repairOverrides.length) {
+      overrides.unshift(...repairOverrides);
+      const base = { workflowId: 'wf-guided', prompt: run.prompt, spec: TODO_PLAN, outputDir: run.outputDir, dbPath: run.dbPath, llm: run.llm, coverageGoal: 70 };
+      const repair = { round: 1, errors: 'smoke run of the built server:\nGET /todos -> 500' };
+      results.set('repository', await compose({ ...base, phase: 'repository', repair }));
+      results.set('tests', await compose({ ...base, phase: 'tests', repair }));
     }
     return { results, seen, outputDir: run.outputDir };
   } finally {
@@ -92,6 +100,20 @@ describe('guided strategy: composeFile', () => {
     const source = readFileSync(path.join(outputDir, REPO), 'utf8');
     assert.match(source, /_ = strconv\.Itoa\(id\)/);
     assert.doesNotMatch(source, /lookup|todoID|repo\./);
+    const report = await validateProject({ outputDir, spec: TODO_PLAN, coverageGoal: 70 });
+    assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => !s.ok)));
+  });
+
+  it('a repair round never makes a file worse: a function whose new answers do not compile keeps its old body, the old cases stay', async () => {
+    const broken = '```go\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n\treturn lookup(id)\n}\n```';
+    const { results, outputDir } = await composeAll([], [
+      { when: asks('Get'), answer: broken },
+      { when: (r) => /^Test cases for:/m.test(r.lastUserMessage), answer: JSON.stringify({ cases: [{ name: 'wrong', method: 'GET', path: '/todos/1', body: '', status: 404 }] }) },
+    ]);
+    const repo = results.get('repository')!.file.provenance!;
+    assert.equal(repo.errorsLeft, 0, JSON.stringify(repo));
+    assert.doesNotMatch(readFileSync(path.join(outputDir, REPO), 'utf8'), /lookup|not written yet/);
+    assert.equal(results.get('tests')!.file.provenance!.modelLines, guidedTestCases(TODO_PLAN).length, 'the cases from before are kept; the failing new one is dropped');
     const report = await validateProject({ outputDir, spec: TODO_PLAN, coverageGoal: 70 });
     assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => !s.ok)));
   });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { contractFor, handlerMethodFor } from '../../activities/guided/contract.js';
 import { bodyFromAnswer, functionsIn, matchingBracket, NoFunctionError, otherBodiesIn, renameIdentifiers } from '../../activities/guided/go-source.js';
-import { failedCases, parseCases, renderTests, uncoveredFunctions } from '../../activities/guided/test-cases.js';
+import { casesInFile, failedCases, parseCases, renderTests, uncoveredFunctions } from '../../activities/guided/test-cases.js';
 import { exportedNames, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames } from '../../activities/go/fixers.js';
 import { TODO_PLAN } from '../support/scripted-ollama.js';
 
@@ -128,5 +128,15 @@ describe('qualified names', () => {
     const src = 'func f(x Todo) bool {\n\treturn errors.Is(x.Validate(), ErrTitleRequired)\n}';
     const errors = parseGoErrors('internal/handlers/todo_handler.go:1:10: undefined: Todo\ninternal/handlers/todo_handler.go:2:33: undefined: ErrTitleRequired\ninternal/handlers/todo_handler.go:2:9: undefined: nope');
     assert.equal(qualifyNames(src, errors, known), 'func f(x models.Todo) bool {\n\treturn errors.Is(x.Validate(), models.ErrTitleRequired)\n}');
+  });
+});
+
+describe('a repair starts from what is there', () => {
+  test('the cases of a rendered tests file are read back as they were', () => {
+    const cases = [
+      { name: 'q"`', method: 'POST' as const, path: '/todos', body: '{"title":"x\\ny"}', status: 201 },
+      { name: 'get', method: 'GET' as const, path: '/todos/1', body: '', status: 200 },
+    ];
+    assert.deepEqual(casesInFile(renderTests(TODO_PLAN, cases)), cases);
   });
 });
