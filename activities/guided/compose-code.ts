@@ -10,7 +10,7 @@ import { activityContext } from '../activity-context.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import { checkPackage, exportedNames, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames, runGoimports, type GoError } from '../go/fixers.js';
 import { openToolchainSession, type ToolchainSession } from '../go/toolchain-session.js';
-import { chatOnce } from '../llm/chat.js';
+import { addUsage, chatOnce, NO_USAGE } from '../llm/chat.js';
 import type { Message } from '../llm/ollama.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, PROMPTS_DIR, renderPrompt } from '../llm/prompts.js';
@@ -29,13 +29,6 @@ const FUNCTION_MAX_TOKENS = 1024;
 /** Errors kept per file in the provenance, for the failure taxonomy. */
 const ERRORS_SEEN_CAP = 20;
 
-export const addUsage = (a: LlmUsage, b: LlmUsage): LlmUsage => ({
-  tokensIn: a.tokensIn + b.tokensIn,
-  tokensOut: a.tokensOut + b.tokensOut,
-  durationMs: a.durationMs + b.durationMs,
-  cached: a.cached && b.cached,
-});
-export const NO_USAGE: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
 
 interface Checked {
   /** Toolchain errors, or when it compiles, the probe's failed checks. */

@@ -10,10 +10,9 @@ import { activityContext } from '../activity-context.js';
 import { totalCoverage } from '../go/coverage.js';
 import { openToolchainSession, type ToolchainSession } from '../go/toolchain-session.js';
 import { readGeneratedFile, writeFileAtomic } from '../files/write-file.js';
-import { chatOnce } from '../llm/chat.js';
+import { addUsage, chatOnce, NO_USAGE } from '../llm/chat.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, renderPrompt, specVars } from '../llm/prompts.js';
-import { addUsage, NO_USAGE } from './compose-code.js';
 import { namesOf } from './contract.js';
 import { countLines } from './go-source.js';
 

@@ -30,6 +30,15 @@ export interface ChatProgress {
   bytes: number;
 }
 
+/** The usage of two calls as one: tokens and time add up; cached only when both were. */
+export const addUsage = (a: LlmUsage, b: LlmUsage): LlmUsage => ({
+  tokensIn: a.tokensIn + b.tokensIn,
+  tokensOut: a.tokensOut + b.tokensOut,
+  durationMs: a.durationMs + b.durationMs,
+  cached: a.cached && b.cached,
+});
+export const NO_USAGE: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
+
 export function cacheKey(llm: LlmSettings, messages: Message[], format: ChatRequest['format']): string {
   return createHash('sha256').update(JSON.stringify({ model: llm.model, options: llm.options, messages, format: format ?? null })).digest('hex');
 }

@@ -5,7 +5,7 @@ import { FILE_PHASES, type GenerateFileInput, type GenerateFileResult, type LlmU
 import { filePathFor, allowedPaths } from '../../workflows/layout.js';
 import { UnsafePathError } from '../files/confine.js';
 import { readGeneratedFile, writeFileAtomic } from '../files/write-file.js';
-import { chatOnce } from './chat.js';
+import { addUsage, chatOnce } from './chat.js';
 import { llmForPhase } from './phase-options.js';
 import { ExtractionError, extractFile } from './extract-code.js';
 import type { Message } from './ollama.js';
@@ -29,10 +29,6 @@ export function filePrompt(input: GenerateFileInput): string {
     'file:self': read(path) ?? '(missing)',
     'file:others': others.join('\n\n'),
   });
-}
-
-function addUsage(a: LlmUsage, b: LlmUsage): LlmUsage {
-  return { tokensIn: a.tokensIn + b.tokensIn, tokensOut: a.tokensOut + b.tokensOut, durationMs: a.durationMs + b.durationMs, cached: a.cached && b.cached };
 }
 
 /** Asks for one file; one firmer follow-up when the answer holds no usable code. */
