@@ -83,7 +83,8 @@ create_models() { # names…
   trap 'kill $pid 2>/dev/null || true' EXIT
   for _ in $(seq 100); do curl -fsS "http://$host/api/version" >/dev/null 2>&1 && break; sleep 0.2; done
   for name in "$@"; do
-    if OLLAMA_HOST=$host "$ollama" show "$name" >/dev/null 2>&1; then continue; fi
+    # A model made by an older set-up has a template that cannot continue an assistant message: made again.
+    if OLLAMA_HOST=$host "$ollama" show "$name" --template 2>/dev/null | grep -q 'ne .Role "assistant"'; then continue; fi
     step "ollama create $name"
     sed "s|@GGUF@|$tools/weights/$name.gguf|" "$root/scripts/ollama/chatml.Modelfile" >"$tools/weights/$name.Modelfile"
     OLLAMA_HOST=$host "$ollama" create "$name" -f "$tools/weights/$name.Modelfile" >>"$tools/ollama-setup.log" 2>&1 \

@@ -16,7 +16,7 @@ import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, PROMPTS_DIR, renderPrompt } from '../llm/prompts.js';
 import { contractFor, contractSummary, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
 import { runProbe } from './probes.js';
-import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, otherBodiesIn, promptView, renderFile } from './go-source.js';
+import { answerStart, bodiesInFile, bodyFromAnswer, continuedAnswer, countLines, NoFunctionError, otherBodiesIn, promptView, renderFile } from './go-source.js';
 
 /** Answers tried per function at most: a sample, a fix of the best so far, another sample, …
  *  A candidate is judged by the compiler, then by its probe (probes.ts). */
@@ -26,6 +26,8 @@ const SCHEDULE = ['sample', 'fix', 'sample', 'fix', 'sample', 'fix'] as const;
 const COMPILE_ERROR_SCORE = 100;
 /** Tokens one function's answer may have (num_predict). */
 const FUNCTION_MAX_TOKENS = 1024;
+/** Generation ends at the function's closing brace: gofmt puts it alone at the start of a line. */
+const FUNCTION_END = ['\n}\n'];
 /** Errors kept per file in the provenance, for the failure taxonomy. */
 const ERRORS_SEEN_CAP = 20;
 
@@ -39,7 +41,8 @@ interface Checked {
   bodies: Record<string, string>;
 }
 
-/** prompts/examples/<phase>.go.txt: one function of another API written to the same rules, to show the idioms (none for models and server). */
+/** prompts/examples/<phase>.go.txt: one function of another API written to the same rules, to show the idioms (only
+ *  the repository has one: the 0.5B model copied the handlers' example, another API's names and all, into its answers). */
 function exampleFor(phase: ContractPhase): string {
   const file = path.join(PROMPTS_DIR, 'examples', `${phase}.go.txt`);
   if (!existsSync(file)) return '';
@@ -148,7 +151,7 @@ class CodeComposer {
       file: promptView(this.contract).trimEnd(),
       name: hole.name,
       signature: hole.signature,
-      task: hole.task,
+      steps: hole.steps.map((step, i) => `${i + 1}. ${step}`).join('\n'),
       example: exampleFor(this.phase),
     });
   }
@@ -186,16 +189,20 @@ class CodeComposer {
       // fixes run warmer, and other samples warmer still, each with its own seed.
       const warmer = Math.max(kind === 'fix' ? 0.5 : 0.8, llm.options.temperature ?? 0);
       const options = i === 0 ? { ...llm.options, seed } : { ...llm.options, seed: seed + 1000 * i, temperature: warmer };
-      const answer = await chatOnce({ dbPath: input.dbPath, llm: { ...llm, options }, messages, label: `${this.path} ${hole.name}` });
+      // The answer is started for the model (a final assistant message it continues): it
+      // writes this function's body, not a whole file, a `main` or another API's function.
+      const start = answerStart(hole);
+      const answer = await chatOnce({ dbPath: input.dbPath, llm: { ...llm, options }, messages: [...messages, { role: 'assistant', content: start }], stop: FUNCTION_END, label: `${this.path} ${hole.name}` });
       this.usage = addUsage(this.usage, answer.usage);
       this.candidates++;
-      for (const [name, body] of otherBodiesIn(answer.content, this.contract.holes, hole.name)) {
+      const content = continuedAnswer(start, answer.content);
+      for (const [name, body] of otherBodiesIn(content, this.contract.holes, hole.name)) {
         const known = this.harvest.get(name) ?? [];
         if (!known.includes(body) && known.length < 3) this.harvest.set(name, [...known, body]);
       }
       let checked: Checked;
       try {
-        const { body, renamed } = bodyFromAnswer(answer.content, hole);
+        const { body, renamed } = bodyFromAnswer(content, hole);
         if (renamed) this.fixes.add('renamed-parameters');
         checked = await this.check({ ...bodies, [hole.name]: body }, hole.name);
       } catch (err) {
@@ -204,7 +211,7 @@ class CodeComposer {
       }
       this.seen(checked.errors);
       // What a fix request shows the model of its answer: the function alone, not a whole file it wrote around it.
-      const shown = checked.bodies[hole.name] !== undefined && checked.score < 100 * COMPILE_ERROR_SCORE ? `\`\`\`go\n${hole.signature} {\n${checked.bodies[hole.name]}\n}\n\`\`\`` : answer.content.slice(0, 1500);
+      const shown = checked.bodies[hole.name] !== undefined && checked.score < 100 * COMPILE_ERROR_SCORE ? `\`\`\`go\n${hole.signature} {\n${checked.bodies[hole.name]}\n}\n\`\`\`` : content.slice(0, 1500);
       if (!best || checked.score < best.checked.score) best = { answer: shown, checked, fileText: this.read() };
     }
     // Code that does not compile never enters the project: the function keeps its stub (which

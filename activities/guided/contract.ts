@@ -11,9 +11,13 @@ export interface FunctionHole {
   name: string;
   /** gofmt's form of everything before the body's brace, e.g. `func (r *TodoRepository) Get(id int) (models.Todo, error)`. */
   signature: string;
-  /** What the body must do, for the prompt and the doc comment. */
-  task: string;
+  /** What the body must do, step by step: numbered in the prompt (a small model follows a
+   *  list better than a long sentence), joined into the doc comment. */
+  steps: string[];
 }
+
+/** The doc comment's words for what a function does. */
+export const taskOf = (h: FunctionHole) => h.steps.join('; ');
 
 /** One Go file of the guided strategy: code-written lines, then the functions the model fills. */
 export interface FileContract {
@@ -71,9 +75,8 @@ function modelsContract(spec: ApiSpec): FileContract {
     '}',
     ...(errors.length ? ['', '// Errors Validate returns, one per required field.', 'var (', ...errors, ')'] : []),
   ].join('\n');
-  const rules = required.map((f) => `returns ${n.errRequired(f)} when ${emptyTest(f, 'x')}`);
-  const task = rules.length ? `checks the required fields in this order: it ${rules.join(', then ')}; otherwise it returns nil.` : 'returns nil: no field is required.';
-  return { phase: 'models', path: filePathFor('models', spec.resource), header, uses: [], holes: [{ name: 'Validate', signature: `func (x ${n.T}) Validate() error`, task }] };
+  const steps = [...required.map((f) => `if ${emptyTest(f, 'x')}, return ${n.errRequired(f)}`), 'return nil'];
+  return { phase: 'models', path: filePathFor('models', spec.resource), header, uses: [], holes: [{ name: 'Validate', signature: `func (x ${n.T}) Validate() error`, steps }] };
 }
 
 function repositoryContract(spec: ApiSpec): FileContract {
@@ -99,14 +102,23 @@ function repositoryContract(spec: ApiSpec): FileContract {
     `\treturn &${n.repo}{items: make(map[int]${n.model}), nextID: 1}`,
     '}',
   ].join('\n');
-  const lock = 'It locks r.mu for the whole call (r.mu.Lock(); defer r.mu.Unlock()).';
+  const lock = 'lock r.mu for the whole call: r.mu.Lock() and defer r.mu.Unlock()';
+  const missing = `if _, ok := r.items[id]; !ok`;
   const recv = `func (r *${n.repo})`;
   const holes: FunctionHole[] = [
-    { name: 'List', signature: `${recv} List() []${n.model}`, task: `makes out := make([]${n.model}, 0, len(r.items)), appends every value of the map r.items to it, sorts out by ID with sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID }) and returns out. ${lock}` },
-    { name: 'Get', signature: `${recv} Get(id int) (${n.model}, error)`, task: `returns x, nil when x, ok := r.items[id] finds it; otherwise ${n.model}{}, ErrNotFound. ${lock}` },
-    { name: 'Create', signature: `${recv} Create(x ${n.model}) ${n.model}`, task: `sets x.ID to r.nextID, adds 1 to r.nextID, stores x in r.items under its ID and returns x. ${lock}` },
-    { name: 'Update', signature: `${recv} Update(id int, x ${n.model}) (${n.model}, error)`, task: `returns ${n.model}{}, ErrNotFound when r.items has no entry for id (if _, ok := r.items[id]; !ok); otherwise it sets x.ID = id, stores r.items[id] = x and returns x, nil. ${lock}` },
-    { name: 'Delete', signature: `${recv} Delete(id int) error`, task: `returns ErrNotFound when r.items has no entry for id (if _, ok := r.items[id]; !ok); otherwise it deletes the entry with delete(r.items, id) and returns nil. ${lock}` },
+    {
+      name: 'List',
+      signature: `${recv} List() []${n.model}`,
+      steps: [lock, `out := make([]${n.model}, 0, len(r.items))`, 'append every value of the map r.items to out', 'sort out by ID: sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })', 'return out'],
+    },
+    { name: 'Get', signature: `${recv} Get(id int) (${n.model}, error)`, steps: [lock, 'x, ok := r.items[id]', `if !ok, return ${n.model}{}, ErrNotFound`, 'return x, nil'] },
+    { name: 'Create', signature: `${recv} Create(x ${n.model}) ${n.model}`, steps: [lock, 'x.ID = r.nextID', 'r.nextID++', 'r.items[x.ID] = x', 'return x'] },
+    {
+      name: 'Update',
+      signature: `${recv} Update(id int, x ${n.model}) (${n.model}, error)`,
+      steps: [lock, `${missing}, return ${n.model}{}, ErrNotFound`, 'x.ID = id', 'r.items[id] = x', 'return x, nil'],
+    },
+    { name: 'Delete', signature: `${recv} Delete(id int) error`, steps: [lock, `${missing}, return ErrNotFound`, 'delete(r.items, id)', 'return nil'] },
   ];
   return { phase: 'repository', path: filePathFor('repository', spec.resource), header, holes, uses: ['models'] };
 }
@@ -171,15 +183,19 @@ function handlersContract(spec: ApiSpec): FileContract {
   ].join('\n');
   const recv = `func (h *${n.handler})`;
   const sig = (name: string) => `${recv} ${name}(w http.ResponseWriter, r *http.Request)`;
-  const badId = 'reads id, err := pathID(r); when err != nil it calls writeError(w, http.StatusBadRequest, "invalid id") and returns';
-  const body = `reads x, err := decode${n.T}(r); when err != nil it calls writeError(w, http.StatusBadRequest, "invalid JSON body") and returns; when err := x.Validate(); err != nil it calls writeError(w, http.StatusBadRequest, err.Error()) and returns`;
-  const notFound = `when errors.Is(err, repository.ErrNotFound) it calls writeError(w, http.StatusNotFound, "${spec.resource} not found") and returns`;
+  const badId = ['id, err := pathID(r)', 'if err != nil, call writeError(w, http.StatusBadRequest, "invalid id") and return'];
+  const body = [
+    `x, err := decode${n.T}(r)`,
+    'if err != nil, call writeError(w, http.StatusBadRequest, "invalid JSON body") and return',
+    'if err := x.Validate(); err != nil, call writeError(w, http.StatusBadRequest, err.Error()) and return',
+  ];
+  const notFound = `if errors.Is(err, repository.ErrNotFound), call writeError(w, http.StatusNotFound, "${spec.resource} not found") and return`;
   const holes: FunctionHole[] = [
-    { name: 'List', signature: sig('List'), task: `calls writeJSON(w, http.StatusOK, h.repo.List()).` },
-    { name: 'Create', signature: sig('Create'), task: `${body}; then it calls writeJSON(w, http.StatusCreated, h.repo.Create(x)).` },
-    { name: 'Get', signature: sig('Get'), task: `${badId}; then item, err := h.repo.Get(id); ${notFound}; then it calls writeJSON(w, http.StatusOK, item).` },
-    { name: 'Update', signature: sig('Update'), task: `${badId}; then it ${body}; then updated, err := h.repo.Update(id, x); ${notFound}; then it calls writeJSON(w, http.StatusOK, updated).` },
-    { name: 'Delete', signature: sig('Delete'), task: `${badId}; then err = h.repo.Delete(id); ${notFound}; then it calls w.WriteHeader(http.StatusNoContent).` },
+    { name: 'List', signature: sig('List'), steps: ['call writeJSON(w, http.StatusOK, h.repo.List())'] },
+    { name: 'Create', signature: sig('Create'), steps: [...body, 'call writeJSON(w, http.StatusCreated, h.repo.Create(x))'] },
+    { name: 'Get', signature: sig('Get'), steps: [...badId, 'item, err := h.repo.Get(id)', notFound, 'call writeJSON(w, http.StatusOK, item)'] },
+    { name: 'Update', signature: sig('Update'), steps: [...badId, ...body, 'updated, err := h.repo.Update(id, x)', notFound, 'call writeJSON(w, http.StatusOK, updated)'] },
+    { name: 'Delete', signature: sig('Delete'), steps: [...badId, 'err = h.repo.Delete(id)', notFound, 'call w.WriteHeader(http.StatusNoContent)'] },
   ];
   return { phase: 'handlers', path: filePathFor('handlers', spec.resource), header, holes, uses: ['models', 'repository'] };
 }
@@ -187,10 +203,14 @@ function handlersContract(spec: ApiSpec): FileContract {
 function serverContract(spec: ApiSpec): FileContract {
   const n = namesOf(spec);
   const header = ['package main', '', `import (\n\t"log"\n\t"net/http"\n\t"os"\n\n\t"${spec.module}/internal/handlers"\n\t"${spec.module}/internal/repository"\n)`].join('\n');
-  const task =
-    `creates repo := repository.New${n.repo}() and h := handlers.New${n.handler}(repo); reads port := os.Getenv("PORT") and uses "8080" when it is empty; ` +
-    'logs the address with log.Printf, then calls log.Fatal(http.ListenAndServe(":"+port, h.Routes())).';
-  return { phase: 'server', path: filePathFor('server', spec.resource), header, holes: [{ name: 'main', signature: 'func main()', task }], uses: ['repository', 'handlers'] };
+  const steps = [
+    `repo := repository.New${n.repo}()`,
+    `h := handlers.New${n.handler}(repo)`,
+    'port := os.Getenv("PORT"); if port == "", port = "8080"',
+    'log the address with log.Printf',
+    'log.Fatal(http.ListenAndServe(":"+port, h.Routes()))',
+  ];
+  return { phase: 'server', path: filePathFor('server', spec.resource), header, holes: [{ name: 'main', signature: 'func main()', steps }], uses: ['repository', 'handlers'] };
 }
 
 /** The contract of one code file. */

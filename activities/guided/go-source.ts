@@ -2,11 +2,11 @@
 // function cut out of an LLM answer (strings, runes and comments may hold braces), and the
 // model's own parameter names mapped onto the contract's.
 import { fencedBlocks } from '../llm/extract-code.js';
-import { UNWRITTEN_BODY, UNWRITTEN_IN_PROMPT, type FileContract, type FunctionHole } from './contract.js';
+import { taskOf, UNWRITTEN_BODY, UNWRITTEN_IN_PROMPT, type FileContract, type FunctionHole } from './contract.js';
 
 /** The file: header, then each function with its doc comment and body (`unwritten` where none yet). */
 export function renderFile(c: FileContract, bodies: Record<string, string>, unwritten = UNWRITTEN_BODY): string {
-  const functions = c.holes.map((h) => `// ${h.name} ${h.task}\n${h.signature} {\n${bodies[h.name] ?? unwritten}\n}`);
+  const functions = c.holes.map((h) => `// ${h.name}: ${taskOf(h)}.\n${h.signature} {\n${bodies[h.name] ?? unwritten}\n}`);
   return `${c.header}\n\n${functions.join('\n\n')}\n`;
 }
 
@@ -193,6 +193,21 @@ export function bodyFromAnswer(answer: string, hole: FunctionHole): { body: stri
   const only = blocks.find((b) => !isPlaceholder(b) && !/^\s*(package|func)\b/m.test(b));
   if (only) return { body: only.replace(/^\s*\{\s*\n/, '').replace(/\n\s*\}\s*$/, ''), renamed: false };
   throw new NoFunctionError(`the answer holds no function ${hole.name} (or it is cut off)`);
+}
+
+/** How the model's answer for `hole` begins: given to it to continue, so it writes the body. */
+export const answerStart = (hole: FunctionHole) => `\`\`\`go\n${hole.signature} {\n`;
+
+/**
+ * The whole answer: its start, then what the model wrote, closed when generation stopped at
+ * the function's closing brace (a stop sequence is not part of the answer).
+ */
+export function continuedAnswer(start: string, continuation: string): string {
+  // A model that starts over (a fence, or the signature again) gave a whole answer of its own.
+  const text = /^\s*(```|func\b)/.test(continuation) ? continuation : start + continuation;
+  const func = /^func\b/m.exec(text);
+  const open = func ? text.indexOf('{', func.index) : -1;
+  return open >= 0 && matchingBracket(text, open) < 0 ? `${text}\n}\n\`\`\`` : text;
 }
 
 /**

@@ -63,10 +63,10 @@ func TestProbeCreate(t *testing.T) {
 \tr := New${n.repo}()
 \ta, b := r.Create(probeItem()), r.Create(probeItem())
 \tif a.ID != 1 || b.ID != 2 {
-\t\tt.Errorf("two Creates returned ids %d and %d, want 1 and 2", a.ID, b.ID)
+\t\tt.Errorf("x.ID = r.nextID, then r.nextID++: two Creates on a new repository returned ids %d and %d, want 1 and 2", a.ID, b.ID)
 \t}
 \tif got, ok := r.items[2]; !ok || got.ID != 2 {
-\t\tt.Errorf("Create did not store the ${spec.resource} in r.items under its id")
+\t\tt.Errorf("r.items[x.ID] = x: Create did not store the ${spec.resource} in r.items under its id")
 \t}
 }
 
@@ -84,14 +84,14 @@ func TestProbeGet(t *testing.T) {
 func TestProbeList(t *testing.T) {
 \tr := New${n.repo}()
 \tif l := r.List(); l == nil || len(l) != 0 {
-\t\tt.Errorf("List() of an empty repository = %#v, want an empty, non-nil slice", l)
+\t\tt.Errorf("out := make([]${n.model}, 0, len(r.items)): List() of an empty repository = %#v, want an empty, non-nil slice", l)
 \t}
 \tfor _, id := range []int{3, 1, 2} {
 \t\tr.items[id] = ${n.model}{ID: id}
 \t}
 \tl := r.List()
 \tif len(l) != 3 || l[0].ID != 1 || l[1].ID != 2 || l[2].ID != 3 {
-\t\tt.Errorf("List() = %+v, want the 3 stored ${spec.plural} sorted by id", l)
+\t\tt.Errorf("append every value of r.items, then sort.Slice by ID: List() = %+v, want the 3 stored ${spec.plural} sorted by id", l)
 \t}
 }
 

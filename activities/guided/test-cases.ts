@@ -3,6 +3,7 @@
 // and only the cases that pass against the code are kept (a failing case is a wrong guess or
 // a handler bug; the smoke run judges the handlers independently). While coverage is under the
 // goal, the functions the cover profile shows short go back to the model for more cases.
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiSpec, FileProvenance, GenerateFileInput, GenerateFileResult } from '../../workflows/types.js';
 import { allowedPaths, filePathFor } from '../../workflows/layout.js';
@@ -14,6 +15,7 @@ import { addUsage, chatOnce, NO_USAGE } from '../llm/chat.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, renderPrompt, specVars } from '../llm/prompts.js';
 import { namesOf } from './contract.js';
+import { uncoveredCode } from './coverage-hints.js';
 import { countLines } from './go-source.js';
 
 export interface TestCase {
@@ -240,11 +242,13 @@ class TestComposer {
     return kept;
   }
 
+  /** The coverage of the cases so far, and what they leave unrun: lines of code, else functions. */
   async coverage(): Promise<{ percent: number | null; short: string[] }> {
     const profile = path.join(this.session.tmp, 'cover.out');
     await this.session.go(['test', '-count=1', '-timeout=120s', '-coverpkg=./...', `-coverprofile=${profile}`, './...'], 180_000);
     const func = await this.session.go(['tool', 'cover', `-func=${profile}`], 60_000);
-    return { percent: totalCoverage(func.output), short: uncoveredFunctions(func.output) };
+    const lines = existsSync(profile) ? uncoveredCode(readFileSync(profile, 'utf8'), this.input.spec.module, (f) => readGeneratedFile(this.input.outputDir, f)) : [];
+    return { percent: totalCoverage(func.output), short: lines.length ? lines : uncoveredFunctions(func.output) };
   }
 
   async compose(): Promise<GenerateFileResult> {
@@ -255,7 +259,7 @@ class TestComposer {
       if (cover && cover.percent !== null && cover.percent >= this.input.coverageGoal + 5) break;
       const repair = this.input.repair && round === 0 ? `\nThe last validation of the module said:\n${this.input.repair.errors.slice(0, 1500)}\n` : '';
       const more = cover
-        ? `\nThe cases so far cover ${cover.percent ?? 0} % of the code. Not fully covered yet:\n${cover.short.slice(0, 12).join('\n')}\nPropose other cases, different from these: ${cases.map(key).join('; ')}\n`
+        ? `\nThe cases so far cover ${cover.percent ?? 0} % of the code. No case reaches these lines of it yet:\n${cover.short.slice(0, 12).map((l) => `- ${l}`).join('\n')}\nPropose other cases, whose requests reach those lines, different from these: ${cases.map(key).join('; ')}\n`
         : repair;
       const proposed = (await this.askForCases(more)).filter((c) => !cases.some((k) => key(k) === key(c)));
       cases = await this.keepPassing([...cases, ...proposed]);

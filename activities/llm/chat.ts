@@ -14,6 +14,8 @@ export interface ChatInput {
   llm: LlmSettings;
   messages: Message[];
   format?: ChatRequest['format'];
+  /** Generation ends before the first of these (Ollama's `stop` option; not part of the answer). */
+  stop?: string[];
   /** Shown in heartbeats, e.g. the file being written. */
   label: string;
 }
@@ -39,8 +41,11 @@ export const addUsage = (a: LlmUsage, b: LlmUsage): LlmUsage => ({
 });
 export const NO_USAGE: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
 
-export function cacheKey(llm: LlmSettings, messages: Message[], format: ChatRequest['format']): string {
-  return createHash('sha256').update(JSON.stringify({ model: llm.model, options: llm.options, messages, format: format ?? null })).digest('hex');
+export function cacheKey(llm: LlmSettings, messages: Message[], format: ChatRequest['format'], stop?: string[]): string {
+  // `stop` only when set, so the keys of answers cached before it existed still match.
+  return createHash('sha256')
+    .update(JSON.stringify({ model: llm.model, options: llm.options, messages, format: format ?? null, ...(stop?.length ? { stop } : {}) }))
+    .digest('hex');
 }
 
 /** Heartbeats when running inside an activity; a no-op in plain unit tests. */
@@ -49,8 +54,8 @@ function heartbeat(progress: ChatProgress): void {
 }
 
 export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
-  const { llm, messages, format, dbPath } = input;
-  const key = cacheKey(llm, messages, format);
+  const { llm, messages, format, dbPath, stop } = input;
+  const key = cacheKey(llm, messages, format, stop);
   const hit = cachedAnswer(dbPath, key);
   if (hit) return { content: hit.content, usage: { tokensIn: hit.tokensIn, tokensOut: hit.tokensOut, durationMs: 0, cached: true } };
 
@@ -68,7 +73,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   const alive = setInterval(() => heartbeat({ label: input.label, tokens, bytes }), heartbeatIntervalMs());
   try {
     const last = await client.chat(
-      { model: llm.model, messages, format, options: llm.options, stream: true },
+      { model: llm.model, messages, format, options: stop?.length ? { ...llm.options, stop } : llm.options, stream: true },
       (chunk) => {
         content += chunk.message.content;
         tokens++;

@@ -15,7 +15,8 @@ export interface ChatRequest {
   stream?: boolean;
   /** "json" or a JSON schema object (structured outputs). */
   format?: 'json' | Record<string, unknown>;
-  options?: ModelOptions;
+  /** Ollama's Options: the model options, and the stop sequences of this request. */
+  options?: ModelOptions & { stop?: string[] };
   keep_alive?: string;
 }
 

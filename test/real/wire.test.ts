@@ -61,4 +61,23 @@ describe('the real model under our requests', () => {
       assert.match(body.message.content, /^\s*\{/);
     }
   });
+
+  test('a final assistant message is continued, not answered anew, and `stop` ends the answer (the guided strategy relies on both)', async () => {
+    const start = '```go\nfunc add(a, b int) int {\n';
+    const ask = (messages: { role: string; content: string }[], stop?: string[]) =>
+      fetch(`${real.url}/api/chat`, {
+        method: 'POST',
+        body: JSON.stringify({ model: REAL_MODEL, stream: false, messages, options: { num_predict: 80, temperature: 0, seed: 1, ...(stop ? { stop } : {}) } }),
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { message: { content: string }; done_reason: string } }));
+    const question = { role: 'user', content: 'Write the Go function add that returns the sum of a and b.' };
+    const continued = await ask([question, { role: 'assistant', content: start }], ['\n}\n']);
+    assert.equal(continued.status, 200);
+    const said = continued.body.message.content;
+    // A new answer would open with its own fence or signature; a continuation is the body.
+    assert.doesNotMatch(said, /^\s*(```|func\b)/, `a new answer instead of the body: ${JSON.stringify(said)}`);
+    assert.ok(!said.includes('\n}\n'), `the stop sequence is not in the answer: ${JSON.stringify(said)}`);
+    // The same question without the start: the model opens its own answer (the check above can fail).
+    const fresh = await ask([question]);
+    assert.match(fresh.body.message.content, /```|func\b/);
+  });
 });

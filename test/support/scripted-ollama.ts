@@ -164,6 +164,25 @@ function* oversizedPieces(bytes: number): Generator<string> {
   for (let left = bytes; left > 0; left -= 4096) yield line.repeat(Math.ceil(4096 / line.length)).slice(0, Math.min(4096, left));
 }
 
+/**
+ * What the model says of a responder's whole answer, as the project's Ollama does: a final
+ * assistant message is continued (scripts/ollama/chatml.Modelfile), so an answer that repeats
+ * it says only what follows; generation ends before the first `stop` sequence.
+ */
+export function spokenText(answer: string, messages: WireMessage[], stop: unknown): string {
+  const last = messages.at(-1);
+  let text = answer;
+  if (last?.role === 'assistant' && typeof last.content === 'string' && last.content) {
+    const at = text.indexOf(last.content);
+    if (at >= 0) text = text.slice(at + last.content.length);
+  }
+  for (const s of Array.isArray(stop) ? stop : []) {
+    const at = typeof s === 'string' && s ? text.indexOf(s) : -1;
+    if (at >= 0) text = text.slice(0, at);
+  }
+  return text;
+}
+
 export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): Promise<ScriptedOllama> {
   const models = (options.models ?? ['codellama:7b']).map((m) => (typeof m === 'string' ? { name: m } : m));
   const findModel = (name: string) => models.find((m) => normalizeName(m.name) === normalizeName(name));
@@ -212,7 +231,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     }
     const globalFault = typeof options.fault === 'function' ? options.fault(sreq, index) : options.fault;
     const fault: Fault | undefined = isFault(answer) ? answer : globalFault ?? (options.tokensPerSecond ? { fault: 'slow' } : undefined);
-    const text = isFault(answer) ? answer.text ?? FILLER : answer;
+    const text = spokenText(isFault(answer) ? answer.text ?? FILLER : answer, messages, options_?.stop);
     if (fault) call.fault = fault.fault;
     options.onCall?.(call);
     let chunksSent = 0;

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { contractFor, handlerMethodFor } from '../../activities/guided/contract.js';
-import { bodyFromAnswer, functionsIn, matchingBracket, NoFunctionError, otherBodiesIn, renameIdentifiers } from '../../activities/guided/go-source.js';
+import { uncoveredCode } from '../../activities/guided/coverage-hints.js';
+import { answerStart, bodyFromAnswer, continuedAnswer, functionsIn, matchingBracket, NoFunctionError, otherBodiesIn, renameIdentifiers } from '../../activities/guided/go-source.js';
 import { casesInFile, failedCases, parseCases, renderTests, uncoveredFunctions } from '../../activities/guided/test-cases.js';
 import { exportedNames, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames } from '../../activities/go/fixers.js';
 import { TODO_PLAN } from '../support/scripted-ollama.js';
@@ -42,6 +43,21 @@ describe('cutting a function out of an answer', () => {
   });
 });
 
+describe('an answer the model continues', () => {
+  test('the body written after the given signature, stopped at the closing brace, is the function\'s body', () => {
+    const start = answerStart(GET);
+    const text = continuedAnswer(start, '\tx, ok := r.items[id]\n\tif !ok {\n\t\treturn models.Todo{}, ErrNotFound\n\t}\n\treturn x, nil');
+    assert.equal(bodyFromAnswer(text, GET).body, '\tx, ok := r.items[id]\n\tif !ok {\n\t\treturn models.Todo{}, ErrNotFound\n\t}\n\treturn x, nil');
+    const closed = continuedAnswer(start, '\treturn models.Todo{}, ErrNotFound\n}\n```');
+    assert.equal(bodyFromAnswer(closed, GET).body, '\treturn models.Todo{}, ErrNotFound', 'an answer that closed itself is not closed twice');
+  });
+
+  test('a model that starts over with its own fence or signature is read as a whole answer', () => {
+    const own = continuedAnswer(answerStart(GET), '```go\nfunc (repo *TodoRepository) Get(n int) (models.Todo, error) {\n\treturn repo.items[n], nil');
+    assert.equal(bodyFromAnswer(own, GET).body, '\treturn r.items[id], nil');
+  });
+});
+
 describe('deterministic fixers', () => {
   test('imports of the module\'s own packages under another path are corrected; third-party ones dropped', () => {
     const src = 'import (\n\t"net/http"\n\t"todo/models"\n\tm "github.com/me/todo-api/internal/repository"\n\t"github.com/go-test/deep"\n)\n';
@@ -64,7 +80,7 @@ describe('the contract', () => {
     assert.deepEqual(handlers.holes.map((h) => h.name), ['List', 'Create', 'Get', 'Update', 'Delete']);
     const models = contractFor(TODO_PLAN, 'models');
     assert.match(models.header, /ErrTitleRequired = errors\.New\("title is required"\)/);
-    assert.match(models.holes[0].task, /ErrTitleRequired when strings\.TrimSpace\(x\.Title\) == ""/);
+    assert.deepEqual(models.holes[0].steps, ['if strings.TrimSpace(x.Title) == "", return ErrTitleRequired', 'return nil']);
   });
 });
 
@@ -99,6 +115,25 @@ describe('test cases', () => {
     assert.deepEqual(failedCases(json.join('\n')), [{ index: 1, message: 'x_test.go:70: get: GET /todos/1 answered 404, want 200' }]);
     const cover = 'todo-api/internal/handlers/todo_handler.go:60:\tUpdate\t\t55.0%\ntodo-api/internal/models/todo.go:20:\tValidate\t100.0%\ntotal:\t(statements)\t80.0%';
     assert.deepEqual(uncoveredFunctions(cover), ['handlers.Update (55.0 % covered)']);
+  });
+
+  test('the lines no case ran are named with their function, from the cover profile; cmd/ and covered blocks are not', () => {
+    const src = ['package handlers', '', 'func (h *TodoHandler) Get(w http.ResponseWriter, r *http.Request) {', '	id, err := pathID(r)', '	if err != nil {', '		writeError(w, http.StatusBadRequest, "invalid id")', '		return', '	}', '	x, err := h.repo.Get(id)', '	if errors.Is(err, repository.ErrNotFound) {', '		writeError(w, http.StatusNotFound, "todo not found")', '		return', '	}', '}'].join('\n');
+    const profile = [
+      'mode: set',
+      'todo-api/internal/handlers/todo_handler.go:3.70,5.16 2 1',
+      'todo-api/internal/handlers/todo_handler.go:5.16,8.3 2 0',
+      'todo-api/internal/handlers/todo_handler.go:9.2,10.46 2 1',
+      'todo-api/internal/handlers/todo_handler.go:10.46,13.3 2 0',
+      'todo-api/cmd/server/main.go:10.13,20.2 5 0',
+    ].join('\n');
+    const read = (f: string) => (f === 'internal/handlers/todo_handler.go' ? src : null);
+    assert.deepEqual(uncoveredCode(profile, 'todo-api', read), [
+      'Get: if err != nil',
+      'Get: writeError(w, http.StatusBadRequest, "invalid id")',
+      'Get: if errors.Is(err, repository.ErrNotFound)',
+      'Get: writeError(w, http.StatusNotFound, "todo not found")',
+    ]);
   });
 });
 

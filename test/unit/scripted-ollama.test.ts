@@ -211,6 +211,18 @@ describe('scripted ollama: answers', () => {
     assert.equal(body.message.content.length, 20);
   });
 
+  it('a final assistant message is continued, and the answer ends before a stop sequence', async () => {
+    const answer = 'Here it is:\n```go\nfunc Add(a, b int) int {\n\ts := a + b\n\treturn s\n}\n```\n';
+    await withServer({ respond: () => answer }, async (own) => {
+      const messages = [...chatBody().messages, { role: 'assistant', content: '```go\nfunc Add(a, b int) int {\n' }];
+      const body = JSON.parse((await post(`${own.url}/api/chat`, { model: MODEL, messages, stream: false, options: { stop: ['\n}\n'] } })).text);
+      assert.equal(body.message.content, '\ts := a + b\n\treturn s');
+      assert.equal(body.done_reason, 'stop');
+      const plain = JSON.parse((await post(`${own.url}/api/chat`, { model: MODEL, messages: chatBody().messages, stream: false })).text);
+      assert.equal(plain.message.content, answer, 'without a final assistant message or stop, the whole answer');
+    });
+  });
+
   it('empty messages load the model', async () => {
     const body = JSON.parse((await post(`${s.url}/api/chat`, { model: MODEL, messages: [] })).text);
     assert.equal(body.done_reason, 'load');
