@@ -38,8 +38,6 @@ export const isContractPhase = (p: FilePhase): p is ContractPhase => (CONTRACT_P
 
 /** The body a function has on disk until the model's is accepted: it compiles with any result list. */
 export const UNWRITTEN_BODY = '\tpanic("not written yet")';
-/** The same in the prompt's view of the file: a stub the model must not copy as its answer. */
-export const UNWRITTEN_IN_PROMPT = '\t// … (the body)';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -192,7 +190,8 @@ function handlersContract(spec: ApiSpec): FileContract {
   const notFound = `if errors.Is(err, repository.ErrNotFound), call writeError(w, http.StatusNotFound, "${spec.resource} not found") and return`;
   const holes: FunctionHole[] = [
     { name: 'List', signature: sig('List'), steps: ['call writeJSON(w, http.StatusOK, h.repo.List())'] },
-    { name: 'Create', signature: sig('Create'), steps: [...body, 'call writeJSON(w, http.StatusCreated, h.repo.Create(x))'] },
+    // Two steps, not writeJSON(…, h.repo.Create(x)): the 0.5B model made that one call a statement and answered 201 with no body.
+    { name: 'Create', signature: sig('Create'), steps: [...body, 'created := h.repo.Create(x)', 'call writeJSON(w, http.StatusCreated, created)'] },
     { name: 'Get', signature: sig('Get'), steps: [...badId, 'item, err := h.repo.Get(id)', notFound, 'call writeJSON(w, http.StatusOK, item)'] },
     { name: 'Update', signature: sig('Update'), steps: [...badId, ...body, 'updated, err := h.repo.Update(id, x)', notFound, 'call writeJSON(w, http.StatusOK, updated)'] },
     { name: 'Delete', signature: sig('Delete'), steps: [...badId, 'err = h.repo.Delete(id)', notFound, 'call w.WriteHeader(http.StatusNoContent)'] },

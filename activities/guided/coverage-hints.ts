@@ -45,3 +45,12 @@ export function uncoveredCode(profile: string, module: string, read: (file: stri
   }
   return out.slice(0, limit);
 }
+
+/** Functions of the module under 100 % in `go tool cover -func` output, as the prompt names them. */
+export function uncoveredFunctions(coverFunc: string): string[] {
+  return coverFunc
+    .split('\n')
+    .map((l) => /\/internal\/(\w+)\/[\w.]+:\d+:\s+(\w+)\s+(\d+(?:\.\d+)?)%/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && Number(m[3]) < 100)
+    .map((m) => `${m[1]}.${m[2]} (${m[3]} % covered)`);
+}

@@ -2,7 +2,7 @@
 // function cut out of an LLM answer (strings, runes and comments may hold braces), and the
 // model's own parameter names mapped onto the contract's.
 import { fencedBlocks } from '../llm/extract-code.js';
-import { taskOf, UNWRITTEN_BODY, UNWRITTEN_IN_PROMPT, type FileContract, type FunctionHole } from './contract.js';
+import { taskOf, UNWRITTEN_BODY, type FileContract, type FunctionHole } from './contract.js';
 
 /** The file: header, then each function with its doc comment and body (`unwritten` where none yet). */
 export function renderFile(c: FileContract, bodies: Record<string, string>, unwritten = UNWRITTEN_BODY): string {
@@ -113,16 +113,14 @@ function isPlaceholder(body: string): boolean {
 }
 
 /**
- * The file as a function's prompt shows it: the header, and each function as its doc comment and
- * signature with the body left out. The same text for every function of the file, so consecutive
- * prompts share their prefix (Ollama then reads only the tail), and there are no other bodies for
- * a small model to copy back whole.
+ * The file as a function's prompt shows it: the header, then the signatures of the functions to
+ * write. The same text for every function of the file, so consecutive prompts share their prefix
+ * (Ollama then reads only the tail), and there are no other bodies for a small model to copy.
+ * No doc comments (the task is in the question) and no stub bodies: a stub in the prompt
+ * (`// … (the body)`) was copied back as the answer.
  */
 export function promptView(c: FileContract): string {
-  // No doc comments: the task of the function asked for is in the question, and a small model
-  // reads a shorter prompt better.
-  const functions = c.holes.map((h) => `${h.signature} {\n${UNWRITTEN_IN_PROMPT}\n}`);
-  return `${c.header}\n\n${functions.join('\n\n')}\n`;
+  return `${c.header}\n\n${c.holes.map((h) => h.signature).join('\n')}\n`;
 }
 
 /** The names a contract signature declares: receiver, then parameters. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ApiSpec, FieldSpec } from '../../workflows/types.js';
 import type { ToolchainSession } from '../go/toolchain-session.js';
 import { namesOf, type ContractPhase } from './contract.js';
-import { sampleBody } from './test-cases.js';
+import { sampleBody } from './tests-file.js';
 
 /** A Go literal of the sample value for a field (the values sampleBody sends as JSON). */
 function sampleValue(f: FieldSpec): string {

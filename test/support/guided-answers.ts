@@ -3,7 +3,7 @@
 // (prompts/test-cases.txt, line `Test cases for:`). The scripted Ollama's todo responder uses it.
 import type { ApiSpec } from '../../workflows/types.js';
 import { namesOf } from '../../activities/guided/contract.js';
-import { sampleBody, type TestCase } from '../../activities/guided/test-cases.js';
+import { sampleBody, type TestCase } from '../../activities/guided/tests-file.js';
 
 /** The `Function: <name>` line of a guided prompt. */
 export function functionLineOf(text: string): string | undefined {

@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { contractFor, handlerMethodFor } from '../../activities/guided/contract.js';
-import { uncoveredCode } from '../../activities/guided/coverage-hints.js';
+import { uncoveredCode, uncoveredFunctions } from '../../activities/guided/coverage-hints.js';
+import { endpointAsk } from '../../activities/guided/test-cases.js';
 import { answerStart, bodyFromAnswer, continuedAnswer, functionsIn, matchingBracket, NoFunctionError, otherBodiesIn, renameIdentifiers } from '../../activities/guided/go-source.js';
-import { casesInFile, failedCases, parseCases, renderTests, uncoveredFunctions } from '../../activities/guided/test-cases.js';
+import { casesInFile, failedCases, parseCases, renderTests } from '../../activities/guided/tests-file.js';
 import { exportedNames, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames } from '../../activities/go/fixers.js';
 import { TODO_PLAN } from '../support/scripted-ollama.js';
 
@@ -115,6 +116,19 @@ describe('test cases', () => {
     assert.deepEqual(failedCases(json.join('\n')), [{ index: 1, message: 'x_test.go:70: get: GET /todos/1 answered 404, want 200' }]);
     const cover = 'todo-api/internal/handlers/todo_handler.go:60:\tUpdate\t\t55.0%\ntodo-api/internal/models/todo.go:20:\tValidate\t100.0%\ntotal:\t(statements)\t80.0%';
     assert.deepEqual(uncoveredFunctions(cover), ['handlers.Update (55.0 % covered)']);
+  });
+
+  test('each endpoint is asked for its success and each way a request to it fails', () => {
+    const put = TODO_PLAN.endpoints.find((e) => e.method === 'PUT')!;
+    assert.deepEqual(endpointAsk(TODO_PLAN, put).split('\n').slice(1), [
+      '- PUT /todos/1 with a good body',
+      '- PUT /todos/999: no todo has that id',
+      '- PUT /todos/abc: the id is not a number',
+      '- PUT /todos/1 with a body that is not JSON',
+      '- PUT /todos/1 with a body without "title"',
+    ]);
+    const list = TODO_PLAN.endpoints.find((e) => e.method === 'GET' && !e.path.includes('{id}'))!;
+    assert.deepEqual(endpointAsk(TODO_PLAN, list).split('\n').slice(1), ['- GET /todos']);
   });
 
   test('the lines no case ran are named with their function, from the cover profile; cmd/ and covered blocks are not', () => {
