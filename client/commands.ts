@@ -44,7 +44,7 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
   const client = await clientFor(flags, io);
   const attributes = await ensureSearchAttributes(client.connection, flags.namespace);
   if (!attributes.ok) io.err(`runs will not be filterable by phase, model or outcome (${attributes.reason})`);
-  const input: RunInput = { ...fromFlags, searchAttributes: attributes.ok };
+  let input: RunInput = { ...fromFlags, searchAttributes: attributes.ok };
   const workflowId = workflowIdFor(input.outputDir);
   const previous = await client.workflow
     .getHandle(workflowId)
@@ -56,6 +56,8 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
     // A finished run whose folder was emptied since is started afresh.
     io.out(`${input.outputDir} already holds a finished run (${workflowId}): see ${input.outputDir}/status.json, or pass -restart to start over`);
     return 0;
+  } else if (previous) {
+    input = await newSample(client, workflowId, input, io);
   }
   const handle = await client.workflow.start<typeof generateApi>('generateApi', {
     taskQueue: flags['task-queue'],
@@ -73,6 +75,21 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
     return 0;
   }
   return followWithWorker(flags, handle, io);
+}
+
+/**
+ * A run started where others ended is a new sample: with the same seed the model would give the
+ * same answers again (and the response cache would hand them back). Run n of a folder uses
+ * -seed + n - 1. A resumed run (the same execution) keeps its seed: it redoes nothing.
+ */
+async function newSample(client: Client, workflowId: string, input: RunInput, io: Io): Promise<RunInput> {
+  const runs = await client.workflow
+    .count(`WorkflowId = "${workflowId}"`)
+    .then((c) => c.count)
+    .catch(() => 1); // no count from this server: still another sample than the last run's
+  const seed = (input.llm.options.seed ?? 0) + runs;
+  io.err(`run ${runs + 1} for ${input.outputDir}: model seed ${seed}, so the model answers anew`);
+  return { ...input, llm: { ...input.llm, options: { ...input.llm.options, seed } } };
 }
 
 export async function attachCommand(flags: Flags, id: string, io: Io): Promise<number> {

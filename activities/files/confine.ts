@@ -23,8 +23,8 @@ export function confinedPath(outputDir: string, rel: string, allowed?: Set<strin
   return abs;
 }
 
-/** Refuses when any existing component below outputDir is a symlink, or the target is not a regular file. */
-export function assertNoLinks(outputDir: string, rel: string): void {
+/** Refuses when any existing component below outputDir is a symlink, or the target is not a regular file (a folder, for `kind` folder). */
+export function assertNoLinks(outputDir: string, rel: string, kind: 'file' | 'folder' = 'file'): void {
   let current = outputDir;
   const parts = rel.split('/');
   for (let i = 0; i < parts.length; i++) {
@@ -38,6 +38,7 @@ export function assertNoLinks(outputDir: string, rel: string): void {
     if (st.isSymbolicLink()) throw new UnsafePathError(`refusing ${rel}: ${path.relative(outputDir, current)} is a symbolic link`);
     const last = i === parts.length - 1;
     if (!last && !st.isDirectory()) throw new UnsafePathError(`refusing ${rel}: ${path.relative(outputDir, current)} is not a folder`);
-    if (last && !st.isFile()) throw new UnsafePathError(`refusing ${rel}: it exists and is not a regular file`);
+    if (last && kind === 'file' && !st.isFile()) throw new UnsafePathError(`refusing ${rel}: it exists and is not a regular file`);
+    if (last && kind === 'folder' && !st.isDirectory()) throw new UnsafePathError(`refusing ${rel}: it exists and is not a folder`);
   }
 }

@@ -21,7 +21,8 @@ export function goModFor(spec: ApiSpec): string {
 export async function writeScaffold({ workflowId, outputDir, spec }: ScaffoldInput): Promise<FileRef[]> {
   const allowed = allowedPaths(spec);
   for (const dir of LAYOUT_DIRS) {
-    assertNoLinks(outputDir, dir);
+    // A folder already there (a retried scaffold, a restarted run) is fine; a link or a file is not.
+    assertNoLinks(outputDir, dir, 'folder');
     mkdirSync(path.join(outputDir, dir), { recursive: true });
   }
   const marker = JSON.stringify({ workflowId, module: spec.module, resource: spec.resource }, null, 2) + '\n';

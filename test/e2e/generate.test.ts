@@ -133,4 +133,15 @@ describe('overnight-llm end to end', () => {
     assert.equal(unknown.code, 2);
     assert.equal(unknown.stderr.trim(), `overnight-llm: no run overnight-nosuch on ${temporal}: see overnight-llm list`);
   });
+
+  test('-restart is a new sample: the model is asked again with the next seed, not served the last run\'s answers', async () => {
+    const before = ollama.calls.length;
+    const again = await runCli(['-output', output, '--db', db, '-restart', ...common]);
+    assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
+    assert.match(again.stderr, /run 2 for .*todo-api: model seed 43/);
+    const asked = ollama.calls.slice(before);
+    assert.ok(asked.length >= 5, `the model was asked again (${asked.length} calls), not the response cache`);
+    assert.deepEqual([...new Set(asked.map((c) => c.seed))], [43], 'every call of the second run has the new seed');
+    assert.ok(ollama.calls.slice(0, before).every((c) => c.seed === 42), 'the first run used -seed (42)');
+  });
 });

@@ -3,11 +3,9 @@
 // list". The pipeline's verdict (exit 0 and a valid API, or exit 1 and why) is re-checked with code
 // that shares nothing with it (test/support/check-api.ts: go vet, build, tests with coverage ≥ 70 %,
 // the server answering CRUD), and status.json must tell the truth about the run and who wrote what.
-// The code the contract and the fixers make certain must hold whatever the model does: the
-// project's own files are there, every function's file compiles (a function no candidate made
-// compile keeps its stub), the model wrote the bodies. Whether the 0.5B model's API is valid is
-// the open target of issue 11 (BENCHMARKS.md section 5): the test prints the verdict, it does not
-// pretend one.
+// The run must end with exit 0 and an API the independent check finds valid (issue 11's promise;
+// BENCHMARKS.md section 5 measures it on five prompts), with the model's own function bodies in
+// every code file.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -41,7 +39,7 @@ after(async () => {
   await ollama?.stop();
 });
 
-test(`${MODEL}, guided, writes a todo API that builds; the verdict, re-checked independently, and status.json tell the truth`, { timeout: RUN_LIMIT_MS + 5 * 60_000 }, async () => {
+test(`${MODEL}, guided, writes a valid todo API: exit 0, re-checked independently, and status.json tells the truth`, { timeout: RUN_LIMIT_MS + 5 * 60_000 }, async () => {
   const dir = tmpDir('real');
   const output = path.join(dir, 'todo-api');
   const started = Date.now();
@@ -52,13 +50,12 @@ test(`${MODEL}, guided, writes a todo API that builds; the verdict, re-checked i
   );
   const wallMs = Date.now() - started;
   const said = `exit ${run.code} after ${Math.round(wallMs / 1000)} s\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-2000)}`;
-  assert.ok(run.code === 0 || run.code === 1, `a clean end, not a kill or a crash: ${said}`);
+  assert.equal(run.code, 0, `exit 0 and a valid API: ${said}`);
 
   const status = readStatusJson(output);
   assert.equal(status.run.model, MODEL);
   assert.equal(status.run.status, 'completed', `the pipeline ran to its end: ${said}`);
-  assert.equal(status.validation?.final.ok, run.code === 0, `the exit code and status.json agree: ${said}`);
-  if (run.code === 1) assert.match(run.stderr + run.stdout, /did not pass validation/);
+  assert.equal(status.validation?.final.ok, true, `status.json says valid too: ${said}`);
   // Real tokens from the real model, and who wrote what: the model wrote the bodies and the cases.
   assert.ok(status.totals.tokensOut > 500, `tokens out ${status.totals.tokensOut}`);
   const code = status.files.filter((f) => f.provenance && f.path.endsWith('.go'));
@@ -74,9 +71,8 @@ test(`${MODEL}, guided, writes a todo API that builds; the verdict, re-checked i
 
   // The verdict again, by code that shares nothing with the pipeline's validate phase.
   const check = await checkApi(output, specFromOutput(output));
-  // Every code file compiles whatever the model wrote: code that does not is never kept, a stub stands in.
-  assert.ok(check.vet && check.build, `go vet and go build pass on what the guided strategy wrote: ${check.details}`);
-  if (run.code === 0) assert.ok(check.valid, `the pipeline said valid; the independent check says: ${check.details}`);
+  assert.ok(check.valid, `the pipeline said valid; the independent check says: ${check.details}`);
+  assert.ok(check.coveragePercent !== null && check.coveragePercent >= 70, `coverage ${check.coveragePercent} %`);
   const modelLines = code.reduce((n, f) => n + f.provenance!.modelLines, 0);
   const allLines = code.reduce((n, f) => n + f.provenance!.modelLines + f.provenance!.contractLines, 0);
   console.log(

@@ -33,6 +33,8 @@ export interface ScriptedCall {
   fault?: FaultKind;
   /** 404 when the model is unknown; absent otherwise. */
   status?: number;
+  /** The request's options.seed: which sample was asked for. */
+  seed?: number;
   at: number;
 }
 
@@ -214,7 +216,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     const options_ = typeof body.options === 'object' && body.options !== null ? (body.options as Record<string, unknown>) : undefined;
     const sreq: ScriptedRequest = { path: p, model, messages, lastUserMessage, file: fileLineOf(lastUserMessage), format: body.format, options: options_, stream, body };
     const index = calls.length;
-    const call: ScriptedCall = { index, path: p, model, lastUserMessage, stream, at: Date.now() };
+    const call: ScriptedCall = { index, path: p, model, lastUserMessage, stream, at: Date.now(), ...(typeof options_?.seed === 'number' ? { seed: options_.seed } : {}) };
     if (sreq.file) call.file = sreq.file;
     calls.push(call);
     if (!known) {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UnsafePathError, assertNoLinks, confinedPath } from '../../activities/files/confine.js';
 import { readGeneratedFile, sha256, writeFileAtomic } from '../../activities/files/write-file.js';
+import { writeScaffold } from '../../activities/files/scaffold.js';
 import { MARKER_FILE, OutputDirError, checkOutputDir } from '../../activities/files/output-dir.js';
 import { allowedPaths, filePathFor } from '../../workflows/layout.js';
 
@@ -219,6 +220,20 @@ describe('writeFileAtomic', () => {
   test('assertNoLinks accepts a path that does not exist yet', () => {
     const out = fresh('nolinks');
     assert.doesNotThrow(() => assertNoLinks(out, MODELS));
+  });
+
+  test('the scaffold runs again over its own folders (a retried activity, a restarted run), not over a file or a link in their place', async () => {
+    const out = fresh('rescaffold');
+    const spec = { module: 'todo-api', resource: 'todo', plural: 'todos', fields: [], endpoints: [] };
+    await writeScaffold({ workflowId: 'w', outputDir: out, spec });
+    await writeScaffold({ workflowId: 'w', outputDir: out, spec });
+    assert.ok(statSync(path.join(out, 'cmd/server')).isDirectory());
+    rmSync(path.join(out, 'cmd/server'), { recursive: true });
+    writeFileSync(path.join(out, 'cmd/server'), 'user file\n');
+    await assert.rejects(writeScaffold({ workflowId: 'w', outputDir: out, spec }), /cmd\/server: it exists and is not a folder/);
+    rmSync(path.join(out, 'cmd/server'));
+    symlinkSync(os.tmpdir(), path.join(out, 'cmd/server'));
+    await assert.rejects(writeScaffold({ workflowId: 'w', outputDir: out, spec }), /symbolic link/);
   });
 });
 
