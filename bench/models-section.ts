@@ -1,5 +1,6 @@
 // Section 5 of BENCHMARKS.md, built from bench/results/models.jsonl alone: per strategy, the
-// newest commit's runs, each model's score against its target, and the failure taxonomy
+// newest run of each model and prompt (with the commit it measured), each model's score against
+// its target, and the failure taxonomy
 // before (whole) and after (guided). Pure: rows in, Markdown out.
 import { STRATEGIES, type Strategy } from '../workflows/types.js';
 import { COVERAGE_GOAL } from '../test/support/check-api.js';
@@ -25,18 +26,22 @@ function byModelAndPrompt(rows: ModelRow[]) {
   return (a: ModelRow, b: ModelRow) => models.indexOf(a.model) - models.indexOf(b.model) || promptRank(a.prompt) - promptRank(b.prompt);
 }
 
-/** For each strategy, the rows of the commit its newest row belongs to (one per model and prompt, the last). */
+/**
+ * For each strategy, the newest row of each model and prompt, whatever commit it measured: one
+ * model's runs take hours, so the models are measured at different commits (the table says which).
+ */
 export function newestRuns(rows: ModelRow[]): Map<Strategy, ModelRow[]> {
   const result = new Map<Strategy, ModelRow[]>();
   for (const strategy of STRATEGIES) {
     const mine = rows.filter((r) => r.strategy === strategy).sort((a, b) => a.date.localeCompare(b.date));
-    const newest = mine.at(-1);
-    if (!newest) continue;
-    const byRun = new Map(mine.filter((r) => r.commit === newest.commit).map((r) => [`${r.model}\n${r.prompt}`, r]));
+    if (mine.length === 0) continue;
+    const byRun = new Map(mine.map((r) => [`${r.model}\n${r.prompt}`, r]));
     result.set(strategy, [...byRun.values()].sort(byModelAndPrompt(rows)));
   }
   return result;
 }
+
+const commitsOf = (rows: ModelRow[]) => [...new Set(rows.map((r) => r.commit))].join(', ');
 
 function errorsCell(t: RunTaxonomy): string {
   const parts = [countsText(t.firstRound), countsText(t.finalRound)];
@@ -48,6 +53,7 @@ function runsTable(rows: ModelRow[]): string {
     [
       'model',
       'prompt',
+      'commit',
       'outcome',
       'wall',
       'working',
@@ -63,6 +69,7 @@ function runsTable(rows: ModelRow[]): string {
     rows.map((r) => [
       r.model,
       promptName(r.prompt),
+      r.commit,
       r.check?.valid ? r.outcome.replace(/^valid/, '**valid**') : r.outcome,
       time(r.wallMs),
       time(r.workingMs),
@@ -130,10 +137,10 @@ export function modelsSection(rows: ModelRow[], settings: string): string {
   const dates = shown.map((r) => r.date).sort();
   const [from, to] = [utc(dates[0]!), utc(dates.at(-1)!)];
   const range = from.slice(0, 10) === to.slice(0, 10) ? `${from.slice(0, -4)}–${to.slice(11)}` : `${from} – ${to}`;
-  const commits = [...runs].map(([strategy, r]) => `${r[0]!.commit} (${strategy})`).join(', ');
+  const commits = [...runs].map(([strategy, r]) => `${commitsOf(r)} (${strategy})`).join('; ');
   const machines = [...new Set(shown.map((r) => r.machine))].join('; ');
   const out = [
-    `_Runs of ${range}, ${machines}; commit ${commits}. Rewritten by \`make bench-models\` from [bench/results/models.jsonl](bench/results/models.jsonl) after each run; rows of older commits stay in that file._`,
+    `_Runs of ${range}, ${machines}; the newest run of each model and prompt, at commit ${commits}. Rewritten by \`make bench-models\` from [bench/results/models.jsonl](bench/results/models.jsonl) after each run; older rows stay in that file._`,
     '',
     `${settings} **Valid** is the harness's own check of the output folder (test/support/check-api.ts, no code of the pipeline's validate phase): ` +
       `go vet, go build, go test with ≥ ${COVERAGE_GOAL} % coverage over ./... (the coverage column), and POST, GET list, GET, PUT, DELETE (204), GET (404) against the built server. ` +
@@ -146,7 +153,7 @@ export function modelsSection(rows: ModelRow[], settings: string): string {
     const models = [...new Set(r.map((x) => x.model))];
     out.push(
       '',
-      `### Strategy ${strategy} (commit ${r[0]!.commit})`,
+      `### Strategy ${strategy} (commit ${commitsOf(r)})`,
       '',
       runsTable(r),
       '',

@@ -4,7 +4,8 @@
 // Each finished run is a row in bench/results/models.jsonl at once, and the section is rebuilt
 // from that file after every row; runs with a row for this commit are skipped, so a stopped
 // session resumes where it stopped. BENCH_MODELS, BENCH_PROMPTS (short keys or whole prompts)
-// and BENCH_STRATEGY (guided, whole or both, comma-separated) choose.
+// and BENCH_STRATEGY (guided, whole or both, comma-separated) choose; BENCH_REPORT_ONLY=1 only
+// rewrites the section from the rows.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import path from 'node:path';
 import { hasProjectModel, startProjectOllama } from '../../scripts/project-ollama.js';
@@ -144,6 +145,8 @@ export const benchmark: Benchmark = {
   title: '5. Real models',
   runByDefault: false,
   async run(ctx) {
+    // Section 5 again from the rows alone (after a change to how it is written): no run.
+    if (process.env.BENCH_REPORT_ONLY === '1') return writeSection(describeMachine(), ctx);
     const { models, prompts, strategies } = benchPlan();
     const missing = models.filter((m) => !hasProjectModel(m));
     if (missing.length) throw new Error(`not in the project's Ollama: ${missing.join(', ')}; run \`bash scripts/setup-ollama.sh ${missing.join(' ')}\` first`);

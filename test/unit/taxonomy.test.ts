@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyLine, classifyRound, countsText, emptyCounts, errorLines, taxonomyOfRun, type RoundText } from '../../bench/taxonomy.js';
+import { modelsSection, newestRuns } from '../../bench/models-section.js';
+import { PROMPTS, type ModelRow } from '../../bench/model-rows.js';
 
 // Lines as Go 1.22–1.26 print them for the generated layout.
 const CASES: Array<[string, string]> = [
@@ -112,4 +114,21 @@ test('a run has first and final rounds, and the writing errors only with provena
   assert.equal(countsText(guided.writing), '2 import');
   assert.equal(guided.firstRound, null);
   assert.equal(countsText(null), '–');
+});
+
+test('section 5 shows the newest run of each model and prompt, each with the commit it measured', () => {
+  const row = (model: string, prompt: string, commit: string, date: string, valid: boolean): ModelRow => ({
+    commit, date, machine: 'm', model, prompt, strategy: 'guided', outcome: valid ? 'valid' : 'invalid at smoke',
+    run: { status: 'completed', valid, error: null }, wallMs: 60_000, workingMs: 60_000, tokensIn: 1, tokensOut: 1, llmMs: 1,
+    tokensPerSecond: 1, repairRounds: 0, check: null, coveragePercent: null, candidates: 1, modelLines: 1, contractLines: 1, modelShare: 0.5,
+    taxonomy: taxonomyOfRun([], null),
+  });
+  const rows = [
+    row('small', PROMPTS.todo, 'aaa', '2026-12-01T01:00:00Z', false),
+    row('small', PROMPTS.todo, 'bbb', '2026-12-01T02:00:00Z', true),
+    row('large', PROMPTS.todo, 'ccc', '2026-12-01T03:00:00Z', true),
+  ];
+  const shown = newestRuns(rows).get('guided')!;
+  assert.deepEqual(shown.map((r) => [r.model, r.commit]), [['small', 'bbb'], ['large', 'ccc']], 'an older commit\'s model stays; its older run does not');
+  assert.match(modelsSection(rows, ''), /### Strategy guided \(commit bbb, ccc\)/);
 });
