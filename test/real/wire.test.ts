@@ -17,7 +17,8 @@ let scripted: ScriptedOllama;
 before(async () => {
   assert.ok(hasProjectModel(REAL_MODEL), `the model ${REAL_MODEL} is not in .tools/ollama-models: run \`make ollama\``);
   real = await startProjectOllama();
-  scripted = await startScriptedOllama({ models: [{ name: REAL_MODEL, family: 'llama' }], respond: () => 'Hello there, how can' });
+  // Words before a stop sequence (the stop probe's '.'), as the real model says some before stopping.
+  scripted = await startScriptedOllama({ models: [{ name: REAL_MODEL, family: 'llama' }], respond: () => 'No, I can help. Hello there' });
 });
 
 after(async () => {

@@ -10,7 +10,8 @@ const MODEL = 'smollm2-135m'; // the model the captures were recorded with
 let scripted: ScriptedOllama;
 
 before(async () => {
-  scripted = await startScriptedOllama({ models: [{ name: MODEL, family: 'llama' }], respond: () => 'Hello there, how can' });
+  // Words before a stop sequence (the stop probe's '.'), as the real model says some before stopping.
+  scripted = await startScriptedOllama({ models: [{ name: MODEL, family: 'llama' }], respond: () => 'No, I can help. Hello there' });
 });
 
 after(() => scripted?.close());
