@@ -61,7 +61,7 @@ bench: ## benchmarks 1-4 into BENCHMARKS.md (~11 min; BENCH_REPS=1 for a quick l
 	bash scripts/setup.sh --for-tests
 	node --import tsx bench/run.ts
 
-bench-models: ## 5. real models: whole runs, Qwen2.5-Coder 0.5B and 1.5B on five prompts (hours; rows resume; BENCH_MODELS=, BENCH_PROMPTS=, BENCH_STRATEGY= narrow it)
+bench-models: ## 5. real models: whole runs, Qwen2.5-Coder 0.5B and 1.5B on five prompts (≈ 1.5 h guided; rows resume; BENCH_MODELS=, BENCH_PROMPTS=, BENCH_STRATEGY= narrow it)
 	bash scripts/setup.sh --for-tests
 	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b qwen2.5-coder-1.5b
 	node --import tsx bench/run.ts models
