@@ -19,8 +19,23 @@ export interface RecordValidationInput {
   report: ValidationReport;
 }
 
+/** The tables whose rows belong to one run of a workflow id. */
+const RUN_TABLES = ['phases', 'files', 'validations', 'validation_steps'] as const;
+
 export async function recordRun({ dbPath, run }: { dbPath: string; run: RunRecord }): Promise<void> {
-  openMirror(dbPath)
+  const db = openMirror(dbPath);
+  db.transaction(() => {
+    // A new run under the same id (-restart, or the same command after a failed run) starts
+    // another record: the rows of the run before it (a repair round it had, a validation) would
+    // otherwise show as this run's. The same run again (a retry, a replay) has the same start.
+    const known = db.prepare('SELECT started_at AS startedAt FROM runs WHERE workflow_id = ?').get(run.workflowId) as { startedAt: string } | undefined;
+    if (known && known.startedAt !== run.startedAt) for (const table of RUN_TABLES) db.prepare(`DELETE FROM ${table} WHERE workflow_id = ?`).run(run.workflowId);
+    upsertRun(db, run);
+  })();
+}
+
+function upsertRun(db: ReturnType<typeof openMirror>, run: RunRecord): void {
+  db
     .prepare(
       `INSERT INTO runs (workflow_id, prompt, model, output_dir, status, started_at, ended_at, working_ms, repair_rounds, error, updated_at)
        VALUES (@workflowId, @prompt, @model, @outputDir, @status, @startedAt, @endedAt, @workingMs, @repairRounds, @error, @now)

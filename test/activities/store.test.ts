@@ -75,6 +75,22 @@ describe('mirror upserts', () => {
     assert.equal(row.repair_rounds, 2);
   });
 
+  it('a new run under the same workflow id (-restart) starts an empty record; the same run again keeps its rows', async () => {
+    const { dbPath } = freshDb();
+    const fill = async () => {
+      await recordPhase({ dbPath, workflowId: WF, seq: 3, phase: phase('models', { files: [file('internal/models/todo.go', 100)] }) });
+      await recordPhase({ dbPath, workflowId: WF, seq: 21, phase: phase('repair', { round: 1 }) });
+      await recordValidation({ dbPath, workflowId: WF, round: 1, report: report(false, [['build', false]], null) });
+    };
+    await recordRun({ dbPath, run: run() });
+    await fill();
+    await recordRun({ dbPath, run: run({ status: 'completed', endedAt: '2026-01-01T01:00:00.000Z' }) });
+    assert.deepEqual(['phases', 'files', 'validations', 'validation_steps'].map((t) => count(dbPath, t)), [2, 1, 1, 1], 'the same run again: its rows stay');
+    await recordRun({ dbPath, run: run({ startedAt: '2026-01-02T00:00:00.000Z' }) });
+    assert.deepEqual(['phases', 'files', 'validations', 'validation_steps'].map((t) => count(dbPath, t)), [0, 0, 0, 0], 'a new run: none of the last run\'s rows');
+    assert.equal(count(dbPath, 'runs'), 1);
+  });
+
   it('recordPhase is keyed by (workflow, phase, round); files by (workflow, path)', async () => {
     const { dbPath } = freshDb();
     const models = file('internal/models/todo.go', 100);
