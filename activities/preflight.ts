@@ -1,7 +1,7 @@
 // The preflight phase: everything a night's run needs, checked before the first token,
 // each failure a one-line message that says what to do. None is worth retrying.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { PreflightResult } from '../workflows/types.js';
+import { MODEL_SERVER_GONE, type PreflightResult } from '../workflows/types.js';
 import { OutputDirError, checkOutputDir } from './files/output-dir.js';
 import { goVersion } from './go/validate.js';
 import { OllamaClient, OllamaStatusError } from './llm/ollama.js';
@@ -37,7 +37,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
   } catch {
     throw ApplicationFailure.nonRetryable(
       `Ollama is not reachable at ${input.ollamaUrl}: start it with \`ollama serve\` (or pass -ollama URL)`,
-      'OllamaUnreachable',
+      MODEL_SERVER_GONE,
     );
   }
   try {

@@ -48,6 +48,7 @@ export const FLAGS = {
   'llm-timeout': { kind: 'int', default: 1800, help: 'seconds one LLM call may take' },
   budget: { kind: 'int', default: 30, help: 'minutes of working time a run may use; time asleep does not count (0: no limit)' },
   'heartbeat-timeout': { kind: 'int', default: 60, help: 'seconds of silence before a worker is taken for gone and its LLM call retried' },
+  'ollama-wait': { kind: 'int', default: 30, help: 'minutes a run waits for Ollama to answer again when it goes away mid-run (0: fail at once)' },
   temporal: {
     kind: 'string',
     default: 'localhost:7233',
@@ -132,33 +133,53 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (positional.length > 0 && (COMMANDS as readonly string[]).includes(positional[0])) command = positional.shift() as Command;
   else if (positional.length > 0) throw new UsageError(`unknown command ${JSON.stringify(positional[0])}: commands are ${COMMANDS.join(', ')}`);
   const parsed = { command, positional, flags: flags as Flags, given };
-  checkFlags(parsed);
+  checkFlags(parsed, env);
   return parsed;
 }
 
 const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*){0,2}(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 const HOST_PORT_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 
-/** OLLAMA_HOST may be `host:port` without a scheme, as Ollama itself accepts. */
-export function normalizeOllamaUrl(raw: string): string {
-  const withScheme = /^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`;
+/**
+ * What Ollama itself accepts in OLLAMA_HOST (envconfig.Host), as ollama-js reads it too:
+ * `host`, `host:port`, `:port`, with or without a scheme; without a scheme the port defaults
+ * to 11434, a bare `:port` means 127.0.0.1, and 0.0.0.0 (what a server listens on) is reached
+ * at 127.0.0.1. `source` names where the value came from, for the message.
+ */
+export function normalizeOllamaUrl(raw: string, source = '-ollama'): string {
+  const value = raw.trim();
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  const bareIpv6 = !hasScheme && /^[0-9a-f]*:[0-9a-f]*:[0-9a-f:]*$/i.test(value);
+  const host = value.startsWith(':') && !bareIpv6 ? `127.0.0.1${value}` : bareIpv6 ? `[${value}]` : value;
+  const withScheme = hasScheme ? value : `http://${host}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new UsageError(`-ollama takes a URL like http://localhost:11434, not ${JSON.stringify(raw)}`);
+    throw new UsageError(`${source} takes a URL or host:port like http://localhost:11434, not ${JSON.stringify(raw)}`);
   }
-  if (!/^https?:$/.test(url.protocol) || !url.hostname)
-    throw new UsageError(`-ollama takes an http(s) URL like http://localhost:11434, not ${JSON.stringify(raw)}`);
+  if (!/^https?:$/.test(url.protocol) || !url.hostname || url.username || url.search || url.hash)
+    throw new UsageError(`${source} takes an http(s) URL or host:port like http://localhost:11434, not ${JSON.stringify(raw)}`);
+  const authority = withScheme.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0];
+  if (!hasScheme && !/(^[^\]]*|\]):\d+$/.test(authority)) url.port = '11434';
+  if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+  if (url.hostname === '[::]') url.hostname = '[::1]';
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
-function checkFlags({ flags, command, positional }: ParsedArgs): void {
+/** Where a flag's value came from, for messages: the flag, or the environment variable that set it. */
+function sourceOf(name: FlagName, given: Set<FlagName>, env: NodeJS.ProcessEnv): string {
+  const variable = (FLAGS[name] as FlagSpec).env;
+  return !given.has(name) && variable && env[variable] ? variable : `-${name}`;
+}
+
+function checkFlags({ flags, command, positional, given }: ParsedArgs, env: NodeJS.ProcessEnv): void {
   const nonEmpty: FlagName[] = ['output', 'model', 'prompt', 'db', 'temporal', 'namespace', 'task-queue'];
   for (const name of nonEmpty) if (String(flags[name]).trim() === '') throw new UsageError(`-${name} must not be empty`);
   if (!MODEL_PATTERN.test(flags.model)) throw new UsageError(`-model ${JSON.stringify(flags.model)} is not an Ollama model name like codellama:7b`);
-  flags.ollama = normalizeOllamaUrl(flags.ollama);
-  if (!HOST_PORT_PATTERN.test(flags.temporal)) throw new UsageError(`-temporal takes host:port like localhost:7233, not ${JSON.stringify(flags.temporal)}`);
+  flags.ollama = normalizeOllamaUrl(flags.ollama, sourceOf('ollama', given, env));
+  if (!HOST_PORT_PATTERN.test(flags.temporal))
+    throw new UsageError(`${sourceOf('temporal', given, env)} takes host:port like localhost:7233, not ${JSON.stringify(flags.temporal)}`);
   if (!(STRATEGIES as readonly string[]).includes(flags.strategy)) throw new UsageError(`-strategy must be guided or whole, not ${JSON.stringify(flags.strategy)}`);
   if (flags.prompt.length > 2000) throw new UsageError('-prompt is longer than 2000 characters: describe the API in a sentence or two');
   const ranges: [FlagName, number, number][] = [
@@ -171,6 +192,7 @@ function checkFlags({ flags, command, positional }: ParsedArgs): void {
     ['num-predict', 0, 1 << 20],
     ['budget', 0, 7 * 24 * 60],
     ['heartbeat-timeout', 2, 3600],
+    ['ollama-wait', 0, 24 * 60],
   ];
   for (const [name, min, max] of ranges) {
     const v = flags[name] as number;

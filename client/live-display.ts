@@ -6,7 +6,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import logUpdate from 'log-update';
 import { PHASES, type RunState } from '../workflows/types.js';
-import { phasePrinter } from './progress.js';
+import { phasePrinter, waitingLine } from './progress.js';
 
 /** What the running activity last reported: an LLM call's ChatProgress (activities/llm/chat.ts) or a validation step. */
 interface Heartbeat {
@@ -58,7 +58,7 @@ export function runView(out: (line: string) => void, link: string, live = proces
       last = { tokens, at: now };
       const running = state.phases.find((p) => p.status === 'running');
       const phase = running ? `phase ${PHASES.indexOf(running.name) + 1}/${PHASES.length} ${running.name}` : 'between phases';
-      const file = heartbeat?.label ? ` → ${heartbeat.label}` : heartbeat?.step ? `: ${heartbeat.step}` : '';
+      const file = state.waiting ? `: ${waitingLine(state.waiting).trim()}` : heartbeat?.label ? ` → ${heartbeat.label}` : heartbeat?.step ? `: ${heartbeat.step}` : '';
       logUpdate(
         [
           `${phase}${file}`,

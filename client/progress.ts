@@ -13,12 +13,18 @@ export function phaseLine(p: PhaseState): string {
   return `[${String(n).padStart(2)}/${PHASES.length}] ${p.name}${round} ${p.status} in ${seconds(p.durationMs)}${tokens}${files}${error}`;
 }
 
-/** Prints each phase once, when it ends; call it with every fresh state. */
+/** Prints each phase once, when it ends, and each wait for the model server; call it with every fresh state. */
 export function phasePrinter(print: (line: string) => void): (state: RunState) => void {
   let printed = 0;
+  let waiting: RunState['waiting'];
   return (state) => {
     const ended = state.phases.filter((p) => p.status !== 'running' && p.status !== 'pending');
     for (const p of ended.slice(printed)) print(phaseLine(p));
     printed = ended.length;
+    if (state.waiting && state.waiting.since !== waiting?.since) print(waitingLine(state.waiting));
+    else if (!state.waiting && waiting) print(`        ${waiting.for} answers again: going on`);
+    waiting = state.waiting;
   };
 }
+
+export const waitingLine = (w: NonNullable<RunState['waiting']>) => `        waiting for ${w.for}, since ${w.since}`;

@@ -72,6 +72,7 @@ export function runInputFrom(flags: Flags): RunInput {
     workingBudgetMs: flags.budget > 0 ? flags.budget * 60_000 : undefined,
     heartbeatTimeoutMs: flags['heartbeat-timeout'] * 1000,
     strategy: flags.strategy as Strategy,
+    ollamaWaitMs: flags['ollama-wait'] * 60_000,
   };
 }
 

@@ -1,6 +1,7 @@
 // The overnight run: the fixed phase sequence of DESIGN.md and the bounded repair loop.
 // Deterministic: no clock, randomness, network or disk except through Temporal's APIs.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   defineQuery,
@@ -18,7 +19,9 @@ import { filePathFor } from './layout.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY, type Outcome } from './search-attributes.js';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
+  DEFAULT_OLLAMA_WAIT_MS,
   FILE_PHASES,
+  MODEL_SERVER_GONE,
   PHASES,
   type ApiSpec,
   type FilePhase,
@@ -34,21 +37,9 @@ export const statusQuery = defineQuery<RunState>('status');
 
 const CANCELLED = 'the run was cancelled (overnight-llm cancel, or Cancel in the Web UI); the files written so far are kept';
 
-/** Failures no retry can mend; the activity's message says what the user should do. */
-const NON_RETRYABLE = [
-  'ModelNotFound',
-  'InvalidRequest',
-  'OutputTooLarge',
-  'PlanInvalid',
-  'NoCodeInAnswer',
-  'OutputDirUnsafe',
-  'GoMissing',
-  'OllamaUnreachable',
-  'UnsafePathError',
-  'BudgetExceeded',
-];
-
-const retry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE } as const;
+// Whether a failure is worth retrying is decided where it is thrown: an activity throws
+// ApplicationFailure.nonRetryable for what no retry mends, with a message that says what to do.
+const retry = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
 
 /** Files and the mirror: quick local work. */
 const LOCAL: ActivityOptions = { startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 10 } };
@@ -64,6 +55,9 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
   /** The Go toolchain on generated code (it heartbeats each step); its own per-step limits sit inside this one. */
   const TOOLCHAIN: ActivityOptions = { startToCloseTimeout: '20m', heartbeatTimeout, retry: { ...retry, maximumAttempts: 5 } };
   const llm = proxyActivities<typeof activities>(LLM);
+  const ollamaWaitMs = input.ollamaWaitMs ?? DEFAULT_OLLAMA_WAIT_MS;
+  /** Waiting for Ollama: as long as -ollama-wait, heartbeating, resumed by another worker if this one goes. */
+  const WAIT: ActivityOptions = { startToCloseTimeout: ollamaWaitMs + 120_000, heartbeatTimeout, retry: { ...retry, maximumAttempts: 5 } };
   const toolchain = proxyActivities<typeof activities>(TOOLCHAIN);
   const state = newRunState(workflowId, input, new Date());
   setHandler(statusQuery, () => state);
@@ -83,6 +77,35 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     return local.recordRun({ dbPath: input.dbPath, run });
   };
 
+  let phaseDetails = '';
+
+  /**
+   * A model call that outlives its server: when Ollama is gone (a laptop that just woke, a
+   * restart), wait for it to answer, then call again. Answers already given come from the
+   * response cache, so only the call that was cut off is redone.
+   */
+  async function callModel<T>(call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (err) {
+        const gone = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === MODEL_SERVER_GONE;
+        if (!gone || ollamaWaitMs === 0) throw err;
+      }
+      const since = new Date();
+      state.waiting = { for: `Ollama at ${input.llm.ollamaUrl}`, since: since.toISOString() };
+      setCurrentDetails(`${phaseDetails}\n\n**waiting for ${state.waiting.for}**, since ${state.waiting.since} (at most ${Math.round(ollamaWaitMs / 60_000)} min)`);
+      try {
+        await llm.waitForOllama.executeWithOptions({ ...WAIT, summary: `waiting for ${state.waiting.for}` }, [
+          { ollamaUrl: input.llm.ollamaUrl, since: state.waiting.since, untilMs: since.getTime() + ollamaWaitMs },
+        ]);
+      } finally {
+        state.waiting = undefined;
+        setCurrentDetails(phaseDetails);
+      }
+    }
+  }
+
   /**
    * Runs one phase: marks it, runs its steps, records it in the mirror either way. `verdict`
    * may call a phase that ran to its end failed (a validation that found errors) without
@@ -97,7 +120,8 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     const current = startPhase(state, name, round, new Date());
     searchable([{ key: PHASE_KEY, value: name }]);
     // What the Web UI shows as the run's current details.
-    setCurrentDetails(`**${name}**${round ? ` (repair round ${round})` : ''} — phase ${PHASES.indexOf(name) + 1} of ${PHASES.length}`);
+    phaseDetails = `**${name}**${round ? ` (repair round ${round})` : ''} — phase ${PHASES.indexOf(name) + 1} of ${PHASES.length}`;
+    setCurrentDetails(phaseDetails);
     await record(current);
     let value: T;
     try {
@@ -123,7 +147,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     const summary = `${filePhase} → ${path}${errors === undefined ? '' : ` (repair round ${round})`}`;
     // guided: contract by code, function bodies and test cases by the model; whole: the seed's flow.
     const activity = input.strategy === 'guided' ? llm.composeFile : llm.generateFile;
-    const result = await activity.executeWithOptions({ ...LLM, summary }, [
+    const result = await callModel(() => activity.executeWithOptions({ ...LLM, summary }, [
       {
         workflowId,
         phase: filePhase,
@@ -135,7 +159,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
         coverageGoal: input.coverageGoal,
         repair: errors === undefined ? undefined : { round, errors },
       },
-    ]);
+    ]));
     return { usage: result.usage, files: [result.file] };
   }
 
@@ -179,9 +203,9 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
       outputDirChecked = true;
     });
     spec = await phase('plan', 0, async (step) => {
-      const plan = await llm.planApi.executeWithOptions({ ...LLM, summary: `plan: ${input.prompt.slice(0, 80)}` }, [
-        { prompt: input.prompt, dbPath: input.dbPath, llm: input.llm },
-      ]);
+      const plan = await callModel(() =>
+        llm.planApi.executeWithOptions({ ...LLM, summary: `plan: ${input.prompt.slice(0, 80)}` }, [{ prompt: input.prompt, dbPath: input.dbPath, llm: input.llm }]),
+      );
       step({ usage: plan.usage, attempts: plan.attempts, notes: plan.notes });
       return plan.spec;
     });

@@ -67,7 +67,13 @@ export interface RunInput {
   searchAttributes?: boolean;
   /** How the files are written (absent in runs recorded before it existed: 'whole'). */
   strategy?: Strategy;
+  /** How long a model call waits for Ollama to answer again before the run fails (absent: 30 min; 0: not at all). */
+  ollamaWaitMs?: number;
 }
+
+/** The failure type of a model call that found no server: the workflow waits for it, then calls again. */
+export const MODEL_SERVER_GONE = 'OllamaUnreachable';
+export const DEFAULT_OLLAMA_WAIT_MS = 30 * 60_000;
 
 /**
  * `whole`: the seed's flow, one prompt per file, whole-file repair; for strong models.
@@ -232,6 +238,8 @@ export interface RunState {
   /** Sum of the activities' own durations: working time, which a sleeping laptop does not use up. */
   workingMs: number;
   error?: string;
+  /** Set while a model call waits for its server to answer again. */
+  waiting?: { for: string; since: string };
 }
 
 export interface RunResult {

@@ -1,12 +1,16 @@
 // Keeps every write inside the output folder: no '..', no absolute paths, no symlinked
 // folders or files, no device files, and only the paths of the generated layout.
+import { ApplicationFailure } from '@temporalio/common';
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
 
-export class UnsafePathError extends Error {
+/**
+ * A path the generated project may not use. Never worth retrying (a symlink, FIFO or folder
+ * where a file goes is still there on the next attempt), so the failure says so itself.
+ */
+export class UnsafePathError extends ApplicationFailure {
   constructor(message: string) {
-    super(message);
-    this.name = 'UnsafePathError';
+    super(message, 'UnsafePathError', true);
   }
 }
 

@@ -1,21 +1,13 @@
 // The guided strategy's file phases as one activity: code files from a contract and function
 // bodies, the tests file from the model's cases, the README as prose (whole, as before).
-import { ApplicationFailure } from '@temporalio/activity';
 import type { GenerateFileInput, GenerateFileResult } from '../../workflows/types.js';
-import { UnsafePathError } from '../files/confine.js';
 import { generateFile } from '../llm/generate-file.js';
 import { composeCode } from './compose-code.js';
 import { isContractPhase } from './contract.js';
 import { composeTests } from './test-cases.js';
 
 export async function composeFile(input: GenerateFileInput): Promise<GenerateFileResult> {
-  try {
-    if (isContractPhase(input.phase)) return await composeCode(input, input.phase);
-    if (input.phase === 'tests') return await composeTests(input);
-    return await generateFile(input);
-  } catch (err) {
-    // A symlink, FIFO or folder where a generated file goes stays there on a retry: say so, once.
-    if (err instanceof UnsafePathError) throw ApplicationFailure.nonRetryable(err.message, 'UnsafePathError');
-    throw err;
-  }
+  if (isContractPhase(input.phase)) return await composeCode(input, input.phase);
+  if (input.phase === 'tests') return await composeTests(input);
+  return await generateFile(input);
 }

@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { activityContext, heartbeatIntervalMs } from '../activity-context.js';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { LlmSettings, LlmUsage } from '../../workflows/types.js';
+import { MODEL_SERVER_GONE, type LlmSettings, type LlmUsage } from '../../workflows/types.js';
 import { cachedAnswer, storeAnswer } from '../store/llm-cache.js';
 import { OllamaClient, OllamaStatusError, type ChatRequest, type Message } from './ollama.js';
 
@@ -113,7 +113,8 @@ export function toFailure(err: unknown, llm: LlmSettings, why: { overCap: boolea
   const e = err as Error & { code?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
-    return ApplicationFailure.retryable(`Ollama is not reachable at ${llm.ollamaUrl}: start it with \`ollama serve\``, 'OllamaUnreachable');
+    // Calling again at once cannot help: the workflow waits for the server (waitForOllama), then calls again.
+    return ApplicationFailure.nonRetryable(`Ollama is not reachable at ${llm.ollamaUrl}: start it with \`ollama serve\``, MODEL_SERVER_GONE);
   }
   if (code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
     return ApplicationFailure.retryable(`Ollama stalled: no token for ${llm.stallTimeoutMs} ms`, 'OllamaStalled');

@@ -3,7 +3,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { FILE_PHASES, type GenerateFileInput, type GenerateFileResult, type LlmUsage } from '../../workflows/types.js';
 import { filePathFor, allowedPaths } from '../../workflows/layout.js';
-import { UnsafePathError } from '../files/confine.js';
 import { readGeneratedFile, writeFileAtomic } from '../files/write-file.js';
 import { addUsage, chatOnce } from './chat.js';
 import { llmForPhase } from './phase-options.js';
@@ -33,16 +32,6 @@ export function filePrompt(input: GenerateFileInput): string {
 
 /** Asks for one file; one firmer follow-up when the answer holds no usable code. */
 export async function generateFile(input: GenerateFileInput): Promise<GenerateFileResult> {
-  try {
-    return await generate(input);
-  } catch (err) {
-    // A symlink, FIFO or folder where a generated file goes stays there on a retry: say so, once.
-    if (err instanceof UnsafePathError) throw ApplicationFailure.nonRetryable(err.message, 'UnsafePathError');
-    throw err;
-  }
-}
-
-async function generate(input: GenerateFileInput): Promise<GenerateFileResult> {
   const path = filePathFor(input.phase, input.spec.resource);
   const messages: Message[] = [
     { role: 'system', content: loadPrompt('system') },

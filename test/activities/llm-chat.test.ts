@@ -11,7 +11,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { chatOnce, type ChatInput, type ChatOutput, type ChatProgress } from '../../activities/llm/chat.js';
 import { closeMirrors } from '../../activities/store/db.js';
-import type { LlmSettings } from '../../workflows/types.js';
+import { MODEL_SERVER_GONE, type LlmSettings } from '../../workflows/types.js';
+import { waitForOllama, type WaitProgress } from '../../activities/llm/wait-for-ollama.js';
 import { FIXTURE_DIR, runInput } from '../support/run-fixtures.js';
 import { fencedAnswer, startScriptedOllama, type ScriptedOllama, type ScriptedOllamaOptions } from '../support/scripted-ollama.js';
 
@@ -133,11 +134,11 @@ describe('chatOnce', () => {
     });
   });
 
-  it('a closed port is OllamaUnreachable, retryable, and says `ollama serve`', async () => {
+  it('a closed port is OllamaUnreachable, not retried at once (the workflow waits for the server), and says `ollama serve`', async () => {
     const port = await closedPort();
     const f = await failure(runChat(chatInput({ url: `http://127.0.0.1:${port}` })).result);
-    assert.equal(f.type, 'OllamaUnreachable');
-    assert.equal(f.nonRetryable, false);
+    assert.equal(f.type, MODEL_SERVER_GONE);
+    assert.equal(f.nonRetryable, true);
     assert.match(f.message, /ollama serve/);
   });
 
@@ -233,6 +234,43 @@ describe('chatOnce', () => {
 });
 
 /** A port nothing listens on. */
+describe('waitForOllama', () => {
+  const waitFor = (url: string, untilMs: number) => {
+    const env = quietEnv();
+    const beats: WaitProgress[] = [];
+    env.on('heartbeat', (d: WaitProgress) => beats.push(d));
+    const since = new Date().toISOString();
+    return { since, beats, result: env.run(waitForOllama, { ollamaUrl: url, since, untilMs }) as Promise<{ probes: number }> };
+  };
+
+  it('returns once a server answers on the port, heartbeating what it waits for and since when', async () => {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}`;
+    const { since, beats, result } = waitFor(url, Date.now() + 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const server = await startScriptedOllama({ port });
+    try {
+      const { probes } = await result;
+      assert.ok(probes >= 2, `probes ${probes}`);
+      assert.ok(beats.length >= probes);
+      assert.deepEqual({ ...beats[0], probes: 1 }, { waitingFor: url, since, probes: 1 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('past its deadline it probes once more: a server that answers is taken, none fails the run saying what to do', async () => {
+    await withServer({}, async (server) => assert.deepEqual(await waitFor(server.url, Date.now() - 1).result, { probes: 1 }));
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const { beats, result } = waitFor(url, Date.now() - 1);
+    const f = await failure(result);
+    assert.equal(f.type, MODEL_SERVER_GONE);
+    assert.equal(f.nonRetryable, true);
+    assert.match(f.message, new RegExp(`^Ollama at ${url} did not answer for 0 min .*ollama serve.*-ollama-wait`));
+    assert.equal(beats.length, 1);
+  });
+});
+
 async function closedPort(): Promise<number> {
   const srv = net.createServer();
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));

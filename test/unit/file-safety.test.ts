@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { UnsafePathError, assertNoLinks, confinedPath } from '../../activities/files/confine.js';
 import { readGeneratedFile, sha256, writeFileAtomic } from '../../activities/files/write-file.js';
 import { writeScaffold } from '../../activities/files/scaffold.js';
@@ -50,6 +51,8 @@ function snapshot(dir: string): Record<string, string> {
 function assertUnsafe(fn: () => unknown, pattern?: RegExp): void {
   assert.throws(fn, (err: unknown) => {
     assert.ok(err instanceof UnsafePathError, `expected UnsafePathError, got ${String(err)}`);
+    // Thrown from any activity, it fails that activity at once: the same path is refused on every attempt.
+    assert.ok(err instanceof ApplicationFailure && err.nonRetryable && err.type === 'UnsafePathError');
     if (pattern) assert.match((err as Error).message, pattern);
     return true;
   });

@@ -126,9 +126,34 @@ describe('environment', () => {
     assert.equal(f.temporal, 'flag-host:7233');
   });
 
-  test('a bad env value is reported under the flag it stands for', () => {
-    assertUsage([], '-ollama', { OLLAMA_HOST: 'ftp://x' });
-    assertUsage([], '-temporal', { TEMPORAL_ADDRESS: 'localhost' });
+  test('OLLAMA_HOST takes every form Ollama itself accepts; without a scheme the port is 11434', () => {
+    const cases: [string, string][] = [
+      ['gpu-box', 'http://gpu-box:11434'],
+      ['localhost', 'http://localhost:11434'],
+      ['0.0.0.0', 'http://127.0.0.1:11434'],
+      ['0.0.0.0:9999', 'http://127.0.0.1:9999'],
+      [':11435', 'http://127.0.0.1:11435'],
+      ['::1', 'http://[::1]:11434'],
+      ['[::1]:8080', 'http://[::1]:8080'],
+      [' gpu-box:80 ', 'http://gpu-box'],
+      ['http://gpu-box', 'http://gpu-box'],
+      ['https://models.example.com/ollama/', 'https://models.example.com/ollama'],
+    ];
+    for (const [raw, want] of cases) assert.equal(parse([], { OLLAMA_HOST: raw }).flags.ollama, want, raw);
+    assert.equal(parse(['-ollama', '0.0.0.0']).flags.ollama, 'http://127.0.0.1:11434');
+  });
+
+  test('a bad env value is reported under the variable the user set', () => {
+    assertUsage([], /^OLLAMA_HOST takes .* not "ftp:\/\/x"$/, { OLLAMA_HOST: 'ftp://x' });
+    assertUsage([], /^TEMPORAL_ADDRESS takes host:port/, { TEMPORAL_ADDRESS: 'localhost' });
+    assertUsage(['-ollama', 'ftp://x'], /^-ollama takes /, { OLLAMA_HOST: 'gpu-box' });
+    assertUsage(['-ollama', 'http://user:secret@host'], /^-ollama takes /);
+  });
+
+  test('-ollama-wait is minutes, 0 to 1440', () => {
+    assert.equal(parse([]).flags['ollama-wait'], 30);
+    assert.equal(parse(['-ollama-wait', '0']).flags['ollama-wait'], 0);
+    assertUsage(['-ollama-wait', '1441'], '-ollama-wait must be between 0 and 1440');
   });
 });
 

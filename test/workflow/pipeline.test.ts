@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { rootMessage } from '../../workflows/run-state.js';
-import type { RunInput, RunResult, RunState } from '../../workflows/types.js';
+import type { FilePhase, RunInput, RunResult, RunState } from '../../workflows/types.js';
+import { filePathFor } from '../../workflows/layout.js';
 import { FIXTURE_DIR, VARIANTS_DIR, startDevServerWithWorker, runInput } from '../support/run-fixtures.js';
 import { readStatusJson } from '../support/status-schema.js';
 import { recordHistory } from '../support/histories.js';
@@ -39,6 +40,17 @@ async function runScenario(scenario: ScenarioName, tweak: (input: RunInput) => v
     return { input, result, state, handle, calls: ollama.calls.length };
   } finally {
     await ollama.close();
+  }
+}
+
+/** Polls `probe` until it returns a value, failing after `ms`. */
+async function pollUntil<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
@@ -110,6 +122,61 @@ describe('generateApi on a real dev server', () => {
       // The pipeline's verdict, re-checked by code that shares none of it: vet, build, tests ≥ 70 %, CRUD.
       const check = await checkApi(input.outputDir, TODO_PLAN);
       assert.ok(check.valid, check.details);
+    } finally {
+      await ollama.close();
+    }
+  });
+
+  test('Ollama going away mid-run and coming back: the run waits, says so, and redoes only the call that was cut off', async () => {
+    const first = await startScriptedOllama({
+      fixtureDir: FIXTURE_DIR,
+      // The handlers call is cut off mid-answer, and the server goes with it.
+      fault: (req) => (req.file === filePathFor('handlers', 'todo') ? { fault: 'reset', afterChunks: 5 } : undefined),
+      onCall: (call) => {
+        if (call.file === filePathFor('handlers', 'todo')) setTimeout(() => void first.close(), 5);
+      },
+    });
+    let second: Awaited<ReturnType<typeof startScriptedOllama>> | undefined;
+    try {
+      const input = runInput(first.url);
+      const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: `wf-ollama-away-${Date.now()}`, args: [input] });
+      const waiting = await pollUntil(async () => (await handle.query<RunState>('status')).waiting, 60_000);
+      assert.equal(waiting.for, `Ollama at ${first.url}`);
+      const details = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+      assert.match(details.currentDetails, new RegExp(`waiting for Ollama at ${first.url}\\*\\*, since ${waiting.since}`), 'the Web UI shows the wait');
+      second = await startScriptedOllama({ port: first.port, fixtureDir: FIXTURE_DIR });
+      const result = (await handle.result()) as RunResult;
+      assert.equal(result.valid, true, result.error);
+      const state = await handle.query<RunState>('status');
+      assert.equal(state.waiting, undefined);
+      assert.deepEqual(phaseNames(state), ['preflight', 'plan', 'scaffold', 'models', 'repository', 'handlers', 'server', 'tests', 'readme', 'validate', 'report']);
+      // Nothing finished before the outage is asked again: the new server sees the cut-off call and what came after.
+      const file = (phase: FilePhase) => filePathFor(phase, 'todo');
+      assert.deepEqual(first.calls.map((c) => c.file ?? 'plan'), ['plan', file('models'), file('repository'), file('handlers')]);
+      assert.deepEqual(second.calls.map((c) => c.file), [file('handlers'), file('server'), file('tests'), file('readme')]);
+      const check = await checkApi(input.outputDir, TODO_PLAN);
+      assert.ok(check.valid, check.details);
+    } finally {
+      await first.close();
+      await second?.close();
+    }
+  });
+
+  test('-ollama-wait 0: a run whose Ollama is gone fails at once, saying how to start it', async () => {
+    const ollama = await startScriptedOllama({
+      fixtureDir: FIXTURE_DIR,
+      onCall: (call) => {
+        if (call.file === 'internal/models/todo.go') void ollama.close();
+      },
+      fault: (req) => (req.file === 'internal/models/todo.go' ? { fault: 'reset', afterChunks: 2 } : undefined),
+    });
+    try {
+      const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: `wf-no-wait-${Date.now()}`, args: [runInput(ollama.url, { ollamaWaitMs: 0 })] });
+      const err = await handle.result().then(() => null, (e) => e);
+      assert.ok(err instanceof WorkflowFailedError, `expected a failed workflow, got ${err}`);
+      assert.match(rootMessage(err), new RegExp(`Ollama is not reachable at ${ollama.url}: start it with \`ollama serve\``));
+      const state = await handle.query<RunState>('status');
+      assert.equal(state.phases.at(-2)?.name, 'models');
     } finally {
       await ollama.close();
     }

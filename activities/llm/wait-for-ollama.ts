@@ -1,0 +1,61 @@
+// Waiting for a model server that went away: after a laptop wakes, Ollama is often still
+// starting. The workflow calls this when a model call found Ollama unreachable, then calls
+// again; finished answers come from the response cache, so nothing finished is redone.
+import { ApplicationFailure } from '@temporalio/activity';
+import { activityContext, heartbeatIntervalMs } from '../activity-context.js';
+import { MODEL_SERVER_GONE } from '../../workflows/types.js';
+import { OllamaClient } from './ollama.js';
+
+export interface WaitForOllamaInput {
+  ollamaUrl: string;
+  /** When the wait began (workflow time, ISO): shown in heartbeats, kept across retries of this activity. */
+  since: string;
+  /** Give up after this moment (epoch ms); a sleeping laptop's time counts, so a wake probes once more. */
+  untilMs: number;
+}
+
+/** What the heartbeats carry: the CLI and the Web UI's pending activity show it. */
+export interface WaitProgress {
+  waitingFor: string;
+  since: string;
+  probes: number;
+}
+
+const FIRST_PAUSE_MS = 1_000;
+const LONGEST_PAUSE_MS = 15_000;
+
+/** Resolves when Ollama answers /api/version; fails, not worth retrying, when `untilMs` passes first. */
+export async function waitForOllama(input: WaitForOllamaInput): Promise<{ probes: number }> {
+  const ctx = activityContext();
+  const client = new OllamaClient(input.ollamaUrl);
+  let pause = FIRST_PAUSE_MS;
+  for (let probes = 1; ; probes++) {
+    ctx?.heartbeat({ waitingFor: input.ollamaUrl, since: input.since, probes } satisfies WaitProgress);
+    try {
+      await client.version({ signal: AbortSignal.timeout(5_000) });
+      return { probes };
+    } catch {
+      // not yet
+    }
+    if (Date.now() >= input.untilMs) {
+      const minutes = Math.round((input.untilMs - Date.parse(input.since)) / 60_000);
+      throw ApplicationFailure.nonRetryable(
+        `Ollama at ${input.ollamaUrl} did not answer for ${minutes} min (since ${input.since}): start it with \`ollama serve\`, then run the same command again (or raise -ollama-wait)`,
+        MODEL_SERVER_GONE,
+      );
+    }
+    // Heartbeat while pausing, so a long pause is not taken for a lost worker.
+    pause = Math.min(pause * 2, LONGEST_PAUSE_MS, Math.max(0, input.untilMs - Date.now()) + 10);
+    await pauseWithHeartbeats(pause, ctx, { waitingFor: input.ollamaUrl, since: input.since, probes });
+  }
+}
+
+async function pauseWithHeartbeats(ms: number, ctx: ReturnType<typeof activityContext>, progress: WaitProgress): Promise<void> {
+  const step = heartbeatIntervalMs(ctx);
+  for (let left = ms; left > 0; left -= step) {
+    const nap = Math.min(step, left);
+    // The activity's sleep ends early when the run is cancelled.
+    await (ctx ? ctx.sleep(nap) : new Promise((resolve) => setTimeout(resolve, nap)));
+    ctx?.heartbeat(progress);
+  }
+}
