@@ -53,9 +53,12 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
   if (previous?.status.name === 'RUNNING') {
     io.err(`a run for ${input.outputDir} is already in progress (${workflowId}): attaching to it`);
   } else if (previous?.status.name === 'COMPLETED' && !flags.restart && existsSync(path.join(input.outputDir, 'status.json'))) {
-    // A finished run whose folder was emptied since is started afresh.
-    io.out(`${input.outputDir} already holds a finished run (${workflowId}): see ${input.outputDir}/status.json, or pass -restart to start over`);
-    return 0;
+    // A finished run whose folder was emptied since is started afresh. The exit code is the
+    // finished run's outcome, so `overnight-llm … && deploy` does not go on with an invalid API.
+    const result = (await client.workflow.getHandle(workflowId).result()) as RunResult;
+    const outcome = result.valid ? 'a valid API' : 'an API that did not pass validation';
+    io.out(`${input.outputDir} already holds a finished run (${workflowId}) with ${outcome}: see ${input.outputDir}/status.json, or pass -restart to start over`);
+    return result.valid ? 0 : 1;
   } else if (previous) {
     input = await newSample(client, workflowId, input, io);
   }

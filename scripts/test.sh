@@ -1,16 +1,42 @@
 #!/usr/bin/env bash
 # The test suite, layer by layer (DESIGN.md "Tests, in layers"). Arguments pick layers:
 # unit activities workflow replay e2e hostile durability webui real (default: all of them).
-set -euo pipefail
+#
+# No layer can hang CI: each test file has its layer's time limit (node 20's --test-timeout
+# bounds a whole file run in its own process), and each layer as a whole is killed after its
+# own limit, reported as a failure that names it. The limits are about twice the slowest
+# file's time here.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 export OVERNIGHT_STATE_DIR="${OVERNIGHT_STATE_DIR:-$PWD/.state/test}"
 export PATH="$PWD/.tools/bin:$PATH"
 mkdir -p "$OVERNIGHT_STATE_DIR" test-artifacts
+
+# layer: seconds one test file may take, minutes the whole layer may take.
+declare -A FILE_LIMIT=([unit]=120 [activities]=300 [workflow]=900 [replay]=300 [e2e]=900 [hostile]=900 [durability]=900 [webui]=600 [real]=1800)
+declare -A LAYER_LIMIT=([unit]=5 [activities]=15 [workflow]=20 [replay]=10 [e2e]=20 [hostile]=20 [durability]=30 [webui]=15 [real]=40)
+
 layers=("$@")
 [[ ${#layers[@]} -gt 0 ]] || layers=(unit activities workflow replay e2e hostile durability webui real)
-files=()
+failed=()
 for layer in "${layers[@]}"; do
+  [[ -n ${FILE_LIMIT[$layer]:-} ]] || { echo "unknown layer $layer: layers are ${!FILE_LIMIT[*]}" >&2; exit 2; }
+  files=()
   for f in test/"$layer"/*.test.ts; do [[ -e $f ]] && files+=("$f"); done
+  [[ ${#files[@]} -gt 0 ]] || { echo "no test files for layer $layer" >&2; exit 1; }
+  echo "==> layer $layer: ${#files[@]} files, at most ${FILE_LIMIT[$layer]} s a file and ${LAYER_LIMIT[$layer]} min in all"
+  timeout --kill-after=30s "${LAYER_LIMIT[$layer]}m" \
+    node --import tsx --test --test-concurrency=1 --test-reporter=spec --test-timeout="$((FILE_LIMIT[$layer] * 1000))" "${files[@]}"
+  rc=$?
+  if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+    echo "==> layer $layer was stopped after ${LAYER_LIMIT[$layer]} min: a test hangs" >&2
+    failed+=("$layer (stopped after ${LAYER_LIMIT[$layer]} min)")
+  elif [[ $rc -ne 0 ]]; then
+    failed+=("$layer")
+  fi
 done
-[[ ${#files[@]} -gt 0 ]] || { echo "no test files for: ${layers[*]}" >&2; exit 1; }
-exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "==> failed layers: ${failed[*]}" >&2
+  exit 1
+fi
+echo "==> all layers passed: ${layers[*]}"

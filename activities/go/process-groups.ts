@@ -32,6 +32,24 @@ export function killGroup(pgid: number): void {
   }
 }
 
+/**
+ * Resolves once no process of the group is left (a SIGKILLed process takes a moment to end,
+ * and an orphan is reaped by init a moment later), or after `ms`: so a caller that killed a
+ * group can say "nothing is left running" when it returns.
+ */
+export async function groupGone(pgid: number, ms = 2_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return true; // ESRCH: no process in the group (EPERM cannot happen for our own children)
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Fields 3 (state) and 22 (start time) of /proc/PID/stat; null when the process is gone or there is no /proc. */
 function procStat(pid: number): { state: string; start: string } | null {
   try {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Containment } from './containment.js';
-import { killGroup, trackGroup, untrackGroup } from './process-groups.js';
+import { groupGone, killGroup, trackGroup, untrackGroup } from './process-groups.js';
 
 export interface RunToolOptions {
   cwd: string;
@@ -94,6 +94,7 @@ export async function runTool(cmd: string, args: string[], options: RunToolOptio
       if (code === 'ENOENT' && !existsSync(cwd)) throw new Error(`${cmd}: working folder ${cwd} does not exist`);
       throw new Error(code === 'ENOENT' ? `${cmd}: not found on PATH` : `${cmd} could not start: ${result.message}`);
     }
+    if (pgid !== undefined) await groupGone(pgid); // the group was killed when its leader ended
     signal?.throwIfAborted();
     return { exitCode: result.exitCode ?? null, timedOut, output: tail.toString(), durationMs: Math.round(performance.now() - started), pid: pgid };
   } finally {

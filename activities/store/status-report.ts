@@ -1,6 +1,9 @@
 // status.json, built from the mirror: what a person needs to judge a run without the UI.
 import type { FileProvenance, FileRef } from '../../workflows/types.js';
 import { allowedPaths } from '../../workflows/layout.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MARKER_FILE } from '../files/output-dir.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import { openMirror } from './db.js';
 
@@ -82,7 +85,10 @@ export type StatusReport = ReturnType<typeof buildStatusReport>;
 
 export async function writeStatusReport(input: { dbPath: string; workflowId: string; outputDir: string; resource: string | null }): Promise<FileRef> {
   const report = buildStatusReport(input.dbPath, input.workflowId);
-  const allowed = input.resource ? allowedPaths({ resource: input.resource }) : new Set(['status.json']);
+  const allowed = input.resource ? allowedPaths({ resource: input.resource }) : new Set(['status.json', MARKER_FILE]);
   const { path, bytes, sha256 } = writeFileAtomic(input.outputDir, 'status.json', JSON.stringify(report, null, 2) + '\n', allowed);
+  // A run that ended before scaffold (a failed plan) leaves status.json alone: the marker says it is
+  // ours, so the same command run again may start afresh in this folder.
+  if (!existsSync(join(input.outputDir, MARKER_FILE))) writeFileAtomic(input.outputDir, MARKER_FILE, JSON.stringify({ workflowId: input.workflowId }, null, 2) + '\n', allowed);
   return { path, bytes, sha256 };
 }

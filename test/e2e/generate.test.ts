@@ -84,7 +84,7 @@ describe('overnight-llm end to end', () => {
     const calls = ollama.calls.length;
     const again = await runCli(['-output', output, '--db', db, ...common]);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /already holds a finished run .*status\.json/);
+    assert.match(again.stdout, /already holds a finished run \(overnight-todo-api-\w+\) with a valid API: see .*status\.json/);
     assert.equal(ollama.calls.length, calls, 'no LLM call for a finished run');
   });
 

@@ -9,16 +9,21 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../../bin/overnight-llm.js', import.meta.url));
 
 export interface CliResult {
-  code: number;
+  /** The exit code; null when the CLI was killed by a signal (then `signal` says which). */
+  code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
+/** Runs the CLI to its end; past `timeoutMs` it is killed, which shows as `signal`, never as an exit code a test could accept. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 300_000): Promise<CliResult> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout, stderr });
+      const failure = err as (Error & { code?: unknown; signal?: NodeJS.Signals | null; killed?: boolean }) | null;
+      if (failure?.signal) return resolve({ code: null, signal: failure.signal, stdout, stderr: `${stderr}\n[runCli: killed by ${failure.signal}${failure.killed ? ` after ${timeoutMs} ms` : ''}]` });
+      if (failure && typeof failure.code !== 'number') return reject(failure); // could not start the CLI at all (maxBuffer, ENOENT)
+      resolve({ code: failure ? (failure.code as number) : 0, signal: null, stdout, stderr });
     });
   });
 }
