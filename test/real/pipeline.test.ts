@@ -19,8 +19,11 @@ import { readStatusJson } from '../support/status-schema.js';
 
 /** make run-local's model (Makefile LOCAL_MODEL). */
 const MODEL = 'qwen2.5-coder-0.5b';
-/** The issue's limit for one run on these 2 cores. */
-const RUN_LIMIT_MS = 45 * 60_000;
+/**
+ * Near what the run takes, so a hang fails here and not as CI running out of time: 2.5 min on a
+ * quiet 2-core machine, 6-7 min beside other work (BENCHMARKS.md section 5); the issue's target is 45.
+ */
+const RUN_LIMIT_MS = 15 * 60_000;
 
 let ollama: ProjectOllama;
 let temporal: string;
@@ -39,7 +42,7 @@ after(async () => {
   await ollama?.stop();
 });
 
-test(`${MODEL}, guided, writes a valid todo API: exit 0, re-checked independently, and status.json tells the truth`, { timeout: RUN_LIMIT_MS + 5 * 60_000 }, async () => {
+test(`${MODEL}, guided, writes a valid todo API: exit 0, re-checked independently, and status.json tells the truth`, { timeout: RUN_LIMIT_MS + 2 * 60_000 }, async () => {
   const dir = tmpDir('real');
   const output = path.join(dir, 'todo-api');
   const started = Date.now();
