@@ -82,6 +82,12 @@ export function normalizePlan(value: unknown): { value: unknown; notes: string[]
         mend(`${at}.required`, field.required ?? null, required);
         field.required = required;
       }
+      // A JSON body cannot tell false from a missing bool once Go has decoded it: a "required"
+      // bool makes the API refuse false (seen: "status is required" for {"status": false}).
+      if (field.type === 'bool' && field.required === true) {
+        notes.push(`${at}.required true → false: a bool's false is a value, not a missing field`);
+        field.required = false;
+      }
       return [field];
     });
   }

@@ -230,6 +230,14 @@ describe('parsePlan: near-misses code mends, each named', () => {
       assert.ok(notes.some((n) => n.startsWith(note)), `no note ${note} in ${JSON.stringify(notes)}`);
   });
 
+  test('a required bool is mended to optional: false is a value the API must take', () => {
+    const result = parsePlan(JSON.stringify(plan({ fields: [{ name: 'Title', type: 'string', json: 'title', required: true }, { name: 'Status', type: 'boolean', json: 'status', required: true }] })));
+    assert.equal(result.ok, true, JSON.stringify(result));
+    const { spec, notes } = result as { ok: true; spec: ApiSpecLike; notes: string[] };
+    assert.deepEqual(spec.fields.map((f) => [f.json, f.type, f.required]), [['title', 'string', true], ['status', 'bool', false]]);
+    assert.ok(notes.includes("fields[1].required true → false: a bool's false is a value, not a missing field"), JSON.stringify(notes));
+  });
+
   test('unsafe names are not mended into safe ones: they are still reported', () => {
     for (const bad of [{ resource: '../x' }, { module: '../evil' }, { resource: 'func', plural: 'funcs' }]) {
       assert.equal(parsePlan(JSON.stringify(plan(bad))).ok, false, JSON.stringify(bad));
