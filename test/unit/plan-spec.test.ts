@@ -3,6 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PLAN_SCHEMA, checkSpec, parsePlan, standardEndpoints, type SpecCheck } from '../../activities/llm/plan-spec.js';
+import type { FieldSpec } from '../../workflows/types.js';
 
 const GOOD = {
   module: 'todo-api',
@@ -234,7 +235,7 @@ describe('parsePlan: near-misses code mends, each named', () => {
     const result = parsePlan(JSON.stringify(plan({ fields: [{ name: 'Title', type: 'string', json: 'title', required: true }, { name: 'Status', type: 'boolean', json: 'status', required: true }] })));
     assert.equal(result.ok, true, JSON.stringify(result));
     const { spec, notes } = result as { ok: true; spec: ApiSpecLike; notes: string[] };
-    assert.deepEqual(spec.fields.map((f) => [f.json, f.type, f.required]), [['title', 'string', true], ['status', 'bool', false]]);
+    assert.deepEqual((spec.fields as FieldSpec[]).map((f) => [f.json, f.type, f.required]), [['title', 'string', true], ['status', 'bool', false]]);
     assert.ok(notes.includes("fields[1].required true → false: a bool's false is a value, not a missing field"), JSON.stringify(notes));
   });
 
