@@ -75,9 +75,12 @@ export function coverageTotal(coverFunc: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** A POST/PUT body with every field but the id: strings "sample <json>", numbers 7 or 1.5, true. */
-export function sampleBody(spec: CheckSpec): Record<string, unknown> {
-  const value = (f: CheckSpec['fields'][number]) => (f.type === 'string' ? `sample ${f.json}` : f.type === 'bool' ? true : f.type === 'float64' ? 1.5 : 7);
+/**
+ * A POST body with every field but the id: strings "sample <json>", numbers 7 or 1.5, true; the
+ * PUT body (`update`) sets bools to false, which a working API must take as a value.
+ */
+export function sampleBody(spec: CheckSpec, update = false): Record<string, unknown> {
+  const value = (f: CheckSpec['fields'][number]) => (f.type === 'string' ? `sample ${f.json}` : f.type === 'bool' ? !update : f.type === 'float64' ? 1.5 : 7);
   return Object.fromEntries(spec.fields.filter((f) => f.json.toLowerCase() !== 'id').map((f) => [f.json, value(f)]));
 }
 
@@ -138,7 +141,8 @@ async function crudCycle(base: string, spec: CheckSpec, log: string[]): Promise<
     return false;
   }
   const item = `${collection}/${id}`;
-  return Boolean((await call('GET', item, 200)) && (await call('PUT', item, 200, body)) && (await call('DELETE', item, 204)) && (await call('GET', item, 404)));
+  const update = JSON.stringify(sampleBody(spec, true));
+  return Boolean((await call('GET', item, 200)) && (await call('PUT', item, 200, update)) && (await call('DELETE', item, 204)) && (await call('GET', item, 404)));
 }
 
 /** Builds ./cmd/server, runs it on a free port and walks the CRUD cycle; the server is always killed. */

@@ -76,6 +76,7 @@ test('sampleBody fills every field but the id', () => {
     price: 1.5,
     qty: 7,
   });
+  assert.equal(sampleBody({ resource: 'todo', plural: 'todos', fields }, true).completed, false, 'the PUT sends false: an API must take it as a value');
 });
 
 test('coverageTotal reads the total line of go tool cover -func', () => {
