@@ -35,6 +35,26 @@ export function fixImportPaths(src: string, module: string): string {
   });
 }
 
+const COMMA_IF = /^([ \t]*)(?:([^\n]+?);[ \t]*)?if ([^{};\n]+?),[ \t]*((?:return\b|[A-Za-z_][\w.]*[ \t]*(?::=|=|\+=|-=|\+\+|--))[^\n{]*)$/;
+
+/**
+ * `if cond, stmt` on one line (a small model copying a step's "if x, return y" wording) becomes
+ * `if cond { stmt }`, also after a `stmt;` on the same line. Comments are left alone. Only worth
+ * trying on a file that does not parse; null when nothing matched.
+ */
+export function fixCommaIf(src: string): string | null {
+  let changed = false;
+  const lines = src.split('\n').map((line) => {
+    if (/^\s*(\/\/|\/\*|\*)/.test(line)) return line;
+    const m = COMMA_IF.exec(line);
+    if (!m || (m[2] ?? '').includes('//')) return line;
+    const [, indent, before, cond, stmt] = m;
+    changed = true;
+    return `${before ? `${indent}${before}\n` : ''}${indent}if ${cond} {\n${indent}\t${stmt.trimEnd()}\n${indent}}`;
+  });
+  return changed ? lines.join('\n') : null;
+}
+
 /** One toolchain error: where, and what. */
 export interface GoError {
   file: string;

@@ -8,7 +8,7 @@ import type { FileProvenance, GenerateFileInput, GenerateFileResult, LlmUsage } 
 import { allowedPaths } from '../../workflows/layout.js';
 import { activityContext } from '../activity-context.js';
 import { writeFileAtomic } from '../files/write-file.js';
-import { checkPackage, exportedNames, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames, runGoimports, type GoError } from '../go/fixers.js';
+import { checkPackage, exportedNames, fixCommaIf, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames, runGoimports, type GoError } from '../go/fixers.js';
 import { openToolchainSession, type ToolchainSession } from '../go/toolchain-session.js';
 import { addUsage, chatOnce, NO_USAGE } from '../llm/chat.js';
 import type { Message } from '../llm/ollama.js';
@@ -107,7 +107,14 @@ class CodeComposer {
     const content = fixImportPaths(rendered, this.input.spec.module);
     if (content !== rendered) this.fixes.add('import-path');
     this.write(content);
-    const imports = await runGoimports(this.session, this.input.outputDir, this.path);
+    let imports = await runGoimports(this.session, this.input.outputDir, this.path);
+    const unbraced = imports.ok ? null : fixCommaIf(content);
+    if (unbraced !== null) {
+      // The file does not parse: an `if cond, stmt` code can brace is tried before the model is asked again.
+      this.write(unbraced);
+      imports = await runGoimports(this.session, this.input.outputDir, this.path);
+      if (imports.ok) this.fixes.add('comma-if');
+    }
     if (!imports.ok) return { errors: imports.output.trim().split('\n').slice(0, 8), score: 10 * COMPILE_ERROR_SCORE, bodies };
     if (this.read() !== content) this.fixes.add('goimports');
     const pkg = path.dirname(this.path);

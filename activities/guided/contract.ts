@@ -205,7 +205,8 @@ function serverContract(spec: ApiSpec): FileContract {
   const steps = [
     `repo := repository.New${n.repo}()`,
     `h := handlers.New${n.handler}(repo)`,
-    'port := os.Getenv("PORT"); if port == "", port = "8080"',
+    'port := os.Getenv("PORT")',
+    'if port == "" { port = "8080" }',
     'log the address with log.Printf',
     'log.Fatal(http.ListenAndServe(":"+port, h.Routes()))',
   ];

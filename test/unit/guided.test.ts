@@ -8,7 +8,7 @@ import { uncoveredCode, uncoveredFunctions } from '../../activities/guided/cover
 import { endpointAsk } from '../../activities/guided/test-cases.js';
 import { answerStart, bodyFromAnswer, continuedAnswer, functionsIn, matchingBracket, NoFunctionError, otherBodiesIn, renameIdentifiers } from '../../activities/guided/go-source.js';
 import { casesInFile, failedCases, parseCases, renderTests } from '../../activities/guided/tests-file.js';
-import { exportedNames, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames } from '../../activities/go/fixers.js';
+import { exportedNames, fixCommaIf, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames } from '../../activities/go/fixers.js';
 import { TODO_PLAN } from '../support/scripted-ollama.js';
 
 const GET = contractFor(TODO_PLAN, 'repository').holes.find((h) => h.name === 'Get')!;
@@ -187,5 +187,32 @@ describe('a repair starts from what is there', () => {
       { name: 'get', method: 'GET' as const, path: '/todos/1', body: '', status: 200 },
     ];
     assert.deepEqual(casesInFile(renderTests(TODO_PLAN, cases)), cases);
+  });
+});
+
+describe('fixCommaIf', () => {
+  test('braces the "if cond, stmt" a small model copies from a step, also after a statement on its line', () => {
+    // Seen from Qwen2.5-Coder-1.5B six times in a row for the inventory prompt's main().
+    const body = '\tport := os.Getenv("PORT"); if port == "", port = "8080"\n\tif x.Name == "", return ErrNameRequired\n\tif n > 0, n--';
+    assert.equal(
+      fixCommaIf(`func main() {\n${body}\n}`),
+      'func main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tport = "8080"\n\t}\n\tif x.Name == "" {\n\t\treturn ErrNameRequired\n\t}\n\tif n > 0 {\n\t\tn--\n\t}\n}',
+    );
+  });
+
+  test('leaves comments and Go that parses alone', () => {
+    const src = [
+      '// main: port := os.Getenv("PORT"); if port == "", port = "8080"',
+      'func f(m map[string]int) int {',
+      '\tif v, ok := m["a"]; ok {',
+      '\t\treturn v',
+      '\t}',
+      '\tif call(a,',
+      '\t\tb) {',
+      '\t}',
+      '\treturn 0 // if x, return y',
+      '}',
+    ].join('\n');
+    assert.equal(fixCommaIf(src), null);
   });
 });
