@@ -4,14 +4,19 @@ import { ServiceError, type Client } from '@temporalio/client';
 import path from 'node:path';
 import { rootMessage } from '../workflows/run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../workflows/search-attributes.js';
-import type { RunState } from '../workflows/types.js';
+import type { RunInput, RunState } from '../workflows/types.js';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { clientFor, STATUS_QUERY, type Io, type RunMemo } from './commands.js';
 import { UsageError, type Flags } from './flags.js';
 import { stateFromMirror } from './mirror-state.js';
 import { phaseLine } from './progress.js';
 import { workflowIdFor } from './run-input.js';
 
-/** A running run answers its `status` query; a finished one (or one whose workers are gone) is read from the mirror. */
+/**
+ * A running run answers its `status` query; a finished one (or one whose workers are gone) is
+ * read from the mirror: the one at -db, else the one the run was started with (its input, in
+ * the server's history), so `status ID` works from any folder.
+ */
 async function runState(client: Client, workflowId: string, dbPath: string): Promise<RunState | null> {
   const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe();
@@ -19,7 +24,12 @@ async function runState(client: Client, workflowId: string, dbPath: string): Pro
     const live = await client.withDeadline(Date.now() + 5000, () => handle.query<RunState>(STATUS_QUERY)).catch(() => null);
     if (live) return live;
   }
-  return stateFromMirror(dbPath, workflowId);
+  const fromFlag = stateFromMirror(dbPath, workflowId);
+  if (fromFlag) return fromFlag;
+  const history = await handle.fetchHistory().catch(() => null);
+  const payload = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  const input = payload ? defaultPayloadConverter.fromPayload<Partial<RunInput>>(payload) : null;
+  return input?.dbPath && input.dbPath !== dbPath ? stateFromMirror(input.dbPath, workflowId) : null;
 }
 
 export async function statusCommand(flags: Flags, id: string | undefined, io: Io): Promise<number> {
@@ -27,7 +37,7 @@ export async function statusCommand(flags: Flags, id: string | undefined, io: Io
   const workflowId = id ?? workflowIdFor(flags.output);
   const state = await runState(client, workflowId, path.resolve(flags.db));
   if (!state) {
-    io.err(`run ${workflowId} has no record in the mirror ${flags.db}: pass the -db it ran with`);
+    io.err(`run ${workflowId} has no record in the mirror ${flags.db} nor in the one it was started with: pass the -db it ran with`);
     return 1;
   }
   if (flags.json) io.out(JSON.stringify(state, null, 2));

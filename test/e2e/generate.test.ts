@@ -93,6 +93,12 @@ describe('overnight-llm end to end', () => {
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /completed .*REST API for todo list/);
     assert.match(status.stdout, /validate done/);
+    // From elsewhere, with another mirror: the run's own mirror is found through the server.
+    const id = readStatusJson(output).run.workflowId;
+    const elsewhere = await runCli(['status', id, '-db', path.join(tmpDir('e2e-elsewhere'), 'other.db'), ...common]);
+    assert.equal(elsewhere.code, 0, elsewhere.stderr);
+    assert.match(elsewhere.stdout, new RegExp(`^${id}: completed .*REST API for todo list`));
+    assert.match(elsewhere.stdout, /validate done/);
     const list = await runCli(['list', '-json', ...common]);
     assert.equal(list.code, 0, list.stderr);
     const row = (JSON.parse(list.stdout) as { workflowId: string; status: string; model: string; prompt: string; outputDir: string }[]).find((r) =>
