@@ -37,7 +37,7 @@ async function runScenario(scenario: ScenarioName, tweak: (input: RunInput) => v
     const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: id, args: [input] });
     const result = (await handle.result()) as RunResult;
     const state = await handle.query<RunState>('status');
-    return { input, result, state, handle, calls: ollama.calls.length };
+    return { input, result, state, handle, calls: ollama.calls.length, callList: ollama.calls };
   } finally {
     await ollama.close();
   }
@@ -53,6 +53,9 @@ async function pollUntil<T>(probe: () => Promise<T | undefined>, ms: number): Pr
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** The repair requests the model was sent, in order. */
+const repairPrompts = (calls: { lastUserMessage: string }[]) => calls.map((c) => c.lastUserMessage).filter((m) => /^Repair round \d+\./m.test(m));
 
 const phaseNames = (state: RunState) => state.phases.map((p) => (p.round ? `${p.name}#${p.round}` : p.name));
 
@@ -81,7 +84,7 @@ describe('generateApi on a real dev server', () => {
   });
 
   test('a compile error is sent back to the model and repaired', async () => {
-    const { result, state, handle } = await runScenario('broken-handlers-once');
+    const { result, state, handle, callList } = await runScenario('broken-handlers-once');
     recordHistory(env.address, handle.workflowId, 'repair-run');
     assert.equal(result.valid, true);
     assert.deepEqual(phaseNames(state).slice(9), ['validate', 'repair#1', 'validate#1', 'report']);
@@ -90,6 +93,36 @@ describe('generateApi on a real dev server', () => {
     assert.match(firstValidation.error ?? '', /vet, build failed|build failed/);
     const repair = state.phases.find((p) => p.name === 'repair')!;
     assert.deepEqual(repair.files.map((f) => f.path), ['internal/handlers/todo_handler.go']);
+    // What the model was sent: the file, the round and the compiler's own words about it.
+    const asked = repairPrompts(callList);
+    assert.equal(asked.length, 1);
+    assert.match(asked[0]!, /^File: internal\/handlers\/todo_handler\.go$/m);
+    assert.match(asked[0]!, /Repair round 1/);
+    assert.match(asked[0]!, /todo_handler\.go:46:\d+: undefined: newTodo/);
+  });
+
+  test('a failing test is sent back with its output, and the tests file is repaired', async () => {
+    const { result, state, callList } = await runScenario('failing-tests-once');
+    assert.equal(result.valid, true, result.error);
+    assert.deepEqual(phaseNames(state).slice(9), ['validate', 'repair#1', 'validate#1', 'report']);
+    assert.deepEqual(state.phases.find((p) => p.name === 'repair')!.files.map((f) => f.path), [filePathFor('tests', 'todo')]);
+    const asked = repairPrompts(callList);
+    assert.equal(asked.length, 1);
+    assert.match(asked[0]!, /^File: tests\/todo_handler_test\.go$/m);
+    assert.match(asked[0]!, /TestDelete/);
+    assert.match(asked[0]!, /delete: status 204, want 200/);
+  });
+
+  test('coverage under the goal sends the tests back asking for more, and the tests file is repaired', async () => {
+    const { result, state, callList } = await runScenario('low-coverage-once');
+    assert.equal(result.valid, true, result.error);
+    assert.ok(result.coveragePercent !== null && result.coveragePercent >= 70);
+    assert.match(state.phases[9]!.error ?? '', /coverage [\d.]+% is under the 70% goal/);
+    assert.deepEqual(state.phases.find((p) => p.name === 'repair')!.files.map((f) => f.path), [filePathFor('tests', 'todo')]);
+    const asked = repairPrompts(callList);
+    assert.equal(asked.length, 1);
+    assert.match(asked[0]!, /^File: tests\/todo_handler_test\.go$/m);
+    assert.match(asked[0]!, /coverage [\d.]+% is below the goal of 70%/);
   });
 
   test('-skip-validation skips validate and repair', async () => {
