@@ -23,6 +23,8 @@ export interface ChatInput {
 export interface ChatOutput {
   content: string;
   usage: LlmUsage;
+  /** Ollama stopped at num_predict (done_reason "length"): the answer is cut off, not finished. */
+  cutOff: boolean;
 }
 
 /** Progress carried by heartbeats: the terminal and the Web UI show it. */
@@ -57,7 +59,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   const { llm, messages, format, dbPath, stop } = input;
   const key = cacheKey(llm, messages, format, stop);
   const hit = cachedAnswer(dbPath, key);
-  if (hit) return { content: hit.content, usage: { tokensIn: hit.tokensIn, tokensOut: hit.tokensOut, durationMs: 0, cached: true } };
+  if (hit) return { content: hit.content, usage: { tokensIn: hit.tokensIn, tokensOut: hit.tokensOut, durationMs: 0, cached: true }, cutOff: hit.doneReason === 'length' };
 
   const client = new OllamaClient(llm.ollamaUrl);
   const overCap = new AbortController();
@@ -85,8 +87,8 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
       { signal: AbortSignal.any(signals), stallTimeoutMs: llm.stallTimeoutMs, maxLineChars: llm.maxOutputBytes * 6 + 65_536 },
     );
     const usage = { tokensIn: last.prompt_eval_count ?? 0, tokensOut: last.eval_count ?? tokens, durationMs: Math.round(performance.now() - started), cached: false };
-    storeAnswer(dbPath, key, llm.model, { content, ...usage });
-    return { content, usage };
+    storeAnswer(dbPath, key, llm.model, { content, ...usage, doneReason: last.done_reason ?? null });
+    return { content, usage, cutOff: last.done_reason === 'length' };
   } catch (err) {
     throw toFailure(err, llm, { overCap: overCap.signal.aborted, cancelled: cancelled?.aborted ?? false });
   } finally {

@@ -43,12 +43,15 @@ export async function generateFile(input: GenerateFileInput): Promise<GenerateFi
     const answer = await chatOnce({ dbPath: input.dbPath, llm, messages, label: path });
     usage = usage ? addUsage(usage, answer.usage) : answer.usage;
     try {
+      // A file cut off at num_predict would lose its end (or be "repaired" by a closing fence we add): ask again.
+      if (answer.cutOff) throw new ExtractionError(`the answer was cut off at ${llm.options.num_predict ?? '?'} tokens (-num-predict) before the file ended`);
       const content = extractFile(answer.content, path);
       const { written: _written, ...file } = writeFileAtomic(input.outputDir, path, content, allowedPaths(input.spec));
       return { file, usage };
     } catch (err) {
       if (!(err instanceof ExtractionError)) throw err;
-      if (tries >= 2) throw ApplicationFailure.nonRetryable(`${err.message}, twice: try a stronger model (-model)`, 'NoCodeInAnswer');
+      const hint = answer.cutOff ? 'raise -num-predict (0: no limit) or try a stronger model (-model)' : 'try a stronger model (-model)';
+      if (tries >= 2) throw ApplicationFailure.nonRetryable(`${err.message}, twice: ${hint}`, 'NoCodeInAnswer');
       messages.push(
         { role: 'assistant', content: answer.content.slice(0, 4000) },
         { role: 'user', content: `That answer cannot be used: ${err.message}.\nAnswer again with the whole file\n\nFile: ${path}\n\nin exactly one fenced code block, nothing else.` },

@@ -81,6 +81,8 @@ const MIGRATIONS: string[] = [
   // array); null for whole-file runs and older rows.
   `ALTER TABLE files ADD COLUMN provenance TEXT;
    ALTER TABLE phases ADD COLUMN notes TEXT;`,
+  // 4: why Ollama ended an answer ("stop", or "length" when num_predict cut it off); null before.
+  `ALTER TABLE llm_cache ADD COLUMN done_reason TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

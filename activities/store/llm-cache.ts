@@ -6,11 +6,13 @@ export interface CachedAnswer {
   tokensIn: number;
   tokensOut: number;
   durationMs: number;
+  /** Ollama's done_reason: "length" when num_predict cut the answer off. */
+  doneReason?: string | null;
 }
 
 export function cachedAnswer(dbPath: string, key: string): CachedAnswer | null {
   const row = openMirror(dbPath)
-    .prepare('SELECT content, tokens_in AS tokensIn, tokens_out AS tokensOut, duration_ms AS durationMs FROM llm_cache WHERE key = ?')
+    .prepare('SELECT content, tokens_in AS tokensIn, tokens_out AS tokensOut, duration_ms AS durationMs, done_reason AS doneReason FROM llm_cache WHERE key = ?')
     .get(key) as CachedAnswer | undefined;
   return row ?? null;
 }
@@ -18,8 +20,8 @@ export function cachedAnswer(dbPath: string, key: string): CachedAnswer | null {
 export function storeAnswer(dbPath: string, key: string, model: string, answer: CachedAnswer): void {
   openMirror(dbPath)
     .prepare(
-      `INSERT INTO llm_cache (key, model, content, tokens_in, tokens_out, duration_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO llm_cache (key, model, content, tokens_in, tokens_out, duration_ms, created_at, done_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (key) DO NOTHING`,
     )
-    .run(key, model, answer.content, answer.tokensIn, answer.tokensOut, answer.durationMs, new Date().toISOString());
+    .run(key, model, answer.content, answer.tokensIn, answer.tokensOut, answer.durationMs, new Date().toISOString(), answer.doneReason ?? null);
 }

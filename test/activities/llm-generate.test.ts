@@ -155,6 +155,23 @@ describe('generateFile', () => {
     });
   });
 
+  it('an answer cut off at num_predict is not written as a file: asked once more, then NoCodeInAnswer saying -num-predict', async () => {
+    await withServer([], async (server) => {
+      const input = await fileInput(server, 'models');
+      input.llm = { ...input.llm, options: { ...input.llm.options, num_predict: 20 } }; // the scripted model streams 4 characters a token
+      const f = await failure(gen(input));
+      assert.equal(f.type, 'NoCodeInAnswer');
+      assert.match(f.message, /^the answer was cut off at 20 tokens \(-num-predict\) before the file ended, twice: raise -num-predict/);
+      assert.equal(server.calls.length, 2);
+      assert.match(server.calls[1]!.lastUserMessage, /That answer cannot be used: the answer was cut off/);
+      assert.deepEqual(readdirSync(path.join(input.outputDir, 'internal/models')), []);
+      // From the response cache, a cut-off answer is still known as one.
+      const again = await failure(gen(input));
+      assert.equal(again.message, f.message);
+      assert.equal(server.calls.length, 2);
+    });
+  });
+
   it('a repair request sends the toolchain errors and the current file, then writes the fix', async () => {
     await withServer([], async (server, seen) => {
       const input = await fileInput(server, 'models');

@@ -151,7 +151,7 @@ describe('mirror migrations', () => {
     await recordValidation({ dbPath, workflowId: WF, round: 0, report: { ...report(true, [['gofmt', true]], 80), containment: 'dropped below' } });
     closeMirrors();
     const v1 = new Database(dbPath);
-    v1.exec('ALTER TABLE validations DROP COLUMN containment; ALTER TABLE files DROP COLUMN provenance; ALTER TABLE phases DROP COLUMN notes');
+    v1.exec('ALTER TABLE validations DROP COLUMN containment; ALTER TABLE files DROP COLUMN provenance; ALTER TABLE phases DROP COLUMN notes; ALTER TABLE llm_cache DROP COLUMN done_reason');
     v1.pragma('user_version = 1');
     v1.close();
     const migrated = openMirror(dbPath);
@@ -166,7 +166,7 @@ describe('mirror migrations', () => {
     await recordPhase({ dbPath, workflowId: WF, seq: 0, phase: phase('models', { files: [file('internal/models/todo.go', 200)] }) });
     closeMirrors();
     const v2 = new Database(dbPath);
-    v2.exec('ALTER TABLE files DROP COLUMN provenance; ALTER TABLE phases DROP COLUMN notes');
+    v2.exec('ALTER TABLE files DROP COLUMN provenance; ALTER TABLE phases DROP COLUMN notes; ALTER TABLE llm_cache DROP COLUMN done_reason');
     v2.pragma('user_version = 2');
     v2.close();
     assert.equal(openMirror(dbPath).pragma('user_version', { simple: true }), SCHEMA_VERSION);
@@ -289,7 +289,9 @@ describe('status report', () => {
     assert.equal(ref.sha256, sha256(bytes));
     assert.equal(ref.bytes, bytes.length);
     assert.deepEqual(JSON.parse(bytes.toString('utf8')), JSON.parse(JSON.stringify(buildStatusReport(dbPath, WF))));
-    assert.deepEqual(readdirSync(outputDir), ['status.json'], 'no temporary file is left behind');
+    // The run's marker comes with it when scaffold never ran (a run that failed at the plan), so the folder stays the run's.
+    assert.deepEqual(readdirSync(outputDir).sort(), ['.overnight-llm.json', 'status.json'], 'no temporary file is left behind');
+    assert.deepEqual(JSON.parse(readFileSync(path.join(outputDir, '.overnight-llm.json'), 'utf8')), { workflowId: WF });
     // The same report again is not rewritten; a changed one replaces the file by rename.
     const inode = statSync(target).ino;
     assert.deepEqual(await writeStatusReport({ dbPath, workflowId: WF, outputDir, resource: 'todo' }), ref);
@@ -300,6 +302,6 @@ describe('status report', () => {
     assert.notEqual(statSync(target).ino, inode);
     assert.equal(changed.sha256, sha256(readFileSync(target)));
     assert.equal(JSON.parse(readFileSync(target, 'utf8')).run.error, 'cancelled by the user');
-    assert.deepEqual(readdirSync(outputDir), ['status.json']);
+    assert.deepEqual(readdirSync(outputDir).sort(), ['.overnight-llm.json', 'status.json']);
   });
 });
