@@ -12,55 +12,47 @@ export class UsageError extends Error {
 
 type Kind = 'string' | 'bool' | 'int' | 'number';
 
+/** The help's sections, in the order they are shown. */
+const GROUPS = { run: 'Run', model: 'Model', temporal: 'Temporal', output: 'Records and output' } as const;
+
 interface FlagSpec {
   kind: Kind;
+  group: keyof typeof GROUPS;
+  /** One line in -help; the README's flag table says more. */
   help: string;
   default?: string | number | boolean;
   env?: string;
 }
 
 export const FLAGS = {
-  output: { kind: 'string', default: './generated', help: 'output folder for the generated project' },
-  model: { kind: 'string', default: 'codellama:7b', help: 'Ollama model to use' },
-  ollama: { kind: 'string', default: 'http://localhost:11434', env: 'OLLAMA_HOST', help: 'Ollama API endpoint' },
-  prompt: { kind: 'string', default: 'REST API for todo list', help: 'what to generate' },
-  db: { kind: 'string', default: './poc.db', help: 'SQLite mirror database path' },
-  strategy: {
-    kind: 'string',
-    default: 'whole',
-    help: 'how files are written: whole (one prompt per file; for 7B+ models) or guided (code writes the contract, the model each function body and the test cases, checked as written; for small models)',
-  },
-  'skip-validation': { kind: 'bool', default: false, help: 'skip the Go validation and repair phases' },
-  'allow-existing': { kind: 'bool', default: false, help: 'write into an output folder that holds other files (never deletes them)' },
-  restart: { kind: 'bool', default: false, help: 'start over when the output folder already has a finished run' },
-  detach: { kind: 'bool', default: false, help: 'start the run and return; a worker elsewhere runs it' },
-  'max-repair-rounds': { kind: 'int', default: 3, help: 'repair rounds after a failed validation (0-10)' },
-  coverage: { kind: 'number', default: 70, help: 'test coverage goal in percent (0-100)' },
-  temperature: { kind: 'number', default: 0.2, help: 'model temperature (0-2)' },
-  'num-ctx': { kind: 'int', default: 8192, help: 'model context size in tokens' },
-  seed: { kind: 'int', default: 42, help: 'model seed, for repeatable answers' },
-  'num-predict': { kind: 'int', default: 4096, help: 'most tokens one answer may have (0: no limit); a small model can loop until the call times out' },
-  'phase-options': {
-    kind: 'string',
-    default: '',
-    help: "model options for some phases over the ones above, e.g. 'plan:temperature=0;tests:num_ctx=16384,temperature=0.1' (phases: plan models repository handlers server tests readme repair)",
-  },
-  'llm-timeout': { kind: 'int', default: 1800, help: 'seconds one LLM call may take' },
-  budget: { kind: 'int', default: 30, help: 'minutes of working time a run may use; time asleep does not count (0: no limit)' },
-  'heartbeat-timeout': { kind: 'int', default: 60, help: 'seconds of silence before a worker is taken for gone and its LLM call retried' },
-  'ollama-wait': { kind: 'int', default: 30, help: 'minutes a run waits for Ollama to answer again when it goes away mid-run (0: fail at once)' },
-  temporal: {
-    kind: 'string',
-    default: 'localhost:7233',
-    env: 'TEMPORAL_ADDRESS',
-    help: 'Temporal server address (started for you when local and not running)',
-  },
-  namespace: { kind: 'string', default: 'default', env: 'TEMPORAL_NAMESPACE', help: 'Temporal namespace' },
-  'task-queue': { kind: 'string', default: 'overnight-llm', help: 'Temporal task queue' },
-  ui: { kind: 'string', default: 'http://localhost:8233', help: 'Temporal Web UI address, for links' },
-  json: { kind: 'bool', default: false, help: 'machine-readable output (status, list)' },
-  version: { kind: 'bool', default: false, help: 'show version information' },
-  help: { kind: 'bool', default: false, help: 'show this help' },
+  prompt: { kind: 'string', group: 'run', default: 'REST API for todo list', help: 'what to generate' },
+  output: { kind: 'string', group: 'run', default: './generated', help: 'output folder for the generated project' },
+  strategy: { kind: 'string', group: 'run', default: 'whole', help: 'whole (one prompt a file: 7B+ models) or guided: small models' },
+  'skip-validation': { kind: 'bool', group: 'run', default: false, help: 'skip the Go validation and repair phases' },
+  'allow-existing': { kind: 'bool', group: 'run', default: false, help: 'write into a folder that holds other files (never deletes them)' },
+  restart: { kind: 'bool', group: 'run', default: false, help: 'start over when the folder already has a finished run' },
+  detach: { kind: 'bool', group: 'run', default: false, help: 'start the run and return; a worker elsewhere runs it' },
+  'max-repair-rounds': { kind: 'int', group: 'run', default: 3, help: 'repair rounds after a failed validation, 0-10' },
+  coverage: { kind: 'number', group: 'run', default: 70, help: 'test coverage goal in percent' },
+  budget: { kind: 'int', group: 'run', default: 30, help: 'minutes of working time, asleep not counted; 0: no limit' },
+  model: { kind: 'string', group: 'model', default: 'codellama:7b', help: 'Ollama model' },
+  ollama: { kind: 'string', group: 'model', default: 'http://localhost:11434', env: 'OLLAMA_HOST', help: 'Ollama endpoint' },
+  'ollama-wait': { kind: 'int', group: 'model', default: 30, help: 'minutes to wait for Ollama gone mid-run; 0: fail at once' },
+  temperature: { kind: 'number', group: 'model', default: 0.2, help: 'model temperature, 0-2' },
+  'num-ctx': { kind: 'int', group: 'model', default: 8192, help: 'model context size in tokens' },
+  seed: { kind: 'int', group: 'model', default: 42, help: 'model seed, for repeatable answers' },
+  'num-predict': { kind: 'int', group: 'model', default: 4096, help: 'most tokens one answer may have; 0: no limit' },
+  'phase-options': { kind: 'string', group: 'model', default: '', help: "options for some phases, e.g. 'plan:temperature=0;tests:num_ctx=16384'" },
+  'llm-timeout': { kind: 'int', group: 'model', default: 1800, help: 'seconds one LLM call may take' },
+  temporal: { kind: 'string', group: 'temporal', default: 'localhost:7233', env: 'TEMPORAL_ADDRESS', help: 'server address; a local one is started when not running' },
+  namespace: { kind: 'string', group: 'temporal', default: 'default', env: 'TEMPORAL_NAMESPACE', help: 'namespace' },
+  'task-queue': { kind: 'string', group: 'temporal', default: 'overnight-llm', help: 'task queue' },
+  ui: { kind: 'string', group: 'temporal', default: 'http://localhost:8233', help: 'Web UI address, for links' },
+  'heartbeat-timeout': { kind: 'int', group: 'temporal', default: 60, help: 'seconds of silence before a worker is taken for gone' },
+  db: { kind: 'string', group: 'output', default: './poc.db', help: 'SQLite mirror of every run' },
+  json: { kind: 'bool', group: 'output', default: false, help: 'machine-readable status and list' },
+  version: { kind: 'bool', group: 'output', default: false, help: 'show the version' },
+  help: { kind: 'bool', group: 'output', default: false, help: 'show this help' },
 } satisfies Record<string, FlagSpec>;
 
 export type FlagName = keyof typeof FLAGS;
@@ -68,8 +60,18 @@ export type Flags = {
   [K in FlagName]: (typeof FLAGS)[K]['kind'] extends 'bool' ? boolean : (typeof FLAGS)[K]['kind'] extends 'string' ? string : number;
 };
 
-export const COMMANDS = ['start', 'attach', 'resume', 'watch', 'status', 'list', 'cancel', 'worker'] as const;
-export type Command = (typeof COMMANDS)[number];
+/** The commands, their one argument (a run id or a list filter) and their line in -help. */
+export const COMMANDS = {
+  start: { arg: 'none', usage: '[start] [flags]', help: "start a run for -output (or attach to that folder's run) and wait" },
+  attach: { arg: 'required', usage: 'attach ID', help: 'follow a run, with a worker in this process' },
+  watch: { arg: 'required', usage: 'watch ID', help: 'follow a run that a worker elsewhere runs' },
+  status: { arg: 'optional', usage: 'status [ID]', help: "a run's phases (ID defaults to the -output folder's run)" },
+  list: { arg: 'optional', usage: 'list [FILTER]', help: "recent runs; FILTER is a Temporal query, e.g. \"OvernightOutcome = 'valid'\"" },
+  cancel: { arg: 'required', usage: 'cancel ID', help: 'cancel a run (its files are kept)' },
+  worker: { arg: 'none', usage: 'worker', help: 'run a worker until Ctrl-C' },
+  help: { arg: 'none', usage: 'help', help: 'show this help' },
+} as const satisfies Record<string, { arg: 'none' | 'required' | 'optional'; usage: string; help: string }>;
+export type Command = keyof typeof COMMANDS;
 
 export interface ParsedArgs {
   command: Command;
@@ -130,8 +132,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     flags[name] = name in values ? values[name] : fromEnv !== undefined && fromEnv !== '' ? parseValue(name, fromEnv) : spec.default;
   }
   let command: Command = 'start';
-  if (positional.length > 0 && (COMMANDS as readonly string[]).includes(positional[0])) command = positional.shift() as Command;
-  else if (positional.length > 0) throw new UsageError(`unknown command ${JSON.stringify(positional[0])}: commands are ${COMMANDS.join(', ')}`);
+  if (positional.length > 0 && Object.hasOwn(COMMANDS, positional[0])) command = positional.shift() as Command;
+  else if (positional.length > 0) throw new UsageError(`unknown command ${JSON.stringify(positional[0])}: commands are ${Object.keys(COMMANDS).join(', ')}`);
   const parsed = { command, positional, flags: flags as Flags, given };
   checkFlags(parsed, env);
   return parsed;
@@ -199,33 +201,46 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
     if (v < min || v > max) throw new UsageError(`-${name} must be between ${min} and ${max}, not ${v}`);
   }
   parsePhaseOptions(flags['phase-options']);
-  const needsId = ['attach', 'resume', 'watch', 'cancel'].includes(command);
-  if (needsId && positional.length !== 1) throw new UsageError(`${command} takes one run id: overnight-llm ${command} ID (see overnight-llm list)`);
-  if (['status', 'list'].includes(command) && positional.length > 1) throw new UsageError(`${command} takes at most one argument, got ${positional.length}`);
-  if (!needsId && !['status', 'list'].includes(command) && positional.length > 0) throw new UsageError(`${command} takes no arguments, got ${JSON.stringify(positional[0])}`);
+  const { arg } = COMMANDS[command];
+  if (arg === 'required' && positional.length !== 1) throw new UsageError(`${command} takes one run id: overnight-llm ${command} ID (see overnight-llm list)`);
+  if (arg === 'optional' && positional.length > 1) throw new UsageError(`${command} takes at most one argument, got ${positional.length}`);
+  if (arg === 'none' && positional.length > 0) throw new UsageError(`${command} takes no arguments, got ${JSON.stringify(positional[0])}`);
 }
 
+/** Flags that share one line of the help. */
+const SHARED_LINES: { flags: FlagName[]; help: string }[] = [
+  { flags: ['temperature', 'num-ctx', 'seed'], help: 'model temperature, context size in tokens, seed' },
+  { flags: ['version', 'help'], help: 'show the version, or this help' },
+];
+
+/** -help: one screen (at most 50 lines), the flags by what they touch. */
 export function helpText(version: string): string {
-  const lines = Object.entries(FLAGS).map(([name, spec]: [string, FlagSpec]) => {
-    const def = spec.default === undefined || spec.kind === 'bool' ? '' : ` (default ${JSON.stringify(spec.default)}${spec.env ? `, env ${spec.env}` : ''})`;
-    return `  -${name.padEnd(18)} ${spec.help}${def}`;
-  });
+  const flagLines = (group: FlagSpec['group']) =>
+    (Object.keys(FLAGS) as FlagName[])
+      .filter((name) => (FLAGS[name] as FlagSpec).group === group)
+      .flatMap((name) => {
+        const line = SHARED_LINES.find((l) => l.flags.includes(name));
+        if (line && line.flags[0] !== name) return [];
+        const names = line?.flags ?? [name];
+        const specs = names.map((n) => FLAGS[n] as FlagSpec);
+        const defaults = specs.filter((sp) => sp.kind !== 'bool' && sp.default !== '').map((sp) => JSON.stringify(sp.default));
+        const env = specs.flatMap((sp) => (sp.env ? [`env ${sp.env}`] : []));
+        const extra = [...(defaults.length ? [`default ${defaults.join(', ')}`] : []), ...env];
+        const help = line?.help ?? specs[0].help;
+        return [`  ${names.map((n) => `-${n}`).join(', ').padEnd(19)} ${help}${extra.length ? ` (${extra.join('; ')})` : ''}`];
+      });
   return [
     `overnight-llm ${version}: one sentence in, a tested Go REST API out, written overnight by a local LLM.`,
     '',
     'Usage:',
-    "  overnight-llm [start] [flags]     start a run (or attach to this output folder's run) and wait",
-    '  overnight-llm attach|resume ID    follow a run, with a worker in this process',
-    '  overnight-llm watch ID            follow a run that a worker elsewhere runs',
-    "  overnight-llm status [ID]         a run's phases (ID defaults to the -output folder's run)",
-    "  overnight-llm list [FILTER]       recent runs; FILTER is a Temporal query, e.g. \"OvernightOutcome = 'valid'\"",
-    '  overnight-llm cancel ID           cancel a run',
-    '  overnight-llm worker              run a worker until Ctrl-C',
+    ...Object.values(COMMANDS).map((c) => `  overnight-llm ${c.usage.padEnd(16)} ${c.help}`),
     '',
-    'Flags (-flag and --flag both work):',
-    ...lines,
+    'Examples:',
+    '  overnight-llm -prompt "REST API for todo list" -output ./todo-api -model qwen2.5-coder:7b',
+    '  overnight-llm -prompt "REST API for notes" -output ./notes -model qwen2.5-coder:1.5b -strategy guided',
+    ...Object.entries(GROUPS).flatMap(([group, title]) => ['', `${title} flags:`, ...flagLines(group as FlagSpec['group'])]),
     '',
-    'Exit codes: 0 done and valid (or validation skipped), 1 the run failed, 2 bad usage.',
+    'Exit codes: 0 valid (or validation skipped), 1 failed or invalid, 2 bad usage, 130 interrupted (the run goes on)',
   ].join('\n');
 }
 

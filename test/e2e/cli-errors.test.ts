@@ -1,11 +1,12 @@
 // Bad input, as a user meets it: one line that says what was wrong and what to do, the
 // documented exit code, and nothing of the user's touched.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, runCli, stopEmbeddedServer } from '../support/cli.js';
+import { PROJECT_ROOT, freePort, runCli, stopEmbeddedServer } from '../support/cli.js';
 import { tmpDir } from '../support/run-fixtures.js';
 import { startScriptedOllama, type ScriptedOllama } from '../support/scripted-ollama.js';
 
@@ -58,6 +59,26 @@ describe('bad usage exits 2 with one line naming the flag', () => {
     const version = await runCli(['--version']);
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^overnight-llm \d+\.\d+\.\d+/);
+    const command = await runCli(['help']);
+    assert.equal(command.code, 0);
+    assert.equal(command.stdout, help.stdout, 'help as a command prints what -help does');
+  });
+
+  test("-help, -version and bad usage answer without loading Temporal's native runtime", async () => {
+    // NODE_DEBUG=module names every CommonJS module node loads; the native bridge is one.
+    const loadsBridge = (stderr: string) => /@temporalio\/core-bridge/.test(stderr);
+    for (const args of [['-help'], ['-version'], ['-coverage', '200']]) {
+      const r = await runCli(args, { NODE_DEBUG: 'module' });
+      assert.ok(r.code === 0 || r.code === 2, `${args.join(' ')}: exit ${r.code}`);
+      assert.ok(!loadsBridge(r.stderr), `${args.join(' ')} loaded @temporalio/core-bridge`);
+    }
+    // The check can fail: the module that runs commands does load it.
+    const control = spawnSync(process.execPath, ['--import', 'tsx', '-e', "await import('./client/run-command.ts')"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NODE_DEBUG: 'module' },
+      encoding: 'utf8',
+    });
+    assert.ok(loadsBridge(control.stderr), 'client/run-command.ts loads the native bridge');
   });
 });
 

@@ -177,8 +177,10 @@ describe('commands', () => {
   });
   test('worker', () => assert.equal(parse(['worker']).command, 'worker'));
   test('every command is known', () => {
-    for (const c of ['start', 'attach', 'status', 'list', 'cancel', 'worker']) assert.ok((COMMANDS as readonly string[]).includes(c));
+    for (const c of ['start', 'attach', 'status', 'list', 'cancel', 'worker', 'help']) assert.ok(Object.hasOwn(COMMANDS, c), c);
+    assert.equal(parse(['help']).command, 'help');
   });
+  test('resume is no second name for attach', () => assertUsage(['resume', 'run-1'], /unknown command "resume"/));
 });
 
 describe('bad usage names the flag', () => {
@@ -231,14 +233,24 @@ describe('bad usage names the flag', () => {
 });
 
 describe('helpText', () => {
+  const text = helpText('0.1.0');
   test('lists every flag, with the seed defaults', () => {
-    const text = helpText('0.1.0');
-    for (const name of Object.keys(FLAGS)) assert.match(text, new RegExp(`^  -${name} `, 'm'), `-${name} missing from help`);
+    for (const name of Object.keys(FLAGS)) assert.match(text, new RegExp(`^  (-[a-z-]+, )*-${name}[ ,]`, 'm'), `-${name} missing from help`);
     assert.ok(text.includes('0.1.0'));
     for (const d of ['./generated', 'codellama:7b', 'http://localhost:11434', 'OLLAMA_HOST', 'localhost:7233', 'TEMPORAL_ADDRESS', './poc.db'])
       assert.ok(text.includes(d), `help shows ${d}`);
-    for (const c of ['attach', 'status', 'list', 'cancel', 'worker'])
-      assert.match(text, new RegExp(`overnight-llm ${c}|${c}\\|`), `help shows the ${c} command`);
+    for (const c of Object.keys(COMMANDS)) assert.match(text, new RegExp(`overnight-llm (\\[${c}\\]|${c})`), `help shows the ${c} command`);
+  });
+  test('fits one screen: at most 50 lines, flags grouped, two examples and the exit codes', () => {
+    const lines = text.split('\n');
+    assert.ok(lines.length <= 50, `${lines.length} lines`);
+    const headings = lines.filter((l) => / flags:$/.test(l));
+    assert.deepEqual(headings, ['Run flags:', 'Model flags:', 'Temporal flags:', 'Records and output flags:']);
+    const section = (title: string) => text.split(`${title} flags:\n`)[1].split('\n\n')[0];
+    assert.match(section('Model'), /-ollama /);
+    assert.match(section('Temporal'), /-task-queue /);
+    assert.equal(lines.filter((l) => /^  overnight-llm -prompt /.test(l)).length, 2);
+    for (const code of ['0 valid', '1 failed', '2 bad usage', '130 interrupted']) assert.ok(text.includes(code), code);
   });
 });
 

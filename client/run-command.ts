@@ -1,0 +1,63 @@
+// Runs one parsed command and turns every expected failure into one line and the documented
+// exit code. Loaded only once the flags are known to be good (it brings Temporal's runtime).
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
+import { attachCommand, cancelCommand, startCommand, watchCommand, type Io } from './commands.js';
+import { listCommand, statusCommand } from './inspect-commands.js';
+import { UsageError, type Flags, type ParsedArgs } from './flags.js';
+import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
+
+export async function runCommand({ command, positional, flags }: ParsedArgs, io: Io): Promise<number> {
+  // The worker's own INFO lines would drown the phase lines a person watches for.
+  Runtime.install({
+    // Failures reach the user as phase lines and one closing message; OVERNIGHT_LOG_LEVEL=WARN shows the SDK's.
+    logger: new DefaultLogger((process.env.OVERNIGHT_LOG_LEVEL?.toUpperCase() ?? 'ERROR') as 'ERROR'),
+    shutdownSignals: [], // ours: see shutdownOnSignals
+  });
+  try {
+    switch (command) {
+      case 'start':
+        return await startCommand(flags, io);
+      case 'attach':
+        return await attachCommand(flags, positional[0], io);
+      case 'watch':
+        return await watchCommand(flags, positional[0], io);
+      case 'status':
+        return await statusCommand(flags, positional[0], io);
+      case 'list':
+        return await listCommand(flags, positional[0], io);
+      case 'cancel':
+        return await cancelCommand(flags, positional[0], io);
+      case 'worker':
+        return await workerCommand(flags, io);
+      case 'help':
+        throw new Error('help is answered before the runtime loads');
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`overnight-llm: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      io.err(`overnight-llm: no run ${err.workflowId ?? positional[0]} on ${flags.temporal}: see overnight-llm list`);
+      return 2;
+    }
+    if (err instanceof TemporalUnavailableError) {
+      io.err(`overnight-llm: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+async function workerCommand(flags: Flags, io: Io): Promise<number> {
+  await connectOrStartTemporal(flags.temporal, io.err);
+  const connection = await NativeConnection.connect({ address: flags.temporal });
+  const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
+  io.err(`worker: polling task queue "${flags['task-queue']}" on ${flags.temporal}; Ctrl-C stops it`);
+  shutdownOnSignals(worker);
+  await worker.run();
+  await connection.close();
+  return 0;
+}
