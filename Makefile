@@ -29,8 +29,9 @@ run: setup ## generate: make run ARGS='-prompt "REST API for notes" -output ./no
 worker: setup ## a standalone worker for runs started with -detach
 	$(CLI) worker $(ARGS)
 
-test: ## set up (with the project Ollama, SmolLM2 and Qwen2.5-Coder-0.5B), then run every test layer (unit activities workflow replay e2e hostile durability webui real)
+test: ## set up (with the project Ollama, SmolLM2 and Qwen2.5-Coder-0.5B), lint, then run every test layer (unit activities workflow replay e2e hostile durability webui real)
 	bash scripts/setup.sh --for-tests
+	$(MAKE) lint
 	bash scripts/setup-ollama.sh smollm2-135m qwen2.5-coder-0.5b
 	bash scripts/test.sh
 

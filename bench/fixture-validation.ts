@@ -33,7 +33,13 @@ export async function validateWithState(projectDir: string, stateDir: string): P
   process.env.OVERNIGHT_STATE_DIR = stateDir;
   try {
     const report = await validateProject({ outputDir: projectDir, spec: TODO_PLAN, coverageGoal: 70 });
-    if (!report.ok) throw new Error(`the fixture failed validation: ${report.steps.filter((s) => !s.ok).map((s) => `${s.name}: ${s.outputTail}`).join('\n')}`);
+    if (!report.ok)
+      throw new Error(
+        `the fixture failed validation: ${report.steps
+          .filter((s) => !s.ok)
+          .map((s) => `${s.name}: ${s.outputTail}`)
+          .join('\n')}`,
+      );
     return report;
   } finally {
     if (saved === undefined) delete process.env.OVERNIGHT_STATE_DIR;

@@ -46,7 +46,10 @@ function cpuModel(): string {
 export function describeMachine(): Machine {
   const sdk = JSON.parse(readFileSync(new URL('../node_modules/@temporalio/worker/package.json', import.meta.url), 'utf8')) as { version: string };
   return {
-    date: new Date().toISOString().replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' '),
+    date: new Date()
+      .toISOString()
+      .replace(/:\d\d\.\d+Z$/, ' UTC')
+      .replace('T', ' '),
     cpu: cpuModel(),
     cores: os.availableParallelism(),
     ramGb: Math.round(os.totalmem() / 2 ** 30),

@@ -20,7 +20,9 @@ process.env.PATH = `${path.join(ROOT, '.tools', 'bin')}${path.delimiter}${proces
 /** Every benchmark file's `benchmark`, in the order of their numbered titles. */
 async function discover(): Promise<Benchmark[]> {
   const files = readdirSync(BENCHMARKS_DIR).filter((f) => f.endsWith('.ts'));
-  const found = await Promise.all(files.map(async (f) => ((await import(pathToFileURL(path.join(BENCHMARKS_DIR, f)).href)) as { benchmark: Benchmark }).benchmark));
+  const found = await Promise.all(
+    files.map(async (f) => ((await import(pathToFileURL(path.join(BENCHMARKS_DIR, f)).href)) as { benchmark: Benchmark }).benchmark),
+  );
   return found.sort((a, b) => a.title.localeCompare(b.title, 'en', { numeric: true }));
 }
 
@@ -73,7 +75,9 @@ async function main(): Promise<number> {
   } finally {
     if (server) await (await server).teardown();
   }
-  console.error(`\nbench: ${chosen.length - failed} of ${chosen.length} benchmarks in ${duration(elapsed(began))}; figures in ${path.relative(process.cwd(), REPORT_PATH)}`);
+  console.error(
+    `\nbench: ${chosen.length - failed} of ${chosen.length} benchmarks in ${duration(elapsed(began))}; figures in ${path.relative(process.cwd(), REPORT_PATH)}`,
+  );
   return failed ? 1 : 0;
 }
 

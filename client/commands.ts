@@ -57,7 +57,9 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
     // finished run's outcome, so `overnight-llm … && deploy` does not go on with an invalid API.
     const result = (await client.workflow.getHandle(workflowId).result()) as RunResult;
     const outcome = result.valid ? 'a valid API' : 'an API that did not pass validation';
-    io.out(`${input.outputDir} already holds a finished run (${workflowId}) with ${outcome}: see ${input.outputDir}/status.json, or pass -restart to start over`);
+    io.out(
+      `${input.outputDir} already holds a finished run (${workflowId}) with ${outcome}: see ${input.outputDir}/status.json, or pass -restart to start over`,
+    );
     return result.valid ? 0 : 1;
   } else if (previous) {
     input = await newSample(client, workflowId, input, io);
@@ -209,7 +211,8 @@ async function resultOf(handle: WorkflowHandle, flags: Flags, io: Io): Promise<u
     } catch (err) {
       if (!(err instanceof ServiceError)) throw err;
       if (Date.now() - asked > 30_000) since = null; // it answered for a while: a new outage
-      if (since === null) io.err(`lost touch with the Temporal server at ${flags.temporal} (${rootMessage(err)}): waiting for it; the run itself waits on the server`);
+      if (since === null)
+        io.err(`lost touch with the Temporal server at ${flags.temporal} (${rootMessage(err)}): waiting for it; the run itself waits on the server`);
       since ??= Date.now();
       if (Date.now() - since > SERVER_GONE_LIMIT_MS) throw err;
       await new Promise((r) => setTimeout(r, 2000));

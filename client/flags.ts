@@ -44,7 +44,13 @@ export const FLAGS = {
   'num-predict': { kind: 'int', group: 'model', default: 4096, help: 'most tokens one answer may have; 0: no limit' },
   'phase-options': { kind: 'string', group: 'model', default: '', help: "options for some phases, e.g. 'plan:temperature=0;tests:num_ctx=16384'" },
   'llm-timeout': { kind: 'int', group: 'model', default: 1800, help: 'seconds one LLM call may take' },
-  temporal: { kind: 'string', group: 'temporal', default: 'localhost:7233', env: 'TEMPORAL_ADDRESS', help: 'server address; a local one is started when not running' },
+  temporal: {
+    kind: 'string',
+    group: 'temporal',
+    default: 'localhost:7233',
+    env: 'TEMPORAL_ADDRESS',
+    help: 'server address; a local one is started when not running',
+  },
   namespace: { kind: 'string', group: 'temporal', default: 'default', env: 'TEMPORAL_NAMESPACE', help: 'namespace' },
   'task-queue': { kind: 'string', group: 'temporal', default: 'overnight-llm', help: 'task queue' },
   ui: { kind: 'string', group: 'temporal', default: 'http://localhost:8233', help: 'Web UI address, for links' },
@@ -66,7 +72,7 @@ export const COMMANDS = {
   attach: { arg: 'required', usage: 'attach ID', help: 'follow a run, with a worker in this process' },
   watch: { arg: 'required', usage: 'watch ID', help: 'follow a run that a worker elsewhere runs' },
   status: { arg: 'optional', usage: 'status [ID]', help: "a run's phases (ID defaults to the -output folder's run)" },
-  list: { arg: 'optional', usage: 'list [FILTER]', help: "recent runs; FILTER is a Temporal query, e.g. \"OvernightOutcome = 'valid'\"" },
+  list: { arg: 'optional', usage: 'list [FILTER]', help: 'recent runs; FILTER is a Temporal query, e.g. "OvernightOutcome = \'valid\'"' },
   cancel: { arg: 'required', usage: 'cancel ID', help: 'cancel a run (its files are kept)' },
   worker: { arg: 'none', usage: 'worker', help: 'run a worker until Ctrl-C' },
   help: { arg: 'none', usage: 'help', help: 'show this help' },
@@ -182,7 +188,8 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
   flags.ollama = normalizeOllamaUrl(flags.ollama, sourceOf('ollama', given, env));
   if (!HOST_PORT_PATTERN.test(flags.temporal))
     throw new UsageError(`${sourceOf('temporal', given, env)} takes host:port like localhost:7233, not ${JSON.stringify(flags.temporal)}`);
-  if (!(STRATEGIES as readonly string[]).includes(flags.strategy)) throw new UsageError(`-strategy must be guided or whole, not ${JSON.stringify(flags.strategy)}`);
+  if (!(STRATEGIES as readonly string[]).includes(flags.strategy))
+    throw new UsageError(`-strategy must be guided or whole, not ${JSON.stringify(flags.strategy)}`);
   if (flags.prompt.length > 2000) throw new UsageError('-prompt is longer than 2000 characters: describe the API in a sentence or two');
   const ranges: [FlagName, number, number][] = [
     ['max-repair-rounds', 0, 10],
@@ -227,7 +234,12 @@ export function helpText(version: string): string {
         const env = specs.flatMap((sp) => (sp.env ? [`env ${sp.env}`] : []));
         const extra = [...(defaults.length ? [`default ${defaults.join(', ')}`] : []), ...env];
         const help = line?.help ?? specs[0].help;
-        return [`  ${names.map((n) => `-${n}`).join(', ').padEnd(19)} ${help}${extra.length ? ` (${extra.join('; ')})` : ''}`];
+        return [
+          `  ${names
+            .map((n) => `-${n}`)
+            .join(', ')
+            .padEnd(19)} ${help}${extra.length ? ` (${extra.join('; ')})` : ''}`,
+        ];
       });
   return [
     `overnight-llm ${version}: one sentence in, a tested Go REST API out, written overnight by a local LLM.`,
@@ -255,7 +267,10 @@ const MODEL_OPTION_RANGES: Record<keyof ModelOptions, [min: number, max: number,
 export function parsePhaseOptions(raw: string): Partial<Record<OptionsPhase, ModelOptions>> {
   const bad = (why: string) => new UsageError(`-phase-options ${JSON.stringify(raw)}: ${why}`);
   const result: Partial<Record<OptionsPhase, ModelOptions>> = {};
-  for (const part of raw.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [phase, list, ...rest] = part.split(':').map((p) => p.trim());
     if (!list || rest.length) throw bad(`write PHASE:option=value,…, got ${JSON.stringify(part)}`);
     if (!(OPTIONS_PHASES as readonly string[]).includes(phase!)) throw bad(`unknown phase ${JSON.stringify(phase)} (one of ${OPTIONS_PHASES.join(' ')})`);

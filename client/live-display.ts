@@ -58,7 +58,13 @@ export function runView(out: (line: string) => void, link: string, live = proces
       last = { tokens, at: now };
       const running = state.phases.find((p) => p.status === 'running');
       const phase = running ? `phase ${PHASES.indexOf(running.name) + 1}/${PHASES.length} ${running.name}` : 'between phases';
-      const file = state.waiting ? `: ${waitingLine(state.waiting).trim()}` : heartbeat?.label ? ` → ${heartbeat.label}` : heartbeat?.step ? `: ${heartbeat.step}` : '';
+      const file = state.waiting
+        ? `: ${waitingLine(state.waiting).trim()}`
+        : heartbeat?.label
+          ? ` → ${heartbeat.label}`
+          : heartbeat?.step
+            ? `: ${heartbeat.step}`
+            : '';
       logUpdate(
         [
           `${phase}${file}`,

@@ -56,7 +56,9 @@ export function runInputFrom(flags: Flags): RunInput {
       ollamaUrl: flags.ollama,
       model: flags.model,
       options: {
-        temperature: flags.temperature, num_ctx: flags['num-ctx'], seed: flags.seed,
+        temperature: flags.temperature,
+        num_ctx: flags['num-ctx'],
+        seed: flags.seed,
         // Ollama shifts the context and goes on generating: without a cap a looping model runs until -llm-timeout.
         ...(flags['num-predict'] > 0 ? { num_predict: flags['num-predict'] } : {}),
       },

@@ -16,7 +16,10 @@ export function devServerSearchAttributeArgs(): string[] {
  * True when every attribute is registered in `namespace` (registering the missing ones);
  * false with a reason when the server refuses, so runs go on without them.
  */
-export async function ensureSearchAttributes(connection: Pick<ConnectionLike, 'operatorService'>, namespace: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function ensureSearchAttributes(
+  connection: Pick<ConnectionLike, 'operatorService'>,
+  namespace: string,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     const custom = customAttributes ?? {};

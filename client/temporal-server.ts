@@ -71,7 +71,21 @@ export async function connectOrStartTemporal(address: string, log: (line: string
   const logFd = openSync(server.logFile, 'a');
   const child = spawn(
     bin,
-    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', port, '--ui-port', String(server.uiPort), '--db-filename', server.dbFile, '--log-level', 'warn', ...devServerSearchAttributeArgs()],
+    [
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      port,
+      '--ui-port',
+      String(server.uiPort),
+      '--db-filename',
+      server.dbFile,
+      '--log-level',
+      'warn',
+      ...devServerSearchAttributeArgs(),
+    ],
     { detached: true, stdio: ['ignore', logFd, logFd] },
   );
   child.unref();

@@ -94,7 +94,9 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
       }
       const since = new Date();
       state.waiting = { for: `Ollama at ${input.llm.ollamaUrl}`, since: since.toISOString() };
-      setCurrentDetails(`${phaseDetails}\n\n**waiting for ${state.waiting.for}**, since ${state.waiting.since} (at most ${Math.round(ollamaWaitMs / 60_000)} min)`);
+      setCurrentDetails(
+        `${phaseDetails}\n\n**waiting for ${state.waiting.for}**, since ${state.waiting.since} (at most ${Math.round(ollamaWaitMs / 60_000)} min)`,
+      );
       try {
         await llm.waitForOllama.executeWithOptions({ ...WAIT, summary: `waiting for ${state.waiting.for}` }, [
           { ollamaUrl: input.llm.ollamaUrl, since: state.waiting.since, untilMs: since.getTime() + ollamaWaitMs },
@@ -147,19 +149,21 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     const summary = `${filePhase} → ${path}${errors === undefined ? '' : ` (repair round ${round})`}`;
     // guided: contract by code, function bodies and test cases by the model; whole: the seed's flow.
     const activity = input.strategy === 'guided' ? llm.composeFile : llm.generateFile;
-    const result = await callModel(() => activity.executeWithOptions({ ...LLM, summary }, [
-      {
-        workflowId,
-        phase: filePhase,
-        prompt: input.prompt,
-        spec: spec!,
-        outputDir: input.outputDir,
-        dbPath: input.dbPath,
-        llm: input.llm,
-        coverageGoal: input.coverageGoal,
-        repair: errors === undefined ? undefined : { round, errors },
-      },
-    ]));
+    const result = await callModel(() =>
+      activity.executeWithOptions({ ...LLM, summary }, [
+        {
+          workflowId,
+          phase: filePhase,
+          prompt: input.prompt,
+          spec: spec!,
+          outputDir: input.outputDir,
+          dbPath: input.dbPath,
+          llm: input.llm,
+          coverageGoal: input.coverageGoal,
+          repair: errors === undefined ? undefined : { round, errors },
+        },
+      ]),
+    );
     return { usage: result.usage, files: [result.file] };
   }
 
@@ -204,7 +208,9 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     });
     spec = await phase('plan', 0, async (step) => {
       const plan = await callModel(() =>
-        llm.planApi.executeWithOptions({ ...LLM, summary: `plan: ${input.prompt.slice(0, 80)}` }, [{ prompt: input.prompt, dbPath: input.dbPath, llm: input.llm }]),
+        llm.planApi.executeWithOptions({ ...LLM, summary: `plan: ${input.prompt.slice(0, 80)}` }, [
+          { prompt: input.prompt, dbPath: input.dbPath, llm: input.llm },
+        ]),
       );
       step({ usage: plan.usage, attempts: plan.attempts, notes: plan.notes });
       return plan.spec;

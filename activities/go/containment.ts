@@ -96,9 +96,21 @@ function commandLine(level: ContainmentLevel, tools: Tools, spec: ContainSpec, l
   if (inUserNamespace) {
     const readonly = level === 'namespaces+readonly';
     argv = [
-      tools.unshare!, ...NAMESPACES, ...(readonly ? MOUNT_NAMESPACE : []),
-      '/bin/sh', '-c', INNER, 'contain', tools.ip!, tools.mount ?? 'mount', readonly ? '1' : '0', spec.tmpDir, String(limits.tmpfsBytes),
-      ...spec.writable, '--', ...argv,
+      tools.unshare!,
+      ...NAMESPACES,
+      ...(readonly ? MOUNT_NAMESPACE : []),
+      '/bin/sh',
+      '-c',
+      INNER,
+      'contain',
+      tools.ip!,
+      tools.mount ?? 'mount',
+      readonly ? '1' : '0',
+      spec.tmpDir,
+      String(limits.tmpfsBytes),
+      ...spec.writable,
+      '--',
+      ...argv,
     ];
   }
   return argv;
@@ -130,10 +142,26 @@ async function probe(): Promise<Probe> {
     for (const level of ['namespaces+readonly', 'namespaces'] as const) {
       // The probe's command checks what the level promises: one interface, loopback, and it is up.
       const check = '[ "$("$0" -o link show | wc -l)" = 1 ] && "$0" -o link show up | grep -q " lo:"';
-      const [file, ...args] = commandLine(level, tools, { writable: [dir], tmpDir: path.join(dir, 'tmp') }, DEFAULT_LIMITS, '/bin/sh', ['-c', check, tools.ip!]);
-      const r = await execa(file!, args, { cwd: dir, reject: false, timeout: 10_000, stdin: 'ignore', extendEnv: false, env: { PATH: process.env.PATH ?? '' } });
+      const [file, ...args] = commandLine(level, tools, { writable: [dir], tmpDir: path.join(dir, 'tmp') }, DEFAULT_LIMITS, '/bin/sh', [
+        '-c',
+        check,
+        tools.ip!,
+      ]);
+      const r = await execa(file!, args, {
+        cwd: dir,
+        reject: false,
+        timeout: 10_000,
+        stdin: 'ignore',
+        extendEnv: false,
+        env: { PATH: process.env.PATH ?? '' },
+      });
       if (r.exitCode === 0) return { level, tools, reason: reasons.join('; ') };
-      reasons.push(`${level}: ${String(r.stderr || r.shortMessage).trim().split('\n').pop()}`);
+      reasons.push(
+        `${level}: ${String(r.stderr || r.shortMessage)
+          .trim()
+          .split('\n')
+          .pop()}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -158,7 +186,10 @@ export async function openContainment(spec: ContainSpec): Promise<Containment> {
   const cgroup: PidsCgroup | null = openPidsCgroup(limits.processes);
   const parts: string[] = [];
   if (level === 'none') parts.push(`no namespaces (${reason})`);
-  else parts.push(`namespaces: user, network (loopback only), pid${level === 'namespaces+readonly' ? `, mount (read-only but the project, Go caches and scratch; TMPDIR tmpfs ${mib(limits.tmpfsBytes)})` : ''}`);
+  else
+    parts.push(
+      `namespaces: user, network (loopback only), pid${level === 'namespaces+readonly' ? `, mount (read-only but the project, Go caches and scratch; TMPDIR tmpfs ${mib(limits.tmpfsBytes)})` : ''}`,
+    );
   if (level === 'namespaces' && reason) parts.push(`no read-only mounts (${reason})`);
   if (tools.prlimit) parts.push(`file size ≤ ${mib(limits.fileBytes)}`);
   else parts.push('no rlimits (prlimit not found)');

@@ -114,7 +114,10 @@ export async function checkPackage(session: ToolchainSession, pkgDir: string, si
 }
 
 function errorLines(output: string, fallback: string): string[] {
-  const lines = output.split('\n').map((l) => l.trim()).filter((l) => /\.go:\d+:\d+: /.test(l));
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /\.go:\d+:\d+: /.test(l));
   return lines.length ? lines.map((l) => l.replace(/^vet: /, '').replace(/^\.\//, '')) : [`${fallback}: ${output.trim().split('\n').slice(-3).join(' ')}`];
 }
 

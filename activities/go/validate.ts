@@ -149,7 +149,15 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   }
 
   const ok = steps.every((s) => s.ok) && coveragePercent !== null && coveragePercent >= coverageGoal;
-  return { ok, steps, coveragePercent, coverageGoal, failures: failures.list(), durationMs: Math.round(performance.now() - started), containment: containment.label };
+  return {
+    ok,
+    steps,
+    coveragePercent,
+    coverageGoal,
+    failures: failures.list(),
+    durationMs: Math.round(performance.now() - started),
+    containment: containment.label,
+  };
 }
 
 /** The toolchain's version, e.g. "go1.26.8 linux/amd64"; throws a message that says what to do. */

@@ -8,7 +8,17 @@ import type { FileProvenance, GenerateFileInput, GenerateFileResult, LlmUsage } 
 import { allowedPaths } from '../../workflows/layout.js';
 import { activityContext } from '../activity-context.js';
 import { writeFileAtomic } from '../files/write-file.js';
-import { checkPackage, exportedNames, fixCommaIf, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames, runGoimports, type GoError } from '../go/fixers.js';
+import {
+  checkPackage,
+  exportedNames,
+  fixCommaIf,
+  fixImportPaths,
+  fixUnusedVariables,
+  parseGoErrors,
+  qualifyNames,
+  runGoimports,
+  type GoError,
+} from '../go/fixers.js';
 import { openToolchainSession, type ToolchainSession } from '../go/toolchain-session.js';
 import { addUsage, chatOnce, NO_USAGE } from '../llm/chat.js';
 import type { Message } from '../llm/ollama.js';
@@ -30,7 +40,6 @@ const FUNCTION_MAX_TOKENS = 1024;
 const FUNCTION_END = ['\n}\n'];
 /** Errors kept per file in the provenance, for the failure taxonomy. */
 const ERRORS_SEEN_CAP = 20;
-
 
 interface Checked {
   /** Toolchain errors, or when it compiles, the probe's failed checks. */
@@ -127,7 +136,10 @@ class CodeComposer {
     for (const [name, fix] of fixers) {
       if (errors.length === 0) break;
       const before = this.read();
-      const fixed = fix(before, parseGoErrors(errors.join('\n')).filter((e) => e.file === this.path));
+      const fixed = fix(
+        before,
+        parseGoErrors(errors.join('\n')).filter((e) => e.file === this.path),
+      );
       if (fixed === null) continue;
       this.write(fixed);
       await runGoimports(this.session, this.input.outputDir, this.path);
@@ -168,7 +180,10 @@ class CodeComposer {
     const { input } = this;
     const base: Message[] = [
       { role: 'system', content: loadPrompt('system') },
-      { role: 'user', content: this.functionPrompt(hole) + (input.repair ? `\nThe last validation of the module said:\n${input.repair.errors.slice(0, 1500)}\n` : '') },
+      {
+        role: 'user',
+        content: this.functionPrompt(hole) + (input.repair ? `\nThe last validation of the module said:\n${input.repair.errors.slice(0, 1500)}\n` : ''),
+      },
     ];
     const phaseLlm = llmForPhase(input.llm, input.repair ? 'repair' : input.phase);
     // One function never needs more; a small model that starts rewriting the whole file is cut short.
@@ -189,7 +204,17 @@ class CodeComposer {
       const kind = best ? SCHEDULE[i] : 'sample';
       const messages: Message[] =
         kind === 'fix' && best
-          ? [...base, { role: 'assistant', content: best.answer }, { role: 'user', content: renderPrompt(loadPrompt('function-fix'), { errors: errorsForPrompt(best.checked.errors, best.fileText, this.path), signature: hole.signature }) }]
+          ? [
+              ...base,
+              { role: 'assistant', content: best.answer },
+              {
+                role: 'user',
+                content: renderPrompt(loadPrompt('function-fix'), {
+                  errors: errorsForPrompt(best.checked.errors, best.fileText, this.path),
+                  signature: hole.signature,
+                }),
+              },
+            ]
           : base;
       // Another sample is another seed and a warmer temperature; the first is the run's own options.
       // At the run's own temperature a small model answers a fix request with the same function:
@@ -199,7 +224,13 @@ class CodeComposer {
       // The answer is started for the model (a final assistant message it continues): it
       // writes this function's body, not a whole file, a `main` or another API's function.
       const start = answerStart(hole);
-      const answer = await chatOnce({ dbPath: input.dbPath, llm: { ...llm, options }, messages: [...messages, { role: 'assistant', content: start }], stop: FUNCTION_END, label: `${this.path} ${hole.name}` });
+      const answer = await chatOnce({
+        dbPath: input.dbPath,
+        llm: { ...llm, options },
+        messages: [...messages, { role: 'assistant', content: start }],
+        stop: FUNCTION_END,
+        label: `${this.path} ${hole.name}`,
+      });
       this.usage = addUsage(this.usage, answer.usage);
       this.candidates++;
       const content = continuedAnswer(start, answer.content);
@@ -218,7 +249,10 @@ class CodeComposer {
       }
       this.seen(checked.errors);
       // What a fix request shows the model of its answer: the function alone, not a whole file it wrote around it.
-      const shown = checked.bodies[hole.name] !== undefined && checked.score < 100 * COMPILE_ERROR_SCORE ? `\`\`\`go\n${hole.signature} {\n${checked.bodies[hole.name]}\n}\n\`\`\`` : content.slice(0, 1500);
+      const shown =
+        checked.bodies[hole.name] !== undefined && checked.score < 100 * COMPILE_ERROR_SCORE
+          ? `\`\`\`go\n${hole.signature} {\n${checked.bodies[hole.name]}\n}\n\`\`\``
+          : content.slice(0, 1500);
       if (!best || checked.score < best.checked.score) best = { answer: shown, checked, fileText: this.read() };
     }
     // Code that does not compile never enters the project: the function keeps its stub (which
@@ -238,7 +272,9 @@ class CodeComposer {
     const { repair } = this.input;
     if (!repair) return this.contract.holes;
     const text = renderFile(this.contract, bodies).split('\n');
-    const errorLines = parseGoErrors(repair.errors).filter((e) => e.file.endsWith(this.path)).map((e) => e.line);
+    const errorLines = parseGoErrors(repair.errors)
+      .filter((e) => e.file.endsWith(this.path))
+      .map((e) => e.line);
     const named = this.contract.holes.filter((h) => {
       if (bodies[h.name] === undefined) return true; // left as a stub: nothing compiled the first time
       const start = text.findIndex((l) => l.startsWith(h.signature));

@@ -74,7 +74,13 @@ function modelsContract(spec: ApiSpec): FileContract {
     ...(errors.length ? ['', '// Errors Validate returns, one per required field.', 'var (', ...errors, ')'] : []),
   ].join('\n');
   const steps = [...required.map((f) => `if ${emptyTest(f, 'x')}, return ${n.errRequired(f)}`), 'return nil'];
-  return { phase: 'models', path: filePathFor('models', spec.resource), header, uses: [], holes: [{ name: 'Validate', signature: `func (x ${n.T}) Validate() error`, steps }] };
+  return {
+    phase: 'models',
+    path: filePathFor('models', spec.resource),
+    header,
+    uses: [],
+    holes: [{ name: 'Validate', signature: `func (x ${n.T}) Validate() error`, steps }],
+  };
 }
 
 function repositoryContract(spec: ApiSpec): FileContract {
@@ -107,9 +113,19 @@ function repositoryContract(spec: ApiSpec): FileContract {
     {
       name: 'List',
       signature: `${recv} List() []${n.model}`,
-      steps: [lock, `out := make([]${n.model}, 0, len(r.items))`, 'append every value of the map r.items to out', 'sort out by ID: sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })', 'return out'],
+      steps: [
+        lock,
+        `out := make([]${n.model}, 0, len(r.items))`,
+        'append every value of the map r.items to out',
+        'sort out by ID: sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })',
+        'return out',
+      ],
     },
-    { name: 'Get', signature: `${recv} Get(id int) (${n.model}, error)`, steps: [lock, 'x, ok := r.items[id]', `if !ok, return ${n.model}{}, ErrNotFound`, 'return x, nil'] },
+    {
+      name: 'Get',
+      signature: `${recv} Get(id int) (${n.model}, error)`,
+      steps: [lock, 'x, ok := r.items[id]', `if !ok, return ${n.model}{}, ErrNotFound`, 'return x, nil'],
+    },
     { name: 'Create', signature: `${recv} Create(x ${n.model}) ${n.model}`, steps: [lock, 'x.ID = r.nextID', 'r.nextID++', 'r.items[x.ID] = x', 'return x'] },
     {
       name: 'Update',
@@ -193,7 +209,11 @@ function handlersContract(spec: ApiSpec): FileContract {
     // Two steps, not writeJSON(…, h.repo.Create(x)): the 0.5B model made that one call a statement and answered 201 with no body.
     { name: 'Create', signature: sig('Create'), steps: [...body, 'created := h.repo.Create(x)', 'call writeJSON(w, http.StatusCreated, created)'] },
     { name: 'Get', signature: sig('Get'), steps: [...badId, 'item, err := h.repo.Get(id)', notFound, 'call writeJSON(w, http.StatusOK, item)'] },
-    { name: 'Update', signature: sig('Update'), steps: [...badId, ...body, 'updated, err := h.repo.Update(id, x)', notFound, 'call writeJSON(w, http.StatusOK, updated)'] },
+    {
+      name: 'Update',
+      signature: sig('Update'),
+      steps: [...badId, ...body, 'updated, err := h.repo.Update(id, x)', notFound, 'call writeJSON(w, http.StatusOK, updated)'],
+    },
     { name: 'Delete', signature: sig('Delete'), steps: [...badId, 'err = h.repo.Delete(id)', notFound, 'call w.WriteHeader(http.StatusNoContent)'] },
   ];
   return { phase: 'handlers', path: filePathFor('handlers', spec.resource), header, holes, uses: ['models', 'repository'] };
@@ -201,7 +221,11 @@ function handlersContract(spec: ApiSpec): FileContract {
 
 function serverContract(spec: ApiSpec): FileContract {
   const n = namesOf(spec);
-  const header = ['package main', '', `import (\n\t"log"\n\t"net/http"\n\t"os"\n\n\t"${spec.module}/internal/handlers"\n\t"${spec.module}/internal/repository"\n)`].join('\n');
+  const header = [
+    'package main',
+    '',
+    `import (\n\t"log"\n\t"net/http"\n\t"os"\n\n\t"${spec.module}/internal/handlers"\n\t"${spec.module}/internal/repository"\n)`,
+  ].join('\n');
   const steps = [
     `repo := repository.New${n.repo}()`,
     `h := handlers.New${n.handler}(repo)`,
@@ -210,7 +234,13 @@ function serverContract(spec: ApiSpec): FileContract {
     'log the address with log.Printf',
     'log.Fatal(http.ListenAndServe(":"+port, h.Routes()))',
   ];
-  return { phase: 'server', path: filePathFor('server', spec.resource), header, holes: [{ name: 'main', signature: 'func main()', steps }], uses: ['repository', 'handlers'] };
+  return {
+    phase: 'server',
+    path: filePathFor('server', spec.resource),
+    header,
+    holes: [{ name: 'main', signature: 'func main()', steps }],
+    uses: ['repository', 'handlers'],
+  };
 }
 
 /** The contract of one code file. */

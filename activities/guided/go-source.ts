@@ -39,7 +39,7 @@ function skipLiteral(src: string, i: number): number {
 export function matchingBracket(src: string, open: number): number {
   const pairs: Record<string, string> = { '{': '}', '(': ')', '[': ']' };
   const stack: string[] = [];
-  for (let i = open; i < src.length; ) {
+  for (let i = open; i < src.length;) {
     const skipped = skipLiteral(src, i);
     if (skipped !== i) {
       i = skipped;
@@ -79,7 +79,10 @@ export function parameterNames(list: string): string[] {
     }
   }
   parts.push(list.slice(start));
-  return parts.map((p) => p.trim()).filter(Boolean).map((p) => /^(\w+)/.exec(p)?.[1] ?? '_');
+  return parts
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => /^(\w+)/.exec(p)?.[1] ?? '_');
 }
 
 const FUNC = /^[ \t]*func[ \t]*(\([^)]*\))?[ \t]*(\w+)[ \t]*\(/gm;
@@ -97,8 +100,11 @@ export function functionsIn(src: string): FoundFunction[] {
     if (src[i] !== '{') continue;
     const close = matchingBracket(src, i);
     if (close < 0) continue;
-    const receiver = m[1] ? /^\(\s*(\w+)\s+[*\w]/.exec(m[1])?.[1] ?? null : null;
-    const body = src.slice(i + 1, close).replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '');
+    const receiver = m[1] ? (/^\(\s*(\w+)\s+[*\w]/.exec(m[1])?.[1] ?? null) : null;
+    const body = src
+      .slice(i + 1, close)
+      .replace(/^[ \t]*\n/, '')
+      .replace(/\n[ \t]*$/, '');
     found.push({ name: m[2], receiverName: receiver, paramNames: parameterNames(src.slice(paramsOpen + 1, paramsClose)), body });
   }
   return found;
@@ -133,7 +139,7 @@ function declaredNames(signature: string): { receiver: string | null; params: st
 export function renameIdentifiers(src: string, renames: Map<string, string>): string {
   if (renames.size === 0) return src;
   let out = '';
-  for (let i = 0; i < src.length; ) {
+  for (let i = 0; i < src.length;) {
     const skipped = skipLiteral(src, i);
     if (skipped !== i) {
       out += src.slice(i, skipped);

@@ -24,7 +24,8 @@ function modelsProbe(spec: ApiSpec): string {
   const n = namesOf(spec);
   const required = spec.fields.filter((f) => f.required);
   const checks = required.map(
-    (f) => `\t{\n\t\tx := ok\n\t\tx.${f.name} = ${zeroValue(f)}\n\t\tif err := x.Validate(); !errors.Is(err, ${n.errRequired(f)}) {\n\t\t\tt.Errorf("Validate() of a ${spec.resource} without ${f.name} = %v, want ${n.errRequired(f)}", err)\n\t\t}\n\t}`,
+    (f) =>
+      `\t{\n\t\tx := ok\n\t\tx.${f.name} = ${zeroValue(f)}\n\t\tif err := x.Validate(); !errors.Is(err, ${n.errRequired(f)}) {\n\t\t\tt.Errorf("Validate() of a ${spec.resource} without ${f.name} = %v, want ${n.errRequired(f)}", err)\n\t\t}\n\t}`,
   );
   return `package models
 
@@ -238,7 +239,8 @@ export async function runProbe(session: ToolchainSession, outputDir: string, spe
   const copy = path.join(session.tmp, 'probe');
   rmSync(copy, { recursive: true, force: true });
   mkdirSync(copy, { recursive: true });
-  for (const part of ['go.mod', 'internal', 'cmd']) if (existsSync(path.join(outputDir, part))) cpSync(path.join(outputDir, part), path.join(copy, part), { recursive: true });
+  for (const part of ['go.mod', 'internal', 'cmd'])
+    if (existsSync(path.join(outputDir, part))) cpSync(path.join(outputDir, part), path.join(copy, part), { recursive: true });
   const pkg = phase === 'models' ? 'internal/models' : `internal/${phase}`;
   writeFileSync(path.join(copy, pkg, 'zz_probe_test.go'), probe);
   const r = await session.go(['test', '-count=1', '-timeout=30s', '-run', `^TestProbe${functionName}$`, `./${pkg}`], 120_000, undefined, 64 * 1024, copy);

@@ -93,7 +93,9 @@ class TestComposer {
     const profile = path.join(this.session.tmp, 'cover.out');
     await this.session.go(['test', '-count=1', '-timeout=120s', '-coverpkg=./...', `-coverprofile=${profile}`, './...'], 180_000);
     const func = await this.session.go(['tool', 'cover', `-func=${profile}`], 60_000);
-    const lines = existsSync(profile) ? uncoveredCode(readFileSync(profile, 'utf8'), this.input.spec.module, (f) => readGeneratedFile(this.input.outputDir, f)) : [];
+    const lines = existsSync(profile)
+      ? uncoveredCode(readFileSync(profile, 'utf8'), this.input.spec.module, (f) => readGeneratedFile(this.input.outputDir, f))
+      : [];
     return { percent: totalCoverage(func.output), short: lines.length ? lines : uncoveredFunctions(func.output) };
   }
 
@@ -102,7 +104,8 @@ class TestComposer {
     // A repair adds to the cases already there: a round never leaves fewer passing ones.
     let cases: TestCase[] = repair ? casesInFile(readGeneratedFile(this.input.outputDir, this.path) ?? '') : [];
     const note = repair ? `\nThe last validation of the module said:\n${repair.errors.slice(0, 1500)}\n` : '';
-    const fresh = (proposed: TestCase[]) => proposed.filter((c, i) => !cases.some((k) => key(k) === key(c)) && proposed.findIndex((o) => key(o) === key(c)) === i);
+    const fresh = (proposed: TestCase[]) =>
+      proposed.filter((c, i) => !cases.some((k) => key(k) === key(c)) && proposed.findIndex((o) => key(o) === key(c)) === i);
     // First one endpoint at a time: asked for the whole API at once, the 0.5B model proposed the
     // same five successes round after round.
     const proposed: TestCase[] = [];
@@ -112,8 +115,10 @@ class TestComposer {
       const cover = await this.coverage();
       if (cover.percent !== null && cover.percent >= this.input.coverageGoal + 5) break;
       const ask =
-        `The cases so far cover ${cover.percent ?? 0} % of the code. No case reaches these lines of it yet:\n${cover.short.slice(0, 12).map((l) => `- ${l}`).join('\n')}\n` +
-        `Propose cases whose requests reach those lines, different from these: ${cases.map(key).join('; ')}`;
+        `The cases so far cover ${cover.percent ?? 0} % of the code. No case reaches these lines of it yet:\n${cover.short
+          .slice(0, 12)
+          .map((l) => `- ${l}`)
+          .join('\n')}\n` + `Propose cases whose requests reach those lines, different from these: ${cases.map(key).join('; ')}`;
       cases = await this.keepPassing([...cases, ...fresh(await this.askForCases(ask, note))]);
     }
     const content = renderTests(this.input.spec, cases);

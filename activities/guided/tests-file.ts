@@ -161,5 +161,11 @@ export function failedCases(jsonOutput: string): { index: number; message: strin
 /** The cases of a tests file this module rendered (its table rows), for a repair to start from. */
 export function casesInFile(src: string): TestCase[] {
   const row = /^\t\{("(?:[^"\\]|\\.)*"), ("(?:GET|POST|PUT|DELETE)"), ("(?:[^"\\]|\\.)*"), ("(?:[^"\\]|\\.)*"), (\d{3})\},$/gm;
-  return [...src.matchAll(row)].map((m) => ({ name: JSON.parse(m[1]), method: JSON.parse(m[2]), path: JSON.parse(m[3]), body: JSON.parse(m[4]), status: Number(m[5]) }));
+  return [...src.matchAll(row)].map((m) => ({
+    name: JSON.parse(m[1]),
+    method: JSON.parse(m[2]),
+    path: JSON.parse(m[3]),
+    body: JSON.parse(m[4]),
+    status: Number(m[5]),
+  }));
 }

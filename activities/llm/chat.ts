@@ -59,7 +59,12 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   const { llm, messages, format, dbPath, stop } = input;
   const key = cacheKey(llm, messages, format, stop);
   const hit = cachedAnswer(dbPath, key);
-  if (hit) return { content: hit.content, usage: { tokensIn: hit.tokensIn, tokensOut: hit.tokensOut, durationMs: 0, cached: true }, cutOff: hit.doneReason === 'length' };
+  if (hit)
+    return {
+      content: hit.content,
+      usage: { tokensIn: hit.tokensIn, tokensOut: hit.tokensOut, durationMs: 0, cached: true },
+      cutOff: hit.doneReason === 'length',
+    };
 
   const client = new OllamaClient(llm.ollamaUrl);
   const overCap = new AbortController();
@@ -86,7 +91,12 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
       // One stream line carries one chunk: even fully \u-escaped, a chunk within the cap fits this.
       { signal: AbortSignal.any(signals), stallTimeoutMs: llm.stallTimeoutMs, maxLineChars: llm.maxOutputBytes * 6 + 65_536 },
     );
-    const usage = { tokensIn: last.prompt_eval_count ?? 0, tokensOut: last.eval_count ?? tokens, durationMs: Math.round(performance.now() - started), cached: false };
+    const usage = {
+      tokensIn: last.prompt_eval_count ?? 0,
+      tokensOut: last.eval_count ?? tokens,
+      durationMs: Math.round(performance.now() - started),
+      cached: false,
+    };
     storeAnswer(dbPath, key, llm.model, { content, ...usage, doneReason: last.done_reason ?? null });
     return { content, usage, cutOff: last.done_reason === 'length' };
   } catch (err) {
@@ -100,10 +110,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
 export function toFailure(err: unknown, llm: LlmSettings, why: { overCap: boolean; cancelled: boolean }): Error {
   if (why.cancelled) return err as Error; // let the SDK report the cancellation as such
   if (why.overCap) {
-    return ApplicationFailure.nonRetryable(
-      `the model's answer passed the output cap of ${llm.maxOutputBytes} bytes and was cut off`,
-      'OutputTooLarge',
-    );
+    return ApplicationFailure.nonRetryable(`the model's answer passed the output cap of ${llm.maxOutputBytes} bytes and was cut off`, 'OutputTooLarge');
   }
   if (err instanceof OllamaStatusError) {
     if (err.statusCode === 404 && /not found/i.test(err.message)) {

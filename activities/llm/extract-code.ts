@@ -52,8 +52,7 @@ export function expectedGoPackage(path: string): string {
 function extractGo(answer: string, path: string): string {
   const pkg = expectedGoPackage(path);
   // [ \t], not \s: \s spans newlines, and a flood of blank lines made this quadratic (hours for 1 MB).
-  const declares = (code: string, name?: string) =>
-    new RegExp(`^[ \\t]*package[ \\t]+${name ?? '\\w+'}[ \\t]*$`, 'm').test(code);
+  const declares = (code: string, name?: string) => new RegExp(`^[ \\t]*package[ \\t]+${name ?? '\\w+'}[ \\t]*$`, 'm').test(code);
   const all = fencedBlocks(answer);
   const goBlocks = all.filter((b) => b.lang === '' || b.lang === 'go' || b.lang === 'golang');
   // Several blocks: the one for this file declares its package; prefer the longest such.
@@ -70,7 +69,8 @@ function extractGo(answer: string, path: string): string {
   if (start < 0) {
     // A small model writes `package internal.models`: say what the line must be, for the retry.
     const wrong = /^[ \t]*package[ \t]+(\S[^\n]{0,60})$/m.exec(answer)?.[1]?.trim();
-    if (wrong) throw new ExtractionError(`the answer for ${path} declares "package ${oneLine(wrong, 40)}", which is not Go: the file must start with "package ${pkg}"`);
+    if (wrong)
+      throw new ExtractionError(`the answer for ${path} declares "package ${oneLine(wrong, 40)}", which is not Go: the file must start with "package ${pkg}"`);
     throw new ExtractionError(`the answer for ${path} holds no Go code (no "package" clause)`);
   }
   const code = answer.slice(start).trimStart();

@@ -54,7 +54,10 @@ export async function generateFile(input: GenerateFileInput): Promise<GenerateFi
       if (tries >= 2) throw ApplicationFailure.nonRetryable(`${err.message}, twice: ${hint}`, 'NoCodeInAnswer');
       messages.push(
         { role: 'assistant', content: answer.content.slice(0, 4000) },
-        { role: 'user', content: `That answer cannot be used: ${err.message}.\nAnswer again with the whole file\n\nFile: ${path}\n\nin exactly one fenced code block, nothing else.` },
+        {
+          role: 'user',
+          content: `That answer cannot be used: ${err.message}.\nAnswer again with the whole file\n\nFile: ${path}\n\nin exactly one fenced code block, nothing else.`,
+        },
       );
     }
   }

@@ -6,14 +6,31 @@
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const TYPE_ALIASES: Record<string, string> = {
-  integer: 'int', number: 'float64', float: 'float64', double: 'float64', float32: 'float64',
-  boolean: 'bool', text: 'string', str: 'string', date: 'string', time: 'string', datetime: 'string', 'time.time': 'string',
+  integer: 'int',
+  number: 'float64',
+  float: 'float64',
+  double: 'float64',
+  float32: 'float64',
+  boolean: 'bool',
+  text: 'string',
+  str: 'string',
+  date: 'string',
+  time: 'string',
+  datetime: 'string',
+  'time.time': 'string',
 };
 
-const words = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_-]+/).filter(Boolean);
+const words = (s: string) =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s_-]+/)
+    .filter(Boolean);
 
 /** `title`, `due_date`, `due date`, `dueDate` → `Title`, `DueDate`. */
-export const exportedName = (s: string) => words(s).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+export const exportedName = (s: string) =>
+  words(s)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 /** `Title`, `DueDate`, `due date` → `title`, `dueDate`. */
 export const jsonTag = (s: string) => {
   const name = exportedName(s);
@@ -41,12 +58,19 @@ export function normalizePlan(value: unknown): { value: unknown; notes: string[]
     mend('plural', plan.plural, plan.plural.toLowerCase());
     plan.plural = plan.plural.toLowerCase();
   }
-  if (typeof plan.resource === 'string' && /^[a-z][a-z0-9]*$/.test(plan.resource) && (plan.plural === undefined || plan.plural === plan.resource || plan.plural === '')) {
+  if (
+    typeof plan.resource === 'string' &&
+    /^[a-z][a-z0-9]*$/.test(plan.resource) &&
+    (plan.plural === undefined || plan.plural === plan.resource || plan.plural === '')
+  ) {
     mend('plural', plan.plural ?? null, pluralOf(plan.resource));
     plan.plural = pluralOf(plan.resource);
   }
   if (typeof plan.module === 'string' && /^[A-Za-z][\w -]*$/.test(plan.module.trim())) {
-    const module = plan.module.trim().toLowerCase().replace(/[\s_]+/g, '-');
+    const module = plan.module
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_]+/g, '-');
     if (module !== plan.module) mend('module', plan.module, module);
     plan.module = module;
   } else if (plan.module === undefined && typeof plan.resource === 'string' && /^[a-z][a-z0-9]*$/.test(plan.resource)) {
@@ -67,7 +91,11 @@ export function normalizePlan(value: unknown): { value: unknown; notes: string[]
         mend(`${at}.name`, field.name, exportedName(field.name));
         field.name = exportedName(field.name);
       }
-      if ((field.json === undefined || (typeof field.json === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(field.json))) && typeof field.name === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(field.name)) {
+      if (
+        (field.json === undefined || (typeof field.json === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(field.json))) &&
+        typeof field.name === 'string' &&
+        /^[A-Z][A-Za-z0-9]*$/.test(field.name)
+      ) {
         const tag = jsonTag(typeof field.json === 'string' ? field.json : field.name);
         mend(`${at}.json`, field.json ?? null, tag);
         field.json = tag;

@@ -9,7 +9,33 @@ const GO_TYPES = ['string', 'int', 'int64', 'float64', 'bool'] as const;
 const MODULE_PATTERN = /^[a-z0-9]([a-z0-9-]|\.(?!\.)){0,59}(\/[a-z0-9][a-z0-9_-]{0,39}){0,3}$/;
 const FIELD_NAME_PATTERN = /^[A-Z][A-Za-z0-9]{0,39}$/;
 const JSON_TAG_PATTERN = /^[a-z][A-Za-z0-9_]{0,39}$/;
-const GO_KEYWORDS = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct', 'switch', 'type', 'var']);
+const GO_KEYWORDS = new Set([
+  'break',
+  'case',
+  'chan',
+  'const',
+  'continue',
+  'default',
+  'defer',
+  'else',
+  'fallthrough',
+  'for',
+  'func',
+  'go',
+  'goto',
+  'if',
+  'import',
+  'interface',
+  'map',
+  'package',
+  'range',
+  'return',
+  'select',
+  'struct',
+  'switch',
+  'type',
+  'var',
+]);
 
 // Ollama turns the schema into a grammar the model cannot step out of. Patterns and bounds on
 // every string and array keep a small model to names the checks accept, and make the answer
@@ -89,7 +115,8 @@ export function checkSpec(value: unknown): SpecCheck {
       if (typeof name !== 'string' || !FIELD_NAME_PATTERN.test(name)) errors.push(`fields[${i}].name must be an exported Go name, e.g. "Title"`);
       else if (seen.has(name)) errors.push(`fields[${i}].name "${name}" is repeated or reserved`);
       if (typeof type !== 'string' || !(GO_TYPES as readonly string[]).includes(type)) errors.push(`fields[${i}].type must be one of ${GO_TYPES.join(', ')}`);
-      if (typeof json !== 'string' || !JSON_TAG_PATTERN.test(json) || json === 'id') errors.push(`fields[${i}].json must be a lower camelCase tag other than "id"`);
+      if (typeof json !== 'string' || !JSON_TAG_PATTERN.test(json) || json === 'id')
+        errors.push(`fields[${i}].json must be a lower camelCase tag other than "id"`);
       else if (tags.has(json)) errors.push(`fields[${i}].json "${json}" is repeated: every field needs its own tag`);
       if (typeof json === 'string') tags.add(json);
       if (typeof required !== 'boolean') errors.push(`fields[${i}].required must be true or false`);

@@ -111,7 +111,9 @@ export function openMirror(dbPath: string): DB {
 function migrate(db: DB): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`the mirror database is schema version ${current}, newer than this overnight-llm (${MIGRATIONS.length}): upgrade overnight-llm or use another -db`);
+    throw new Error(
+      `the mirror database is schema version ${current}, newer than this overnight-llm (${MIGRATIONS.length}): upgrade overnight-llm or use another -db`,
+    );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

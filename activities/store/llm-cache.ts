@@ -12,7 +12,9 @@ export interface CachedAnswer {
 
 export function cachedAnswer(dbPath: string, key: string): CachedAnswer | null {
   const row = openMirror(dbPath)
-    .prepare('SELECT content, tokens_in AS tokensIn, tokens_out AS tokensOut, duration_ms AS durationMs, done_reason AS doneReason FROM llm_cache WHERE key = ?')
+    .prepare(
+      'SELECT content, tokens_in AS tokensIn, tokens_out AS tokensOut, duration_ms AS durationMs, done_reason AS doneReason FROM llm_cache WHERE key = ?',
+    )
     .get(key) as CachedAnswer | undefined;
   return row ?? null;
 }

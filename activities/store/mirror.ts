@@ -29,21 +29,20 @@ export async function recordRun({ dbPath, run }: { dbPath: string; run: RunRecor
     // another record: the rows of the run before it (a repair round it had, a validation) would
     // otherwise show as this run's. The same run again (a retry, a replay) has the same start.
     const known = db.prepare('SELECT started_at AS startedAt FROM runs WHERE workflow_id = ?').get(run.workflowId) as { startedAt: string } | undefined;
-    if (known && known.startedAt !== run.startedAt) for (const table of RUN_TABLES) db.prepare(`DELETE FROM ${table} WHERE workflow_id = ?`).run(run.workflowId);
+    if (known && known.startedAt !== run.startedAt)
+      for (const table of RUN_TABLES) db.prepare(`DELETE FROM ${table} WHERE workflow_id = ?`).run(run.workflowId);
     upsertRun(db, run);
   })();
 }
 
 function upsertRun(db: ReturnType<typeof openMirror>, run: RunRecord): void {
-  db
-    .prepare(
-      `INSERT INTO runs (workflow_id, prompt, model, output_dir, status, started_at, ended_at, working_ms, repair_rounds, error, updated_at)
+  db.prepare(
+    `INSERT INTO runs (workflow_id, prompt, model, output_dir, status, started_at, ended_at, working_ms, repair_rounds, error, updated_at)
        VALUES (@workflowId, @prompt, @model, @outputDir, @status, @startedAt, @endedAt, @workingMs, @repairRounds, @error, @now)
        ON CONFLICT (workflow_id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at,
          working_ms = excluded.working_ms, repair_rounds = excluded.repair_rounds, error = excluded.error, updated_at = excluded.updated_at,
          prompt = excluded.prompt, model = excluded.model, output_dir = excluded.output_dir, started_at = excluded.started_at`,
-    )
-    .run({ ...run, endedAt: run.endedAt ?? null, error: run.error ?? null, now: new Date().toISOString() });
+  ).run({ ...run, endedAt: run.endedAt ?? null, error: run.error ?? null, now: new Date().toISOString() });
 }
 
 export async function recordPhase({ dbPath, workflowId, seq, phase }: RecordPhaseInput): Promise<void> {
@@ -55,7 +54,15 @@ export async function recordPhase({ dbPath, workflowId, seq, phase }: RecordPhas
        ON CONFLICT (workflow_id, phase, round) DO UPDATE SET seq = excluded.seq, status = excluded.status, attempts = excluded.attempts,
          started_at = excluded.started_at, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms,
          tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, error = excluded.error, notes = excluded.notes`,
-    ).run({ ...phase, workflowId, seq, startedAt: phase.startedAt ?? null, endedAt: phase.endedAt ?? null, error: phase.error ?? null, notes: phase.notes?.length ? JSON.stringify(phase.notes) : null });
+    ).run({
+      ...phase,
+      workflowId,
+      seq,
+      startedAt: phase.startedAt ?? null,
+      endedAt: phase.endedAt ?? null,
+      error: phase.error ?? null,
+      notes: phase.notes?.length ? JSON.stringify(phase.notes) : null,
+    });
     const upsertFile = db.prepare(
       `INSERT INTO files (workflow_id, path, phase, round, bytes, sha256, provenance) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (workflow_id, path) DO UPDATE SET phase = excluded.phase, round = excluded.round, bytes = excluded.bytes,

@@ -15,7 +15,12 @@ interface Row {
 
 /** A files row as status.json shows it: provenance parsed, null where none was recorded. */
 function fileOf(row: Row) {
-  return { path: row.path as string, bytes: row.bytes as number, sha256: row.sha256 as string, provenance: row.provenance ? (JSON.parse(row.provenance as string) as FileProvenance) : null };
+  return {
+    path: row.path as string,
+    bytes: row.bytes as number,
+    sha256: row.sha256 as string,
+    provenance: row.provenance ? (JSON.parse(row.provenance as string) as FileProvenance) : null,
+  };
 }
 
 export function buildStatusReport(dbPath: string, workflowId: string) {
@@ -32,7 +37,9 @@ export function buildStatusReport(dbPath: string, workflowId: string) {
     durationMs: p.duration_ms as number,
     tokensIn: p.tokens_in as number,
     tokensOut: p.tokens_out as number,
-    files: (db.prepare('SELECT * FROM files WHERE workflow_id = ? AND phase = ? AND round = ? ORDER BY path').all(workflowId, p.phase, p.round) as Row[]).map(fileOf),
+    files: (db.prepare('SELECT * FROM files WHERE workflow_id = ? AND phase = ? AND round = ? ORDER BY path').all(workflowId, p.phase, p.round) as Row[]).map(
+      fileOf,
+    ),
     error: p.error ?? null,
     notes: p.notes ? (JSON.parse(p.notes as string) as string[]) : [],
   }));
@@ -89,6 +96,7 @@ export async function writeStatusReport(input: { dbPath: string; workflowId: str
   const { path, bytes, sha256 } = writeFileAtomic(input.outputDir, 'status.json', JSON.stringify(report, null, 2) + '\n', allowed);
   // A run that ended before scaffold (a failed plan) leaves status.json alone: the marker says it is
   // ours, so the same command run again may start afresh in this folder.
-  if (!existsSync(join(input.outputDir, MARKER_FILE))) writeFileAtomic(input.outputDir, MARKER_FILE, JSON.stringify({ workflowId: input.workflowId }, null, 2) + '\n', allowed);
+  if (!existsSync(join(input.outputDir, MARKER_FILE)))
+    writeFileAtomic(input.outputDir, MARKER_FILE, JSON.stringify({ workflowId: input.workflowId }, null, 2) + '\n', allowed);
   return { path, bytes, sha256 };
 }

@@ -52,8 +52,14 @@ export const benchmark: Benchmark = {
           spread(list.flatMap((b) => b.runWallMs)),
           validation ? spread(list.flatMap((b) => b.toolchainMs)) : '–',
           // How much faster than the same N runs one after another.
-          spread(list.map((b) => (n * alone) / b.wallMs), ratio),
-          spread(list.map((b) => (n * 60_000) / b.wallMs), (x) => x.toFixed(1)),
+          spread(
+            list.map((b) => (n * alone) / b.wallMs),
+            ratio,
+          ),
+          spread(
+            list.map((b) => (n * 60_000) / b.wallMs),
+            (x) => x.toFixed(1),
+          ),
         ]);
       }
     }
@@ -63,7 +69,7 @@ export const benchmark: Benchmark = {
         `folder, sharing a warm Go build cache. Batch = first start to last result. This machine has ${os.availableParallelism()} ` +
         `cores: validation (go vet, build, test, the smoke run) is CPU-bound, so with validation on, runs queue for the CPU.`,
       '',
-      markdownTable(['validation', 'N', 'batch wall', 'one run\'s wall', 'its Go toolchain', 'speed-up vs N in a row', 'runs / min'], rows),
+      markdownTable(['validation', 'N', 'batch wall', "one run's wall", 'its Go toolchain', 'speed-up vs N in a row', 'runs / min'], rows),
       '',
       'The scripted Ollama streams every call at full pace however many arrive together. A real Ollama answers one request ' +
         'at a time unless OLLAMA_NUM_PARALLEL allows more, and shares one GPU or CPU, so with a real model the LLM phases of ' +

@@ -44,7 +44,10 @@ export const benchmark: Benchmark = {
       spread(all((r) => r.llmMs)),
       spread(all((r) => r.toolchainMs)),
       spread(all(overheadMs)),
-      spread(all((r) => r.wallMs / floorMs(r)), ratio),
+      spread(
+        all((r) => r.wallMs / floorMs(r)),
+        ratio,
+      ),
     ]);
     const first = runs[0]!;
     const perPhase = median(all(overheadMs)) / first.phases;

@@ -54,7 +54,7 @@ export const benchmark: Benchmark = {
 
     const rows = MODES.map((mode) => [LABELS[mode], ...COLUMNS.map(([, key]) => spread(figures[mode].map((f) => f[key])))]);
     return [
-      'A new process per start (as the CLI starts its worker) connects to the dev server, creates the product\'s worker ' +
+      "A new process per start (as the CLI starts its worker) connects to the dev server, creates the product's worker " +
         '(worker/create-worker.ts) and runs it; a run was started beforehand on a task queue nobody polled, so its first ' +
         'workflow task is waiting. "Picked up" and "done" are the server\'s times of that task\'s WorkflowTaskStarted and ' +
         'WorkflowTaskCompleted events, measured from the start of Worker.create on the same clock.',

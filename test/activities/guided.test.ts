@@ -44,12 +44,32 @@ async function composeAll(overrides: Override[] = [], repairOverrides: Override[
     await writeScaffold({ workflowId: 'wf-guided', outputDir: run.outputDir, spec: TODO_PLAN });
     const results = new Map<FilePhase, GenerateFileResult>();
     for (const phase of FILE_PHASES) {
-      results.set(phase, await compose({ workflowId: 'wf-guided', phase, prompt: run.prompt, spec: TODO_PLAN, outputDir: run.outputDir, dbPath: run.dbPath, llm: run.llm, coverageGoal: 70 }));
+      results.set(
+        phase,
+        await compose({
+          workflowId: 'wf-guided',
+          phase,
+          prompt: run.prompt,
+          spec: TODO_PLAN,
+          outputDir: run.outputDir,
+          dbPath: run.dbPath,
+          llm: run.llm,
+          coverageGoal: 70,
+        }),
+      );
     }
     // Then, when asked, a repair round of the repository and the tests against a model that now answers worse.
     if (repairOverrides.length) {
       overrides.unshift(...repairOverrides);
-      const base = { workflowId: 'wf-guided', prompt: run.prompt, spec: TODO_PLAN, outputDir: run.outputDir, dbPath: run.dbPath, llm: run.llm, coverageGoal: 70 };
+      const base = {
+        workflowId: 'wf-guided',
+        prompt: run.prompt,
+        spec: TODO_PLAN,
+        outputDir: run.outputDir,
+        dbPath: run.dbPath,
+        llm: run.llm,
+        coverageGoal: 70,
+      };
       const repair = { round: 1, errors: 'smoke run of the built server:\nGET /todos -> 500' };
       results.set('repository', await compose({ ...base, phase: 'repository', repair }));
       results.set('tests', await compose({ ...base, phase: 'tests', repair }));
@@ -82,7 +102,8 @@ describe('guided strategy: composeFile', () => {
   });
 
   it('sends a function the compiler rejects back with its error, keeps the fixed one; mechanical faults are fixed by code', async () => {
-    const getWithUndefined = '```go\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n\tr.mu.Lock()\n\tdefer r.mu.Unlock()\n\treturn lookup(r.items, id)\n}\n```';
+    const getWithUndefined =
+      '```go\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n\tr.mu.Lock()\n\tdefer r.mu.Unlock()\n\treturn lookup(r.items, id)\n}\n```';
     // Other parameter names, an unused variable and a missing import of strconv: code fixes all three.
     const deleteOtherNames =
       '```go\nfunc (repo *TodoRepository) Delete(todoID int) error {\n\trepo.mu.Lock()\n\tdefer repo.mu.Unlock()\n\tlabel := strconv.Itoa(todoID)\n\tif _, ok := repo.items[todoID]; !ok {\n\t\treturn ErrNotFound\n\t}\n\tdelete(repo.items, todoID)\n\treturn nil\n}\n```';
@@ -106,14 +127,24 @@ describe('guided strategy: composeFile', () => {
 
   it('a repair round never makes a file worse: a function whose new answers do not compile keeps its old body, the old cases stay', async () => {
     const broken = '```go\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n\treturn lookup(id)\n}\n```';
-    const { results, outputDir } = await composeAll([], [
-      { when: asks('Get'), answer: broken },
-      { when: (r) => /^Test cases for:/m.test(r.lastUserMessage), answer: JSON.stringify({ cases: [{ name: 'wrong', method: 'GET', path: '/todos/1', body: '', status: 404 }] }) },
-    ]);
+    const { results, outputDir } = await composeAll(
+      [],
+      [
+        { when: asks('Get'), answer: broken },
+        {
+          when: (r) => /^Test cases for:/m.test(r.lastUserMessage),
+          answer: JSON.stringify({ cases: [{ name: 'wrong', method: 'GET', path: '/todos/1', body: '', status: 404 }] }),
+        },
+      ],
+    );
     const repo = results.get('repository')!.file.provenance!;
     assert.equal(repo.errorsLeft, 0, JSON.stringify(repo));
     assert.doesNotMatch(readFileSync(path.join(outputDir, REPO), 'utf8'), /lookup|not written yet/);
-    assert.equal(results.get('tests')!.file.provenance!.modelLines, guidedTestCases(TODO_PLAN).length, 'the cases from before are kept; the failing new one is dropped');
+    assert.equal(
+      results.get('tests')!.file.provenance!.modelLines,
+      guidedTestCases(TODO_PLAN).length,
+      'the cases from before are kept; the failing new one is dropped',
+    );
     const report = await validateProject({ outputDir, spec: TODO_PLAN, coverageGoal: 70 });
     assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => !s.ok)));
   });
@@ -125,7 +156,10 @@ describe('guided strategy: composeFile', () => {
     ]);
     const tests = results.get('tests')!.file.provenance!;
     assert.equal(tests.modelLines, guidedTestCases(TODO_PLAN).length);
-    assert.ok(tests.errorsSeen.some((e) => /wrong status: GET \/todos\/1 answered 200, want 404/.test(e)), JSON.stringify(tests.errorsSeen));
+    assert.ok(
+      tests.errorsSeen.some((e) => /wrong status: GET \/todos\/1 answered 200, want 404/.test(e)),
+      JSON.stringify(tests.errorsSeen),
+    );
     assert.doesNotMatch(readFileSync(path.join(outputDir, 'tests/todo_handler_test.go'), 'utf8'), /wrong status/);
     const handlers = results.get('handlers')!.file.provenance!;
     assert.equal(handlers.errorsLeft, 0);

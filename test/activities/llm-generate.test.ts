@@ -19,8 +19,16 @@ import { closeMirrors } from '../../activities/store/db.js';
 import type { FilePhase, GenerateFileInput, GenerateFileResult, PlanResult } from '../../workflows/types.js';
 import { FIXTURE_DIR, runInput } from '../support/run-fixtures.js';
 import {
-  fencedAnswer, startScriptedOllama, todoApiResponder, TODO_PLAN, whenFile, whenPlan, withOverrides,
-  type Override, type ScriptedOllama, type ScriptedRequest,
+  fencedAnswer,
+  startScriptedOllama,
+  todoApiResponder,
+  TODO_PLAN,
+  whenFile,
+  whenPlan,
+  withOverrides,
+  type Override,
+  type ScriptedOllama,
+  type ScriptedRequest,
 } from '../support/scripted-ollama.js';
 
 process.env.OVERNIGHT_STATE_DIR ??= path.resolve(FIXTURE_DIR, '../../../.state/test');

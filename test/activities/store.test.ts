@@ -85,9 +85,17 @@ describe('mirror upserts', () => {
     await recordRun({ dbPath, run: run() });
     await fill();
     await recordRun({ dbPath, run: run({ status: 'completed', endedAt: '2026-01-01T01:00:00.000Z' }) });
-    assert.deepEqual(['phases', 'files', 'validations', 'validation_steps'].map((t) => count(dbPath, t)), [2, 1, 1, 1], 'the same run again: its rows stay');
+    assert.deepEqual(
+      ['phases', 'files', 'validations', 'validation_steps'].map((t) => count(dbPath, t)),
+      [2, 1, 1, 1],
+      'the same run again: its rows stay',
+    );
     await recordRun({ dbPath, run: run({ startedAt: '2026-01-02T00:00:00.000Z' }) });
-    assert.deepEqual(['phases', 'files', 'validations', 'validation_steps'].map((t) => count(dbPath, t)), [0, 0, 0, 0], 'a new run: none of the last run\'s rows');
+    assert.deepEqual(
+      ['phases', 'files', 'validations', 'validation_steps'].map((t) => count(dbPath, t)),
+      [0, 0, 0, 0],
+      "a new run: none of the last run's rows",
+    );
     assert.equal(count(dbPath, 'runs'), 1);
   });
 
@@ -115,12 +123,28 @@ describe('mirror upserts', () => {
 
   it('recordValidation is keyed by (workflow, round), its steps by (workflow, round, step)', async () => {
     const { dbPath } = freshDb();
-    const failing = report(false, [['gofmt', true], ['vet', true], ['build', false]], null);
+    const failing = report(
+      false,
+      [
+        ['gofmt', true],
+        ['vet', true],
+        ['build', false],
+      ],
+      null,
+    );
     await recordValidation({ dbPath, workflowId: WF, round: 0, report: failing });
     await recordValidation({ dbPath, workflowId: WF, round: 0, report: failing });
     assert.equal(count(dbPath, 'validations'), 1);
     assert.equal(count(dbPath, 'validation_steps'), 3);
-    const passing = report(true, [['gofmt', true], ['vet', true], ['build', true]], 81.5);
+    const passing = report(
+      true,
+      [
+        ['gofmt', true],
+        ['vet', true],
+        ['build', true],
+      ],
+      81.5,
+    );
     await recordValidation({ dbPath, workflowId: WF, round: 0, report: passing });
     assert.equal(count(dbPath, 'validations'), 1);
     assert.equal(count(dbPath, 'validation_steps'), 3);
@@ -151,7 +175,9 @@ describe('mirror migrations', () => {
     await recordValidation({ dbPath, workflowId: WF, round: 0, report: { ...report(true, [['gofmt', true]], 80), containment: 'dropped below' } });
     closeMirrors();
     const v1 = new Database(dbPath);
-    v1.exec('ALTER TABLE validations DROP COLUMN containment; ALTER TABLE files DROP COLUMN provenance; ALTER TABLE phases DROP COLUMN notes; ALTER TABLE llm_cache DROP COLUMN done_reason');
+    v1.exec(
+      'ALTER TABLE validations DROP COLUMN containment; ALTER TABLE files DROP COLUMN provenance; ALTER TABLE phases DROP COLUMN notes; ALTER TABLE llm_cache DROP COLUMN done_reason',
+    );
     v1.pragma('user_version = 1');
     v1.close();
     const migrated = openMirror(dbPath);
@@ -175,12 +201,25 @@ describe('mirror migrations', () => {
     assert.deepEqual(status.phases[0]!.notes, []);
   });
 
-  it('a guided file\'s provenance and a phase\'s notes reach status.json as recorded', async () => {
+  it("a guided file's provenance and a phase's notes reach status.json as recorded", async () => {
     const { dbPath } = freshDb();
     await recordRun({ dbPath, run: run() });
-    const provenance = { strategy: 'guided' as const, modelLines: 31, contractLines: 34, candidates: 7, fixes: ['goimports'], errorsSeen: ['x.go:1:1: undefined: y'], errorsLeft: 0 };
+    const provenance = {
+      strategy: 'guided' as const,
+      modelLines: 31,
+      contractLines: 34,
+      candidates: 7,
+      fixes: ['goimports'],
+      errorsSeen: ['x.go:1:1: undefined: y'],
+      errorsLeft: 0,
+    };
     await recordPhase({ dbPath, workflowId: WF, seq: 0, phase: phase('plan', { notes: ['fields[0].name "title" → "Title"'] }) });
-    await recordPhase({ dbPath, workflowId: WF, seq: 1, phase: phase('repository', { files: [{ ...file('internal/repository/todo_repo.go', 900), provenance }] }) });
+    await recordPhase({
+      dbPath,
+      workflowId: WF,
+      seq: 1,
+      phase: phase('repository', { files: [{ ...file('internal/repository/todo_repo.go', 900), provenance }] }),
+    });
     const status = buildStatusReport(dbPath, WF);
     assert.deepEqual(status.phases[0]!.notes, ['fields[0].name "title" → "Title"']);
     assert.deepEqual(status.files[0]!.provenance, provenance);
@@ -194,11 +233,14 @@ describe('mirror migrations', () => {
     const raw = new Database(dbPath);
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
-    assert.throws(() => openMirror(dbPath), (err: Error) => {
-      assert.match(err.message, /-db/);
-      assert.match(err.message, new RegExp(`version ${SCHEMA_VERSION + 1}`));
-      return true;
-    });
+    assert.throws(
+      () => openMirror(dbPath),
+      (err: Error) => {
+        assert.match(err.message, /-db/);
+        assert.match(err.message, new RegExp(`version ${SCHEMA_VERSION + 1}`));
+        return true;
+      },
+    );
     assert.throws(() => openMirror(dbPath), /-db/, 'a second attempt is refused too, not served from a cache');
     const check = new Database(dbPath, { readonly: true });
     assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION + 1);
@@ -220,13 +262,51 @@ describe('status report', () => {
   async function seed(dbPath: string): Promise<void> {
     await recordRun({ dbPath, run: run({ status: 'completed', endedAt: '2026-01-01T02:00:00.000Z', workingMs: 900, repairRounds: 1 }) });
     // Recorded out of order: the report follows seq, the workflow's order.
-    await recordPhase({ dbPath, workflowId: WF, seq: 4, phase: phase('repository', { files: [file('internal/repository/todo_repo.go', 300)], tokensIn: 40, tokensOut: 400, durationMs: 4000 }) });
+    await recordPhase({
+      dbPath,
+      workflowId: WF,
+      seq: 4,
+      phase: phase('repository', { files: [file('internal/repository/todo_repo.go', 300)], tokensIn: 40, tokensOut: 400, durationMs: 4000 }),
+    });
     await recordPhase({ dbPath, workflowId: WF, seq: 1, phase: phase('plan', { tokensIn: 30, tokensOut: 60, durationMs: 1500, attempts: 2 }) });
-    await recordPhase({ dbPath, workflowId: WF, seq: 2, phase: phase('scaffold', { files: [file('go.mod', 30), file('.overnight-llm.json', 60)], tokensIn: 0, tokensOut: 0, durationMs: 5 }) });
-    await recordPhase({ dbPath, workflowId: WF, seq: 3, phase: phase('models', { files: [file('internal/models/todo.go', 200)], tokensIn: 50, tokensOut: 250, durationMs: 3000 }) });
+    await recordPhase({
+      dbPath,
+      workflowId: WF,
+      seq: 2,
+      phase: phase('scaffold', { files: [file('go.mod', 30), file('.overnight-llm.json', 60)], tokensIn: 0, tokensOut: 0, durationMs: 5 }),
+    });
+    await recordPhase({
+      dbPath,
+      workflowId: WF,
+      seq: 3,
+      phase: phase('models', { files: [file('internal/models/todo.go', 200)], tokensIn: 50, tokensOut: 250, durationMs: 3000 }),
+    });
     await recordPhase({ dbPath, workflowId: WF, seq: 5, phase: phase('validate', { status: 'failed', error: 'build failed', durationMs: 800 }) });
-    await recordValidation({ dbPath, workflowId: WF, round: 0, report: report(false, [['gofmt', true], ['vet', true], ['build', false]], null) });
-    const passing = report(true, [['gofmt', true], ['vet', true], ['build', true], ['test', true], ['smoke', true]], 78.2);
+    await recordValidation({
+      dbPath,
+      workflowId: WF,
+      round: 0,
+      report: report(
+        false,
+        [
+          ['gofmt', true],
+          ['vet', true],
+          ['build', false],
+        ],
+        null,
+      ),
+    });
+    const passing = report(
+      true,
+      [
+        ['gofmt', true],
+        ['vet', true],
+        ['build', true],
+        ['test', true],
+        ['smoke', true],
+      ],
+      78.2,
+    );
     await recordValidation({ dbPath, workflowId: WF, round: 1, report: { ...passing, containment: CONTAINMENT } });
   }
 
@@ -237,7 +317,10 @@ describe('status report', () => {
     assert.equal(r.run.workflowId, WF);
     assert.equal(r.run.status, 'completed');
     assert.equal(r.run.repairRounds, 1);
-    assert.deepEqual(r.phases.map((p) => p.name), ['plan', 'scaffold', 'models', 'repository', 'validate']);
+    assert.deepEqual(
+      r.phases.map((p) => p.name),
+      ['plan', 'scaffold', 'models', 'repository', 'validate'],
+    );
     // Whole-file runs record no provenance: status.json says null.
     const shown = (f: ReturnType<typeof file>) => ({ ...f, provenance: null });
     assert.deepEqual(r.phases[1]!.files, [shown(file('.overnight-llm.json', 60)), shown(file('go.mod', 30))]);
@@ -245,11 +328,24 @@ describe('status report', () => {
     assert.deepEqual(r.phases[0]!.notes, [], 'a phase with nothing mended has no notes');
     assert.equal(r.phases[0]!.attempts, 2);
     assert.equal(r.phases[4]!.error, 'build failed');
-    assert.deepEqual(r.validation!.rounds.map((v) => [v.round, v.ok, v.steps.length]), [[0, false, 3], [1, true, 5]]);
-    assert.deepEqual(r.validation!.rounds[1]!.steps.map((s) => s.name), ['gofmt', 'vet', 'build', 'test', 'smoke']);
+    assert.deepEqual(
+      r.validation!.rounds.map((v) => [v.round, v.ok, v.steps.length]),
+      [
+        [0, false, 3],
+        [1, true, 5],
+      ],
+    );
+    assert.deepEqual(
+      r.validation!.rounds[1]!.steps.map((s) => s.name),
+      ['gofmt', 'vet', 'build', 'test', 'smoke'],
+    );
     assert.equal(r.validation!.rounds[0]!.steps[2]!.outputTail, 'build failed');
     assert.equal(r.validation!.final!.coveragePercent, 78.2);
-    assert.deepEqual(r.validation!.rounds.map((v) => v.containment), [null, CONTAINMENT], 'a round without a containment says null');
+    assert.deepEqual(
+      r.validation!.rounds.map((v) => v.containment),
+      [null, CONTAINMENT],
+      'a round without a containment says null',
+    );
     assert.equal(r.totals.phases, 5);
     assert.equal(r.totals.tokensIn, 30 + 0 + 50 + 40 + 10);
     assert.equal(r.totals.tokensOut, 60 + 0 + 250 + 400 + 20);

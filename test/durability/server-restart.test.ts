@@ -76,7 +76,9 @@ test('the dev server stopped mid-call and started again from its database: the r
     const waited = /lost touch with the Temporal server/.test(first.stderr) ? ' (it said it lost touch and waited)' : '';
     if (first.ended() && first.child.exitCode === 0) outcome = `the first CLI reconnected and finished the run${waited}`;
     else {
-      outcome = first.ended() ? `the first CLI exited with ${first.child.exitCode ?? first.child.signalCode}; the same command attached` : 'the first CLI was stuck; killed, and the same command attached';
+      outcome = first.ended()
+        ? `the first CLI exited with ${first.child.exitCode ?? first.child.signalCode}; the same command attached`
+        : 'the first CLI was stuck; killed, and the same command attached';
       await first.kill();
       final = new CliProcess(args, b.env);
       runs.push(final);

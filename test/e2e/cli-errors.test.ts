@@ -104,15 +104,22 @@ describe('a run that cannot start fails with exit 1 and says what to do', () => 
     assert.match(lastLine(r.stderr), /Go toolchain not found/);
   });
 
-  test('an output folder with the user\'s files is refused and left untouched', async () => {
+  test("an output folder with the user's files is refused and left untouched", async () => {
     const out = path.join(tmpDir('user'), 'mine');
     mkdirSync(out);
     writeFileSync(path.join(out, 'notes.txt'), 'my thesis, do not lose\n');
-    const before = createHash('sha256').update(readFileSync(path.join(out, 'notes.txt'))).digest('hex');
+    const before = createHash('sha256')
+      .update(readFileSync(path.join(out, 'notes.txt')))
+      .digest('hex');
     const r = await runCli(['-temporal', temporal, '-db', path.join(tmpDir('db'), 'poc.db'), '-output', out, '-ollama', ollama.url]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(lastLine(r.stderr), /already holds files overnight-llm did not write .* -allow-existing/);
     assert.deepEqual(readdirSync(out), ['notes.txt']);
-    assert.equal(createHash('sha256').update(readFileSync(path.join(out, 'notes.txt'))).digest('hex'), before);
+    assert.equal(
+      createHash('sha256')
+        .update(readFileSync(path.join(out, 'notes.txt')))
+        .digest('hex'),
+      before,
+    );
   });
 });

@@ -57,19 +57,29 @@ describe('overnight-llm end to end', () => {
   test('status.json and the SQLite mirror agree on every phase', () => {
     const status = readStatusJson(output);
     const mirror = new Database(db, { readonly: true });
-    const rows = mirror.prepare('SELECT phase, round, status, tokens_in, tokens_out FROM phases WHERE workflow_id = ? ORDER BY seq').all(status.run.workflowId) as {
+    const rows = mirror
+      .prepare('SELECT phase, round, status, tokens_in, tokens_out FROM phases WHERE workflow_id = ? ORDER BY seq')
+      .all(status.run.workflowId) as {
       phase: string;
       round: number;
       status: string;
       tokens_in: number;
       tokens_out: number;
     }[];
-    const validation = mirror.prepare('SELECT containment FROM validations WHERE workflow_id = ? ORDER BY round DESC').get(status.run.workflowId) as { containment: string };
+    const validation = mirror.prepare('SELECT containment FROM validations WHERE workflow_id = ? ORDER BY round DESC').get(status.run.workflowId) as {
+      containment: string;
+    };
     mirror.close();
     assert.match(status.validation?.final.containment ?? '', /^(namespaces: |no namespaces \()/, 'the final validation names its containment');
     assert.equal(status.validation?.final.containment, validation.containment);
     assert.deepEqual(
-      status.phases.map((p: { name: string; round: number; status: string; tokensIn: number; tokensOut: number }) => [p.name, p.round, p.status, p.tokensIn, p.tokensOut]),
+      status.phases.map((p: { name: string; round: number; status: string; tokensIn: number; tokensOut: number }) => [
+        p.name,
+        p.round,
+        p.status,
+        p.tokensIn,
+        p.tokensOut,
+      ]),
       rows.map((r) => [r.phase, r.round, r.status, r.tokens_in, r.tokens_out]),
     );
     assert.deepEqual(
@@ -140,7 +150,7 @@ describe('overnight-llm end to end', () => {
     assert.equal(unknown.stderr.trim(), `overnight-llm: no run overnight-nosuch on ${temporal}: see overnight-llm list`);
   });
 
-  test('-restart is a new sample: the model is asked again with the next seed, not served the last run\'s answers', async () => {
+  test("-restart is a new sample: the model is asked again with the next seed, not served the last run's answers", async () => {
     const before = ollama.calls.length;
     const again = await runCli(['-output', output, '--db', db, '-restart', ...common]);
     assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
@@ -148,6 +158,9 @@ describe('overnight-llm end to end', () => {
     const asked = ollama.calls.slice(before);
     assert.ok(asked.length >= 5, `the model was asked again (${asked.length} calls), not the response cache`);
     assert.deepEqual([...new Set(asked.map((c) => c.seed))], [43], 'every call of the second run has the new seed');
-    assert.ok(ollama.calls.slice(0, before).every((c) => c.seed === 42), 'the first run used -seed (42)');
+    assert.ok(
+      ollama.calls.slice(0, before).every((c) => c.seed === 42),
+      'the first run used -seed (42)',
+    );
   });
 });

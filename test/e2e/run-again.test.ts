@@ -34,14 +34,30 @@ describe('the same command again', () => {
   test('after a run that finished with an invalid API: exit 1, says so and how to try again, asks the model nothing', async () => {
     const ollama = await scripted(scenarioResponder('broken-handlers-once', { fixtureDir: FIXTURE_DIR, variantsDir: VARIANTS_DIR }));
     const dir = tmpDir('again-invalid');
-    const args = ['-output', path.join(dir, 'api'), '-db', path.join(dir, 'poc.db'), '-max-repair-rounds', '0', '-ollama', ollama.url, '-temporal', temporal, '-ui', ui];
+    const args = [
+      '-output',
+      path.join(dir, 'api'),
+      '-db',
+      path.join(dir, 'poc.db'),
+      '-max-repair-rounds',
+      '0',
+      '-ollama',
+      ollama.url,
+      '-temporal',
+      temporal,
+      '-ui',
+      ui,
+    ];
     const first = await runCli(args);
     assert.equal(first.code, 1, first.stderr);
     assert.match(first.stdout, /^done, but the API did not pass validation/m);
     const calls = ollama.calls.length;
     const again = await runCli(args);
     assert.equal(again.code, 1, again.stderr);
-    assert.match(again.stdout, /already holds a finished run \(overnight-api-\w+\) with an API that did not pass validation: see .*status\.json, or pass -restart to start over/);
+    assert.match(
+      again.stdout,
+      /already holds a finished run \(overnight-api-\w+\) with an API that did not pass validation: see .*status\.json, or pass -restart to start over/,
+    );
     assert.equal(ollama.calls.length, calls);
   });
 

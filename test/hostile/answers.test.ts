@@ -29,9 +29,12 @@ function junk(length: number): string {
 
 const passwdHash = () => sha256(readFileSync('/etc/passwd'));
 let passwdBefore = '';
-const RAW_STRING_WITH_FENCES = MODELS + '\n// Help is shown by the server on GET /help.\nconst Help = `\n# Help\n\n```bash\ncurl localhost:8080/todos\n```\n`\n';
-const PLACEHOLDERS = MODELS + '\n// {{file:self}} {{resource}} {{nope}} $& $1 $$ $` $\'\n';
-const UNICODE = MODELS + '\n// \u202Eevil\u202C right-to-left override, zero\u200Bwidth, emoji 🚀, العربية, עברית\nconst Greeting = "héllo \u202Edlrow\u202C \u2066isolate\u2069"\n';
+const RAW_STRING_WITH_FENCES =
+  MODELS + '\n// Help is shown by the server on GET /help.\nconst Help = `\n# Help\n\n```bash\ncurl localhost:8080/todos\n```\n`\n';
+const PLACEHOLDERS = MODELS + "\n// {{file:self}} {{resource}} {{nope}} $& $1 $$ $` $'\n";
+const UNICODE =
+  MODELS +
+  '\n// \u202Eevil\u202C right-to-left override, zero\u200Bwidth, emoji 🚀, العربية, עברית\nconst Greeting = "héllo \u202Edlrow\u202C \u2066isolate\u2069"\n';
 
 export const ANSWER_CASES: HostileCase[] = [
   { name: 'prose only, twice: NoCodeInAnswer after one firmer follow-up', answer: PROSE, calls: 2, limitMs: 5000, expect: noCode(/no Go code.*twice.*-model/) },
@@ -39,63 +42,119 @@ export const ANSWER_CASES: HostileCase[] = [
   {
     name: "several code blocks: the file's own package is chosen over usage examples and tests",
     answer: [
-      'Run it with:', fenced('go run ./cmd/server', 'bash'),
-      'Usage example (longer than the file itself):', fenced(`package main\n\nfunc main() {\n${'\t// example line\n'.repeat(80)}}\n`),
-      'The file:', fenced(MODELS), 'And a test:', fenced('package models_test\n\nimport "testing"\n\nfunc TestX(t *testing.T) {}\n'),
+      'Run it with:',
+      fenced('go run ./cmd/server', 'bash'),
+      'Usage example (longer than the file itself):',
+      fenced(`package main\n\nfunc main() {\n${'\t// example line\n'.repeat(80)}}\n`),
+      'The file:',
+      fenced(MODELS),
+      'And a test:',
+      fenced('package models_test\n\nimport "testing"\n\nfunc TestX(t *testing.T) {}\n'),
     ].join('\n'),
-    limitMs: 5000, expect: { file: MODELS },
+    limitMs: 5000,
+    expect: { file: MODELS },
   },
-  { name: 'wrong fence language (```python around Go): the block, whole', answer: `Here it is:\n${fenced(MODELS, 'python')}Hope that helps!\n`, limitMs: 5000, expect: { file: MODELS } },
-  { name: 'missing closing fence: the block runs to the end of the answer', answer: `Here it is:\n\`\`\`go\n${MODELS}`, limitMs: 5000, expect: { file: MODELS } },
+  {
+    name: 'wrong fence language (```python around Go): the block, whole',
+    answer: `Here it is:\n${fenced(MODELS, 'python')}Hope that helps!\n`,
+    limitMs: 5000,
+    expect: { file: MODELS },
+  },
+  {
+    name: 'missing closing fence: the block runs to the end of the answer',
+    answer: `Here it is:\n\`\`\`go\n${MODELS}`,
+    limitMs: 5000,
+    expect: { file: MODELS },
+  },
   { name: 'binary junk with NUL bytes, twice', answer: junk(8192), calls: 2, limitMs: 5000, expect: noCode(/binary junk/) },
-  { name: 'a flood of terminal escape sequences in the block, twice', answer: fenced('package models\n' + '\x1b[2J\x1b[H\x07\x1b]0;pwned\x07'.repeat(200)), calls: 2, limitMs: 5000, expect: noCode(/binary junk/) },
+  {
+    name: 'a flood of terminal escape sequences in the block, twice',
+    answer: fenced('package models\n' + '\x1b[2J\x1b[H\x07\x1b]0;pwned\x07'.repeat(200)),
+    calls: 2,
+    limitMs: 5000,
+    expect: noCode(/binary junk/),
+  },
   { name: 'an empty answer, twice', answer: '', calls: 2, limitMs: 5000, expect: noCode(/no Go code/) },
   { name: 'a whitespace-only README, twice', phase: 'readme', answer: ' \n\n\t \n', calls: 2, limitMs: 5000, expect: noCode(/README\.md is empty/) },
   {
     name: '`File: ../../etc/passwd` and absolute paths in the answer have no effect',
     answer: `File: ../../etc/passwd\nFile: /etc/passwd\nSave this as /tmp/evil.go and ../../../outside.txt:\n\n${fenced(MODELS)}\nFile: ${'../'.repeat(12)}etc/shadow\n`,
     prepare: () => void (passwdBefore = passwdHash()),
-    limitMs: 5000, expect: { file: MODELS },
+    limitMs: 5000,
+    expect: { file: MODELS },
     after: () => assert.equal(passwdHash(), passwdBefore, '/etc/passwd changed'),
   },
   {
     name: 'Go code declaring the wrong package is written as it is (validation catches it)',
     answer: fenced(MODELS.replace('package models', 'package main')),
-    limitMs: 5000, expect: { file: MODELS.replace('package models', 'package main') },
+    limitMs: 5000,
+    expect: { file: MODELS.replace('package models', 'package main') },
   },
-  { name: 'unicode, RTL-override and zero-width characters in code are written as text', answer: fencedAnswer(MODELS_FILE, UNICODE), limitMs: 5000, expect: { file: UNICODE } },
+  {
+    name: 'unicode, RTL-override and zero-width characters in code are written as text',
+    answer: fencedAnswer(MODELS_FILE, UNICODE),
+    limitMs: 5000,
+    expect: { file: UNICODE },
+  },
   {
     name: 'lone UTF-16 surrogates become U+FFFD, and the reference matches the disk',
     answer: fenced(MODELS + '// broken: \ud800 \udfff\n'),
-    limitMs: 5000, expect: { file: MODELS + '// broken: \ufffd \ufffd\n' },
+    limitMs: 5000,
+    expect: { file: MODELS + '// broken: \ufffd \ufffd\n' },
   },
   { name: 'CR-only line endings become LF', answer: fenced(MODELS).replace(/\n/g, '\r'), limitMs: 5000, expect: { file: MODELS } },
   {
     name: 'a 2 MB single line inside the code, under the cap, is written whole',
     answer: fenced(MODELS + '// ' + 'a'.repeat(2 * MiB) + '\n'),
-    llm: BIG, server: BIG_CHUNKS, limitMs: 15_000, expect: { file: MODELS + '// ' + 'a'.repeat(2 * MiB) + '\n' },
+    llm: BIG,
+    server: BIG_CHUNKS,
+    limitMs: 15_000,
+    expect: { file: MODELS + '// ' + 'a'.repeat(2 * MiB) + '\n' },
   },
   {
     name: 'a 2 MB answer that is one line without a newline, twice',
-    answer: 'package models ' + 'x'.repeat(2 * MiB), llm: BIG, server: BIG_CHUNKS, calls: 2, limitMs: 15_000, expect: noCode(/no Go code/),
+    answer: 'package models ' + 'x'.repeat(2 * MiB),
+    llm: BIG,
+    server: BIG_CHUNKS,
+    calls: 2,
+    limitMs: 15_000,
+    expect: noCode(/no Go code/),
   },
   {
     name: 'a million blank lines before the code (once quadratic: hours)',
-    answer: fenced('\n'.repeat(MiB) + MODELS), llm: BIG, server: BIG_CHUNKS, limitMs: 15_000, expect: { file: '\n'.repeat(MiB) + MODELS },
+    answer: fenced('\n'.repeat(MiB) + MODELS),
+    llm: BIG,
+    server: BIG_CHUNKS,
+    limitMs: 15_000,
+    expect: { file: '\n'.repeat(MiB) + MODELS },
   },
   {
     name: 'a megabyte of spaces inside a line of code (once quadratic)',
     answer: fenced(MODELS.replace('type Todo struct {', `type Todo struct {${' '.repeat(MiB)}`)),
-    llm: BIG, server: BIG_CHUNKS, limitMs: 15_000, expect: { file: MODELS.replace('type Todo struct {', `type Todo struct {${' '.repeat(MiB)}`) },
+    llm: BIG,
+    server: BIG_CHUNKS,
+    limitMs: 15_000,
+    expect: { file: MODELS.replace('type Todo struct {', `type Todo struct {${' '.repeat(MiB)}`) },
   },
   {
     name: 'fifty thousand empty fenced blocks, then the file',
-    answer: '```\n```\n'.repeat(50_000) + fenced(MODELS), llm: BIG, server: BIG_CHUNKS, limitMs: 15_000, expect: { file: MODELS },
+    answer: '```\n```\n'.repeat(50_000) + fenced(MODELS),
+    llm: BIG,
+    server: BIG_CHUNKS,
+    limitMs: 15_000,
+    expect: { file: MODELS },
   },
-  { name: 'code fences inside a Go raw string, in a longer fence', answer: fencedAnswer(MODELS_FILE, RAW_STRING_WITH_FENCES), limitMs: 5000, expect: { file: RAW_STRING_WITH_FENCES } },
+  {
+    name: 'code fences inside a Go raw string, in a longer fence',
+    answer: fencedAnswer(MODELS_FILE, RAW_STRING_WITH_FENCES),
+    limitMs: 5000,
+    expect: { file: RAW_STRING_WITH_FENCES },
+  },
   {
     name: 'template placeholders and $-patterns in the code stay literal, here and in the next prompt',
-    answer: fenced(PLACEHOLDERS), limitMs: 5000, expect: { file: PLACEHOLDERS },
+    answer: fenced(PLACEHOLDERS),
+    limitMs: 5000,
+    expect: { file: PLACEHOLDERS },
     after: async ({ sb, seen, input }) => {
       const { MockActivityEnvironment } = await import('@temporalio/testing');
       const { generateFile } = await import('../../activities/llm/generate-file.js');

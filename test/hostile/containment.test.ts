@@ -34,13 +34,15 @@ function plant(sb: Sandbox, imports: string[], body: string): void {
 
 /** Processes anywhere on the machine whose command line holds `marker` (they may have left our tree). */
 function withMarker(marker: string): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-    try {
-      return readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').includes(marker) ? [Number(d)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').includes(marker) ? [Number(d)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** Validates the planted project with the layer's checks: nothing outside changed, nothing left running or on disk. */
@@ -52,7 +54,11 @@ async function validate(sb: Sandbox, timeoutMs: number): Promise<ValidationRepor
   assert.deepEqual(snapshot(sb.root, sb.out), beside, 'something outside the output folder changed');
   await assertNoNewProcesses(procs);
   const { scratchDir } = defaultToolchainDirs();
-  assert.deepEqual(readdirSync(scratchDir).filter((n) => n.startsWith(`${process.pid}-`)), [], 'a scratch folder was left');
+  assert.deepEqual(
+    readdirSync(scratchDir).filter((n) => n.startsWith(`${process.pid}-`)),
+    [],
+    'a scratch folder was left',
+  );
   const test = r.value.steps.find((s) => s.name === 'test');
   assert.ok(test && !test.skipped, `the test step ran: ${JSON.stringify(r.value.steps)}`);
   return { ...r.value, test: test.outputTail };
@@ -87,13 +93,18 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
 
   it('a test that dials the host’s own address and 1.1.1.1 reaches neither; loopback works', async (t) => {
     if (level.level === 'none') return t.skip(NO_NAMESPACES());
-    const hostIp = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    const hostIp = Object.values(os.networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
     let accepted = 0;
     const listener = createServer((c) => (accepted++, c.destroy()));
     await new Promise<void>((resolve) => listener.listen(0, hostIp ?? '127.0.0.1', resolve));
     const target = hostIp ? `${hostIp}:${(listener.address() as AddressInfo).port}` : null;
     try {
-      plant(sb, ['net', 'net/http', 'net/http/httptest', 'testing', 'time'], `func TestDial(t *testing.T) {
+      plant(
+        sb,
+        ['net', 'net/http', 'net/http/httptest', 'testing', 'time'],
+        `func TestDial(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
 	if _, err := http.Get(srv.URL); err != nil {
@@ -107,7 +118,8 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
 		t.Logf("DIAL %s: %v", addr, err)
 	}
 	t.Fail()
-}`);
+}`,
+      );
       const r = await validate(sb, 60_000);
       assert.doesNotMatch(r.test, /LOOPBACK/, 'httptest on loopback works inside');
       if (target) assert.match(r.test, new RegExp(`DIAL ${target}: dial tcp ${target}: connect: network is unreachable`));
@@ -126,7 +138,10 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
 
   it('an endless loop with a setsid child is killed at the time limit; the child dies with it', async (t) => {
     const marker = `299.${process.pid}1`;
-    plant(sb, ['os/exec', 'syscall', 'testing'], `func TestLoop(t *testing.T) {
+    plant(
+      sb,
+      ['os/exec', 'syscall', 'testing'],
+      `func TestLoop(t *testing.T) {
 	c := exec.Command("sleep", "${marker}")
 	c.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // leaves the process group
 	if err := c.Start(); err != nil {
@@ -134,7 +149,8 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
 	}
 	for {
 	}
-}`);
+}`,
+    );
     const started = Date.now();
     const r = await validate(sb, 12_000);
     const left = withMarker(marker);
@@ -153,14 +169,18 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
     const secret = `hostile-secret-${process.pid}`;
     const holder = spawn('sleep', ['60'], { env: { ...process.env, OVERNIGHT_HOSTILE_SECRET: secret }, stdio: 'ignore' });
     try {
-      plant(sb, ['os', 'testing'], `func TestEscape(t *testing.T) {
+      plant(
+        sb,
+        ['os', 'testing'],
+        `func TestEscape(t *testing.T) {
 	t.Logf("WRITE %v", os.WriteFile(${JSON.stringify(sb.outside)}, []byte("pwned"), 0o644))
 	b, err := os.ReadFile("/proc/${holder.pid}/environ")
 	t.Logf("ENVIRON %q %v", b, err)
 	t.Logf("ENV %q", os.Environ())
 	t.Logf("INSIDE %v", os.WriteFile("inside.txt", []byte("mine"), 0o644))
 	t.Fail()
-}`);
+}`,
+      );
       const r = await validate(sb, 60_000);
       assert.match(r.test, /WRITE open \S+outside\.txt: read-only file system/);
       assert.match(r.test, new RegExp(`ENVIRON "" open /proc/${holder.pid}/environ: no such file or directory`));
@@ -174,7 +194,10 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
 
   it('a test filling the disk stops at the file-size limit (64 MiB)', async (t) => {
     if (!level.tools.prlimit) return t.skip('prlimit (util-linux) not found: no file-size limit');
-    plant(sb, ['os', 'testing'], `func TestFill(t *testing.T) {
+    plant(
+      sb,
+      ['os', 'testing'],
+      `func TestFill(t *testing.T) {
 	f, err := os.Create("fill.bin")
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +208,8 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
 			t.Fatalf("FILL stopped at %d MiB: %v", i, err)
 		}
 	}
-}`);
+}`,
+    );
     const r = await validate(sb, 60_000);
     const fill = path.join(sb.out, 'tests', 'fill.bin');
     assert.equal(statSync(fill).size, 64 * MiB);
@@ -196,7 +220,10 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
 
   it('a bounded fork bomb hits the process cap, and nothing is left', async (t) => {
     const marker = `298.${process.pid}1`;
-    plant(sb, ['fmt', 'os/exec', 'testing'], `func TestBomb(t *testing.T) {
+    plant(
+      sb,
+      ['fmt', 'os/exec', 'testing'],
+      `func TestBomb(t *testing.T) {
 	for i := 0; i < 300; i++ {
 		if err := exec.Command("sleep", "${marker}").Start(); err != nil {
 			fmt.Printf("BOMB stopped after %d: %v\\n", i, err)
@@ -204,7 +231,8 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
 		}
 	}
 	fmt.Println("BOMB started 300")
-}`);
+}`,
+    );
     const env = toolchainEnv();
     const built = await runTool('go', ['test', '-c', '-o', path.join(sb.out, 'bomb.test'), './tests'], { cwd: sb.out, env, timeoutMs: 60_000 });
     assert.equal(built.exitCode, 0, built.output);
@@ -228,7 +256,10 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
 
   it('a fork bomb under the cap that then hangs: killed at the time limit with all its children', async () => {
     const marker = `297.${process.pid}1`;
-    plant(sb, ['os/exec', 'syscall', 'testing'], `func TestBomb(t *testing.T) {
+    plant(
+      sb,
+      ['os/exec', 'syscall', 'testing'],
+      `func TestBomb(t *testing.T) {
 	for i := 0; i < 200; i++ {
 		c := exec.Command("sleep", "${marker}")
 		c.SysProcAttr = &syscall.SysProcAttr{Setsid: i%2 == 0}
@@ -238,7 +269,8 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
 	}
 	for {
 	}
-}`);
+}`,
+    );
     const r = await validate(sb, 12_000);
     const left = withMarker(marker);
     killAll(left);

@@ -16,8 +16,21 @@ import { closeMirrors } from '../../activities/store/db.js';
 import { FIXTURE_DIR } from '../support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder, TODO_PLAN, whenFile, withOverrides } from '../support/scripted-ollama.js';
 import {
-  KiB, USER_TEXT, assertNoNewProcesses, assertOneLine, caseTimeout, descendants, fixture, leftoverTmp, llmSettings, makeSandbox, runCase,
-  snapshot, within, type HostileCase, type Sandbox,
+  KiB,
+  USER_TEXT,
+  assertNoNewProcesses,
+  assertOneLine,
+  caseTimeout,
+  descendants,
+  fixture,
+  leftoverTmp,
+  llmSettings,
+  makeSandbox,
+  runCase,
+  snapshot,
+  within,
+  type HostileCase,
+  type Sandbox,
 } from './support.js';
 
 const HANDLERS = 'internal/handlers/todo_handler.go';
@@ -30,13 +43,17 @@ let outsideInode = 0;
 export const FILESYSTEM_CASES: HostileCase[] = [
   {
     name: 'the handlers file is a symlink to a file outside: refused, the outside file untouched',
-    phase: 'handlers', calls: 1, limitMs: 5000,
+    phase: 'handlers',
+    calls: 1,
+    limitMs: 5000,
     prepare: (sb) => symlinkSync(sb.outside, at(sb, HANDLERS)),
     expect: unsafe(/refusing internal\/handlers\/todo_handler\.go: internal\/handlers\/todo_handler\.go is a symbolic link/),
   },
   {
     name: 'the handlers folder is a symlink to a sibling folder: refused, the sentinel untouched',
-    phase: 'handlers', calls: 1, limitMs: 5000,
+    phase: 'handlers',
+    calls: 1,
+    limitMs: 5000,
     prepare: (sb) => {
       rmSync(at(sb, 'internal/handlers'), { recursive: true });
       symlinkSync(path.dirname(sb.sentinel), at(sb, 'internal/handlers'));
@@ -45,31 +62,41 @@ export const FILESYSTEM_CASES: HostileCase[] = [
   },
   {
     name: 'a FIFO at the target path: refused without opening it (no hang)',
-    phase: 'handlers', calls: 1, limitMs: 5000,
+    phase: 'handlers',
+    calls: 1,
+    limitMs: 5000,
     prepare: (sb) => mkfifo(at(sb, HANDLERS)),
     expect: unsafe(/todo_handler\.go: it exists and is not a regular file/),
   },
   {
     name: 'a folder at the target path: refused',
-    phase: 'handlers', calls: 1, limitMs: 5000,
+    phase: 'handlers',
+    calls: 1,
+    limitMs: 5000,
     prepare: (sb) => mkdirSync(at(sb, HANDLERS)),
     expect: unsafe(/it exists and is not a regular file/),
   },
   {
     name: 'a dependency file is a symlink to /dev/zero: refused before reading (no endless read)',
-    phase: 'repository', calls: 0, limitMs: 5000,
+    phase: 'repository',
+    calls: 0,
+    limitMs: 5000,
     prepare: (sb) => symlinkSync('/dev/zero', at(sb, MODELS)),
     expect: unsafe(/internal\/models\/todo\.go is a symbolic link/),
   },
   {
     name: 'a dependency file is a FIFO: refused before reading (no hang)',
-    phase: 'handlers', calls: 0, limitMs: 5000,
+    phase: 'handlers',
+    calls: 0,
+    limitMs: 5000,
     prepare: (sb) => mkfifo(at(sb, MODELS)),
     expect: unsafe(/internal\/models\/todo\.go: it exists and is not a regular file/),
   },
   {
     name: 'a hard link at the target to a file outside: replaced by rename, the outside file untouched',
-    phase: 'handlers', calls: 1, limitMs: 5000,
+    phase: 'handlers',
+    calls: 1,
+    limitMs: 5000,
     prepare: (sb) => {
       linkSync(sb.outside, at(sb, HANDLERS));
       outsideInode = statSync(sb.outside).ino;
@@ -95,8 +122,14 @@ describe('hostile filesystems under generateFile', () => {
     const warm = makeSandbox();
     try {
       const input = {
-        workflowId: 'wf-hostile', phase: 'models' as const, prompt: 'REST API for todo list', spec: TODO_PLAN,
-        outputDir: sb.out, dbPath: sb.dbPath, llm: llmSettings(server.url, { maxOutputBytes: 4 * 1024 * KiB }), coverageGoal: 70,
+        workflowId: 'wf-hostile',
+        phase: 'models' as const,
+        prompt: 'REST API for todo list',
+        spec: TODO_PLAN,
+        outputDir: sb.out,
+        dbPath: sb.dbPath,
+        llm: llmSettings(server.url, { maxOutputBytes: 4 * 1024 * KiB }),
+        coverageGoal: 70,
       };
       await writeScaffold({ workflowId: 'wf-hostile', outputDir: sb.out, spec: TODO_PLAN });
       await writeScaffold({ workflowId: 'wf-hostile', outputDir: warm.out, spec: TODO_PLAN });

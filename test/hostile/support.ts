@@ -27,8 +27,16 @@ import { filePathFor } from '../../workflows/layout.js';
 import type { ApiSpec, FilePhase, GenerateFileInput, GenerateFileResult, LlmSettings, PlanResult } from '../../workflows/types.js';
 import { FIXTURE_DIR } from '../support/run-fixtures.js';
 import {
-  startScriptedOllama, todoApiResponder, TODO_PLAN, whenFile, whenPlan, withOverrides,
-  type Override, type ScriptedOllama, type ScriptedOllamaOptions, type ScriptedRequest,
+  startScriptedOllama,
+  todoApiResponder,
+  TODO_PLAN,
+  whenFile,
+  whenPlan,
+  withOverrides,
+  type Override,
+  type ScriptedOllama,
+  type ScriptedOllamaOptions,
+  type ScriptedRequest,
 } from '../support/scripted-ollama.js';
 
 process.env.OVERNIGHT_STATE_DIR ??= path.resolve(FIXTURE_DIR, '../../../.state/test');
@@ -137,7 +145,10 @@ export async function within<T>(limitMs: number, p: Promise<T>, onTimeout: () =>
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), limitMs)));
-  const settled = p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+  const settled = p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
   const first = await Promise.race([settled, timeout]);
   clearTimeout(timer);
   if (first === 'timeout') {
@@ -212,15 +223,22 @@ export async function runCase(c: HostileCase): Promise<void> {
   const seen: ScriptedRequest[] = [];
   const phase = c.phase ?? 'models';
   const target = filePathFor(phase, TODO_PLAN.resource);
-  const overrides: Override[] = c.answer === undefined ? [] : [{ when: c.activity === 'plan' ? whenPlan() : whenFile(target), times: c.times, answer: c.answer }];
+  const overrides: Override[] =
+    c.answer === undefined ? [] : [{ when: c.activity === 'plan' ? whenPlan() : whenFile(target), times: c.times, answer: c.answer }];
   const respond = withOverrides(todoApiResponder({ fixtureDir: FIXTURE_DIR }), overrides);
   const server = await startScriptedOllama({ ...c.server, respond: (req, i) => (seen.push(req), respond(req, i)) });
   try {
     await writeScaffold({ workflowId: 'wf-hostile', outputDir: sb.out, spec: TODO_PLAN });
     c.prepare?.(sb);
     const input: GenerateFileInput = {
-      workflowId: 'wf-hostile', phase, prompt: 'REST API for todo list', spec: TODO_PLAN,
-      outputDir: sb.out, dbPath: sb.dbPath, llm: llmSettings(server.url, c.llm), coverageGoal: 70,
+      workflowId: 'wf-hostile',
+      phase,
+      prompt: 'REST API for todo list',
+      spec: TODO_PLAN,
+      outputDir: sb.out,
+      dbPath: sb.dbPath,
+      llm: llmSettings(server.url, c.llm),
+      coverageGoal: 70,
     };
     const beside = snapshot(sb.root, sb.out);
     const outBefore = snapshot(sb.out);
@@ -258,7 +276,10 @@ export async function runCase(c: HostileCase): Promise<void> {
       const { file } = r.value as GenerateFileResult;
       assert.equal(file.path, target, 'the path written is always the layout’s');
       const onDisk = readFileSync(path.join(sb.out, target));
-      assert.ok(onDisk.equals(Buffer.from(c.expect.file, 'utf8')), `content of ${target} differs from the expected (${onDisk.length} vs ${Buffer.byteLength(c.expect.file)} bytes)`);
+      assert.ok(
+        onDisk.equals(Buffer.from(c.expect.file, 'utf8')),
+        `content of ${target} differs from the expected (${onDisk.length} vs ${Buffer.byteLength(c.expect.file)} bytes)`,
+      );
       assert.equal(file.sha256, sha256(onDisk));
       assert.equal(file.bytes, onDisk.length);
       assert.deepEqual(changed, [target], 'only the layout’s file may change');

@@ -14,7 +14,21 @@ import { rootMessage } from '../../workflows/run-state.js';
 import type { RunInput, RunResult, RunState } from '../../workflows/types.js';
 import { FIXTURE_DIR, startDevServerWithWorker } from '../support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder, TODO_PLAN, whenFile, whenPlan, withOverrides, type Override } from '../support/scripted-ollama.js';
-import { KiB, MiB, USER_TEXT, assertNoNewProcesses, assertOneLine, descendants, fixture, leftoverTmp, llmSettings, makeSandbox, snapshot, within, type Sandbox } from './support.js';
+import {
+  KiB,
+  MiB,
+  USER_TEXT,
+  assertNoNewProcesses,
+  assertOneLine,
+  descendants,
+  fixture,
+  leftoverTmp,
+  llmSettings,
+  makeSandbox,
+  snapshot,
+  within,
+  type Sandbox,
+} from './support.js';
 
 const MODELS = 'internal/models/todo.go';
 const HANDLERS = 'internal/handlers/todo_handler.go';
@@ -40,7 +54,11 @@ interface Run {
   result?: RunResult;
   error?: unknown;
   state: RunState;
-  status: { run: { status: string; error: string | null }; phases: { name: string; status: string; error: string | null }[]; validation: { final: { ok: boolean; steps: { outputTail: string }[] } } | null };
+  status: {
+    run: { status: string; error: string | null };
+    phases: { name: string; status: string; error: string | null }[];
+    validation: { final: { ok: boolean; steps: { outputTail: string }[] } } | null;
+  };
   handle: WorkflowHandle;
 }
 
@@ -50,9 +68,15 @@ async function hostileRun(name: string, overrides: Override[], tweak: Partial<Ru
   const sb = makeSandbox();
   try {
     const input: RunInput = {
-      prompt: 'REST API for todo list', outputDir: sb.out, dbPath: sb.dbPath,
+      prompt: 'REST API for todo list',
+      outputDir: sb.out,
+      dbPath: sb.dbPath,
       llm: llmSettings(ollama.url, { maxOutputBytes: MiB, stallTimeoutMs: 10_000 }),
-      skipValidation: true, allowNonEmptyOutput: false, maxRepairRounds: 1, coverageGoal: 70, ...tweak,
+      skipValidation: true,
+      allowNonEmptyOutput: false,
+      maxRepairRounds: 1,
+      coverageGoal: 70,
+      ...tweak,
     };
     const beside = snapshot(sb.root, sb.out);
     const procs = descendants();
@@ -93,7 +117,11 @@ function assertFailedRun(run: Run, phase: string, message: RegExp): void {
   assert.equal(run.status.run.status, 'failed');
   assert.match(run.status.run.error ?? '', message);
   const failed = run.status.phases.filter((p) => p.status === 'failed');
-  assert.deepEqual(failed.map((p) => p.name), [phase], 'status.json names the phase that failed');
+  assert.deepEqual(
+    failed.map((p) => p.name),
+    [phase],
+    'status.json names the phase that failed',
+  );
   assert.match(failed[0]!.error ?? '', message);
 }
 
@@ -102,7 +130,10 @@ describe('hostile answers through a whole run on a real dev server', () => {
     const bad = JSON.stringify({ ...TODO_PLAN, resource: '../x' });
     await hostileRun('plan', [{ when: whenPlan(), answer: bad }], {}, 60_000, async (run) => {
       assertFailedRun(run, 'plan', /the model gave no valid plan in 3 tries \("resource" must be one lower-case word.*-model/);
-      assert.deepEqual(run.state.phases.map((p) => p.name), ['preflight', 'plan', 'report']);
+      assert.deepEqual(
+        run.state.phases.map((p) => p.name),
+        ['preflight', 'plan', 'report'],
+      );
       assert.equal(existsSync(path.join(run.sb.out, 'go.mod')), false, 'nothing was scaffolded from a bad plan');
     });
   });
@@ -132,24 +163,43 @@ describe('hostile answers through a whole run on a real dev server', () => {
 
   it('Go code declaring the wrong package: written, then validation fails naming its package', { timeout: 300_000 }, async (t) => {
     const wrong = fixture(MODELS).replace('package models', 'package main');
-    await hostileRun('package', [{ when: whenFile(MODELS), answer: '```go\n' + wrong + '```\n' }], { skipValidation: false, maxRepairRounds: 1 }, 240_000, async (run) => {
-      assert.equal(run.error, undefined, `the run itself ends (valid or not): ${String(run.error)}`);
-      assert.equal(run.result!.valid, false);
-      assert.equal(readFileSync(path.join(run.sb.out, MODELS), 'utf8'), wrong, 'written as the model wrote it');
-      const validate = run.status.phases.filter((p) => p.name === 'validate');
-      assert.ok(validate.length >= 1 && validate.every((p) => p.status === 'failed' && /build failed/.test(p.error ?? '')), JSON.stringify(validate));
-      assert.equal(run.status.validation!.final.ok, false);
-      // Go reports the fault at the importers: `import "todo-api/internal/models" is a program`.
-      const models = /"todo-api\/internal\/models" is a program, not an importable package/;
-      assert.ok(run.status.validation!.final.steps.some((s) => models.test(s.outputTail)), 'the build output names the models package');
-      const failures = run.state.validation!.failures;
-      assert.ok(failures.every((f) => models.test(f.errors)), 'each blamed file carries the line that names the models package');
-      await t.test('the repair is aimed at the models file itself', () => {
-        assert.deepEqual(failures.map((f) => f.phase), ['models'], 'the importers (repository, handlers) are not to blame');
-        assert.match(failures[0]!.errors, /^internal\/models\/todo\.go: declares package main, but it must declare package models/);
-        const repairs = run.state.phases.filter((p) => p.name === 'repair');
-        assert.ok(repairs.length >= 1 && repairs.every((p) => p.files.every((f) => f.path === MODELS)), `repair rewrote ${JSON.stringify(repairs.map((p) => p.files.map((f) => f.path)))}`);
-      });
-    });
+    await hostileRun(
+      'package',
+      [{ when: whenFile(MODELS), answer: '```go\n' + wrong + '```\n' }],
+      { skipValidation: false, maxRepairRounds: 1 },
+      240_000,
+      async (run) => {
+        assert.equal(run.error, undefined, `the run itself ends (valid or not): ${String(run.error)}`);
+        assert.equal(run.result!.valid, false);
+        assert.equal(readFileSync(path.join(run.sb.out, MODELS), 'utf8'), wrong, 'written as the model wrote it');
+        const validate = run.status.phases.filter((p) => p.name === 'validate');
+        assert.ok(validate.length >= 1 && validate.every((p) => p.status === 'failed' && /build failed/.test(p.error ?? '')), JSON.stringify(validate));
+        assert.equal(run.status.validation!.final.ok, false);
+        // Go reports the fault at the importers: `import "todo-api/internal/models" is a program`.
+        const models = /"todo-api\/internal\/models" is a program, not an importable package/;
+        assert.ok(
+          run.status.validation!.final.steps.some((s) => models.test(s.outputTail)),
+          'the build output names the models package',
+        );
+        const failures = run.state.validation!.failures;
+        assert.ok(
+          failures.every((f) => models.test(f.errors)),
+          'each blamed file carries the line that names the models package',
+        );
+        await t.test('the repair is aimed at the models file itself', () => {
+          assert.deepEqual(
+            failures.map((f) => f.phase),
+            ['models'],
+            'the importers (repository, handlers) are not to blame',
+          );
+          assert.match(failures[0]!.errors, /^internal\/models\/todo\.go: declares package main, but it must declare package models/);
+          const repairs = run.state.phases.filter((p) => p.name === 'repair');
+          assert.ok(
+            repairs.length >= 1 && repairs.every((p) => p.files.every((f) => f.path === MODELS)),
+            `repair rewrote ${JSON.stringify(repairs.map((p) => p.files.map((f) => f.path)))}`,
+          );
+        });
+      },
+    );
   });
 });

@@ -33,10 +33,16 @@ describe('a wrong package clause is blamed on its own file', { timeout: 180_000 
       await assertNoNewProcesses(procs);
       assert.equal(r.ok, false);
       // The importers still get their own lines ("undefined: models") when the name merely differs.
-      assert.deepEqual(r.failures.map((f) => f.phase), ['models', ...c.importers]);
+      assert.deepEqual(
+        r.failures.map((f) => f.phase),
+        ['models', ...c.importers],
+      );
       const models = r.failures[0]!.errors.split('\n');
       assert.equal(models[0], `${MODELS}: declares package ${c.declared}, but it must declare package models (the package it is imported as)`);
-      assert.ok(models.some((l) => c.line.test(l)), r.failures[0]!.errors);
+      assert.ok(
+        models.some((l) => c.line.test(l)),
+        r.failures[0]!.errors,
+      );
     });
   }
 });

@@ -42,44 +42,73 @@ after(async () => {
   await ollama?.stop();
 });
 
-test(`${MODEL}, guided, writes a valid todo API: exit 0, re-checked independently, and status.json tells the truth`, { timeout: RUN_LIMIT_MS + 2 * 60_000 }, async () => {
-  const dir = tmpDir('real');
-  const output = path.join(dir, 'todo-api');
-  const started = Date.now();
-  const run = await runCli(
-    ['-prompt', 'REST API for todo list', '-output', output, '-db', path.join(dir, 'mirror.db'), '-model', MODEL, '-strategy', 'guided',
-      '-ollama', ollama.url, '-temporal', temporal, '-ui', ui, '-max-repair-rounds', '1'],
-    {}, RUN_LIMIT_MS,
-  );
-  const wallMs = Date.now() - started;
-  const said = `exit ${run.code} after ${Math.round(wallMs / 1000)} s\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-2000)}`;
-  assert.equal(run.code, 0, `exit 0 and a valid API: ${said}`);
+test(
+  `${MODEL}, guided, writes a valid todo API: exit 0, re-checked independently, and status.json tells the truth`,
+  { timeout: RUN_LIMIT_MS + 2 * 60_000 },
+  async () => {
+    const dir = tmpDir('real');
+    const output = path.join(dir, 'todo-api');
+    const started = Date.now();
+    const run = await runCli(
+      [
+        '-prompt',
+        'REST API for todo list',
+        '-output',
+        output,
+        '-db',
+        path.join(dir, 'mirror.db'),
+        '-model',
+        MODEL,
+        '-strategy',
+        'guided',
+        '-ollama',
+        ollama.url,
+        '-temporal',
+        temporal,
+        '-ui',
+        ui,
+        '-max-repair-rounds',
+        '1',
+      ],
+      {},
+      RUN_LIMIT_MS,
+    );
+    const wallMs = Date.now() - started;
+    const said = `exit ${run.code} after ${Math.round(wallMs / 1000)} s\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-2000)}`;
+    assert.equal(run.code, 0, `exit 0 and a valid API: ${said}`);
 
-  const status = readStatusJson(output);
-  assert.equal(status.run.model, MODEL);
-  assert.equal(status.run.status, 'completed', `the pipeline ran to its end: ${said}`);
-  assert.equal(status.validation?.final.ok, true, `status.json says valid too: ${said}`);
-  // Real tokens from the real model, and who wrote what: the model wrote the bodies and the cases.
-  assert.ok(status.totals.tokensOut > 500, `tokens out ${status.totals.tokensOut}`);
-  const code = status.files.filter((f) => f.provenance && f.path.endsWith('.go'));
-  assert.equal(code.length, 5, 'models, repository, handlers, server and tests carry their provenance');
-  // The model wrote function bodies in every code file, and was asked for test cases (all of which may fail and be dropped).
-  const described = JSON.stringify(code.map((f) => [f.path, f.provenance!.modelLines, f.provenance!.candidates]));
-  assert.ok(code.filter((f) => !f.path.startsWith('tests/')).every((f) => f.provenance!.modelLines > 0), described);
-  assert.ok(code.every((f) => f.provenance!.candidates > 0), described);
-  for (const f of status.files) {
-    const data = readFileSync(path.join(output, f.path));
-    assert.equal(createHash('sha256').update(data).digest('hex'), f.sha256, f.path);
-  }
+    const status = readStatusJson(output);
+    assert.equal(status.run.model, MODEL);
+    assert.equal(status.run.status, 'completed', `the pipeline ran to its end: ${said}`);
+    assert.equal(status.validation?.final.ok, true, `status.json says valid too: ${said}`);
+    // Real tokens from the real model, and who wrote what: the model wrote the bodies and the cases.
+    assert.ok(status.totals.tokensOut > 500, `tokens out ${status.totals.tokensOut}`);
+    const code = status.files.filter((f) => f.provenance && f.path.endsWith('.go'));
+    assert.equal(code.length, 5, 'models, repository, handlers, server and tests carry their provenance');
+    // The model wrote function bodies in every code file, and was asked for test cases (all of which may fail and be dropped).
+    const described = JSON.stringify(code.map((f) => [f.path, f.provenance!.modelLines, f.provenance!.candidates]));
+    assert.ok(
+      code.filter((f) => !f.path.startsWith('tests/')).every((f) => f.provenance!.modelLines > 0),
+      described,
+    );
+    assert.ok(
+      code.every((f) => f.provenance!.candidates > 0),
+      described,
+    );
+    for (const f of status.files) {
+      const data = readFileSync(path.join(output, f.path));
+      assert.equal(createHash('sha256').update(data).digest('hex'), f.sha256, f.path);
+    }
 
-  // The verdict again, by code that shares nothing with the pipeline's validate phase.
-  const check = await checkApi(output, specFromOutput(output));
-  assert.ok(check.valid, `the pipeline said valid; the independent check says: ${check.details}`);
-  assert.ok(check.coveragePercent !== null && check.coveragePercent >= 70, `coverage ${check.coveragePercent} %`);
-  const modelLines = code.reduce((n, f) => n + f.provenance!.modelLines, 0);
-  const allLines = code.reduce((n, f) => n + f.provenance!.modelLines + f.provenance!.contractLines, 0);
-  console.log(
-    `# ${MODEL}: ${check.valid ? 'valid' : 'invalid'} in ${Math.round(wallMs / 1000)} s, coverage ${check.coveragePercent} %, ${status.totals.tokensIn} tokens in, ` +
-      `${status.totals.tokensOut} out, ${status.run.repairRounds} repair rounds, the model wrote ${modelLines} of ${allLines} Go lines`,
-  );
-});
+    // The verdict again, by code that shares nothing with the pipeline's validate phase.
+    const check = await checkApi(output, specFromOutput(output));
+    assert.ok(check.valid, `the pipeline said valid; the independent check says: ${check.details}`);
+    assert.ok(check.coveragePercent !== null && check.coveragePercent >= 70, `coverage ${check.coveragePercent} %`);
+    const modelLines = code.reduce((n, f) => n + f.provenance!.modelLines, 0);
+    const allLines = code.reduce((n, f) => n + f.provenance!.modelLines + f.provenance!.contractLines, 0);
+    console.log(
+      `# ${MODEL}: ${check.valid ? 'valid' : 'invalid'} in ${Math.round(wallMs / 1000)} s, coverage ${check.coveragePercent} %, ${status.totals.tokensIn} tokens in, ` +
+        `${status.totals.tokensOut} out, ${status.run.repairRounds} repair rounds, the model wrote ${modelLines} of ${allLines} Go lines`,
+    );
+  },
+);

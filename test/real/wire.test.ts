@@ -43,11 +43,14 @@ describe('the scripted Ollama answers as the real one does', () => {
 });
 
 describe('the real model under our requests', () => {
-  test('a JSON schema in `format` makes the answer JSON with the schema\'s required keys (the plan phase relies on it)', async () => {
+  test("a JSON schema in `format` makes the answer JSON with the schema's required keys (the plan phase relies on it)", async () => {
     const res = await fetch(`${real.url}/api/chat`, {
       method: 'POST',
       body: JSON.stringify({
-        model: REAL_MODEL, stream: false, format: PLAN_SCHEMA, options: { num_predict: 400, temperature: 0, seed: 1 },
+        model: REAL_MODEL,
+        stream: false,
+        format: PLAN_SCHEMA,
+        options: { num_predict: 400, temperature: 0, seed: 1 },
         messages: [{ role: 'user', content: 'Plan a REST API for a todo list as JSON: module, resource, plural, fields, endpoints.' }],
       }),
     });

@@ -142,7 +142,9 @@ async function crudCycle(base: string, spec: CheckSpec, log: string[]): Promise<
   }
   const item = `${collection}/${id}`;
   const update = JSON.stringify(sampleBody(spec, true));
-  return Boolean((await call('GET', item, 200)) && (await call('PUT', item, 200, update)) && (await call('DELETE', item, 204)) && (await call('GET', item, 404)));
+  return Boolean(
+    (await call('GET', item, 200)) && (await call('PUT', item, 200, update)) && (await call('DELETE', item, 204)) && (await call('GET', item, 404)),
+  );
 }
 
 /** Builds ./cmd/server, runs it on a free port and walks the CRUD cycle; the server is always killed. */

@@ -21,7 +21,13 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const failure = err as (Error & { code?: unknown; signal?: NodeJS.Signals | null; killed?: boolean }) | null;
-      if (failure?.signal) return resolve({ code: null, signal: failure.signal, stdout, stderr: `${stderr}\n[runCli: killed by ${failure.signal}${failure.killed ? ` after ${timeoutMs} ms` : ''}]` });
+      if (failure?.signal)
+        return resolve({
+          code: null,
+          signal: failure.signal,
+          stdout,
+          stderr: `${stderr}\n[runCli: killed by ${failure.signal}${failure.killed ? ` after ${timeoutMs} ms` : ''}]`,
+        });
       if (failure && typeof failure.code !== 'number') return reject(failure); // could not start the CLI at all (maxBuffer, ENOENT)
       resolve({ code: failure ? (failure.code as number) : 0, signal: null, stdout, stderr });
     });

@@ -50,7 +50,21 @@ export interface OllamaProcess {
 export async function startOllamaProcess(dir: string, tokensPerSecond: number): Promise<OllamaProcess> {
   const callsFile = path.join(dir, 'ollama-calls.jsonl');
   const endsFile = path.join(dir, 'ollama-ends.jsonl');
-  const args = ['--import', 'tsx', OLLAMA_MAIN, '--port', '0', '--scenario', 'good', '--tokens-per-second', String(tokensPerSecond), '--calls-file', callsFile, '--ends-file', endsFile];
+  const args = [
+    '--import',
+    'tsx',
+    OLLAMA_MAIN,
+    '--port',
+    '0',
+    '--scenario',
+    'good',
+    '--tokens-per-second',
+    String(tokensPerSecond),
+    '--calls-file',
+    callsFile,
+    '--ends-file',
+    endsFile,
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => line.startsWith('listening ') && resolve(line.slice('listening '.length)));
@@ -89,7 +103,11 @@ function jsonLines<T>(file: string): T[] {
 /** What the scripted Ollama saw: each call with how it ended, keyed by the file asked for (the plan has none). */
 export function ollamaCalls(o: Pick<OllamaProcess, 'callsFile' | 'endsFile'>) {
   const ends = jsonLines<EndRecord>(o.endsFile);
-  return jsonLines<CallRecord>(o.callsFile).map((c) => ({ ...c, key: c.file ?? 'plan', end: ends.find((e) => e.pid === c.pid && e.index === c.index) ?? null }));
+  return jsonLines<CallRecord>(o.callsFile).map((c) => ({
+    ...c,
+    key: c.file ?? 'plan',
+    end: ends.find((e) => e.pid === c.pid && e.index === c.index) ?? null,
+  }));
 }
 export type OllamaCall = ReturnType<typeof ollamaCalls>[number];
 
@@ -188,7 +206,21 @@ export async function bench(prefix: string): Promise<Bench> {
     runArgs(name, ollamaUrl, extra = []) {
       const output = path.join(dir, name);
       const db = path.join(dir, `${name}.db`);
-      const args = ['-output', output, '-db', db, '-ollama', ollamaUrl, '-temporal', temporal, '-ui', `http://localhost:${port + 1000}`, '-heartbeat-timeout', '5', ...extra];
+      const args = [
+        '-output',
+        output,
+        '-db',
+        db,
+        '-ollama',
+        ollamaUrl,
+        '-temporal',
+        temporal,
+        '-ui',
+        `http://localhost:${port + 1000}`,
+        '-heartbeat-timeout',
+        '5',
+        ...extra,
+      ];
       return { args, output, db };
     },
   };

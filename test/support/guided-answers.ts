@@ -68,7 +68,9 @@ export function guidedFunctionAnswer(spec: ApiSpec, prompt: string, file: string
 export function guidedTestCases(spec: ApiSpec): TestCase[] {
   const base = `/${spec.plural}`;
   const required = spec.fields.find((f) => f.required);
-  const missing = required ? JSON.stringify(Object.fromEntries(spec.fields.filter((f) => f !== required).map((f) => [f.json, f.type === 'string' ? 'x' : 1]))) : null;
+  const missing = required
+    ? JSON.stringify(Object.fromEntries(spec.fields.filter((f) => f !== required).map((f) => [f.json, f.type === 'string' ? 'x' : 1])))
+    : null;
   return [
     { name: 'list', method: 'GET', path: base, body: '', status: 200 },
     { name: 'create', method: 'POST', path: base, body: sampleBody(spec), status: 201 },

@@ -38,7 +38,12 @@ export function wireProbes(model: string): Probe[] {
     { name: 'show', method: 'POST', path: '/api/show', body: { model } },
     { name: 'show-unknown-model', method: 'POST', path: '/api/show', body: { model: UNKNOWN } },
     { name: 'chat-stream', method: 'POST', path: '/api/chat', body: { model, messages: say, options: { num_predict: 4, seed: 1 } } },
-    { name: 'chat-stream-stop', method: 'POST', path: '/api/chat', body: { model, messages: say, options: { num_predict: 400, seed: 1, stop: ['hello', 'Hello', '.'] } } },
+    {
+      name: 'chat-stream-stop',
+      method: 'POST',
+      path: '/api/chat',
+      body: { model, messages: say, options: { num_predict: 400, seed: 1, stop: ['hello', 'Hello', '.'] } },
+    },
     { name: 'chat-no-stream', method: 'POST', path: '/api/chat', body: { model, messages: say, stream: false, options: { num_predict: 4, seed: 1 } } },
     { name: 'chat-unknown-model', method: 'POST', path: '/api/chat', body: { model: UNKNOWN, messages: say } },
     { name: 'chat-load', method: 'POST', path: '/api/chat', body: { model, messages: [] } },
@@ -53,7 +58,11 @@ export async function capture(baseUrl: string, probe: Probe): Promise<Capture> {
   const contentType = res.headers.get('content-type') ?? '';
   const text = await res.text();
   const out: Capture = { probe: probe.name, status: res.status, contentType };
-  if (contentType.includes('ndjson')) out.lines = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  if (contentType.includes('ndjson'))
+    out.lines = text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l));
   else {
     try {
       out.json = JSON.parse(text);
@@ -88,7 +97,12 @@ export function loadCapture(probe: string): Capture {
 export function shapeOf(value: unknown): unknown {
   if (value === null) return 'null';
   if (Array.isArray(value)) return value.length ? [shapeOf(value[0])] : [];
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value as object).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shapeOf(v)]));
+  if (typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value as object)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, shapeOf(v)]),
+    );
   return typeof value;
 }
 

@@ -244,7 +244,5 @@ export function scenarioResponder(name: ScenarioName, opts: ScenarioOptions): Re
   const spec = SCENARIO_VARIANTS[name];
   if (!spec) throw new Error(`unknown scenario ${String(name)}; one of ${SCENARIOS.join(', ')}`);
   const spent = (opts.priorFiles ?? []).filter((f) => f === spec.file).length;
-  return withOverrides(base, [
-    { when: whenFile(spec.file), times: Math.max(0, 1 - spent), answer: answerFromFile(path.join(opts.variantsDir, spec.variant)) },
-  ]);
+  return withOverrides(base, [{ when: whenFile(spec.file), times: Math.max(0, 1 - spent), answer: answerFromFile(path.join(opts.variantsDir, spec.variant)) }]);
 }

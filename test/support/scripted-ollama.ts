@@ -7,8 +7,14 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
-  fileLineOf, isFault, todoApiResponder,
-  type Fault, type FaultKind, type Responder, type ScriptedRequest, type WireMessage,
+  fileLineOf,
+  isFault,
+  todoApiResponder,
+  type Fault,
+  type FaultKind,
+  type Responder,
+  type ScriptedRequest,
+  type WireMessage,
 } from './scripted-ollama-responders.js';
 
 export * from './scripted-ollama-responders.js';
@@ -88,7 +94,9 @@ const EPOCH_NS = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
 export function rfc3339Nano(): string {
   const ns = EPOCH_NS + process.hrtime.bigint();
   const iso = new Date(Number(ns / 1_000_000n)).toISOString();
-  const frac = String(ns % 1_000_000_000n).padStart(9, '0').replace(/0+$/, '');
+  const frac = String(ns % 1_000_000_000n)
+    .padStart(9, '0')
+    .replace(/0+$/, '');
   return iso.slice(0, 19) + (frac ? `.${frac}` : '') + 'Z';
 }
 
@@ -140,7 +148,11 @@ async function write(res: http.ServerResponse, data: string): Promise<boolean> {
   if (res.destroyed) return false;
   if (!res.write(data)) {
     await new Promise<void>((resolve) => {
-      const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
       res.on('drain', done);
       res.on('close', done);
     });
@@ -203,20 +215,46 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     const model = typeof body.model === 'string' ? body.model : '';
     if (!model) return sendJson(res, 400, { error: 'model is required' });
     const messages: WireMessage[] = isChat
-      ? (Array.isArray(body.messages) ? (body.messages as WireMessage[]) : [])
+      ? Array.isArray(body.messages)
+        ? (body.messages as WireMessage[])
+        : []
       : [...(body.system ? [{ role: 'system', content: String(body.system) }] : []), { role: 'user', content: String(body.prompt ?? '') }];
     const stream = body.stream !== false;
     const known = findModel(model);
     if (known && (isChat ? messages.length === 0 : !body.prompt)) {
       // Ollama loads the model and answers done_reason "load", in one JSON object.
       const base = { model, created_at: rfc3339Nano() };
-      return sendJson(res, 200, isChat ? { ...base, message: { role: 'assistant', content: '' }, done_reason: 'load', done: true } : { ...base, response: '', done: true, done_reason: 'load' });
+      return sendJson(
+        res,
+        200,
+        isChat
+          ? { ...base, message: { role: 'assistant', content: '' }, done_reason: 'load', done: true }
+          : { ...base, response: '', done: true, done_reason: 'load' },
+      );
     }
     const lastUserMessage = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const options_ = typeof body.options === 'object' && body.options !== null ? (body.options as Record<string, unknown>) : undefined;
-    const sreq: ScriptedRequest = { path: p, model, messages, lastUserMessage, file: fileLineOf(lastUserMessage), format: body.format, options: options_, stream, body };
+    const sreq: ScriptedRequest = {
+      path: p,
+      model,
+      messages,
+      lastUserMessage,
+      file: fileLineOf(lastUserMessage),
+      format: body.format,
+      options: options_,
+      stream,
+      body,
+    };
     const index = calls.length;
-    const call: ScriptedCall = { index, path: p, model, lastUserMessage, stream, at: Date.now(), ...(typeof options_?.seed === 'number' ? { seed: options_.seed } : {}) };
+    const call: ScriptedCall = {
+      index,
+      path: p,
+      model,
+      lastUserMessage,
+      stream,
+      at: Date.now(),
+      ...(typeof options_?.seed === 'number' ? { seed: options_.seed } : {}),
+    };
     if (sreq.file) call.file = sreq.file;
     calls.push(call);
     if (!known) {
@@ -232,8 +270,8 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       answer = { fault: 'http500', message: `scripted-ollama responder failed: ${(err as Error).message}` } satisfies Fault;
     }
     const globalFault = typeof options.fault === 'function' ? options.fault(sreq, index) : options.fault;
-    const fault: Fault | undefined = isFault(answer) ? answer : globalFault ?? (options.tokensPerSecond ? { fault: 'slow' } : undefined);
-    const text = spokenText(isFault(answer) ? answer.text ?? FILLER : answer, messages, options_?.stop);
+    const fault: Fault | undefined = isFault(answer) ? answer : (globalFault ?? (options.tokensPerSecond ? { fault: 'slow' } : undefined));
+    const text = spokenText(isFault(answer) ? (answer.text ?? FILLER) : answer, messages, options_?.stop);
     if (fault) call.fault = fault.fault;
     options.onCall?.(call);
     let chunksSent = 0;
@@ -253,7 +291,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     }
     planned = chunks.length;
     const promptChars = messages.reduce((n, m) => n + String(m.content ?? '').length, 0);
-    const tps = fault?.fault === 'slow' ? fault.tokensPerSecond ?? options.tokensPerSecond ?? 10 : 0;
+    const tps = fault?.fault === 'slow' ? (fault.tokensPerSecond ?? options.tokensPerSecond ?? 10) : 0;
     const strikeAt = Math.min(fault?.afterChunks ?? 3, chunks.length);
     const errorText = fault?.message ?? 'an error was encountered while running the model: unexpected EOF';
     const garbageLine = fault?.line ?? '<html><body><h1>502 Bad Gateway</h1></body></html>';
@@ -314,7 +352,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
 
   const server = http.createServer((req, res) => {
     const p = new URL(req.url ?? '/', 'http://scripted').pathname;
-    const method = req.method === 'HEAD' ? 'GET' : req.method ?? 'GET';
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     requests.push({ method: req.method ?? 'GET', path: p, at: Date.now() });
     const route = `${method} ${p}`;
     const handle = async (): Promise<void> => {

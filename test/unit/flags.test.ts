@@ -259,7 +259,15 @@ describe('-phase-options', () => {
     const { flags } = parseArgs(['-temperature', '0.4', '-phase-options', 'plan:temperature=0; tests:num_ctx=16384,temperature=0.1;repair:seed=7'], {});
     const phaseOptions = parsePhaseOptions(flags['phase-options']);
     assert.deepEqual(phaseOptions, { plan: { temperature: 0 }, tests: { num_ctx: 16384, temperature: 0.1 }, repair: { seed: 7 } });
-    const llm = { ollamaUrl: 'http://x', model: 'm', options: { temperature: 0.4, num_ctx: 8192, seed: 42 }, callTimeoutMs: 1, stallTimeoutMs: 1, maxOutputBytes: 1, phaseOptions };
+    const llm = {
+      ollamaUrl: 'http://x',
+      model: 'm',
+      options: { temperature: 0.4, num_ctx: 8192, seed: 42 },
+      callTimeoutMs: 1,
+      stallTimeoutMs: 1,
+      maxOutputBytes: 1,
+      phaseOptions,
+    };
     assert.deepEqual(llmForPhase(llm, 'tests').options, { temperature: 0.1, num_ctx: 16384, seed: 42 });
     assert.deepEqual(llmForPhase(llm, 'plan').options, { temperature: 0, num_ctx: 8192, seed: 42 });
     assert.equal(llmForPhase(llm, 'models'), llm, 'a phase without its own options uses the run-wide ones');

@@ -6,7 +6,16 @@ import { describe, test } from 'node:test';
 import { contractFor, handlerMethodFor } from '../../activities/guided/contract.js';
 import { uncoveredCode, uncoveredFunctions } from '../../activities/guided/coverage-hints.js';
 import { endpointAsk } from '../../activities/guided/test-cases.js';
-import { answerStart, bodyFromAnswer, continuedAnswer, functionsIn, matchingBracket, NoFunctionError, otherBodiesIn, renameIdentifiers } from '../../activities/guided/go-source.js';
+import {
+  answerStart,
+  bodyFromAnswer,
+  continuedAnswer,
+  functionsIn,
+  matchingBracket,
+  NoFunctionError,
+  otherBodiesIn,
+  renameIdentifiers,
+} from '../../activities/guided/go-source.js';
 import { casesInFile, failedCases, parseCases, renderTests } from '../../activities/guided/tests-file.js';
 import { exportedNames, fixCommaIf, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames } from '../../activities/go/fixers.js';
 import { TODO_PLAN } from '../support/scripted-ollama.js';
@@ -22,7 +31,7 @@ describe('cutting a function out of an answer', () => {
     assert.equal(matchingBracket('{ "}" ', 0), -1, 'a cut-off body has no closing brace');
   });
 
-  test('the function of that name is taken from prose and several blocks, with the model\'s names renamed to the contract\'s', () => {
+  test("the function of that name is taken from prose and several blocks, with the model's names renamed to the contract's", () => {
     const answer =
       'Sure! Here it is:\n```go\npackage repository\n\nfunc helper() {}\n\nfunc (repo *TodoRepository) Get(todoID int) (models.Todo, error) {\n\trepo.mu.Lock()\n\tdefer repo.mu.Unlock()\n\tt, ok := repo.items[todoID]\n\tif !ok {\n\t\treturn models.Todo{}, ErrNotFound\n\t}\n\treturn t, nil // todoID found\n}\n```\nHope it helps.';
     const { body, renamed } = bodyFromAnswer(answer, GET);
@@ -45,7 +54,7 @@ describe('cutting a function out of an answer', () => {
 });
 
 describe('an answer the model continues', () => {
-  test('the body written after the given signature, stopped at the closing brace, is the function\'s body', () => {
+  test("the body written after the given signature, stopped at the closing brace, is the function's body", () => {
     const start = answerStart(GET);
     const text = continuedAnswer(start, '\tx, ok := r.items[id]\n\tif !ok {\n\t\treturn models.Todo{}, ErrNotFound\n\t}\n\treturn x, nil');
     assert.equal(bodyFromAnswer(text, GET).body, '\tx, ok := r.items[id]\n\tif !ok {\n\t\treturn models.Todo{}, ErrNotFound\n\t}\n\treturn x, nil');
@@ -60,7 +69,7 @@ describe('an answer the model continues', () => {
 });
 
 describe('deterministic fixers', () => {
-  test('imports of the module\'s own packages under another path are corrected; third-party ones dropped', () => {
+  test("imports of the module's own packages under another path are corrected; third-party ones dropped", () => {
     const src = 'import (\n\t"net/http"\n\t"todo/models"\n\tm "github.com/me/todo-api/internal/repository"\n\t"github.com/go-test/deep"\n)\n';
     assert.equal(fixImportPaths(src, 'todo-api'), 'import (\n\t"net/http"\n\t"todo-api/internal/models"\n\tm "todo-api/internal/repository"\n\n)\n');
   });
@@ -77,8 +86,12 @@ describe('deterministic fixers', () => {
 describe('the contract', () => {
   test('every endpoint of the plan is routed to its handler method; required fields get their error variable', () => {
     const handlers = contractFor(TODO_PLAN, 'handlers');
-    for (const e of TODO_PLAN.endpoints) assert.ok(handlers.header.includes(`mux.HandleFunc("${e.method} ${e.path}", h.${handlerMethodFor(e.method, e.path)})`));
-    assert.deepEqual(handlers.holes.map((h) => h.name), ['List', 'Create', 'Get', 'Update', 'Delete']);
+    for (const e of TODO_PLAN.endpoints)
+      assert.ok(handlers.header.includes(`mux.HandleFunc("${e.method} ${e.path}", h.${handlerMethodFor(e.method, e.path)})`));
+    assert.deepEqual(
+      handlers.holes.map((h) => h.name),
+      ['List', 'Create', 'Get', 'Update', 'Delete'],
+    );
     const models = contractFor(TODO_PLAN, 'models');
     assert.match(models.header, /ErrTitleRequired = errors\.New\("title is required"\)/);
     assert.deepEqual(models.holes[0].steps, ['if strings.TrimSpace(x.Title) == "", return ErrTitleRequired', 'return nil']);
@@ -96,12 +109,15 @@ describe('test cases', () => {
         { name: 'object body', method: 'POST', path: '/todos', body: { title: 'x' }, status: 201 },
       ],
     });
-    assert.deepEqual(parseCases(answer).map((c) => c.name), ['ok', 'object body']);
+    assert.deepEqual(
+      parseCases(answer).map((c) => c.name),
+      ['ok', 'object body'],
+    );
     assert.equal(parseCases(answer)[1].body, '{"title":"x"}');
     assert.deepEqual(parseCases('not json'), []);
   });
 
-  test('a case\'s strings become Go literals, even with quotes, backticks and lone surrogates', () => {
+  test("a case's strings become Go literals, even with quotes, backticks and lone surrogates", () => {
     const file = renderTests(TODO_PLAN, [{ name: 'q"`\ud800', method: 'POST', path: '/todos', body: '{"title":"`x`"}', status: 201 }]);
     assert.ok(file.includes('{"q\\"`\ufffd", "POST", "/todos", "{\\"title\\":\\"`x`\\"}", 201},'));
   });
@@ -114,7 +130,8 @@ describe('test cases', () => {
       { Action: 'pass', Test: 'TestAPI/case00' },
     ].map((e) => JSON.stringify(e));
     assert.deepEqual(failedCases(json.join('\n')), [{ index: 1, message: 'x_test.go:70: get: GET /todos/1 answered 404, want 200' }]);
-    const cover = 'todo-api/internal/handlers/todo_handler.go:60:\tUpdate\t\t55.0%\ntodo-api/internal/models/todo.go:20:\tValidate\t100.0%\ntotal:\t(statements)\t80.0%';
+    const cover =
+      'todo-api/internal/handlers/todo_handler.go:60:\tUpdate\t\t55.0%\ntodo-api/internal/models/todo.go:20:\tValidate\t100.0%\ntotal:\t(statements)\t80.0%';
     assert.deepEqual(uncoveredFunctions(cover), ['handlers.Update (55.0 % covered)']);
   });
 
@@ -132,7 +149,22 @@ describe('test cases', () => {
   });
 
   test('the lines no case ran are named with their function, from the cover profile; cmd/ and covered blocks are not', () => {
-    const src = ['package handlers', '', 'func (h *TodoHandler) Get(w http.ResponseWriter, r *http.Request) {', '	id, err := pathID(r)', '	if err != nil {', '		writeError(w, http.StatusBadRequest, "invalid id")', '		return', '	}', '	x, err := h.repo.Get(id)', '	if errors.Is(err, repository.ErrNotFound) {', '		writeError(w, http.StatusNotFound, "todo not found")', '		return', '	}', '}'].join('\n');
+    const src = [
+      'package handlers',
+      '',
+      'func (h *TodoHandler) Get(w http.ResponseWriter, r *http.Request) {',
+      '	id, err := pathID(r)',
+      '	if err != nil {',
+      '		writeError(w, http.StatusBadRequest, "invalid id")',
+      '		return',
+      '	}',
+      '	x, err := h.repo.Get(id)',
+      '	if errors.Is(err, repository.ErrNotFound) {',
+      '		writeError(w, http.StatusNotFound, "todo not found")',
+      '		return',
+      '	}',
+      '}',
+    ].join('\n');
     const profile = [
       'mode: set',
       'todo-api/internal/handlers/todo_handler.go:3.70,5.16 2 1',
@@ -175,7 +207,9 @@ describe('qualified names', () => {
     const known = new Map(exportedNames(models.header).map((n) => [n, 'models']));
     assert.ok(known.has('Todo') && known.has('ErrTitleRequired'));
     const src = 'func f(x Todo) bool {\n\treturn errors.Is(x.Validate(), ErrTitleRequired)\n}';
-    const errors = parseGoErrors('internal/handlers/todo_handler.go:1:10: undefined: Todo\ninternal/handlers/todo_handler.go:2:33: undefined: ErrTitleRequired\ninternal/handlers/todo_handler.go:2:9: undefined: nope');
+    const errors = parseGoErrors(
+      'internal/handlers/todo_handler.go:1:10: undefined: Todo\ninternal/handlers/todo_handler.go:2:33: undefined: ErrTitleRequired\ninternal/handlers/todo_handler.go:2:9: undefined: nope',
+    );
     assert.equal(qualifyNames(src, errors, known), 'func f(x models.Todo) bool {\n\treturn errors.Is(x.Validate(), models.ErrTitleRequired)\n}');
   });
 });

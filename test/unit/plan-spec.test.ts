@@ -227,15 +227,39 @@ describe('parsePlan: near-misses code mends, each named', () => {
       { name: 'DueDate', type: 'string', json: 'dueDate', required: false },
       { name: 'Priority', type: 'int', json: 'priority', required: false },
     ]);
-    for (const note of ['fields[0].name "title" → "Title"', 'fields[0].json "Title" → "title"', 'fields[1].type "datetime" → "string"', 'plural null → "categories"', 'fields[3] "ID" dropped'])
-      assert.ok(notes.some((n) => n.startsWith(note)), `no note ${note} in ${JSON.stringify(notes)}`);
+    for (const note of [
+      'fields[0].name "title" → "Title"',
+      'fields[0].json "Title" → "title"',
+      'fields[1].type "datetime" → "string"',
+      'plural null → "categories"',
+      'fields[3] "ID" dropped',
+    ])
+      assert.ok(
+        notes.some((n) => n.startsWith(note)),
+        `no note ${note} in ${JSON.stringify(notes)}`,
+      );
   });
 
   test('a required bool is mended to optional: false is a value the API must take', () => {
-    const result = parsePlan(JSON.stringify(plan({ fields: [{ name: 'Title', type: 'string', json: 'title', required: true }, { name: 'Status', type: 'boolean', json: 'status', required: true }] })));
+    const result = parsePlan(
+      JSON.stringify(
+        plan({
+          fields: [
+            { name: 'Title', type: 'string', json: 'title', required: true },
+            { name: 'Status', type: 'boolean', json: 'status', required: true },
+          ],
+        }),
+      ),
+    );
     assert.equal(result.ok, true, JSON.stringify(result));
     const { spec, notes } = result as { ok: true; spec: ApiSpecLike; notes: string[] };
-    assert.deepEqual((spec.fields as FieldSpec[]).map((f) => [f.json, f.type, f.required]), [['title', 'string', true], ['status', 'bool', false]]);
+    assert.deepEqual(
+      (spec.fields as FieldSpec[]).map((f) => [f.json, f.type, f.required]),
+      [
+        ['title', 'string', true],
+        ['status', 'bool', false],
+      ],
+    );
     assert.ok(notes.includes("fields[1].required true → false: a bool's false is a value, not a missing field"), JSON.stringify(notes));
   });
 

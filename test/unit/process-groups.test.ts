@@ -41,7 +41,10 @@ function owner(scratch: string): Promise<{ ownerPid: number; groupPid: number; k
       console.log(c.pid);
       setInterval(() => {}, 1000);
     });`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, OVERNIGHT_STATE_DIR: state }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], {
+    env: { ...process.env, OVERNIGHT_STATE_DIR: state },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve({ ownerPid: child.pid!, groupPid: Number(d.toString().trim()), kill: () => child.kill('SIGKILL') }));
     child.once('exit', (c) => reject(new Error(`owner exited ${c}`)));

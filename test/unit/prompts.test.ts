@@ -54,7 +54,7 @@ function repairVars(phase: FilePhase): Record<string, string> {
 const fileLines = (text: string) => [...text.matchAll(/^File: (.+)$/gm)].map((m) => m[1]);
 
 describe('templates', () => {
-  test('prompts/ holds one template per phase, plus system, plan, repair and the guided strategy\'s function, function-fix and test-cases', () => {
+  test("prompts/ holds one template per phase, plus system, plan, repair and the guided strategy's function, function-fix and test-cases", () => {
     const names = readdirSync(PROMPTS_DIR)
       .filter((f) => f.endsWith('.txt'))
       .map((f) => f.replace(/\.txt$/, ''))

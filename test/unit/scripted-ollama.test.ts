@@ -9,8 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import {
-  startScriptedOllama, TODO_PLAN, whenFile, withOverrides, todoApiResponder,
-  type Fault, type ScriptedOllama, type ScriptedOllamaOptions,
+  startScriptedOllama,
+  TODO_PLAN,
+  whenFile,
+  withOverrides,
+  todoApiResponder,
+  type Fault,
+  type ScriptedOllama,
+  type ScriptedOllamaOptions,
 } from '../support/scripted-ollama.js';
 
 const MODEL = 'codellama:7b';
@@ -36,7 +42,10 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const prompt = (file?: string) => `Write the file.\n\n${file ? `File: ${file}\n\n` : ''}Standard library only.`;
 const chatBody = (file?: string, extra: Record<string, unknown> = {}) => ({
   model: MODEL,
-  messages: [{ role: 'system', content: 'You are a Go engineer.' }, { role: 'user', content: prompt(file) }],
+  messages: [
+    { role: 'system', content: 'You are a Go engineer.' },
+    { role: 'user', content: prompt(file) },
+  ],
   ...extra,
 });
 
@@ -55,8 +64,7 @@ async function post(url: string, body: unknown) {
 }
 
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
-const contentOf = (chunks: Array<{ message?: { content: string }; response?: string }>) =>
-  chunks.map((c) => c.message?.content ?? c.response ?? '').join('');
+const contentOf = (chunks: Array<{ message?: { content: string }; response?: string }>) => chunks.map((c) => c.message?.content ?? c.response ?? '').join('');
 
 describe('scripted ollama: endpoints', () => {
   let s: ScriptedOllama;
@@ -77,7 +85,10 @@ describe('scripted ollama: endpoints', () => {
 
   it('GET /api/tags lists the models in ListResponse shape', async () => {
     const body = (await (await fetch(`${s.url}/api/tags`)).json()) as { models: Array<Record<string, unknown>> };
-    assert.deepEqual(body.models.map((m) => m.name), [MODEL, 'smollm2:135m']);
+    assert.deepEqual(
+      body.models.map((m) => m.name),
+      [MODEL, 'smollm2:135m'],
+    );
     const m = body.models[0]!;
     assert.equal(m.model, MODEL);
     assert.match(String(m.modified_at), RFC3339_NANO);
@@ -101,15 +112,19 @@ describe('scripted ollama: endpoints', () => {
     assert.deepEqual(JSON.parse(missing.text), { error: "model 'nope:1b' not found" });
   });
 
-  it('anything else is gin\'s plain 404', async () => {
-    for (const [method, p] of [['GET', '/api/nothing'], ['GET', '/api/chat'], ['POST', '/']] as const) {
+  it("anything else is gin's plain 404", async () => {
+    for (const [method, p] of [
+      ['GET', '/api/nothing'],
+      ['GET', '/api/chat'],
+      ['POST', '/'],
+    ] as const) {
       const res = await request(`${s.url}${p}`, { method });
       assert.equal(res.statusCode, 404, `${method} ${p}`);
       assert.equal(await res.body.text(), '404 page not found');
     }
   });
 
-  it('an unknown model on chat and generate: 404 with Ollama\'s exact text', async () => {
+  it("an unknown model on chat and generate: 404 with Ollama's exact text", async () => {
     const chat = await post(`${s.url}/api/chat`, { ...chatBody(HANDLERS), model: 'llama9:70b' });
     assert.equal(chat.status, 404);
     assert.deepEqual(JSON.parse(chat.text), { error: "model 'llama9:70b' not found" });
@@ -146,7 +161,19 @@ describe('scripted ollama: answers', () => {
       assert.ok(c.message.content.length <= 4);
       assert.match(c.created_at, RFC3339_NANO);
     }
-    assert.deepEqual(Object.keys(last), ['model', 'created_at', 'message', 'done_reason', 'done', 'total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration']);
+    assert.deepEqual(Object.keys(last), [
+      'model',
+      'created_at',
+      'message',
+      'done_reason',
+      'done',
+      'total_duration',
+      'load_duration',
+      'prompt_eval_count',
+      'prompt_eval_duration',
+      'eval_count',
+      'eval_duration',
+    ]);
     assert.equal(last.done, true);
     assert.equal(last.done_reason, 'stop');
     assert.equal(last.message.content, '');
@@ -244,12 +271,15 @@ describe('scripted ollama: overrides and call counting', () => {
       assert.ok((await ask(chatBody(HANDLERS, { stream: false }))).includes(GOOD_HANDLERS));
       assert.equal(s.calls.length, 4);
       assert.deepEqual(seen, [0, 1, 2, 3]);
-      assert.deepEqual(s.calls.map((c) => [c.path, c.model, c.file]), [
-        ['/api/chat', MODEL, undefined],
-        ['/api/chat', MODEL, HANDLERS],
-        ['/api/chat', MODEL, HANDLERS],
-        ['/api/chat', MODEL, HANDLERS],
-      ]);
+      assert.deepEqual(
+        s.calls.map((c) => [c.path, c.model, c.file]),
+        [
+          ['/api/chat', MODEL, undefined],
+          ['/api/chat', MODEL, HANDLERS],
+          ['/api/chat', MODEL, HANDLERS],
+          ['/api/chat', MODEL, HANDLERS],
+        ],
+      );
       assert.equal(s.calls[1]!.lastUserMessage, prompt(HANDLERS));
       assert.ok(s.calls.every((c) => typeof c.at === 'number' && c.at > 0));
     });
@@ -272,7 +302,10 @@ async function watch(url: string, body: unknown, ms: number) {
   let text = '';
   let ended = false;
   let error: Error | undefined;
-  res.body.on('data', (b: Buffer) => { arrivals.push(Date.now()); text += b.toString(); });
+  res.body.on('data', (b: Buffer) => {
+    arrivals.push(Date.now());
+    text += b.toString();
+  });
   res.body.on('end', () => (ended = true));
   res.body.on('error', (e: Error) => (error = e));
   await new Promise((resolve) => setTimeout(resolve, ms));
@@ -309,7 +342,9 @@ describe('scripted ollama: faults', () => {
   it('reset: the client sees a socket error mid-stream', async () => {
     await withServer(faulty({ fault: 'reset', afterChunks: 2 }), async (s) => {
       const res = await request(`${s.url}/api/chat`, { method: 'POST', body: JSON.stringify(chatBody()) });
-      await assert.rejects(res.body.text(), (err: Error & { code?: string }) => /UND_ERR_SOCKET|ECONNRESET|terminated|other side closed/i.test(`${err.code} ${err.message}`));
+      await assert.rejects(res.body.text(), (err: Error & { code?: string }) =>
+        /UND_ERR_SOCKET|ECONNRESET|terminated|other side closed/i.test(`${err.code} ${err.message}`),
+      );
       const one = request(`${s.url}/api/chat`, { method: 'POST', body: JSON.stringify(chatBody(undefined, { stream: false })) });
       await assert.rejects(one);
     });
@@ -327,7 +362,14 @@ describe('scripted ollama: faults', () => {
   it('garbage: one non-JSON line in an otherwise complete stream', async () => {
     await withServer(faulty({ fault: 'garbage', afterChunks: 4 }), async (s) => {
       const all = lines((await post(`${s.url}/api/chat`, chatBody())).text);
-      const bad = all.filter((l) => { try { JSON.parse(l); return false; } catch { return true; } });
+      const bad = all.filter((l) => {
+        try {
+          JSON.parse(l);
+          return false;
+        } catch {
+          return true;
+        }
+      });
       assert.equal(bad.length, 1);
       assert.equal(all.indexOf(bad[0]!), 4);
       assert.equal(JSON.parse(all.at(-1)!).done, true);
@@ -373,7 +415,7 @@ describe('scripted ollama: faults', () => {
     });
   });
 
-  it('a global fault applies to calls with the responder\'s text', async () => {
+  it("a global fault applies to calls with the responder's text", async () => {
     await withServer({ fault: (_req, i) => (i === 0 ? { fault: 'http500' } : undefined) }, async (s) => {
       assert.equal((await post(`${s.url}/api/chat`, chatBody(HANDLERS))).status, 500);
       assert.equal((await post(`${s.url}/api/chat`, chatBody(HANDLERS))).status, 200);
@@ -388,7 +430,9 @@ describe('scripted ollama: its own process', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     const url = await new Promise<string>((resolve, reject) => {
       const rl = createInterface({ input: child.stdout! });
-      rl.on('line', (line) => { if (line.startsWith('listening ')) resolve(line.slice('listening '.length)); });
+      rl.on('line', (line) => {
+        if (line.startsWith('listening ')) resolve(line.slice('listening '.length));
+      });
       child.once('exit', (code) => reject(new Error(`exited with ${code} before listening`)));
     });
     const stop = async () => {
@@ -405,7 +449,7 @@ describe('scripted ollama: its own process', () => {
     const first = await run(args);
     try {
       assert.match(first.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-      assert.equal((await (await fetch(first.url)).text()), 'Ollama is running');
+      assert.equal(await (await fetch(first.url)).text(), 'Ollama is running');
       const ask = async (url: string) => JSON.parse((await post(`${url}/api/chat`, chatBody(HANDLERS, { stream: false }))).text).message.content as string;
       assert.match(await ask(first.url), /func Broken\(/);
       assert.ok((await ask(first.url)).includes(GOOD_HANDLERS));
@@ -419,9 +463,15 @@ describe('scripted ollama: its own process', () => {
     } finally {
       await second.stop();
     }
-    const records = readFileSync(callsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const records = readFileSync(callsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(records.length, 3);
-    assert.deepEqual(records.map((r) => r.file), [HANDLERS, HANDLERS, HANDLERS]);
+    assert.deepEqual(
+      records.map((r) => r.file),
+      [HANDLERS, HANDLERS, HANDLERS],
+    );
     assert.equal(new Set(records.map((r) => r.pid)).size, 2);
   });
 

@@ -118,9 +118,27 @@ test('a run has first and final rounds, and the writing errors only with provena
 
 test('section 5 shows the newest run of each model and prompt, each with the commit it measured', () => {
   const row = (model: string, prompt: string, commit: string, date: string, valid: boolean): ModelRow => ({
-    commit, date, machine: 'm', model, prompt, strategy: 'guided', outcome: valid ? 'valid' : 'invalid at smoke',
-    run: { status: 'completed', valid, error: null }, wallMs: 60_000, workingMs: 60_000, tokensIn: 1, tokensOut: 1, llmMs: 1,
-    tokensPerSecond: 1, repairRounds: 0, check: null, coveragePercent: null, candidates: 1, modelLines: 1, contractLines: 1, modelShare: 0.5,
+    commit,
+    date,
+    machine: 'm',
+    model,
+    prompt,
+    strategy: 'guided',
+    outcome: valid ? 'valid' : 'invalid at smoke',
+    run: { status: 'completed', valid, error: null },
+    wallMs: 60_000,
+    workingMs: 60_000,
+    tokensIn: 1,
+    tokensOut: 1,
+    llmMs: 1,
+    tokensPerSecond: 1,
+    repairRounds: 0,
+    check: null,
+    coveragePercent: null,
+    candidates: 1,
+    modelLines: 1,
+    contractLines: 1,
+    modelShare: 0.5,
     taxonomy: taxonomyOfRun([], null),
   });
   const rows = [
@@ -129,6 +147,13 @@ test('section 5 shows the newest run of each model and prompt, each with the com
     row('large', PROMPTS.todo, 'ccc', '2026-12-01T03:00:00Z', true),
   ];
   const shown = newestRuns(rows).get('guided')!;
-  assert.deepEqual(shown.map((r) => [r.model, r.commit]), [['small', 'bbb'], ['large', 'ccc']], 'an older commit\'s model stays; its older run does not');
+  assert.deepEqual(
+    shown.map((r) => [r.model, r.commit]),
+    [
+      ['small', 'bbb'],
+      ['large', 'ccc'],
+    ],
+    "an older commit's model stays; its older run does not",
+  );
   assert.match(modelsSection(rows, ''), /### Strategy guided \(commit bbb, ccc\)/);
 });

@@ -32,33 +32,48 @@ after(async () => {
   await ollama?.close();
 });
 
-test('the Web UI shows a finished run, its phases and their summaries', { skip: existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (make test installs it)' }, async () => {
-  const output = path.join(tmpDir('webui'), 'todo-api');
-  const run = await runCli(['-output', output, '-db', path.join(output, '..', 'poc.db'), '-ollama', ollama.url, '-temporal', temporal, '-ui', `http://localhost:${uiPort}`]);
-  assert.equal(run.code, 0, run.stderr);
-  const workflowId = workflowIdFor(output);
-  assert.match(run.stderr, new RegExp(`http://localhost:${uiPort}/namespaces/default/workflows/${workflowId}`));
+test(
+  'the Web UI shows a finished run, its phases and their summaries',
+  { skip: existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (make test installs it)' },
+  async () => {
+    const output = path.join(tmpDir('webui'), 'todo-api');
+    const run = await runCli([
+      '-output',
+      output,
+      '-db',
+      path.join(output, '..', 'poc.db'),
+      '-ollama',
+      ollama.url,
+      '-temporal',
+      temporal,
+      '-ui',
+      `http://localhost:${uiPort}`,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const workflowId = workflowIdFor(output);
+    assert.match(run.stderr, new RegExp(`http://localhost:${uiPort}/namespaces/default/workflows/${workflowId}`));
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.goto(`http://localhost:${uiPort}/namespaces/default/workflows/${workflowId}`, { waitUntil: 'networkidle' });
-  await page.getByText('generateFile • handlers → internal/handlers/todo_handler.go').first().waitFor({ timeout: 30_000 });
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-run.png'), fullPage: true });
-  const text = await page.innerText('body');
-  for (const expected of [
-    workflowId,
-    'Completed',
-    'generateApi',
-    'preflight • preflight: Ollama',
-    'planApi • plan: REST API for todo list',
-    'generateFile • models → internal/models/todo.go',
-    'generateFile • tests → tests/todo_handler_test.go',
-    'validateProject • go vet, build, test -cover, smoke',
-    'generateFile • handlers → internal/handlers/todo_handler.go (repair round 1)',
-    'validateProject • go vet, build, test -cover, smoke (round 1)',
-    'recordPhase • mirror: validate failed',
-  ]) {
-    assert.ok(text.includes(expected), `the page shows "${expected}"`);
-  }
-});
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`http://localhost:${uiPort}/namespaces/default/workflows/${workflowId}`, { waitUntil: 'networkidle' });
+    await page.getByText('generateFile • handlers → internal/handlers/todo_handler.go').first().waitFor({ timeout: 30_000 });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-run.png'), fullPage: true });
+    const text = await page.innerText('body');
+    for (const expected of [
+      workflowId,
+      'Completed',
+      'generateApi',
+      'preflight • preflight: Ollama',
+      'planApi • plan: REST API for todo list',
+      'generateFile • models → internal/models/todo.go',
+      'generateFile • tests → tests/todo_handler_test.go',
+      'validateProject • go vet, build, test -cover, smoke',
+      'generateFile • handlers → internal/handlers/todo_handler.go (repair round 1)',
+      'validateProject • go vet, build, test -cover, smoke (round 1)',
+      'recordPhase • mirror: validate failed',
+    ]) {
+      assert.ok(text.includes(expected), `the page shows "${expected}"`);
+    }
+  },
+);

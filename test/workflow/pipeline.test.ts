@@ -64,7 +64,19 @@ describe('generateApi on a real dev server', () => {
     const { input, result, state, handle, calls } = await runScenario('good');
     assert.equal(result.valid, true);
     assert.ok(result.coveragePercent !== null && result.coveragePercent >= 70, `coverage ${result.coveragePercent}`);
-    assert.deepEqual(phaseNames(state), ['preflight', 'plan', 'scaffold', 'models', 'repository', 'handlers', 'server', 'tests', 'readme', 'validate', 'report']);
+    assert.deepEqual(phaseNames(state), [
+      'preflight',
+      'plan',
+      'scaffold',
+      'models',
+      'repository',
+      'handlers',
+      'server',
+      'tests',
+      'readme',
+      'validate',
+      'report',
+    ]);
     assert.ok(state.phases.every((p) => p.status === 'done'));
     assert.equal(calls, 7, 'one plan call and one call per generated file');
     const status = readStatusJson(input.outputDir);
@@ -92,7 +104,10 @@ describe('generateApi on a real dev server', () => {
     assert.equal(firstValidation.status, 'failed', 'a validation that found errors shows as failed');
     assert.match(firstValidation.error ?? '', /vet, build failed|build failed/);
     const repair = state.phases.find((p) => p.name === 'repair')!;
-    assert.deepEqual(repair.files.map((f) => f.path), ['internal/handlers/todo_handler.go']);
+    assert.deepEqual(
+      repair.files.map((f) => f.path),
+      ['internal/handlers/todo_handler.go'],
+    );
     // What the model was sent: the file, the round and the compiler's own words about it.
     const asked = repairPrompts(callList);
     assert.equal(asked.length, 1);
@@ -105,7 +120,10 @@ describe('generateApi on a real dev server', () => {
     const { result, state, callList } = await runScenario('failing-tests-once');
     assert.equal(result.valid, true, result.error);
     assert.deepEqual(phaseNames(state).slice(9), ['validate', 'repair#1', 'validate#1', 'report']);
-    assert.deepEqual(state.phases.find((p) => p.name === 'repair')!.files.map((f) => f.path), [filePathFor('tests', 'todo')]);
+    assert.deepEqual(
+      state.phases.find((p) => p.name === 'repair')!.files.map((f) => f.path),
+      [filePathFor('tests', 'todo')],
+    );
     const asked = repairPrompts(callList);
     assert.equal(asked.length, 1);
     assert.match(asked[0]!, /^File: tests\/todo_handler_test\.go$/m);
@@ -118,7 +136,10 @@ describe('generateApi on a real dev server', () => {
     assert.equal(result.valid, true, result.error);
     assert.ok(result.coveragePercent !== null && result.coveragePercent >= 70);
     assert.match(state.phases[9]!.error ?? '', /coverage [\d.]+% is under the 70% goal/);
-    assert.deepEqual(state.phases.find((p) => p.name === 'repair')!.files.map((f) => f.path), [filePathFor('tests', 'todo')]);
+    assert.deepEqual(
+      state.phases.find((p) => p.name === 'repair')!.files.map((f) => f.path),
+      [filePathFor('tests', 'todo')],
+    );
     const asked = repairPrompts(callList);
     assert.equal(asked.length, 1);
     assert.match(asked[0]!, /^File: tests\/todo_handler_test\.go$/m);
@@ -182,11 +203,29 @@ describe('generateApi on a real dev server', () => {
       assert.equal(result.valid, true, result.error);
       const state = await handle.query<RunState>('status');
       assert.equal(state.waiting, undefined);
-      assert.deepEqual(phaseNames(state), ['preflight', 'plan', 'scaffold', 'models', 'repository', 'handlers', 'server', 'tests', 'readme', 'validate', 'report']);
+      assert.deepEqual(phaseNames(state), [
+        'preflight',
+        'plan',
+        'scaffold',
+        'models',
+        'repository',
+        'handlers',
+        'server',
+        'tests',
+        'readme',
+        'validate',
+        'report',
+      ]);
       // Nothing finished before the outage is asked again: the new server sees the cut-off call and what came after.
       const file = (phase: FilePhase) => filePathFor(phase, 'todo');
-      assert.deepEqual(first.calls.map((c) => c.file ?? 'plan'), ['plan', file('models'), file('repository'), file('handlers')]);
-      assert.deepEqual(second.calls.map((c) => c.file), [file('handlers'), file('server'), file('tests'), file('readme')]);
+      assert.deepEqual(
+        first.calls.map((c) => c.file ?? 'plan'),
+        ['plan', file('models'), file('repository'), file('handlers')],
+      );
+      assert.deepEqual(
+        second.calls.map((c) => c.file),
+        [file('handlers'), file('server'), file('tests'), file('readme')],
+      );
       const check = await checkApi(input.outputDir, TODO_PLAN);
       assert.ok(check.valid, check.details);
     } finally {
@@ -204,8 +243,15 @@ describe('generateApi on a real dev server', () => {
       fault: (req) => (req.file === 'internal/models/todo.go' ? { fault: 'reset', afterChunks: 2 } : undefined),
     });
     try {
-      const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: `wf-no-wait-${Date.now()}`, args: [runInput(ollama.url, { ollamaWaitMs: 0 })] });
-      const err = await handle.result().then(() => null, (e) => e);
+      const handle = await env.client.workflow.start('generateApi', {
+        taskQueue,
+        workflowId: `wf-no-wait-${Date.now()}`,
+        args: [runInput(ollama.url, { ollamaWaitMs: 0 })],
+      });
+      const err = await handle.result().then(
+        () => null,
+        (e) => e,
+      );
       assert.ok(err instanceof WorkflowFailedError, `expected a failed workflow, got ${err}`);
       assert.match(rootMessage(err), new RegExp(`Ollama is not reachable at ${ollama.url}: start it with \`ollama serve\``));
       const state = await handle.query<RunState>('status');
