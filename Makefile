@@ -16,8 +16,8 @@ help:
 setup: ## install node modules and the Temporal CLI (into .tools/bin)
 	bash scripts/setup.sh
 
-deps: ## install node modules only
-	npm install --no-fund --no-audit --loglevel=error
+deps: ## install node modules only, exactly as the lock lists them
+	npm ci --no-fund --no-audit --loglevel=error
 
 build: setup ## type-check and bundle the workflow code ahead of the first run
 	npx tsc -p tsconfig.json --noEmit

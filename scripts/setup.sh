@@ -11,10 +11,10 @@ mkdir -p "$tools"
 step() { printf '==> %s\n' "$*" >&2; }
 
 if [[ ! -d node_modules/@temporalio/worker || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  # `npm install`, not `npm ci`: the lock cannot list @swc/core's other-platform packages
-  # where the registry does not serve them, and `npm ci` refuses a lock without them.
-  step "npm install (better-sqlite3 builds from source here: a few minutes the first time)"
-  npm install --no-fund --no-audit --loglevel=error
+  # `npm ci`: exactly the committed lock (every platform's @swc/core entry is in it), which it
+  # never rewrites, so a fresh clone stays clean.
+  step "npm ci (better-sqlite3 builds from source here: a few minutes the first time)"
+  npm ci --no-fund --no-audit --loglevel=error
 fi
 
 if ! command -v temporal >/dev/null 2>&1 && [[ ! -x "$tools/temporal" ]]; then
