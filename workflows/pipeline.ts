@@ -129,7 +129,8 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     try {
       value = await body((o) => addStep(state, current, o));
     } catch (err) {
-      endPhase(state, current, new Date(), rootMessage(err));
+      // A cancelled activity's failure has no message: the phase must still read as ended by it.
+      endPhase(state, current, new Date(), isCancellation(err) ? 'cancelled' : rootMessage(err) || 'failed');
       await CancellationScope.nonCancellable(() => record(current));
       throw err;
     }
