@@ -8,7 +8,7 @@ OLLAMA_MODELS_WANTED ?= smollm2-135m qwen2.5-coder-0.5b
 ARGS ?=
 CLI := node bin/overnight-llm.js
 
-.PHONY: help setup deps build run run-local worker test test-durability test-real ollama test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench bench-models bench-models-report
+.PHONY: help setup deps build build-all dev run run-local worker test test-durability test-real ollama test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench bench-models bench-models-report
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -19,9 +19,16 @@ setup: ## install node modules and the Temporal CLI (into .tools/bin)
 deps: ## install node modules only, exactly as the lock lists them
 	npm ci --no-fund --no-audit --loglevel=error
 
-build: setup ## type-check and bundle the workflow code ahead of the first run
-	npx tsc -p tsconfig.json --noEmit
+build: setup ## compile the CLI into dist/ (set-up does it too) and bundle the workflow code ahead of the first run
+	npm run --silent build
 	npx tsx scripts/bundle-workflows.ts
+
+build-all: build ## what a user installs: an npm tarball in dist/ (npm i -g dist/overnight-llm-*.tgz)
+	npm pack --pack-destination dist --silent
+	@echo "install it with: npm i -g dist/overnight-llm-$$(node -p 'require(\"./package.json\").version').tgz"
+
+dev: setup ## a worker that restarts when a source file changes (runs with -detach, or a second terminal's CLI, use it)
+	node --watch-path=client --watch-path=activities --watch-path=worker --watch-path=workflows --watch-path=prompts --import tsx client/cli.ts worker $(ARGS)
 
 run: setup ## generate: make run ARGS='-prompt "REST API for notes" -output ./notes-api'
 	$(CLI) $(ARGS)

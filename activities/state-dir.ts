@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 
+/** Absolute; an empty $OVERNIGHT_STATE_DIR counts as unset. */
 export function stateDir(): string {
-  return process.env.OVERNIGHT_STATE_DIR ?? path.join(os.homedir(), '.local', 'state', 'overnight-llm');
+  return path.resolve(process.env.OVERNIGHT_STATE_DIR || path.join(os.homedir(), '.local', 'state', 'overnight-llm'));
 }

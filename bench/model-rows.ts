@@ -4,12 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../activities/project-root.js';
 import type { Strategy } from '../workflows/types.js';
 import { COVERAGE_GOAL, type ApiCheck } from '../test/support/check-api.js';
 import { taxonomyOfRun, type RoundText, type RunTaxonomy } from './taxonomy.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = PROJECT_ROOT;
 export const ROWS_PATH = path.join(ROOT, 'bench', 'results', 'models.jsonl');
 
 /** The everyday prompts, by the short keys BENCH_PROMPTS accepts. */

@@ -1,6 +1,7 @@
 // Whole pipeline runs for the benchmarks: the product's worker (worker/create-worker.ts,
 // cached workflow bundle) on the shared dev server, and per run a scripted Ollama that
 // streams the todo API fixture at a fixed pace and clocks its own streaming.
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +29,8 @@ export interface RunFigures {
   phases: number;
   tokensOut: number;
   valid: boolean;
+  /** The run's workflow history: all events, and how many of them are activity tasks and local-activity markers. */
+  history: { events: number; activities: number; markers: number };
 }
 
 /** A worker as the CLI builds it, polling `taskQueue` until stop(). */
@@ -69,6 +72,14 @@ export async function runPipeline(env: TestWorkflowEnvironment, taskQueue: strin
     const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: `bench-${process.pid}-${++runCount}-${Date.now()}`, args: [input] });
     const result = (await handle.result()) as RunResult;
     const wallMs = elapsed(started);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const count = (type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
+    const { EventType } = temporal.api.enums.v1;
+    const history = {
+      events: events.length,
+      activities: count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+      markers: count(EventType.EVENT_TYPE_MARKER_RECORDED),
+    };
     if (result.status !== 'completed') throw new Error(`a bench run ended ${result.status}: ${result.error ?? ''}`);
     const status = JSON.parse(readFileSync(path.join(input.outputDir, 'status.json'), 'utf8')) as StatusReport;
     const rounds = status.validation?.rounds ?? [];
@@ -80,6 +91,7 @@ export async function runPipeline(env: TestWorkflowEnvironment, taskQueue: strin
       phases: status.phases.length,
       tokensOut: status.totals.tokensOut,
       valid: result.valid,
+      history,
     };
   } finally {
     await ollama.close();

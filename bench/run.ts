@@ -5,12 +5,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PROJECT_ROOT } from '../activities/project-root.js';
 import type { Benchmark, BenchContext } from './benchmark.js';
 import { describeMachine, measuredLine } from './machine.js';
 import { REPORT_PATH, updateReport } from './report.js';
 import { duration, elapsed } from './stats.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = PROJECT_ROOT;
 const BENCHMARKS_DIR = fileURLToPath(new URL('./benchmarks/', import.meta.url));
 
 // The bench's own Go caches and workflow bundle, and the Temporal CLI setup builds.

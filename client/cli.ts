@@ -1,9 +1,10 @@
 // overnight-llm: the command line. Parses flags first, so -help, -version and bad usage answer
 // without loading Temporal's native runtime; then hands the command to client/run-command.ts.
 import { readFileSync } from 'node:fs';
+import { projectPath } from '../activities/project-root.js';
 import { UsageError, helpText, parseArgs } from './flags.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const err = (line: string) => process.stderr.write(line + '\n');

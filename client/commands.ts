@@ -8,10 +8,10 @@ import path from 'node:path';
 import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
 import { rootMessage } from '../workflows/run-state.js';
 import type { generateApi } from '../workflows/pipeline.js';
-import type { RunInput, RunResult, RunState } from '../workflows/types.js';
-import { currentHeartbeat, runView } from './live-display.js';
+import type { RunInput, RunResult } from '../workflows/types.js';
+import { currentHeartbeat, runView, type RunView } from './live-display.js';
 import { runInputFrom, workflowIdFor } from './run-input.js';
-import { stateFromMirror } from './mirror-state.js';
+import { liveState, recordedState } from './mirror-state.js';
 import type { Flags } from './flags.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { connectOrStartTemporal } from './temporal-server.js';
@@ -20,8 +20,6 @@ export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
 }
-
-export const STATUS_QUERY = 'status';
 
 /** Kept with the run on the server, so `list` shows it without asking a worker. */
 export interface RunMemo {
@@ -112,40 +110,26 @@ export async function watchCommand(flags: Flags, id: string, io: Io): Promise<nu
   await handle.describe(); // an unknown id throws WorkflowNotFoundError: cli.ts says so, exit 2
   io.err(`watching ${id}: ${uiLink(flags, id)}`);
   const view = runView(io.out, uiLink(flags, id));
-  for (;;) {
-    const description = await handle.describe();
-    if (description.status.name !== 'RUNNING') break;
-    const state = await client.withDeadline(Date.now() + 5000, () => handle.query<RunState>(STATUS_QUERY)).catch(() => null);
-    if (state) view.update(state, state.currentPhase ? await currentHeartbeat(handle) : null);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  const final = stateFromMirror(path.resolve(flags.db), id);
-  if (final) view.update(final, null);
-  view.close();
+  const stopShowing = showWhileRunning(handle, view, 5000);
+  let result: RunResult | null = null;
   try {
-    return reportResult((await handle.result()) as RunResult, io);
+    result = (await resultOf(handle, flags, io)) as RunResult;
   } catch (err) {
     io.err(endedLine(err));
-    return 1;
   }
+  await stopShowing();
+  await showRecorded(handle, view, flags);
+  view.close();
+  return result ? reportResult(result, io) : 1;
 }
 
-/** Runs a worker in this process until the run ends, printing each phase as it ends. */
-async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): Promise<number> {
-  const connection = await NativeConnection.connect({ address: flags.temporal });
-  const view = runView(io.out, uiLink(flags, handle.workflowId));
-  const print = (state: RunState) => view.update(state, null);
-  // The worker is gone once the run ends, so the last phases come from the mirror.
-  const printFinalPhases = () => {
-    const final = stateFromMirror(path.resolve(flags.db), handle.workflowId);
-    if (final) print(final);
-  };
+/** Shows the run's phases and its current activity's progress once a second; the returned function stops it. */
+function showWhileRunning(handle: WorkflowHandle, view: RunView, deadlineMs: number): () => Promise<void> {
   let polling = true;
   let wake = () => {};
   const poll = (async () => {
     while (polling) {
-      // Bounded: once this worker stops (Ctrl-C) a query waits for a worker that may never come.
-      const state = await handle.client.withDeadline(Date.now() + 3000, () => handle.query<RunState>(STATUS_QUERY)).catch(() => null);
+      const state = await liveState(handle, deadlineMs);
       const heartbeat = state?.currentPhase ? await currentHeartbeat(handle) : null;
       if (state && polling) view.update(state, heartbeat); // none after the view closed
       await new Promise<void>((r) => {
@@ -154,11 +138,25 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
       });
     }
   })();
-  const stopPolling = () => {
+  return () => {
     polling = false;
     wake();
     return poll;
   };
+}
+
+/** The last phases, once the run ended: no worker answers queries then, the mirror does. */
+async function showRecorded(handle: WorkflowHandle, view: RunView, flags: Flags): Promise<void> {
+  const final = await recordedState(handle, path.resolve(flags.db));
+  if (final) view.update(final, null);
+}
+
+/** Runs a worker in this process until the run ends, printing each phase as it ends. */
+async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): Promise<number> {
+  const connection = await NativeConnection.connect({ address: flags.temporal });
+  const view = runView(io.out, uiLink(flags, handle.workflowId));
+  // Bounded: once this worker stops (Ctrl-C) a query waits for a worker that may never come.
+  const stopShowing = showWhileRunning(handle, view, 3000);
   try {
     const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
     let stopped = false;
@@ -171,18 +169,18 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
       throw err;
     })) as RunResult | null;
     if (result === null) {
-      void stopPolling(); // not waited for: a status query in flight has no worker left to answer it
+      void stopShowing(); // not waited for: a status query in flight has no worker left to answer it
       view.close();
       return 130;
     }
-    await stopPolling();
-    printFinalPhases();
+    await stopShowing();
+    await showRecorded(handle, view, flags);
     view.close();
     return reportResult(result, io);
   } catch (err) {
-    await stopPolling();
+    await stopShowing();
     if (err instanceof WorkflowFailedError) {
-      printFinalPhases();
+      await showRecorded(handle, view, flags);
       view.close();
       io.err(endedLine(err));
       return 1;

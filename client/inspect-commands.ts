@@ -4,32 +4,19 @@ import { ServiceError, type Client } from '@temporalio/client';
 import path from 'node:path';
 import { rootMessage } from '../workflows/run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../workflows/search-attributes.js';
-import type { RunInput, RunState } from '../workflows/types.js';
-import { defaultPayloadConverter } from '@temporalio/common';
-import { clientFor, STATUS_QUERY, type Io, type RunMemo } from './commands.js';
+import type { RunState } from '../workflows/types.js';
+import { clientFor, type Io, type RunMemo } from './commands.js';
 import { UsageError, type Flags } from './flags.js';
-import { stateFromMirror } from './mirror-state.js';
+import { liveState, recordedState } from './mirror-state.js';
 import { phaseLine } from './progress.js';
 import { workflowIdFor } from './run-input.js';
 
-/**
- * A running run answers its `status` query; a finished one (or one whose workers are gone) is
- * read from the mirror: the one at -db, else the one the run was started with (its input, in
- * the server's history), so `status ID` works from any folder.
- */
+/** A running run's own answer, else what its mirror recorded (whatever -db it ran with). */
 async function runState(client: Client, workflowId: string, dbPath: string): Promise<RunState | null> {
   const handle = client.workflow.getHandle(workflowId);
-  const description = await handle.describe();
-  if (description.status.name === 'RUNNING') {
-    const live = await client.withDeadline(Date.now() + 5000, () => handle.query<RunState>(STATUS_QUERY)).catch(() => null);
-    if (live) return live;
-  }
-  const fromFlag = stateFromMirror(dbPath, workflowId);
-  if (fromFlag) return fromFlag;
-  const history = await handle.fetchHistory().catch(() => null);
-  const payload = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  const input = payload ? defaultPayloadConverter.fromPayload<Partial<RunInput>>(payload) : null;
-  return input?.dbPath && input.dbPath !== dbPath ? stateFromMirror(input.dbPath, workflowId) : null;
+  const description = await handle.describe(); // an unknown id throws WorkflowNotFoundError: cli.ts says so, exit 2
+  const live = description.status.name === 'RUNNING' ? await liveState(handle, 5000) : null;
+  return live ?? recordedState(handle, dbPath);
 }
 
 export async function statusCommand(flags: Flags, id: string | undefined, io: Io): Promise<number> {

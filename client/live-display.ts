@@ -5,15 +5,8 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import logUpdate from 'log-update';
-import { PHASES, type RunState } from '../workflows/types.js';
+import { PHASES, type ActivityProgress as Heartbeat, type RunState } from '../workflows/types.js';
 import { phasePrinter, waitingLine } from './progress.js';
-
-/** What the running activity last reported: an LLM call's ChatProgress (activities/llm/chat.ts) or a validation step. */
-interface Heartbeat {
-  label?: string;
-  tokens?: number;
-  step?: string;
-}
 
 export async function currentHeartbeat(handle: WorkflowHandle): Promise<Heartbeat | null> {
   const description = await handle.describe().catch(() => null);

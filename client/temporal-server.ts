@@ -5,18 +5,16 @@ import { Connection } from '@temporalio/client';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../activities/project-root.js';
 import { stateDir } from '../activities/state-dir.js';
 import { devServerSearchAttributeArgs } from './search-attributes.js';
-
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The Temporal CLI: $OVERNIGHT_TEMPORAL_BIN, then PATH, then the project's .tools/bin. */
 export function temporalBinary(): string | null {
   if (process.env.OVERNIGHT_TEMPORAL_BIN) return process.env.OVERNIGHT_TEMPORAL_BIN;
   const onPath = spawnSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' });
   if (onPath.status === 0 && onPath.stdout.trim()) return onPath.stdout.trim();
-  const local = path.join(PROJECT_ROOT, '.tools', 'bin', 'temporal');
+  const local = projectPath('.tools', 'bin', 'temporal');
   return existsSync(local) ? local : null;
 }
 

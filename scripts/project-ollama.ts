@@ -4,11 +4,12 @@
 //   node --import tsx scripts/project-ollama.ts -- node bin/overnight-llm.js -model smollm2-135m …
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../activities/free-port.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../activities/project-root.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = PROJECT_ROOT;
 export const PROJECT_TOOLS = path.join(ROOT, '.tools');
 export const PROJECT_MODELS = path.join(PROJECT_TOOLS, 'ollama-models');
 
@@ -32,18 +33,6 @@ export function ollamaBinary(): string | undefined {
 export function hasProjectModel(model: string): boolean {
   const [name, tag = 'latest'] = model.split(':');
   return existsSync(path.join(PROJECT_MODELS, 'manifests', 'registry.ollama.ai', 'library', name!, tag));
-}
-
-/** A loopback port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startProjectOllama(options: { logFile?: string; startTimeoutMs?: number } = {}): Promise<ProjectOllama> {

@@ -33,6 +33,12 @@ if [[ ! -x "$tools/goimports" ]]; then
   GOBIN="$tools" GOFLAGS=-mod=mod go install golang.org/x/tools/cmd/goimports@v0.52.0
 fi
 
+# The CLI runs compiled from dist/ (bin/overnight-llm.js falls back to the sources when they are newer).
+if [[ ! -f dist/.built ]] || [[ -n $(find client activities worker workflows -name '*.ts' -newer dist/.built -print -quit) ]]; then
+  step "compiling the CLI into dist/"
+  npm run --silent build
+fi
+
 if [[ "${1:-}" == "--for-tests" ]]; then
   # Debian packages the tests use: docker-compose checks docker-compose.yml; chromium opens the Web UI.
   missing=()

@@ -3,13 +3,12 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import * as activities from '../activities/index.js';
 import { WORKFLOWS_PATH, cachedWorkflowBundle } from './workflow-bundle.js';
 
-export const DEFAULT_TASK_QUEUE = 'overnight-llm';
-
 export { WORKFLOWS_PATH };
 
 export interface WorkerSettings {
   connection: NativeConnection;
   namespace: string;
+  /** The CLI's -task-queue (its default lives with the flag, client/flags.ts). */
   taskQueue: string;
   /** Bundle the workflow code at start instead of reusing the cached bundle (tests of the bundler). */
   bundleAtStart?: boolean;

@@ -4,12 +4,13 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../activities/project-root.js';
 import { stateDir } from '../activities/state-dir.js';
 
-export const WORKFLOWS_DIR = fileURLToPath(new URL('../workflows/', import.meta.url));
+// The sources, also when this runs compiled from dist/: the bundler compiles them itself.
+export const WORKFLOWS_DIR = projectPath('workflows');
 export const WORKFLOWS_PATH = path.join(WORKFLOWS_DIR, 'index.ts');
-const SDK_PACKAGE = fileURLToPath(new URL('../node_modules/@temporalio/workflow/package.json', import.meta.url));
+const SDK_PACKAGE = projectPath('node_modules', '@temporalio', 'workflow', 'package.json');
 
 /** A hash of everything the bundle is made of: our workflow sources and the SDK version. */
 export function workflowSourceHash(): string {

@@ -1,2 +1,3 @@
 // The workflows the worker bundles.
-export { generateApi, statusQuery } from './pipeline.js';
+export { generateApi } from './pipeline.js';
+export { statusQuery } from './queries.js';

@@ -249,3 +249,20 @@ export interface RunResult {
   statusFile: FileRef | null;
   error?: string;
 }
+
+/**
+ * What a running activity's heartbeats carry; the CLI's live view and the Web UI's pending
+ * activity show it. An LLM call reports what it writes and its tokens so far, a validation its
+ * toolchain step, a wait for the model server since when and how many probes.
+ */
+export interface ActivityProgress {
+  label?: string;
+  tokens?: number;
+  bytes?: number;
+  step?: string;
+  waitingFor?: string;
+  since?: string;
+  probes?: number;
+}
+export type ChatProgress = Required<Pick<ActivityProgress, 'label' | 'tokens' | 'bytes'>>;
+export type WaitProgress = Required<Pick<ActivityProgress, 'waitingFor' | 'since' | 'probes'>>;

@@ -2,7 +2,7 @@
 // to rewrite only those files, each with only the lines about it. Lines are made stable
 // (relative paths, no timings, no addresses) so an unchanged failure compares equal.
 import type { FilePhase } from '../../workflows/types.js';
-import { filePathFor } from '../../workflows/layout.js';
+import { CODE_PHASES, filePathFor } from '../../workflows/layout.js';
 
 export interface PhaseFailure {
   phase: FilePhase;
@@ -11,9 +11,6 @@ export interface PhaseFailure {
 
 /** Per-phase cap on the error text handed to a repair prompt. */
 export const MAX_ERRORS_BYTES = 4096;
-
-/** The phases whose file is Go code, in the order a repair should rewrite them. */
-export const CODE_PHASES = ['models', 'repository', 'handlers', 'server', 'tests'] as const satisfies readonly FilePhase[];
 
 const FILE_REF = /(?:[\w.@+~\-/]*\/)?[\w.+\-]+\.go(?=:\d+)/g;
 const HEADER = /^# \[?([^\s\]]+)\]?(?: \[[^\]]*\])?$/;
@@ -42,10 +39,6 @@ export class FailureCollector {
     const set = this.lines.get(phase) ?? new Set<string>();
     set.add(line.length > 1000 ? `${line.slice(0, 1000)}…` : line);
     this.lines.set(phase, set);
-  }
-
-  has(phase: FilePhase): boolean {
-    return this.lines.has(phase);
   }
 
   /** Reads `go vet|build|test` or `gofmt` output; lines that name no generated file are left out. */

@@ -4,11 +4,12 @@
 // package built and vetted, the errors as lines `path:line:col: message`.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../project-root.js';
+import { FILE_LAYOUT, LIBRARY_PHASES, importPathFor } from '../../workflows/layout.js';
 import { runTool } from './run-tool.js';
 import type { ToolchainSession } from './toolchain-session.js';
 
-const PROJECT_BIN = fileURLToPath(new URL('../../.tools/bin/', import.meta.url));
+const PROJECT_BIN = projectPath('.tools', 'bin');
 
 /** goimports: $OVERNIGHT_GOIMPORTS_BIN, the project's .tools/bin (scripts/setup.sh builds it), then PATH. */
 export function goimportsBinary(): string {
@@ -16,8 +17,6 @@ export function goimportsBinary(): string {
   const local = path.join(PROJECT_BIN, 'goimports');
   return existsSync(local) ? local : 'goimports';
 }
-
-const LAYERS = ['models', 'repository', 'handlers'];
 
 /**
  * Imports of the module's own packages under another path (`todo-api/models`,
@@ -27,8 +26,8 @@ const LAYERS = ['models', 'repository', 'handlers'];
 export function fixImportPaths(src: string, module: string): string {
   return src.replace(/^([ \t]*(?:import[ \t]+)?(?:\w+[ \t]+)?)"([^"\n]+)"[ \t]*$/gm, (line, lead: string, importPath: string) => {
     const last = importPath.split('/').pop()!;
-    const ours = `${module}/internal/${last}`;
-    if (LAYERS.includes(last) && importPath !== ours) return `${lead}"${ours}"`;
+    const phase = LIBRARY_PHASES.find((p) => FILE_LAYOUT[p].goPackage === last);
+    if (phase && importPath !== importPathFor(module, phase)) return `${lead}"${importPathFor(module, phase)}"`;
     const firstElement = importPath.split('/')[0];
     if (firstElement.includes('.') && !importPath.startsWith(module)) return ''; // github.com/…: not available offline
     return line;

@@ -3,9 +3,9 @@
 // environment with no secrets, and only the tail of the output kept.
 import { execa } from 'execa';
 import { existsSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { stateDir } from '../state-dir.js';
 import type { Containment } from './containment.js';
 import { groupGone, killGroup, trackGroup, untrackGroup } from './process-groups.js';
 
@@ -35,7 +35,6 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 
 // Process groups still running are killed if this process exits first, and recorded on disk
 // for the next validation to reap if this process is killed (detached children outlive us otherwise).
-export { killGroup, reapOrphanedGroups } from './process-groups.js';
 
 /** Keeps the last `max` bytes of a stream of chunks. */
 export class OutputTail {
@@ -113,7 +112,7 @@ export interface ToolchainDirs {
 
 /** Folders the toolchain may write: under $OVERNIGHT_STATE_DIR or ~/.local/state/overnight-llm. */
 export function defaultToolchainDirs(): ToolchainDirs {
-  const state = path.resolve(process.env.OVERNIGHT_STATE_DIR || path.join(os.homedir(), '.local', 'state', 'overnight-llm'));
+  const state = stateDir();
   return { goCacheDir: path.join(state, 'go-build'), homeDir: path.join(state, 'go-home'), scratchDir: path.join(state, 'validate-tmp') };
 }
 

@@ -3,15 +3,15 @@
 // run to run (no timings, no port), so an unchanged failure compares equal.
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, request as httpRequest } from 'undici';
 import type { ApiSpec, FieldSpec } from '../../workflows/types.js';
 import type { Containment } from './containment.js';
-import { trackGroup, untrackGroup } from './process-groups.js';
-import { killGroup, OutputTail, runTool } from './run-tool.js';
+import { killGroup, trackGroup, untrackGroup } from './process-groups.js';
+import { OutputTail, runTool } from './run-tool.js';
 
 export interface SmokeOptions {
   timeoutMs?: number;
@@ -65,18 +65,6 @@ function serverLaunch(binary: string, tmp: string, port: number, containment?: C
   }
   const { file, args } = containment.wrap('/bin/sh', ['-c', '"$0" -e "$1" "$2" "$3" & exec "$4"', process.execPath, RELAY, SOCKET, String(port), binary]);
   return { file, args, dispatcher: new Agent({ connect: { socketPath: connectPath } }), connectPath };
-}
-
-/** A port the kernel just handed out on 127.0.0.1; free again once closed. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A body with every field of the spec but the id, filled with values of the right type. */

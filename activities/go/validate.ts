@@ -1,7 +1,7 @@
 // The validate phase as one activity: gofmt, go vet, go build, go test with coverage over
 // every package, and a smoke run of the real server, all inside one time budget. The
 // report says which generated files the failures point at, for the repair loop.
-import { activityContext, heartbeatIntervalMs } from '../activity-context.js';
+import { activityContext, heartbeatIntervalMs, reportProgress } from '../activity-context.js';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,8 +10,8 @@ import type { ApiSpec, ValidationReport, ValidationStep, ValidationStepName } fr
 import { totalCoverage } from './coverage.js';
 import { FailureCollector, failuresFromOutput } from './failures.js';
 import { sweepPidsCgroups } from './pids-cgroup.js';
-import { entriesOfDeadOwners } from './process-groups.js';
-import { defaultToolchainDirs, reapOrphanedGroups, runTool, toolchainEnv, type ToolchainDirs, type ToolResult } from './run-tool.js';
+import { entriesOfDeadOwners, reapOrphanedGroups } from './process-groups.js';
+import { defaultToolchainDirs, runTool, toolchainEnv, type ToolchainDirs, type ToolResult } from './run-tool.js';
 import { openToolchainSession } from './toolchain-session.js';
 import { smokeRun } from './smoke.js';
 
@@ -66,7 +66,7 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   const session = await openToolchainSession(outputDir);
   const { env, tmp, containment } = session;
   // Heartbeats carry cancellation to us, and show in the Web UI which step is running.
-  const beat = ctx ? setInterval(() => ctx.heartbeat({ step: current }), heartbeatIntervalMs(ctx)) : undefined;
+  const beat = ctx ? setInterval(() => reportProgress({ step: current }, ctx), heartbeatIntervalMs(ctx)) : undefined;
   const steps: ValidationStep[] = [];
   const failures = new FailureCollector(spec.resource);
   let coveragePercent: number | null = null;
@@ -79,7 +79,7 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   /** Runs a step unless time is up; a failure's lines go to the files they name. */
   const run = async (name: ValidationStepName, body: () => Promise<ValidationStep>): Promise<ValidationStep | undefined> => {
     current = name;
-    ctx?.heartbeat({ step: name });
+    reportProgress({ step: name }, ctx);
     if (left() <= 0) {
       skip(name, 'the validation time limit ran out');
       return undefined;

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FileProvenance, GenerateFileInput, GenerateFileResult, LlmUsage } from '../../workflows/types.js';
 import { allowedPaths } from '../../workflows/layout.js';
-import { activityContext } from '../activity-context.js';
+import { reportProgress } from '../activity-context.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import {
   checkPackage,
@@ -23,10 +23,11 @@ import { openToolchainSession, type ToolchainSession } from '../go/toolchain-ses
 import { addUsage, chatOnce, NO_USAGE } from '../llm/chat.js';
 import type { Message } from '../llm/ollama.js';
 import { llmForPhase } from '../llm/phase-options.js';
-import { loadPrompt, PROMPTS_DIR, renderPrompt } from '../llm/prompts.js';
-import { contractFor, contractSummary, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
+import { loadPrompt, renderPrompt } from '../llm/prompts.js';
+import { contractFor, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';
+import { errorsForPrompt, functionPrompt } from './function-prompt.js';
 import { runProbe } from './probes.js';
-import { answerStart, bodiesInFile, bodyFromAnswer, continuedAnswer, countLines, NoFunctionError, otherBodiesIn, promptView, renderFile } from './go-source.js';
+import { answerStart, bodiesInFile, bodyFromAnswer, continuedAnswer, countLines, NoFunctionError, otherBodiesIn, renderFile } from './go-source.js';
 
 /** Answers tried per function at most: a sample, a fix of the best so far, another sample, …
  *  A candidate is judged by the compiler, then by its probe (probes.ts). */
@@ -48,25 +49,6 @@ interface Checked {
   score: number;
   /** The bodies as they are on disk after the fixers (goimports formats, unused variables become _). */
   bodies: Record<string, string>;
-}
-
-/** prompts/examples/<phase>.go.txt: one function of another API written to the same rules, to show the idioms (only
- *  the repository has one: the 0.5B model copied the handlers' example, another API's names and all, into its answers). */
-function exampleFor(phase: ContractPhase): string {
-  const file = path.join(PROMPTS_DIR, 'examples', `${phase}.go.txt`);
-  if (!existsSync(file)) return '';
-  return `An example of the style, a function of another API (books), not of this module:\n\n\`\`\`go\n${readFileSync(file, 'utf8').trimEnd()}\n\`\`\`\n\n`;
-}
-
-/** The errors of one function for the fix prompt: each with the line it points at. */
-function errorsForPrompt(errors: string[], fileText: string, file: string): string {
-  const lines = fileText.split('\n');
-  const parsed = parseGoErrors(errors.join('\n'));
-  if (parsed.length === 0) return errors.slice(0, 8).join('\n');
-  return parsed
-    .slice(0, 8)
-    .map((e) => (e.file.endsWith(path.basename(file)) && lines[e.line - 1] ? `- \`${lines[e.line - 1].trim()}\`: ${e.message}` : `- ${e.file}: ${e.message}`))
-    .join('\n');
 }
 
 class CodeComposer {
@@ -111,7 +93,7 @@ class CodeComposer {
 
   /** Renders the bodies, runs the fixers, builds and vets the package; when it compiles, runs `probe`'s checks. */
   async check(bodies: Record<string, string>, probe?: string): Promise<Checked> {
-    activityContext()?.heartbeat({ label: `${this.path}: go build, vet`, tokens: 0, bytes: 0 });
+    reportProgress({ label: `${this.path}: go build, vet`, tokens: 0, bytes: 0 });
     const rendered = renderFile(this.contract, bodies);
     const content = fixImportPaths(rendered, this.input.spec.module);
     if (content !== rendered) this.fixes.add('import-path');
@@ -159,22 +141,6 @@ class CodeComposer {
     for (const e of errors) if (this.errorsSeen.length < ERRORS_SEEN_CAP && !this.errorsSeen.includes(e)) this.errorsSeen.push(e);
   }
 
-  private functionPrompt(hole: FunctionHole): string {
-    const { spec } = this.input;
-    const contracts = this.contract.uses.map((p) => contractSummary(contractFor(spec, p as ContractPhase)));
-    return renderPrompt(loadPrompt('function'), {
-      module: spec.module,
-      plural: spec.plural,
-      contracts: contracts.length ? contracts.join('\n\n') : '(nothing yet: this is the first file)',
-      path: this.path,
-      file: promptView(this.contract).trimEnd(),
-      name: hole.name,
-      signature: hole.signature,
-      steps: hole.steps.map((step, i) => `${i + 1}. ${step}`).join('\n'),
-      example: exampleFor(this.phase),
-    });
-  }
-
   /** Writes one function: up to MAX_CANDIDATES answers, the one with the fewest errors kept. */
   async writeFunction(hole: FunctionHole, bodies: Record<string, string>, previous?: string): Promise<{ bodies: Record<string, string>; left: string[] }> {
     const { input } = this;
@@ -182,7 +148,9 @@ class CodeComposer {
       { role: 'system', content: loadPrompt('system') },
       {
         role: 'user',
-        content: this.functionPrompt(hole) + (input.repair ? `\nThe last validation of the module said:\n${input.repair.errors.slice(0, 1500)}\n` : ''),
+        content:
+          functionPrompt(input.spec, this.contract, this.path, this.phase, hole) +
+          (input.repair ? `\nThe last validation of the module said:\n${input.repair.errors.slice(0, 1500)}\n` : ''),
       },
     ];
     const phaseLlm = llmForPhase(input.llm, input.repair ? 'repair' : input.phase);

@@ -6,6 +6,7 @@
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiSpec, FieldSpec } from '../../workflows/types.js';
+import { FILE_LAYOUT } from '../../workflows/layout.js';
 import type { ToolchainSession } from '../go/toolchain-session.js';
 import { namesOf, type ContractPhase } from './contract.js';
 import { sampleBody } from './tests-file.js';
@@ -241,7 +242,7 @@ export async function runProbe(session: ToolchainSession, outputDir: string, spe
   mkdirSync(copy, { recursive: true });
   for (const part of ['go.mod', 'internal', 'cmd'])
     if (existsSync(path.join(outputDir, part))) cpSync(path.join(outputDir, part), path.join(copy, part), { recursive: true });
-  const pkg = phase === 'models' ? 'internal/models' : `internal/${phase}`;
+  const pkg = FILE_LAYOUT[phase].dir;
   writeFileSync(path.join(copy, pkg, 'zz_probe_test.go'), probe);
   const r = await session.go(['test', '-count=1', '-timeout=30s', '-run', `^TestProbe${functionName}$`, `./${pkg}`], 120_000, undefined, 64 * 1024, copy);
   if (r.exitCode === 0) return [];

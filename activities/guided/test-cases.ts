@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiSpec, EndpointSpec, FileProvenance, GenerateFileInput, GenerateFileResult } from '../../workflows/types.js';
 import { allowedPaths, filePathFor } from '../../workflows/layout.js';
-import { activityContext } from '../activity-context.js';
+import { reportProgress } from '../activity-context.js';
 import { totalCoverage } from '../go/coverage.js';
 import { openToolchainSession, type ToolchainSession } from '../go/toolchain-session.js';
 import { readGeneratedFile, writeFileAtomic } from '../files/write-file.js';
@@ -73,7 +73,7 @@ class TestComposer {
   /** Writes the cases, runs them, keeps those that pass. */
   async keepPassing(cases: TestCase[]): Promise<TestCase[]> {
     this.write(cases);
-    activityContext()?.heartbeat({ label: `${this.path}: go test`, tokens: 0, bytes: 0 });
+    reportProgress({ label: `${this.path}: go test`, tokens: 0, bytes: 0 });
     const r = await this.session.go(['test', '-count=1', '-json', '-timeout=120s', '-run', '^TestAPI$', `./${path.dirname(this.path)}`], 180_000);
     if (r.exitCode === 0) return cases;
     const failed = failedCases(r.output);

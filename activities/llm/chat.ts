@@ -2,10 +2,10 @@
 // heartbeats, an output cap, a stall limit and a whole-call limit; map Ollama's errors
 // to failures that say whether retrying can help and what the user should do.
 import { ApplicationFailure } from '@temporalio/activity';
-import { activityContext, heartbeatIntervalMs } from '../activity-context.js';
+import { activityContext, heartbeatIntervalMs, reportProgress } from '../activity-context.js';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { MODEL_SERVER_GONE, type LlmSettings, type LlmUsage } from '../../workflows/types.js';
+import { MODEL_SERVER_GONE, type ChatProgress, type LlmSettings, type LlmUsage } from '../../workflows/types.js';
 import { cachedAnswer, storeAnswer } from '../store/llm-cache.js';
 import { OllamaClient, OllamaStatusError, type ChatRequest, type Message } from './ollama.js';
 
@@ -27,13 +27,6 @@ export interface ChatOutput {
   cutOff: boolean;
 }
 
-/** Progress carried by heartbeats: the terminal and the Web UI show it. */
-export interface ChatProgress {
-  label: string;
-  tokens: number;
-  bytes: number;
-}
-
 /** The usage of two calls as one: tokens and time add up; cached only when both were. */
 export const addUsage = (a: LlmUsage, b: LlmUsage): LlmUsage => ({
   tokensIn: a.tokensIn + b.tokensIn,
@@ -51,9 +44,7 @@ export function cacheKey(llm: LlmSettings, messages: Message[], format: ChatRequ
 }
 
 /** Heartbeats when running inside an activity; a no-op in plain unit tests. */
-function heartbeat(progress: ChatProgress): void {
-  activityContext()?.heartbeat(progress);
-}
+const heartbeat = (progress: ChatProgress) => reportProgress(progress);
 
 export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   const { llm, messages, format, dbPath, stop } = input;
@@ -80,7 +71,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   const alive = setInterval(() => heartbeat({ label: input.label, tokens, bytes }), heartbeatIntervalMs());
   try {
     const last = await client.chat(
-      { model: llm.model, messages, format, options: stop?.length ? { ...llm.options, stop } : llm.options, stream: true },
+      { model: llm.model, messages, format, options: stop?.length ? { ...llm.options, stop } : llm.options },
       (chunk) => {
         content += chunk.message.content;
         tokens++;

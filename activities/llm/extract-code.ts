@@ -1,5 +1,6 @@
 // Pulls the file out of an LLM answer. The answer is hostile input: prose around the
 // code, several blocks, a missing closing fence, or binary junk are all expected.
+import { goPackageFor } from '../../workflows/layout.js';
 import { oneLine } from './ollama.js';
 
 export class ExtractionError extends Error {
@@ -42,15 +43,8 @@ function looksBinary(text: string): boolean {
   return controls > Math.max(8, text.length / 100);
 }
 
-/** The Go package a generated path must declare, from the layout. */
-export function expectedGoPackage(path: string): string {
-  if (path.startsWith('cmd/')) return 'main';
-  const dir = path.split('/').slice(-2, -1)[0];
-  return dir ?? 'main';
-}
-
 function extractGo(answer: string, path: string): string {
-  const pkg = expectedGoPackage(path);
+  const pkg = goPackageFor(path);
   // [ \t], not \s: \s spans newlines, and a flood of blank lines made this quadratic (hours for 1 MB).
   const declares = (code: string, name?: string) => new RegExp(`^[ \\t]*package[ \\t]+${name ?? '\\w+'}[ \\t]*$`, 'm').test(code);
   const all = fencedBlocks(answer);

@@ -1,14 +1,14 @@
 // The file phases (models … readme) and the repair of one file: render the phase's
 // prompt with the files it depends on, ask the model, extract the file, write it.
 import { ApplicationFailure } from '@temporalio/activity';
-import { FILE_PHASES, type GenerateFileInput, type GenerateFileResult, type LlmUsage } from '../../workflows/types.js';
-import { filePathFor, allowedPaths } from '../../workflows/layout.js';
+import { type GenerateFileInput, type GenerateFileResult, type LlmUsage } from '../../workflows/types.js';
+import { CODE_PHASES, FILE_LAYOUT, filePathFor, allowedPaths } from '../../workflows/layout.js';
 import { readGeneratedFile, writeFileAtomic } from '../files/write-file.js';
 import { addUsage, chatOnce } from './chat.js';
 import { llmForPhase } from './phase-options.js';
 import { ExtractionError, extractFile } from './extract-code.js';
 import type { Message } from './ollama.js';
-import { PROMPT_DEPENDENCIES, dependencyVars, loadPrompt, referenceBlock, renderPrompt, specVars } from './prompts.js';
+import { dependencyVars, loadPrompt, referenceBlock, renderPrompt, specVars } from './prompts.js';
 
 /** The user message asking for the file, first pass or repair. */
 export function filePrompt(input: GenerateFileInput): string {
@@ -16,8 +16,8 @@ export function filePrompt(input: GenerateFileInput): string {
   const path = filePathFor(phase, spec.resource);
   const read = (p: string) => readGeneratedFile(outputDir, p);
   const vars: Record<string, string> = { ...specVars(spec), path, coverageGoal: String(input.coverageGoal) };
-  if (!repair) return renderPrompt(loadPrompt(phase), { ...vars, ...dependencyVars(spec, PROMPT_DEPENDENCIES[phase], read) });
-  const others = FILE_PHASES.filter((p) => p !== phase && p !== 'readme').map((p) => {
+  if (!repair) return renderPrompt(loadPrompt(phase), { ...vars, ...dependencyVars(spec, FILE_LAYOUT[phase].carries, read) });
+  const others = CODE_PHASES.filter((p) => p !== phase).map((p) => {
     const otherPath = filePathFor(p, spec.resource);
     return referenceBlock(otherPath, read(otherPath));
   });

@@ -12,7 +12,6 @@ export interface Message {
 export interface ChatRequest {
   model: string;
   messages: Message[];
-  stream?: boolean;
   /** "json" or a JSON schema object (structured outputs). */
   format?: 'json' | Record<string, unknown>;
   /** Ollama's Options: the model options, and the stop sequences of this request. */
@@ -89,7 +88,7 @@ export class OllamaClient {
     return (await this.json('POST', '/api/show', { model }, opts)) as Record<string, unknown>;
   }
 
-  /** POST /api/chat, streamed: `onChunk` sees every NDJSON line; resolves with the last one. */
+  /** POST /api/chat, always streamed (`stream: true` on the wire): `onChunk` sees every NDJSON line; resolves with the last one. */
   async chat(req: ChatRequest, onChunk: (chunk: ChatResponse) => void, opts: CallOptions = {}): Promise<ChatResponse> {
     const res = await this.send('POST', '/api/chat', { ...req, stream: true }, opts);
     let last: ChatResponse | undefined;

@@ -1,11 +1,11 @@
 // Prompt templates live in prompts/*.txt, plain text a person can edit; this fills their
 // {{placeholders}} from the plan and from files already written.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../project-root.js';
 import type { ApiSpec, FilePhase } from '../../workflows/types.js';
 import { filePathFor } from '../../workflows/layout.js';
 
-export const PROMPTS_DIR = process.env.OVERNIGHT_PROMPTS_DIR ?? fileURLToPath(new URL('../../prompts/', import.meta.url));
+export const PROMPTS_DIR = process.env.OVERNIGHT_PROMPTS_DIR ?? projectPath('prompts');
 
 /** A prompts/*.txt file: the whole-file flow's, and the guided strategy's function, function-fix and test-cases. */
 export type PromptName = 'system' | 'plan' | 'repair' | 'function' | 'function-fix' | 'test-cases' | FilePhase;
@@ -23,16 +23,6 @@ export function renderPrompt(template: string, vars: Record<string, string>): st
     return value;
   });
 }
-
-/** The files each phase's prompt carries, so the model writes against real code. */
-export const PROMPT_DEPENDENCIES: Record<FilePhase, FilePhase[]> = {
-  models: [],
-  repository: ['models'],
-  handlers: ['models', 'repository'],
-  server: ['handlers'],
-  tests: ['models', 'repository', 'handlers'],
-  readme: [],
-};
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 

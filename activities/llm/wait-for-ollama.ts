@@ -2,8 +2,8 @@
 // starting. The workflow calls this when a model call found Ollama unreachable, then calls
 // again; finished answers come from the response cache, so nothing finished is redone.
 import { ApplicationFailure } from '@temporalio/activity';
-import { activityContext, heartbeatIntervalMs } from '../activity-context.js';
-import { MODEL_SERVER_GONE } from '../../workflows/types.js';
+import { activityContext, heartbeatIntervalMs, reportProgress } from '../activity-context.js';
+import { MODEL_SERVER_GONE, type WaitProgress } from '../../workflows/types.js';
 import { OllamaClient } from './ollama.js';
 
 export interface WaitForOllamaInput {
@@ -12,13 +12,6 @@ export interface WaitForOllamaInput {
   since: string;
   /** Give up after this moment (epoch ms); a sleeping laptop's time counts, so a wake probes once more. */
   untilMs: number;
-}
-
-/** What the heartbeats carry: the CLI and the Web UI's pending activity show it. */
-export interface WaitProgress {
-  waitingFor: string;
-  since: string;
-  probes: number;
 }
 
 const FIRST_PAUSE_MS = 1_000;
@@ -30,7 +23,7 @@ export async function waitForOllama(input: WaitForOllamaInput): Promise<{ probes
   const client = new OllamaClient(input.ollamaUrl);
   let pause = FIRST_PAUSE_MS;
   for (let probes = 1; ; probes++) {
-    ctx?.heartbeat({ waitingFor: input.ollamaUrl, since: input.since, probes } satisfies WaitProgress);
+    reportProgress({ waitingFor: input.ollamaUrl, since: input.since, probes } satisfies WaitProgress, ctx);
     try {
       await client.version({ signal: AbortSignal.timeout(5_000) });
       return { probes };
@@ -56,6 +49,6 @@ async function pauseWithHeartbeats(ms: number, ctx: ReturnType<typeof activityCo
     const nap = Math.min(step, left);
     // The activity's sleep ends early when the run is cancelled.
     await (ctx ? ctx.sleep(nap) : new Promise((resolve) => setTimeout(resolve, nap)));
-    ctx?.heartbeat(progress);
+    reportProgress(progress, ctx);
   }
 }

@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../../activities/project-root.js';
 import { promisify } from 'node:util';
 import type { Benchmark } from '../benchmark.js';
 import { removeFolder } from '../fixture-validation.js';
@@ -13,7 +14,7 @@ import { runInput } from '../../test/support/run-fixtures.js';
 import { cachedWorkflowBundle } from '../../worker/workflow-bundle.js';
 
 const CHILD = fileURLToPath(new URL('../worker-start-child.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = PROJECT_ROOT;
 const MODES = ['bundle-at-start', 'cached'] as const;
 type Mode = (typeof MODES)[number];
 const LABELS: Record<Mode, string> = { 'bundle-at-start': 'bundled at start (`bundleAtStart: true`)', cached: 'cached prebundled bundle' };

@@ -9,10 +9,11 @@ import { after, describe, it } from 'node:test';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { chatOnce, type ChatInput, type ChatOutput, type ChatProgress } from '../../activities/llm/chat.js';
+import { chatOnce, type ChatInput, type ChatOutput } from '../../activities/llm/chat.js';
+import type { ChatProgress, WaitProgress } from '../../workflows/types.js';
 import { closeMirrors } from '../../activities/store/db.js';
 import { MODEL_SERVER_GONE, type LlmSettings } from '../../workflows/types.js';
-import { waitForOllama, type WaitProgress } from '../../activities/llm/wait-for-ollama.js';
+import { waitForOllama } from '../../activities/llm/wait-for-ollama.js';
 import { FIXTURE_DIR, runInput } from '../support/run-fixtures.js';
 import { fencedAnswer, startScriptedOllama, type ScriptedOllama, type ScriptedOllamaOptions } from '../support/scripted-ollama.js';
 

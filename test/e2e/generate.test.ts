@@ -145,6 +145,11 @@ describe('overnight-llm end to end', () => {
     const watch = await runCli(['watch', id, '-db', db, ...common]);
     assert.equal(watch.code, 0, watch.stderr);
     assert.match(watch.stdout, /^done: the API is ready/m);
+    // From another folder, with another mirror: the phases still come from the run's own mirror.
+    const watchElsewhere = await runCli(['watch', id, '-db', path.join(tmpDir('e2e-watch-elsewhere'), 'other.db'), ...common]);
+    assert.equal(watchElsewhere.code, 0, watchElsewhere.stderr);
+    assert.match(watchElsewhere.stdout, /validate done/);
+    assert.match(watchElsewhere.stdout, /^done: the API is ready/m);
     const unknown = await runCli(['status', 'overnight-nosuch', ...common]);
     assert.equal(unknown.code, 2);
     assert.equal(unknown.stderr.trim(), `overnight-llm: no run overnight-nosuch on ${temporal}: see overnight-llm list`);

@@ -3,7 +3,8 @@
 // They come from the workflow layer (a good run, a repair round) and the durability layer
 // (kills, a pause, a server restart, a cancel: timeouts, retries and failed workflow tasks).
 // Refresh them with `RECORD_HISTORIES=1 bash scripts/test.sh workflow durability` when a
-// change is meant to be incompatible (and version it with patched() if runs may be in flight).
+// change is meant to be incompatible (and version it with patched() if runs may be in flight:
+// keep the histories from before it in a folder of their own, listed in OLDER below).
 import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -12,17 +13,27 @@ import { test } from 'node:test';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { HISTORIES_DIR } from '../support/histories.js';
 
+// Runs recorded before a versioned change (patched()) stay in a folder of their own: they must
+// still replay, through the old branch, as long as such runs may be in flight.
+const OLDER = ['before-local-mirror'];
 const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
+const olderFiles = OLDER.flatMap((dir) =>
+  readdirSync(path.join(HISTORIES_DIR, dir))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => path.join(dir, f)),
+);
+const NAMES = ['good-run', 'repair-run', 'kill-restart-run', 'sleep-run', 'server-restart-run', 'cancelled-run'];
 
-test('recorded histories exist (workflow and durability layers)', () => {
-  for (const name of ['good-run', 'repair-run', 'kill-restart-run', 'sleep-run', 'server-restart-run', 'cancelled-run']) {
+test("recorded histories exist (workflow and durability layers), today's and older ones", () => {
+  for (const name of NAMES) {
     assert.ok(files.includes(`${name}.json`), `${name}.json missing; found ${files.join(', ')}`);
+    for (const dir of OLDER) assert.ok(olderFiles.includes(path.join(dir, `${name}.json`)), `${dir}/${name}.json missing`);
   }
 });
 
-for (const file of files) {
+for (const file of [...files, ...olderFiles]) {
   test(`replays ${file} deterministically`, async () => {
     const history = JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
-    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, file.replace(/\.json$/, ''));
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, file.replace(/\.json$/, '').replace('/', '-'));
   });
 }

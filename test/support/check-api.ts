@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../scripts/project-ollama.js';
+import { freePort } from '../../activities/free-port.js';
 
 export type FieldType = 'string' | 'int' | 'int64' | 'float64' | 'bool';
 

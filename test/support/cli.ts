@@ -40,7 +40,7 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProc
 }
 
 // One free-port helper for the tests and the project's Ollama.
-export { freePort } from '../../scripts/project-ollama.js';
+export { freePort } from '../../activities/free-port.js';
 
 /** Kills the embedded dev server the CLI started for `address` under the current state dir. */
 export function stopEmbeddedServer(address: string): void {

@@ -17,6 +17,8 @@ import {
   type WireMessage,
 } from './scripted-ollama-responders.js';
 
+/** What the scripted Ollama answers at /api/version unless told otherwise: the release the project builds. */
+export const SCRIPTED_OLLAMA_VERSION = '0.19.0';
 export * from './scripted-ollama-responders.js';
 
 export interface ModelInfo {
@@ -357,7 +359,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     const route = `${method} ${p}`;
     const handle = async (): Promise<void> => {
       if (route === 'GET /') return sendText(res, 200, 'Ollama is running');
-      if (route === 'GET /api/version') return sendJson(res, 200, { version: options.version ?? '0.19.0' });
+      if (route === 'GET /api/version') return sendJson(res, 200, { version: options.version ?? SCRIPTED_OLLAMA_VERSION });
       if (route === 'GET /api/tags') return sendJson(res, 200, { models: models.map(modelEntry) });
       if (route === 'POST /api/show') {
         const body = await readJson(req);

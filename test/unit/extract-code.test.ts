@@ -2,7 +2,8 @@
 // refuse with an ExtractionError the generate-file activity turns into a firmer follow-up.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExtractionError, expectedGoPackage, extractFile } from '../../activities/llm/extract-code.js';
+import { ExtractionError, extractFile } from '../../activities/llm/extract-code.js';
+import { goPackageFor } from '../../workflows/layout.js';
 
 const HANDLERS = 'internal/handlers/todo_handler.go';
 const MODELS = 'internal/models/todo.go';
@@ -246,7 +247,7 @@ describe('extractFile: the result ends with exactly one newline', () => {
   }
 });
 
-describe('expectedGoPackage', () => {
+describe('goPackageFor', () => {
   const layout: [string, string][] = [
     ['cmd/server/main.go', 'main'],
     ['internal/models/todo.go', 'models'],
@@ -256,6 +257,6 @@ describe('expectedGoPackage', () => {
     ['internal/models/book.go', 'models'],
   ];
   for (const [path, pkg] of layout) {
-    test(`${path} → package ${pkg}`, () => assert.equal(expectedGoPackage(path), pkg));
+    test(`${path} → package ${pkg}`, () => assert.equal(goPackageFor(path), pkg));
   }
 });

@@ -12,7 +12,7 @@ import { UnsafePathError, assertNoLinks, confinedPath } from '../../activities/f
 import { readGeneratedFile, sha256, writeFileAtomic } from '../../activities/files/write-file.js';
 import { writeScaffold } from '../../activities/files/scaffold.js';
 import { MARKER_FILE, OutputDirError, checkOutputDir } from '../../activities/files/output-dir.js';
-import { allowedPaths, filePathFor } from '../../workflows/layout.js';
+import { LAYOUT_DIRS, LIBRARY_PHASES, allowedPaths, filePathFor, importPathFor } from '../../workflows/layout.js';
 
 let root: string;
 const dirs: string[] = [];
@@ -321,6 +321,14 @@ describe('filePathFor', () => {
     assert.equal(filePathFor('server', 'todo'), 'cmd/server/main.go');
     assert.equal(filePathFor('tests', 'todo'), 'tests/todo_handler_test.go');
     assert.equal(filePathFor('readme', 'todo'), 'README.md');
+  });
+
+  test('what else derives from the layout: the folders scaffold makes, the import paths fixed (the allowed paths: above)', () => {
+    assert.deepEqual([...LAYOUT_DIRS].sort(), ['cmd/server', 'internal/handlers', 'internal/models', 'internal/repository', 'tests']);
+    assert.deepEqual(
+      LIBRARY_PHASES.map((p) => importPathFor('todo-api', p)),
+      ['todo-api/internal/models', 'todo-api/internal/repository', 'todo-api/internal/handlers'],
+    );
   });
 
   for (const bad of ['../x', 'Todo', 'a/b', '', 'todo ', 'to.do', '1todo', 'todo\0', 'a'.repeat(31)]) {

@@ -208,7 +208,7 @@ describe('OllamaClient.chat against a local NDJSON server', () => {
     assert.equal(received.length, 1);
     assert.equal(received[0].method, 'POST');
     assert.equal(received[0].url, '/api/chat');
-    const body = received[0].body as ChatRequest;
+    const body = received[0].body as ChatRequest & { stream?: boolean }; // the client always streams
     assert.equal(body.stream, true);
     assert.equal(body.model, MODEL);
     assert.deepEqual(body.messages, REQ.messages);

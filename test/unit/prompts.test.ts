@@ -6,19 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { filePathFor } from '../../workflows/layout.js';
+import { FILE_LAYOUT, filePathFor } from '../../workflows/layout.js';
 import { writeFileAtomic } from '../../activities/files/write-file.js';
 import { filePrompt } from '../../activities/llm/generate-file.js';
-import {
-  PROMPTS_DIR,
-  PROMPT_DEPENDENCIES,
-  dependencyVars,
-  loadPrompt,
-  referenceBlock,
-  renderPrompt,
-  specVars,
-  type PromptName,
-} from '../../activities/llm/prompts.js';
+import { PROMPTS_DIR, dependencyVars, loadPrompt, referenceBlock, renderPrompt, specVars, type PromptName } from '../../activities/llm/prompts.js';
 import { FILE_PHASES, type ApiSpec, type FilePhase, type GenerateFileInput } from '../../workflows/types.js';
 import { TODO_PLAN } from '../support/scripted-ollama-responders.js';
 
@@ -27,12 +18,23 @@ const SPEC: ApiSpec = { ...TODO_PLAN, fields: [TODO_PLAN.fields[0]!, { name: 'Do
 /** Stub file text per path, as a reader of already-written files would return it. */
 const stub = (p: string) => `// stub of ${p}\npackage ${p.split('/').slice(-2, -1)[0] ?? 'main'}\n\nfunc Stub() {}`;
 
+/** The files each whole-file prompt must show the model, written out here rather than read from the layout table. */
+const CARRIES: Record<FilePhase, string[]> = {
+  models: [],
+  repository: ['internal/models/todo.go'],
+  handlers: ['internal/models/todo.go', 'internal/repository/todo_repo.go'],
+  server: ['internal/handlers/todo_handler.go'],
+  tests: ['internal/models/todo.go', 'internal/repository/todo_repo.go', 'internal/handlers/todo_handler.go'],
+  readme: [],
+};
+const GO_FILES = [...new Set(Object.values(CARRIES).flat()), 'cmd/server/main.go', 'tests/todo_handler_test.go'];
+
 function fileVars(phase: FilePhase): Record<string, string> {
   return {
     ...specVars(SPEC),
     path: filePathFor(phase, SPEC.resource),
     coverageGoal: '70',
-    ...dependencyVars(SPEC, PROMPT_DEPENDENCIES[phase], stub),
+    ...dependencyVars(SPEC, FILE_LAYOUT[phase].carries, stub),
   };
 }
 
@@ -96,10 +98,7 @@ describe('templates', () => {
   test('each dependency file is carried into the prompt that needs it', () => {
     for (const phase of FILE_PHASES) {
       const text = renderPrompt(loadPrompt(phase), fileVars(phase));
-      for (const dep of PROMPT_DEPENDENCIES[phase]) {
-        const depPath = filePathFor(dep, SPEC.resource);
-        assert.ok(text.includes(stub(depPath)), `${phase} prompt carries ${depPath}`);
-      }
+      for (const depPath of CARRIES[phase]) assert.ok(text.includes(stub(depPath)), `${phase} prompt carries ${depPath}`);
     }
   });
 });
@@ -196,7 +195,8 @@ describe('filePrompt (the prompts generate-file actually sends)', () => {
       const first = filePrompt(input(phase));
       assert.deepEqual(fileLines(first), [filePathFor(phase, SPEC.resource)]);
       assert.ok(!first.includes('{{'));
-      for (const dep of PROMPT_DEPENDENCIES[phase]) assert.ok(first.includes(stub(filePathFor(dep, SPEC.resource))));
+      const carried = GO_FILES.filter((p) => first.includes(stub(p)));
+      assert.deepEqual(carried.sort(), [...CARRIES[phase]].sort(), `${phase} prompt carries exactly its dependencies`);
       const repair = filePrompt(input(phase, { round: 1, errors: 'vet: something' }));
       assert.deepEqual(fileLines(repair), [filePathFor(phase, SPEC.resource)]);
       assert.ok(!repair.includes('{{'));

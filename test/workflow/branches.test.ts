@@ -177,23 +177,26 @@ describe('generateApi branches, with mocked activities', () => {
     let callCancelled: unknown;
     let callStarted!: () => void;
     const started = new Promise<void>((resolve) => (callStarted = resolve));
-    const { handle, script } = await start({
-      onFile: async (input) => {
-        if (input.phase !== 'handlers') return;
-        callStarted();
-        // A long model call: it heartbeats, as the real ones do, which is how cancellation reaches it.
-        const ctx = Context.current();
-        const beat = setInterval(() => ctx.heartbeat(), 100);
-        try {
-          await ctx.cancelled;
-        } catch (err) {
-          callCancelled = err;
-          throw err;
-        } finally {
-          clearInterval(beat);
-        }
+    const { handle, script } = await start(
+      {
+        onFile: async (input) => {
+          if (input.phase !== 'handlers') return;
+          callStarted();
+          // A long model call: it heartbeats, as the real ones do, which is how cancellation reaches it.
+          const ctx = Context.current();
+          const beat = setInterval(() => ctx.heartbeat(), 100);
+          try {
+            await ctx.cancelled;
+          } catch (err) {
+            callCancelled = err;
+            throw err;
+          } finally {
+            clearInterval(beat);
+          }
+        },
       },
-    });
+      { heartbeatTimeoutMs: 2000 },
+    );
     await started;
     await handle.cancel();
     const failure = await handle.result().then(
@@ -201,6 +204,10 @@ describe('generateApi branches, with mocked activities', () => {
       (err: unknown) => err,
     );
     assert.ok(failure instanceof WorkflowFailedError && failure.cause instanceof CancelledFailure, `got ${String(failure)}`);
+    // The run need not wait for the call to acknowledge (its start is not in the history yet, so
+    // the server cancels it on its own): the call learns it from the answer to its next heartbeat
+    // that reaches the server (the SDK sends one per 0.8 × -heartbeat-timeout), and stops then.
+    for (const deadline = Date.now() + 10_000; !callCancelled && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
     assert.ok(callCancelled instanceof CancelledFailure, 'the model call itself was cancelled');
     const state = await handle.query<RunState>('status');
     assert.equal(state.status, 'cancelled');

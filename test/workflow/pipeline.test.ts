@@ -3,7 +3,9 @@
 // a failure that says what to do.
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,7 +16,15 @@ import { FIXTURE_DIR, VARIANTS_DIR, startDevServerWithWorker, runInput } from '.
 import { readStatusJson } from '../support/status-schema.js';
 import { recordHistory } from '../support/histories.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../../workflows/search-attributes.js';
-import { scenarioResponder, startScriptedOllama, TODO_PLAN, todoApiResponder, withOverrides, type ScenarioName } from '../support/scripted-ollama.js';
+import {
+  SCRIPTED_OLLAMA_VERSION,
+  scenarioResponder,
+  startScriptedOllama,
+  TODO_PLAN,
+  todoApiResponder,
+  withOverrides,
+  type ScenarioName,
+} from '../support/scripted-ollama.js';
 import { checkApi } from '../support/check-api.js';
 
 let env: TestWorkflowEnvironment;
@@ -83,6 +93,13 @@ describe('generateApi on a real dev server', () => {
     assert.equal(status.run.status, 'completed');
     assert.equal(status.validation?.final.ok, true);
     assert.match(status.validation?.final.containment ?? '', /^(namespaces: |no namespaces \()/, 'the validation names its containment');
+    // What built it: the preflight's findings, in status.json.
+    // `go version` says e.g. "go version go1.26.8 linux/amd64"; the scripted model's digest is the sha256 of its name.
+    const goVersion = execFileSync('go', ['version'], { encoding: 'utf8' })
+      .trim()
+      .replace(/^go version /, '');
+    const digest = createHash('sha256').update('codellama:7b').digest('hex').slice(0, 12);
+    assert.deepEqual(status.phases[0]!.notes, [`Go ${goVersion}, Ollama ${SCRIPTED_OLLAMA_VERSION}, model codellama:7b (${digest})`]);
     for (const f of ['go.mod', 'cmd/server/main.go', 'internal/handlers/todo_handler.go', 'tests/todo_handler_test.go', 'README.md']) {
       assert.ok(existsSync(path.join(input.outputDir, f)), f);
     }
