@@ -1,7 +1,7 @@
 // Whole pipeline runs for the benchmarks: the product's worker (worker/create-worker.ts,
 // cached workflow bundle) on the shared dev server, and per run a scripted Ollama that
 // streams the todo API fixture at a fixed pace and clocks its own streaming.
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto'; // CommonJS: no named exports under ESM
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,8 +73,8 @@ export async function runPipeline(env: TestWorkflowEnvironment, taskQueue: strin
     const result = (await handle.result()) as RunResult;
     const wallMs = elapsed(started);
     const events = (await handle.fetchHistory()).events ?? [];
-    const count = (type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
-    const { EventType } = temporal.api.enums.v1;
+    const count = (type: proto.temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
+    const { EventType } = proto.temporal.api.enums.v1;
     const history = {
       events: events.length,
       activities: count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
