@@ -8,15 +8,34 @@ import type { RunState } from '../workflows/types.js';
 import { clientFor, type Io, type RunMemo } from './commands.js';
 import { UsageError, type Flags } from './flags.js';
 import { liveState, recordedState } from './mirror-state.js';
-import { phaseLine } from './progress.js';
+import { phaseLine, waitingLine } from './progress.js';
 import { workflowIdFor } from './run-input.js';
 
-/** A running run's own answer, else what its mirror recorded (whatever -db it ran with). */
+/**
+ * A running run's own answer, else what its mirror recorded (whatever -db it ran with). A run
+ * started with -detach that no worker has picked up has neither: it is waiting for a worker.
+ */
 async function runState(client: Client, workflowId: string, dbPath: string): Promise<RunState | null> {
   const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe(); // an unknown id throws WorkflowNotFoundError: cli.ts says so, exit 2
-  const live = description.status.name === 'RUNNING' ? await liveState(handle, 5000) : null;
-  return live ?? recordedState(handle, dbPath);
+  const running = description.status.name === 'RUNNING';
+  const state = (running ? await liveState(handle, 5000) : null) ?? (await recordedState(handle, dbPath));
+  if (state || !running) return state;
+  const memo = (description.memo ?? {}) as Partial<RunMemo>;
+  return {
+    workflowId,
+    prompt: memo.prompt ?? '',
+    model: memo.model ?? '',
+    outputDir: memo.outputDir ?? '',
+    status: 'running',
+    currentPhase: null,
+    phases: [],
+    validation: null,
+    repairRounds: 0,
+    startedAt: description.startTime.toISOString(),
+    workingMs: 0,
+    waiting: { for: `a worker on task queue ${description.taskQueue} (start one: overnight-llm worker)`, since: description.startTime.toISOString() },
+  };
 }
 
 export async function statusCommand(flags: Flags, id: string | undefined, io: Io): Promise<number> {
@@ -31,6 +50,7 @@ export async function statusCommand(flags: Flags, id: string | undefined, io: Io
   else {
     io.out(`${state.workflowId}: ${state.status} — ${state.prompt} (${state.model}) → ${state.outputDir}`);
     for (const p of state.phases) io.out(`  ${phaseLine(p)}`);
+    if (state.waiting) io.out(waitingLine(state.waiting));
   }
   return state.status === 'failed' ? 1 : 0;
 }

@@ -16,6 +16,11 @@ mkdir -p "$OVERNIGHT_STATE_DIR" test-artifacts
 declare -A FILE_LIMIT=([unit]=120 [activities]=300 [workflow]=900 [replay]=300 [e2e]=900 [hostile]=900 [durability]=900 [webui]=600 [real]=1800)
 declare -A LAYER_LIMIT=([unit]=5 [activities]=15 [workflow]=20 [replay]=10 [e2e]=20 [hostile]=20 [durability]=30 [webui]=15 [real]=40)
 
+# Which containment the generated code runs under here (CI sets OVERNIGHT_EXPECT_CONTAINMENT,
+# and the hostile layer fails, instead of skipping, when this machine has less).
+node --import tsx --input-type=module -e "const { containmentLevel } = await import('./activities/go/containment.ts'); const p = await containmentLevel();
+console.log('==> containment for generated code here: ' + p.level + (p.reason ? ' (' + p.reason + ')' : '') + ', expected: ' + (process.env.OVERNIGHT_EXPECT_CONTAINMENT || 'any'));"
+
 layers=("$@")
 [[ ${#layers[@]} -gt 0 ]] || layers=(unit activities workflow replay e2e hostile durability webui real)
 failed=()

@@ -27,7 +27,7 @@ export interface ToolResult {
   /** stdout and stderr interleaved in arrival order, the last maxOutputBytes of it. */
   output: string;
   durationMs: number;
-  /** The child's pid, which is also its process group id. */
+  /** The child's pid, which is also its process group id (the tests check the whole group is gone). */
   pid: number | undefined;
 }
 

@@ -82,6 +82,15 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
       // One stream line carries one chunk: even fully \u-escaped, a chunk within the cap fits this.
       { signal: AbortSignal.any(signals), stallTimeoutMs: llm.stallTimeoutMs, maxLineChars: llm.maxOutputBytes * 6 + 65_536 },
     );
+    const numCtx = llm.options.num_ctx;
+    if (numCtx && (last.prompt_eval_count ?? 0) >= numCtx) {
+      // Ollama cuts a prompt longer than the context to fit, silently, and then reports exactly
+      // num_ctx tokens read: the model never saw the prompt's beginning (system text, contract).
+      throw ApplicationFailure.nonRetryable(
+        `the prompt did not fit the model's context (num_ctx ${numCtx} tokens): Ollama cut its beginning off; raise -num-ctx (e.g. ${numCtx * 2}) or use -strategy guided, whose prompts are short`,
+        'PromptTruncated',
+      );
+    }
     const usage = {
       tokensIn: last.prompt_eval_count ?? 0,
       tokensOut: last.eval_count ?? tokens,
@@ -100,6 +109,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
 /** Turns what went wrong into a Temporal failure with a message a person can act on. */
 export function toFailure(err: unknown, llm: LlmSettings, why: { overCap: boolean; cancelled: boolean }): Error {
   if (why.cancelled) return err as Error; // let the SDK report the cancellation as such
+  if (err instanceof ApplicationFailure) return err; // decided already, with its own words
   if (why.overCap) {
     return ApplicationFailure.nonRetryable(`the model's answer passed the output cap of ${llm.maxOutputBytes} bytes and was cut off`, 'OutputTooLarge');
   }

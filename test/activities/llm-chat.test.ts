@@ -135,6 +135,24 @@ describe('chatOnce', () => {
     });
   });
 
+  it('a prompt longer than num_ctx (Ollama cuts it silently) is PromptTruncated, not retryable, says -num-ctx, and is not cached', async () => {
+    await withServer({}, async (server) => {
+      const input = chatInput(server);
+      input.llm = { ...input.llm, options: { ...input.llm.options, num_ctx: 512 } };
+      input.messages[1]!.content += '\n' + 'A line of context the model must see. '.repeat(200); // ~7,600 chars, ~1,900 tokens
+      const f = await failure(runChat(input).result);
+      assert.equal(f.type, 'PromptTruncated');
+      assert.equal(f.nonRetryable, true);
+      assert.match(f.message, /did not fit the model's context \(num_ctx 512 tokens\).*raise -num-ctx/);
+      // The same prompt with room for it is answered, by the model, not from a cache of the cut one.
+      const roomy = { ...input, llm: { ...input.llm, options: { ...input.llm.options, num_ctx: 8192 } } };
+      const answered = await runChat(roomy).result;
+      assert.equal(answered.usage.cached, false);
+      assert.ok(answered.usage.tokensIn > 512, `read ${answered.usage.tokensIn} tokens`);
+      assert.equal(server.calls.length, 2);
+    });
+  });
+
   it('a closed port is OllamaUnreachable, not retried at once (the workflow waits for the server), and says `ollama serve`', async () => {
     const port = await closedPort();
     const f = await failure(runChat(chatInput({ url: `http://127.0.0.1:${port}` })).result);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { containmentLevel, openContainment } from '../../activities/go/containment.js';
 import { defaultToolchainDirs, runTool, toolchainEnv } from '../../activities/go/run-tool.js';
 import { cleanUpAfterDeadWorkers, validateProject } from '../../activities/go/validate.js';
@@ -19,6 +19,15 @@ import { MiB, assertNoNewProcesses, descendants, makeSandbox, snapshot, within, 
 
 let level: Awaited<ReturnType<typeof containmentLevel>>;
 const NO_NAMESPACES = () => `this machine allows no namespaces (${level.reason})`;
+const LEVELS = ['none', 'namespaces', 'namespaces+readonly'];
+/** Set by CI (.ci/run): the containment its machines have, so a check that would skip fails there. */
+const EXPECTED = process.env.OVERNIGHT_EXPECT_CONTAINMENT;
+
+/** Skips a check this machine cannot run, or fails it when CI expected the machine to run it. */
+function cannotRun(t: TestContext, reason: string): void {
+  if (EXPECTED) assert.fail(`OVERNIGHT_EXPECT_CONTAINMENT=${EXPECTED}, but ${reason}`);
+  t.skip(reason);
+}
 
 before(async () => {
   level = await containmentLevel();
@@ -83,6 +92,13 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
   before(() => (sb = makeSandbox()));
   after(() => sb.cleanup());
 
+  it('this machine has the containment CI expects (OVERNIGHT_EXPECT_CONTAINMENT), and says which it has', async (t) => {
+    t.diagnostic(`containment here: ${level.level}${level.reason ? ` (${level.reason})` : ''}`);
+    if (!EXPECTED) return t.skip('no containment expected here (CI sets OVERNIGHT_EXPECT_CONTAINMENT)');
+    assert.ok(LEVELS.includes(EXPECTED), `OVERNIGHT_EXPECT_CONTAINMENT must be one of ${LEVELS.join(', ')}`);
+    assert.ok(LEVELS.indexOf(level.level) >= LEVELS.indexOf(EXPECTED), `expected ${EXPECTED}, this machine has ${level.level} (${level.reason})`);
+  });
+
   it('the report says which containment ran', async () => {
     const box = await openContainment({ writable: [sb.out], tmpDir: sb.out });
     await box.close();
@@ -92,7 +108,7 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
   });
 
   it('a test that dials the host’s own address and 1.1.1.1 reaches neither; loopback works', async (t) => {
-    if (level.level === 'none') return t.skip(NO_NAMESPACES());
+    if (level.level === 'none') return cannotRun(t, NO_NAMESPACES());
     const hostIp = Object.values(os.networkInterfaces())
       .flat()
       .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
@@ -160,12 +176,12 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
     const killed = /panic: test timed out after \w+|killed: the validation time limit ran out/.exec(r.test);
     assert.ok(killed, r.test);
     t.diagnostic(killed[0]);
-    if (!killsEscapees(r)) return t.skip(`a setsid child outlives the group kill without a pid namespace or cgroup: ${r.containment}`);
+    if (!killsEscapees(r)) return cannotRun(t, `a setsid child outlives the group kill without a pid namespace or cgroup: ${r.containment}`);
     assert.deepEqual(left, [], 'the setsid child outlived the run');
   });
 
   it('a test writing outside its folder and reading other processes’ environments gets nothing', async (t) => {
-    if (level.level !== 'namespaces+readonly') return t.skip(`needs the read-only mount level, this machine has ${level.level} (${level.reason})`);
+    if (level.level !== 'namespaces+readonly') return cannotRun(t, `needs the read-only mount level, this machine has ${level.level} (${level.reason})`);
     const secret = `hostile-secret-${process.pid}`;
     const holder = spawn('sleep', ['60'], { env: { ...process.env, OVERNIGHT_HOSTILE_SECRET: secret }, stdio: 'ignore' });
     try {
@@ -193,7 +209,7 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
   });
 
   it('a test filling the disk stops at the file-size limit (64 MiB)', async (t) => {
-    if (!level.tools.prlimit) return t.skip('prlimit (util-linux) not found: no file-size limit');
+    if (!level.tools.prlimit) return cannotRun(t, 'prlimit (util-linux) not found: no file-size limit');
     plant(
       sb,
       ['os', 'testing'],
@@ -239,7 +255,7 @@ describe('generated code run by the toolchain is contained', { timeout: 300_000 
     const scratch = path.join(sb.out, 'scratch');
     mkdirSync(scratch);
     const box = await openContainment({ writable: [sb.out], tmpDir: scratch, limits: { processes: 64 } });
-    if (box.maxProcesses === null) return (await box.close(), t.skip(`nothing caps processes here: ${box.label}`));
+    if (box.maxProcesses === null) return (await box.close(), cannotRun(t, `nothing caps processes here: ${box.label}`));
     const procs = descendants();
     try {
       const r = await runTool(path.join(sb.out, 'bomb.test'), [], { cwd: sb.out, env, timeoutMs: 30_000, containment: box });

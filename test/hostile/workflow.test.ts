@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { closeMirrors } from '../../activities/store/db.js';
 import { rootMessage } from '../../workflows/run-state.js';
-import type { RunInput, RunResult, RunState } from '../../workflows/types.js';
+import type { LlmSettings, RunInput, RunResult, RunState } from '../../workflows/types.js';
 import { FIXTURE_DIR, startDevServerWithWorker } from '../support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder, TODO_PLAN, whenFile, whenPlan, withOverrides, type Override } from '../support/scripted-ollama.js';
 import {
@@ -37,6 +37,8 @@ const HISTORY_EVENT_LIMIT = 256 * KiB;
 
 let env: TestWorkflowEnvironment;
 let stopServer: () => Promise<void> = async () => {};
+/** No run result is awaited without a deadline: a stuck run fails as timed out, not as a hung test file. */
+const RUN_DEADLINE = '5m';
 const taskQueue = 'hostile-workflow';
 
 before(async () => {
@@ -63,7 +65,13 @@ interface Run {
 }
 
 /** One run against `overrides`, with the layer's checks around it; `limitMs` bounds the whole run. */
-async function hostileRun(name: string, overrides: Override[], tweak: Partial<RunInput>, limitMs: number, fn: (run: Run) => Promise<void>): Promise<void> {
+async function hostileRun(
+  name: string,
+  overrides: Override[],
+  { llm, ...tweak }: Partial<Omit<RunInput, 'llm'>> & { llm?: Partial<LlmSettings> },
+  limitMs: number,
+  fn: (run: Run) => Promise<void>,
+): Promise<void> {
   const ollama = await startScriptedOllama({ respond: withOverrides(todoApiResponder({ fixtureDir: FIXTURE_DIR }), overrides), chunkChars: 4 * KiB });
   const sb = makeSandbox();
   try {
@@ -71,7 +79,7 @@ async function hostileRun(name: string, overrides: Override[], tweak: Partial<Ru
       prompt: 'REST API for todo list',
       outputDir: sb.out,
       dbPath: sb.dbPath,
-      llm: llmSettings(ollama.url, { maxOutputBytes: MiB, stallTimeoutMs: 10_000 }),
+      llm: llmSettings(ollama.url, { maxOutputBytes: MiB, stallTimeoutMs: 10_000, ...llm }),
       skipValidation: true,
       allowNonEmptyOutput: false,
       maxRepairRounds: 1,
@@ -80,7 +88,12 @@ async function hostileRun(name: string, overrides: Override[], tweak: Partial<Ru
     };
     const beside = snapshot(sb.root, sb.out);
     const procs = descendants();
-    const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: `hostile-${name}-${Date.now()}`, args: [input] });
+    const handle = await env.client.workflow.start('generateApi', {
+      taskQueue,
+      workflowId: `hostile-${name}-${Date.now()}`,
+      args: [input],
+      workflowExecutionTimeout: RUN_DEADLINE,
+    });
     const r = await within(limitMs, handle.result() as Promise<RunResult>, () => void handle.terminate('hostile test: over its time limit').catch(() => {}));
     assert.deepEqual(snapshot(sb.root, sb.out), beside, 'something outside the output folder changed');
     assert.equal(readFileSync(sb.userFile, 'utf8'), USER_TEXT);
@@ -152,7 +165,10 @@ describe('hostile answers through a whole run on a real dev server', () => {
       { when: whenFile(MODELS), answer: '```go\n' + bigModels + '```\n' },
       { when: whenFile(HANDLERS), answer: { fault: 'oversized', bytes: 2 * MiB } },
     ];
-    await hostileRun('oversized', overrides, {}, 60_000, async (run) => {
+    // The 920 KB file is carried into the next prompts (~230 k tokens): a context that holds them, so
+    // the answer cap is what ends the run (a 4096-token context ends it sooner: the next test).
+    const roomy = { llm: { options: { temperature: 0, seed: 1, num_ctx: 1 << 20 } } };
+    await hostileRun('oversized', overrides, roomy, 60_000, async (run) => {
       assertFailedRun(run, 'handlers', /the model's answer passed the output cap of 1048576 bytes and was cut off/);
       assert.equal(readFileSync(path.join(run.sb.out, MODELS), 'utf8'), bigModels);
       // The 920 KB file crossed the history as a reference only.
@@ -160,6 +176,18 @@ describe('hostile answers through a whole run on a real dev server', () => {
       assert.equal(models.files[0]!.bytes, Buffer.byteLength(bigModels));
     });
   });
+
+  it(
+    'a 920 KB file carried into the next prompt, which no 4096-token context holds: the run fails there, saying so (not a silent cut)',
+    { timeout: 120_000 },
+    async () => {
+      const bigModels = fixture(MODELS) + `// ${'x'.repeat(76)}\n`.repeat(11_500);
+      await hostileRun('truncated', [{ when: whenFile(MODELS), answer: '```go\n' + bigModels + '```\n' }], {}, 60_000, async (run) => {
+        assertFailedRun(run, 'repository', /the prompt did not fit the model's context \(num_ctx 4096 tokens\).*raise -num-ctx/);
+        assert.equal(existsSync(path.join(run.sb.out, 'internal/repository/todo_repo.go')), false, 'nothing written from a cut prompt');
+      });
+    },
+  );
 
   it('Go code declaring the wrong package: written, then validation fails naming its package', { timeout: 300_000 }, async (t) => {
     const wrong = fixture(MODELS).replace('package models', 'package main');

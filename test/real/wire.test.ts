@@ -43,6 +43,26 @@ describe('the scripted Ollama answers as the real one does', () => {
 });
 
 describe('the real model under our requests', () => {
+  test('a prompt longer than num_ctx is cut to fit, and prompt_eval_count then says exactly num_ctx (chatOnce detects truncation by it; the scripted one does the same)', async () => {
+    const long = Array.from({ length: 400 }, (_, i) => `Line ${i}: the quick brown fox jumps over the lazy dog.`).join('\n');
+    const ask = async (url: string, num_ctx: number) => {
+      const res = await fetch(`${url}/api/chat`, {
+        method: 'POST',
+        body: JSON.stringify({
+          model: REAL_MODEL,
+          stream: false,
+          options: { num_ctx, num_predict: 4, temperature: 0 },
+          messages: [{ role: 'user', content: `${long}\nSay hi.` }],
+        }),
+      });
+      assert.equal(res.status, 200);
+      return ((await res.json()) as { prompt_eval_count: number }).prompt_eval_count;
+    };
+    assert.equal(await ask(real.url, 512), 512, 'the real Ollama reads exactly num_ctx tokens of a prompt too long for it');
+    assert.ok((await ask(real.url, 16384)) > 512, 'and more when the prompt fits');
+    assert.equal(await ask(scripted.url, 512), 512, 'the scripted Ollama reports the same');
+  });
+
   test("a JSON schema in `format` makes the answer JSON with the schema's required keys (the plan phase relies on it)", async () => {
     const res = await fetch(`${real.url}/api/chat`, {
       method: 'POST',

@@ -4,6 +4,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { embeddedServerFor } from '../../client/temporal-server.js';
+import { freePort } from '../../activities/free-port.js';
+import { startScriptedOllama, type ScriptedOllama, type ScriptedOllamaOptions } from './scripted-ollama.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../../bin/overnight-llm.js', import.meta.url));
@@ -40,7 +42,7 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProc
 }
 
 // One free-port helper for the tests and the project's Ollama.
-export { freePort } from '../../activities/free-port.js';
+export { freePort };
 
 /** Kills the embedded dev server the CLI started for `address` under the current state dir. */
 export function stopEmbeddedServer(address: string): void {
@@ -52,4 +54,30 @@ export function stopEmbeddedServer(address: string): void {
   } catch {
     // already gone
   }
+}
+
+/** What an e2e file runs the CLI against: a scripted Ollama, and the address of the dev server the CLI embeds. */
+export interface CliSetup {
+  ollama: ScriptedOllama;
+  temporal: string;
+  /** -ollama, -temporal and -ui for every command of the file. */
+  common: string[];
+  /** Stops the embedded server and the scripted Ollama. */
+  stop(): Promise<void>;
+}
+
+export async function cliSetup(ollamaOptions: ScriptedOllamaOptions): Promise<CliSetup> {
+  const ollama = await startScriptedOllama(ollamaOptions);
+  const port = await freePort();
+  const temporal = `127.0.0.1:${port}`;
+  const common = ['-ollama', ollama.url, '-temporal', temporal, '-ui', `http://localhost:${port + 1000}`];
+  return {
+    ollama,
+    temporal,
+    common,
+    stop: async () => {
+      stopEmbeddedServer(temporal);
+      await ollama.close();
+    },
+  };
 }

@@ -11,7 +11,7 @@ import { defaultToolchainDirs } from '../../activities/go/run-tool.js';
 import { embeddedServerFor } from '../../client/temporal-server.js';
 import { readStatusJson } from './status-schema.js';
 import { freePort, spawnCli } from './cli.js';
-import { tmpDir } from './run-fixtures.js';
+import { FIXTURE_DIR, tmpDir } from './run-fixtures.js';
 
 const OLLAMA_MAIN = fileURLToPath(new URL('./scripted-ollama-main.ts', import.meta.url));
 
@@ -303,5 +303,13 @@ export function outputProblems(output: string): string[] {
     else if (sha256(readFileSync(abs)) !== f.sha256) problems.push(`${f.path} does not match its sha256 in status.json`);
   }
   for (const f of filesUnder(output)) if (f.includes('.tmp-')) problems.push(`leftover temporary file ${f}`);
+  // Not only what status.json claims: the scripted model (scenario good) answers with the fixture's
+  // files, a known-good API (the activities layer builds, tests and smoke-runs it), so each must be
+  // there byte for byte, however often the run was killed or paused.
+  for (const f of filesUnder(FIXTURE_DIR).filter((p) => p.endsWith('.go'))) {
+    const abs = path.join(output, f);
+    if (!existsSync(abs)) problems.push(`${f} was never written`);
+    else if (!readFileSync(abs).equals(readFileSync(path.join(FIXTURE_DIR, f)))) problems.push(`${f} differs from the model's answer`);
+  }
   return problems;
 }

@@ -19,6 +19,8 @@ import {
 
 /** What the scripted Ollama answers at /api/version unless told otherwise: the release the project builds. */
 export const SCRIPTED_OLLAMA_VERSION = '0.19.0';
+/** Ollama 0.19's context size when a request sets no num_ctx (OLLAMA_CONTEXT_LENGTH's default). */
+const DEFAULT_NUM_CTX = 4096;
 export * from './scripted-ollama-responders.js';
 
 export interface ModelInfo {
@@ -293,6 +295,9 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     }
     planned = chunks.length;
     const promptChars = messages.reduce((n, m) => n + String(m.content ?? '').length, 0);
+    // A prompt longer than the context is cut to fit, and Ollama then reports exactly num_ctx
+    // tokens read (test/real/wire.test.ts checks that on the real one); 4096 when not set.
+    const promptTokens = Math.min(Math.max(1, Math.ceil(promptChars / 4)), Number(options_?.num_ctx ?? DEFAULT_NUM_CTX));
     const tps = fault?.fault === 'slow' ? (fault.tokensPerSecond ?? options.tokensPerSecond ?? 10) : 0;
     const strikeAt = Math.min(fault?.afterChunks ?? 3, chunks.length);
     const errorText = fault?.message ?? 'an error was encountered while running the model: unexpected EOF';
@@ -306,7 +311,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       const metrics = {
         total_duration: Number(now - started) + 2,
         load_duration: Math.floor(half) + 1,
-        prompt_eval_count: Math.max(1, Math.ceil(promptChars / 4)),
+        prompt_eval_count: promptTokens,
         prompt_eval_duration: Math.ceil(half) + 1,
         eval_count: chunks.length,
         eval_duration: Number(now - firstToken) + 1,

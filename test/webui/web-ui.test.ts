@@ -71,7 +71,9 @@ test(
       'validateProject • go vet, build, test -cover, smoke',
       'generateFile • handlers → internal/handlers/todo_handler.go (repair round 1)',
       'validateProject • go vet, build, test -cover, smoke (round 1)',
-      'recordPhase • mirror: validate failed',
+      // The mirror writes are local activities: the timeline names them, without a summary.
+      'recordPhase',
+      'writeStatusReport',
     ]) {
       assert.ok(text.includes(expected), `the page shows "${expected}"`);
     }

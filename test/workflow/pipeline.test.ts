@@ -29,6 +29,8 @@ import { checkApi } from '../support/check-api.js';
 
 let env: TestWorkflowEnvironment;
 let stopServer: () => Promise<void> = async () => {};
+/** No run result is awaited without a deadline: a stuck run fails as timed out, not as a hung test file. */
+const RUN_DEADLINE = '10m';
 const taskQueue = 'pipeline-test';
 
 before(async () => {
@@ -44,7 +46,7 @@ async function runScenario(scenario: ScenarioName, tweak: (input: RunInput) => v
   try {
     const input = runInput(ollama.url);
     tweak(input);
-    const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: id, args: [input] });
+    const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: id, args: [input], workflowExecutionTimeout: RUN_DEADLINE });
     const result = (await handle.result()) as RunResult;
     const state = await handle.query<RunState>('status');
     return { input, result, state, handle, calls: ollama.calls.length, callList: ollama.calls };
@@ -179,7 +181,12 @@ describe('generateApi on a real dev server', () => {
     const ollama = await startScriptedOllama({ respond });
     try {
       const input = runInput(ollama.url, { strategy: 'guided' });
-      const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: `wf-guided-${Date.now()}`, args: [input] });
+      const handle = await env.client.workflow.start('generateApi', {
+        taskQueue,
+        workflowId: `wf-guided-${Date.now()}`,
+        args: [input],
+        workflowExecutionTimeout: RUN_DEADLINE,
+      });
       const result = (await handle.result()) as RunResult;
       const state = await handle.query<RunState>('status');
       assert.equal(result.valid, true, result.error);
@@ -210,7 +217,12 @@ describe('generateApi on a real dev server', () => {
     let second: Awaited<ReturnType<typeof startScriptedOllama>> | undefined;
     try {
       const input = runInput(first.url);
-      const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: `wf-ollama-away-${Date.now()}`, args: [input] });
+      const handle = await env.client.workflow.start('generateApi', {
+        taskQueue,
+        workflowId: `wf-ollama-away-${Date.now()}`,
+        args: [input],
+        workflowExecutionTimeout: RUN_DEADLINE,
+      });
       const waiting = await pollUntil(async () => (await handle.query<RunState>('status')).waiting, 60_000);
       assert.equal(waiting.for, `Ollama at ${first.url}`);
       const details = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
@@ -264,6 +276,7 @@ describe('generateApi on a real dev server', () => {
         taskQueue,
         workflowId: `wf-no-wait-${Date.now()}`,
         args: [runInput(ollama.url, { ollamaWaitMs: 0 })],
+        workflowExecutionTimeout: RUN_DEADLINE,
       });
       const err = await handle.result().then(
         () => null,

@@ -1,0 +1,85 @@
+// The ways of running that do not keep the CLI's own worker: -detach (start and go), a
+// standalone `worker`, `watch` and `attach` by id; and -allow-existing, which writes beside
+// the user's files and must leave them as they were.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { checkApi, specFromOutput } from '../support/check-api.js';
+import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
+import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
+import type { ScriptedOllama } from '../support/scripted-ollama.js';
+
+let setup: CliSetup;
+let ollama: ScriptedOllama;
+let common: string[];
+
+before(async () => {
+  setup = await cliSetup({ fixtureDir: FIXTURE_DIR });
+  ({ ollama, common } = setup);
+});
+
+after(() => setup?.stop());
+
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('-detach, a standalone worker, watch and attach', () => {
+  const dir = tmpDir('e2e-detach');
+  const output = path.join(dir, 'todo-api');
+  const db = path.join(dir, 'poc.db');
+  let id = '';
+
+  test('-detach prints the run id and exits 0 at once; without a worker nothing is asked of the model', async () => {
+    const started = await runCli(['-output', output, '-db', db, '-detach', ...common]);
+    assert.equal(started.code, 0, started.stderr);
+    id = started.stdout.trim();
+    assert.match(id, /^overnight-todo-api-\w+$/);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(ollama.calls.length, 0, 'no worker, no model call');
+    const status = await runCli(['status', id, '-json', '-db', db, ...common]);
+    assert.equal(status.code, 0, status.stderr);
+    const state = JSON.parse(status.stdout) as { status: string; phases: unknown[]; waiting?: { for: string } };
+    assert.deepEqual([state.status, state.phases.length], ['running', 0]);
+    assert.match(state.waiting?.for ?? '', /^a worker on task queue overnight-llm \(start one: overnight-llm worker\)$/);
+  });
+
+  test('a standalone worker runs it; watch follows it to its end and exits with its outcome', async () => {
+    const worker = spawnCli(['worker', ...common]);
+    try {
+      const watched = await runCli(['watch', id, '-db', db, ...common]);
+      assert.equal(watched.code, 0, watched.stderr);
+      assert.match(watched.stdout, /validate done/);
+      assert.match(watched.stdout, /^done: the API is ready/m);
+    } finally {
+      worker.kill('SIGINT');
+      await new Promise((r) => worker.once('exit', r));
+    }
+    const check = await checkApi(output, specFromOutput(output));
+    assert.equal(check.valid, true, check.details);
+  });
+
+  test('attach to the finished run: its outcome and exit code, no model call', async () => {
+    const calls = ollama.calls.length;
+    const attached = await runCli(['attach', id, '-db', db, ...common]);
+    assert.equal(attached.code, 0, attached.stderr);
+    assert.match(attached.stdout, /^done: the API is ready/m);
+    assert.equal(ollama.calls.length, calls);
+  });
+});
+
+describe('-allow-existing', () => {
+  test("writes the API beside the user's files and leaves them byte for byte", async () => {
+    const output = path.join(tmpDir('e2e-allow'), 'mine');
+    mkdirSync(path.join(output, 'docs'), { recursive: true });
+    writeFileSync(path.join(output, 'notes.txt'), 'my thesis, do not lose\n');
+    writeFileSync(path.join(output, 'docs', 'plan.md'), '# plan\n');
+    const before = [sha(path.join(output, 'notes.txt')), sha(path.join(output, 'docs', 'plan.md'))];
+    const r = await runCli(['-output', output, '-db', path.join(path.dirname(output), 'poc.db'), '-allow-existing', '-skip-validation', ...common]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([sha(path.join(output, 'notes.txt')), sha(path.join(output, 'docs', 'plan.md'))], before);
+    assert.deepEqual(readdirSync(path.join(output, 'docs')), ['plan.md']);
+    for (const f of ['go.mod', 'cmd/server/main.go', 'internal/models/todo.go', 'status.json'])
+      assert.ok(readdirSync(path.dirname(path.join(output, f))).includes(path.basename(f)), `${f} written`);
+  });
+});
