@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { workflowIdFor } from '../../client/run-input.js';
+import { checkApi, specFromOutput } from '../support/check-api.js';
 import { PROJECT_ROOT, freePort, runCli, stopEmbeddedServer } from '../support/cli.js';
 import { FIXTURE_DIR, VARIANTS_DIR, tmpDir } from '../support/run-fixtures.js';
 import { scenarioResponder, startScriptedOllama, type ScriptedOllama } from '../support/scripted-ollama.js';
@@ -50,6 +51,9 @@ test(
       `http://localhost:${uiPort}`,
     ]);
     assert.equal(run.code, 0, run.stderr);
+    // What the page will describe is a real, repaired API: checked here by the test's own checker.
+    const check = await checkApi(output, specFromOutput(output));
+    assert.equal(check.valid, true, check.details);
     const workflowId = workflowIdFor(output);
     assert.match(run.stderr, new RegExp(`http://localhost:${uiPort}/namespaces/default/workflows/${workflowId}`));
 
