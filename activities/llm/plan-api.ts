@@ -26,7 +26,7 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3 }: Pla
     usage.tokensOut += answer.usage.tokensOut;
     usage.durationMs += answer.usage.durationMs;
     usage.cached &&= answer.usage.cached;
-    const checked = parsePlan(answer.content);
+    const checked = parsePlan(answer.content, prompt);
     if (checked.ok) return { spec: checked.spec, usage, attempts: attempt, ...(checked.notes ? { notes: checked.notes } : {}) };
     errors = checked.errors;
     messages.push(

@@ -44,8 +44,36 @@ export function pluralOf(word: string): string {
   return `${word}s`;
 }
 
+/** Words a module name may carry that say nothing about the request's subject. */
+const GENERIC_MODULE_WORDS = new Set(['api', 'rest', 'go', 'golang', 'service', 'server', 'app', 'http', 'crud', 'backend', 'web']);
+const ARTICLES = new Set(['a', 'an', 'the', 'my', 'our', 'some', 'simple', 'small']);
+
+/**
+ * A module name from the request's subject: "REST API for a bookstore" → bookstore-api. Null when
+ * the request gives nothing to name it by.
+ */
+export function moduleFromRequest(request: string): string | null {
+  const lower = request.toLowerCase();
+  const subject = lower.includes(' for ') ? lower.slice(lower.lastIndexOf(' for ') + 5) : lower;
+  const kept = subject
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w && !ARTICLES.has(w) && !GENERIC_MODULE_WORDS.has(w))
+    .slice(0, 3);
+  return kept.length && /^[a-z]/.test(kept[0]!) ? `${kept.join('-')}-api` : null;
+}
+
+/**
+ * Whether the module is named after something in the request (or the resource it stores): a small
+ * model copies the prompt's example ("library-api" for a bookstore), which no word of the request backs.
+ */
+function moduleFitsRequest(module: string, request: string, resource: unknown): boolean {
+  const lower = request.toLowerCase();
+  const own = module.split(/[^a-z0-9]+/).filter((w) => w && !GENERIC_MODULE_WORDS.has(w));
+  return own.length === 0 || own.some((w) => lower.includes(w) || w === resource || (typeof resource === 'string' && resource.includes(w)));
+}
+
 /** The plan with near-misses mended, and one note per mend. Anything else is left for checkSpec to report. */
-export function normalizePlan(value: unknown): { value: unknown; notes: string[] } {
+export function normalizePlan(value: unknown, request?: string): { value: unknown; notes: string[] } {
   if (!isObject(value)) return { value, notes: [] };
   const notes: string[] = [];
   const plan = { ...value };
@@ -73,6 +101,11 @@ export function normalizePlan(value: unknown): { value: unknown; notes: string[]
       .replace(/[\s_]+/g, '-');
     if (module !== plan.module) mend('module', plan.module, module);
     plan.module = module;
+    const fromRequest = request === undefined ? null : moduleFromRequest(request);
+    if (fromRequest && /^[a-z][a-z0-9-]*$/.test(module) && !moduleFitsRequest(module, request!, plan.resource)) {
+      notes.push(`module ${JSON.stringify(module)} → ${JSON.stringify(fromRequest)}: named after the request, not the prompt's example`);
+      plan.module = fromRequest;
+    }
   } else if (plan.module === undefined && typeof plan.resource === 'string' && /^[a-z][a-z0-9]*$/.test(plan.resource)) {
     mend('module', null, `${plan.resource}-api`);
     plan.module = `${plan.resource}-api`;

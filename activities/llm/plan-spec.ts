@@ -135,8 +135,12 @@ export function checkSpec(value: unknown): SpecCheck {
   return { ok: true, spec };
 }
 
-/** Parses the model's answer text as a plan, mends near-misses (plan-normalize.ts), checks it; JSON errors are reported like schema errors. */
-export function parsePlan(answer: string): SpecCheck {
+/**
+ * Parses the model's answer text as a plan, mends near-misses (plan-normalize.ts; `request`, the
+ * user's sentence, names the module when the model's name is not about it), checks it; JSON errors
+ * are reported like schema errors.
+ */
+export function parsePlan(answer: string, request?: string): SpecCheck {
   const start = answer.indexOf('{');
   const end = answer.lastIndexOf('}');
   if (start < 0 || end <= start) return { ok: false, errors: ['the answer holds no JSON object'] };
@@ -146,7 +150,7 @@ export function parsePlan(answer: string): SpecCheck {
   } catch (err) {
     return { ok: false, errors: [`the answer is not valid JSON: ${(err as Error).message}`] };
   }
-  const { value, notes } = normalizePlan(parsed);
+  const { value, notes } = normalizePlan(parsed, request);
   const checked = checkSpec(value);
   return checked.ok && notes.length ? { ...checked, notes } : checked;
 }

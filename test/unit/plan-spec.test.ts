@@ -263,6 +263,29 @@ describe('parsePlan: near-misses code mends, each named', () => {
     assert.ok(notes.includes("fields[1].required true → false: a bool's false is a value, not a missing field"), JSON.stringify(notes));
   });
 
+  test("a module copied from the prompt's example is named after the request instead; a module the request backs is kept", () => {
+    const moduleOf = (module: string, request: string, resource = 'book') => {
+      const result = parsePlan(JSON.stringify(plan({ module, resource, plural: `${resource}s` })), request);
+      assert.equal(result.ok, true, JSON.stringify(result));
+      return [(result as { spec: ApiSpecLike }).spec.module, (result as { notes?: string[] }).notes ?? []] as const;
+    };
+    const [copied, notes] = moduleOf('library-api', 'REST API for a bookstore');
+    assert.equal(copied, 'bookstore-api');
+    assert.deepEqual(notes, ['module "library-api" → "bookstore-api": named after the request, not the prompt\'s example']);
+    assert.equal(moduleOf('library-api', 'Build me a REST API for the recipe collection', 'recipe')[0], 'recipe-collection-api');
+    // Backed by the request or the resource: kept, with no note.
+    assert.deepEqual(moduleOf('book-api', 'REST API for a bookstore'), ['book-api', []]);
+    assert.deepEqual(moduleOf('todo-api', 'REST API for todo list', 'todo'), ['todo-api', []]);
+    assert.deepEqual(moduleOf('event-api', 'REST API for events', 'event'), ['event-api', []]);
+    assert.deepEqual(moduleOf('shelf-api', 'REST API for a bookstore'), [
+      'bookstore-api',
+      [`module "shelf-api" → "bookstore-api": named after the request, not the prompt's example`],
+    ]);
+    // No request given (or nothing in it to name by): the model's module stands.
+    assert.equal(moduleOf('library-api', '')[0], 'library-api');
+    assert.equal(moduleOf('library-api', 'REST API for a')[0], 'library-api');
+  });
+
   test('unsafe names are not mended into safe ones: they are still reported', () => {
     for (const bad of [{ resource: '../x' }, { module: '../evil' }, { resource: 'func', plural: 'funcs' }]) {
       assert.equal(parsePlan(JSON.stringify(plan(bad))).ok, false, JSON.stringify(bad));
