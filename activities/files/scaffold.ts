@@ -1,9 +1,10 @@
-// The scaffold phase: go.mod and the folders, written by code, not by the LLM.
+// The scaffold phase: go.mod, openapi.yaml and the folders, written by code, not by the LLM.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiSpec, FileRef } from '../../workflows/types.js';
 import { assertNoLinks } from './confine.js';
 import { allowedPaths, LAYOUT_DIRS } from '../../workflows/layout.js';
+import { openApiFor } from './openapi.js';
 import { MARKER_FILE } from './output-dir.js';
 import { writeFileAtomic } from './write-file.js';
 
@@ -26,6 +27,10 @@ export async function writeScaffold({ workflowId, outputDir, spec }: ScaffoldInp
     mkdirSync(path.join(outputDir, dir), { recursive: true });
   }
   const marker = JSON.stringify({ workflowId, module: spec.module, resource: spec.resource }, null, 2) + '\n';
-  const files = [writeFileAtomic(outputDir, 'go.mod', goModFor(spec), allowed), writeFileAtomic(outputDir, MARKER_FILE, marker, allowed)];
+  const files = [
+    writeFileAtomic(outputDir, 'go.mod', goModFor(spec), allowed),
+    writeFileAtomic(outputDir, 'openapi.yaml', openApiFor(spec), allowed),
+    writeFileAtomic(outputDir, MARKER_FILE, marker, allowed),
+  ];
   return files.map(({ path: p, bytes, sha256 }) => ({ path: p, bytes, sha256 }));
 }

@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { checkApi, specFromOutput } from '../support/check-api.js';
@@ -54,6 +55,18 @@ describe('overnight-llm end to end', () => {
     const check = await checkApi(output, specFromOutput(output));
     assert.equal(check.valid, true, check.details);
     assert.ok(check.coveragePercent !== null && check.coveragePercent >= 70, check.details);
+    // openapi.yaml promises nothing the server did not answer in that CRUD round.
+    const answered = new Set(
+      [...check.details.matchAll(/^(GET|POST|PUT|DELETE) (\S+) -> (\d{3})$/gm)].map(([, m, p, s]) => `${m} ${p!.replace(/\/\d+$/, '/{id}')} ${s}`),
+    );
+    const doc = parseYaml(readFileSync(path.join(output, 'openapi.yaml'), 'utf8')) as { paths: Record<string, Record<string, { responses: object }>> };
+    const listed = Object.entries(doc.paths).flatMap(([route, item]) =>
+      Object.entries(item)
+        .filter(([k]) => k !== 'parameters')
+        .flatMap(([method, op]) => Object.keys(op.responses).map((status) => `${method.toUpperCase()} ${route} ${status}`)),
+    );
+    assert.equal(listed.length, 6, listed.join(', '));
+    for (const r of listed) assert.ok(answered.has(r), `openapi.yaml lists ${r}, which the server did not answer (${[...answered].join(', ')})`);
   });
 
   test('status.json and the SQLite mirror agree on every phase', () => {

@@ -105,6 +105,7 @@ describe('confinedPath', () => {
       'internal/handlers/todo_handler.go',
       'internal/models/todo.go',
       'internal/repository/todo_repo.go',
+      'openapi.yaml',
       'status.json',
       'tests/todo_handler_test.go',
     ]);
