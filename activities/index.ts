@@ -2,8 +2,13 @@
 // sees only their types.
 export { preflight } from './preflight.js';
 export { planApi } from './llm/plan-api.js';
-export { generateFile } from './llm/generate-file.js';
-export { composeFile } from './guided/compose-file.js';
+import { composeFile as composeOneFile } from './guided/compose-file.js';
+import { generateFile as generateOneFile } from './llm/generate-file.js';
+import { withHistory } from './files/git-history.js';
+
+// The file phases commit what they write into the output folder's git history.
+export const generateFile = withHistory(generateOneFile);
+export const composeFile = withHistory(composeOneFile);
 export { waitForOllama } from './llm/wait-for-ollama.js';
 export { writeScaffold } from './files/scaffold.js';
 export { validateProject } from './go/validate.js';

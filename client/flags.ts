@@ -32,6 +32,8 @@ export const FLAGS = {
   'allow-existing': { kind: 'bool', group: 'run', default: false, help: 'write into a folder that holds other files (never deletes them)' },
   restart: { kind: 'bool', group: 'run', default: false, help: 'start over when the folder already has a finished run' },
   detach: { kind: 'bool', group: 'run', default: false, help: 'start the run and return; a worker elsewhere runs it' },
+  git: { kind: 'bool', group: 'run', default: false, help: 'a git commit per phase in the output folder, even inside your own repository' },
+  'no-git': { kind: 'bool', group: 'run', default: false, help: 'no git history in the output folder' },
   'max-repair-rounds': { kind: 'int', group: 'run', default: 3, help: 'repair rounds after a failed validation, 0-10' },
   coverage: { kind: 'number', group: 'run', default: 70, help: 'test coverage goal in percent' },
   budget: { kind: 'int', group: 'run', default: 30, help: 'minutes of working time, asleep not counted; 0: no limit' },
@@ -190,6 +192,7 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
     throw new UsageError(`${sourceOf('temporal', given, env)} takes host:port like localhost:7233, not ${JSON.stringify(flags.temporal)}`);
   if (!(STRATEGIES as readonly string[]).includes(flags.strategy))
     throw new UsageError(`-strategy must be guided or whole, not ${JSON.stringify(flags.strategy)}`);
+  if (flags.git && flags['no-git']) throw new UsageError('-git and -no-git contradict each other: pass one of them');
   if (flags.prompt.length > 2000) throw new UsageError('-prompt is longer than 2000 characters: describe the API in a sentence or two');
   const ranges: [FlagName, number, number][] = [
     ['max-repair-rounds', 0, 10],
@@ -218,6 +221,8 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
 const SHARED_LINES: { flags: FlagName[]; help: string }[] = [
   { flags: ['temperature', 'num-ctx', 'seed'], help: 'model temperature, context size in tokens, seed' },
   { flags: ['version', 'help'], help: 'show the version, or this help' },
+  { flags: ['git', 'no-git'], help: 'commit each phase even inside your own repository; no git history at all' },
+  { flags: ['coverage', 'budget'], help: 'test coverage goal in percent; minutes of working time, asleep not counted (0: none)' },
 ];
 
 /** -help: one screen (at most 50 lines), the flags by what they touch. */

@@ -75,6 +75,7 @@ export function runInputFrom(flags: Flags): RunInput {
     heartbeatTimeoutMs: flags['heartbeat-timeout'] * 1000,
     strategy: flags.strategy as Strategy,
     ollamaWaitMs: flags['ollama-wait'] * 60_000,
+    git: flags['no-git'] ? 'off' : flags.git ? 'on' : 'auto',
   };
 }
 

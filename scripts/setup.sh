@@ -33,6 +33,17 @@ if [[ ! -x "$tools/goimports" ]]; then
   GOBIN="$tools" GOFLAGS=-mod=mod go install golang.org/x/tools/cmd/goimports@v0.52.0
 fi
 
+# git writes the night's history into the output folder (activities/files/git-history.ts); a run
+# without it simply has none.
+if ! command -v git >/dev/null 2>&1; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    step "installing git (Debian) for the output folder's history"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git >/dev/null
+  else
+    step "git not found: runs will have no git history in their output folder (install git to get one)"
+  fi
+fi
+
 # The CLI runs compiled from dist/ (bin/overnight-llm.js falls back to the sources when they are newer).
 if [[ ! -f dist/.built ]] || [[ -n $(find client activities worker workflows -name '*.ts' -newer dist/.built -print -quit) ]]; then
   step "compiling the CLI into dist/"

@@ -207,7 +207,13 @@ export class PipelineRun {
     const outcome = { key: OUTCOME_KEY, value: outcomeOf(state, input.skipValidation) };
     let statusFile: FileRef | null = null;
     const writeStatusFile = () =>
-      this.quick.writeStatusReport({ dbPath: input.dbPath, workflowId: this.workflowId, outputDir: input.outputDir, resource: this.spec?.resource ?? null });
+      this.quick.writeStatusReport({
+        dbPath: input.dbPath,
+        workflowId: this.workflowId,
+        outputDir: input.outputDir,
+        resource: this.spec?.resource ?? null,
+        git: input.git,
+      });
     if (!this.outputDirChecked) {
       this.searchable([outcome]);
       await this.recordRun();

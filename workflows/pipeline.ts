@@ -12,7 +12,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     await run.phase('preflight', 0, (step) => preflight(run, step));
     const spec = (run.spec = await run.phase('plan', 0, (step) => plan(run, step)));
     await run.phase('scaffold', 0, async (step) =>
-      step({ files: await run.quick.writeScaffold({ workflowId: run.workflowId, outputDir: input.outputDir, spec }) }),
+      step({ files: await run.quick.writeScaffold({ workflowId: run.workflowId, outputDir: input.outputDir, spec, git: input.git }) }),
     );
     for (const filePhase of FILE_PHASES) await run.phase(filePhase, 0, async (step) => step(await writeFile(run, spec, filePhase)));
     if (input.skipValidation) await run.skip('validate', 'repair');
@@ -71,9 +71,9 @@ async function writeFile(run: PipelineRun, spec: ApiSpec, phase: FilePhase, repa
   const summary = `${phase} → ${filePathFor(phase, spec.resource)}${repair ? ` (repair round ${repair.round})` : ''}`;
   const activity = input.strategy === 'guided' ? run.llm.composeFile : run.llm.generateFile;
   const { workflowId } = run;
-  const { prompt, outputDir, dbPath, llm, coverageGoal } = input;
+  const { prompt, outputDir, dbPath, llm, coverageGoal, git } = input;
   const result = await run.callModel(() =>
-    activity.executeWithOptions({ ...run.llmOptions, summary }, [{ workflowId, phase, prompt, spec, outputDir, dbPath, llm, coverageGoal, repair }]),
+    activity.executeWithOptions({ ...run.llmOptions, summary }, [{ workflowId, phase, prompt, spec, outputDir, dbPath, llm, coverageGoal, repair, git }]),
   );
   return { usage: result.usage, files: [result.file] };
 }

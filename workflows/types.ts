@@ -69,7 +69,12 @@ export interface RunInput {
   strategy?: Strategy;
   /** How long a model call waits for Ollama to answer again before the run fails (absent: 30 min; 0: not at all). */
   ollamaWaitMs?: number;
+  /** Git history in the output folder (absent in runs recorded before it existed: auto). */
+  git?: GitMode;
 }
+
+/** auto: a commit per phase in a repository of the run's own; on (-git): also in the user's; off (-no-git): none. */
+export type GitMode = 'auto' | 'on' | 'off';
 
 /** The failure type of a model call that found no server: the workflow waits for it, then calls again. */
 export const MODEL_SERVER_GONE = 'OllamaUnreachable';
@@ -171,6 +176,7 @@ export interface GenerateFileInput {
   llm: LlmSettings;
   coverageGoal: number;
   repair?: RepairRequest;
+  git?: GitMode;
 }
 
 export interface GenerateFileResult {

@@ -1,7 +1,8 @@
 // The scaffold phase: go.mod, openapi.yaml and the folders, written by code, not by the LLM.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiSpec, FileRef } from '../../workflows/types.js';
+import type { ApiSpec, FileRef, GitMode } from '../../workflows/types.js';
+import { commitFiles } from './git-history.js';
 import { assertNoLinks } from './confine.js';
 import { allowedPaths, LAYOUT_DIRS } from '../../workflows/layout.js';
 import { openApiFor } from './openapi.js';
@@ -12,6 +13,7 @@ export interface ScaffoldInput {
   workflowId: string;
   outputDir: string;
   spec: ApiSpec;
+  git?: GitMode;
 }
 
 export function goModFor(spec: ApiSpec): string {
@@ -19,7 +21,7 @@ export function goModFor(spec: ApiSpec): string {
   return `module ${spec.module}\n\ngo 1.22\n`;
 }
 
-export async function writeScaffold({ workflowId, outputDir, spec }: ScaffoldInput): Promise<FileRef[]> {
+export async function writeScaffold({ workflowId, outputDir, spec, git }: ScaffoldInput): Promise<FileRef[]> {
   const allowed = allowedPaths(spec);
   for (const dir of LAYOUT_DIRS) {
     // A folder already there (a retried scaffold, a restarted run) is fine; a link or a file is not.
@@ -32,5 +34,12 @@ export async function writeScaffold({ workflowId, outputDir, spec }: ScaffoldInp
     writeFileAtomic(outputDir, 'openapi.yaml', openApiFor(spec), allowed),
     writeFileAtomic(outputDir, MARKER_FILE, marker, allowed),
   ];
-  return files.map(({ path: p, bytes, sha256 }) => ({ path: p, bytes, sha256 }));
+  const refs = files.map(({ path: p, bytes, sha256 }) => ({ path: p, bytes, sha256 }));
+  await commitFiles(
+    outputDir,
+    git,
+    refs.map((f) => f.path),
+    `scaffold: ${refs.map((f) => f.path).join(', ')} (module ${spec.module}, resource ${spec.resource})`,
+  );
+  return refs;
 }

@@ -1,4 +1,6 @@
 // status.json, built from the mirror: what a person needs to judge a run without the UI.
+import type { GitMode } from '../../workflows/types.js';
+import { commitFiles } from '../files/git-history.js';
 import type { FileProvenance, FileRef } from '../../workflows/types.js';
 import { allowedPaths } from '../../workflows/layout.js';
 import { existsSync } from 'node:fs';
@@ -90,7 +92,13 @@ export function buildStatusReport(dbPath: string, workflowId: string) {
 
 export type StatusReport = ReturnType<typeof buildStatusReport>;
 
-export async function writeStatusReport(input: { dbPath: string; workflowId: string; outputDir: string; resource: string | null }): Promise<FileRef> {
+export async function writeStatusReport(input: {
+  dbPath: string;
+  workflowId: string;
+  outputDir: string;
+  resource: string | null;
+  git?: GitMode;
+}): Promise<FileRef> {
   const report = buildStatusReport(input.dbPath, input.workflowId);
   const allowed = input.resource ? allowedPaths({ resource: input.resource }) : new Set(['status.json', MARKER_FILE]);
   const { path, bytes, sha256 } = writeFileAtomic(input.outputDir, 'status.json', JSON.stringify(report, null, 2) + '\n', allowed);
@@ -98,5 +106,12 @@ export async function writeStatusReport(input: { dbPath: string; workflowId: str
   // ours, so the same command run again may start afresh in this folder.
   if (!existsSync(join(input.outputDir, MARKER_FILE)))
     writeFileAtomic(input.outputDir, MARKER_FILE, JSON.stringify({ workflowId: input.workflowId }, null, 2) + '\n', allowed);
+  if (input.resource) {
+    const final = report.validation?.final;
+    const outcome = final
+      ? `validation ${final.ok ? 'passed' : 'failed'}${final.coveragePercent === null ? '' : `, coverage ${final.coveragePercent}%`}`
+      : 'not validated';
+    await commitFiles(input.outputDir, input.git, ['status.json'], `report: status.json (run ${report.run.status}, ${outcome})`);
+  }
   return { path, bytes, sha256 };
 }

@@ -2,6 +2,7 @@
 // own worker, talks to a scripted Ollama, and the real Go toolchain checks what it wrote.
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
@@ -55,6 +56,19 @@ describe('overnight-llm end to end', () => {
     const check = await checkApi(output, specFromOutput(output));
     assert.equal(check.valid, true, check.details);
     assert.ok(check.coveragePercent !== null && check.coveragePercent >= 70, check.details);
+    // The night's story in git: a commit per phase that wrote files, by overnight-llm, and nothing left uncommitted.
+    const gitOut = (...args: string[]) => execFileSync('git', ['-C', output, ...args], { encoding: 'utf8' }).trim();
+    assert.deepEqual(gitOut('log', '--reverse', '--format=%an|%s').split('\n'), [
+      'overnight-llm|scaffold: go.mod, openapi.yaml, .overnight-llm.json (module todo-api, resource todo)',
+      'overnight-llm|models: internal/models/todo.go (codellama:7b)',
+      'overnight-llm|repository: internal/repository/todo_repo.go (codellama:7b)',
+      'overnight-llm|handlers: internal/handlers/todo_handler.go (codellama:7b)',
+      'overnight-llm|server: cmd/server/main.go (codellama:7b)',
+      'overnight-llm|tests: tests/todo_handler_test.go (codellama:7b)',
+      'overnight-llm|readme: README.md (codellama:7b)',
+      'overnight-llm|report: status.json (run completed, validation passed, coverage ' + readStatusJson(output).validation?.final.coveragePercent + '%)',
+    ]);
+    assert.equal(gitOut('status', '--porcelain'), '');
     // openapi.yaml promises nothing the server did not answer in that CRUD round.
     const answered = new Set(
       [...check.details.matchAll(/^(GET|POST|PUT|DELETE) (\S+) -> (\d{3})$/gm)].map(([, m, p, s]) => `${m} ${p!.replace(/\/\d+$/, '/{id}')} ${s}`),

@@ -299,3 +299,19 @@ describe('-num-predict', () => {
   });
   test('a negative cap is bad usage naming the flag', () => assertUsage(['-num-predict', '-5'], /-num-predict must be between 0 and/));
 });
+
+describe('-git, -no-git', () => {
+  const gitOf = (argv: string[]) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'overnight-flags-'));
+    try {
+      return runInputFrom(parse(['-output', path.join(dir, 'out'), '-db', path.join(dir, 'poc.db'), ...argv]).flags).git;
+    } finally {
+      closeMirrors();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  test('history in a repository of the run own by default; -git also in yours; -no-git none', () => {
+    assert.deepEqual([gitOf([]), gitOf(['-git']), gitOf(['-no-git'])], ['auto', 'on', 'off']);
+  });
+  test('both at once is bad usage', () => assertUsage(['-git', '-no-git'], '-git and -no-git contradict each other'));
+});

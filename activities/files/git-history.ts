@@ -1,0 +1,82 @@
+// The night's story as git history in the output folder: each phase that writes files (and
+// each repair round) commits what it wrote, so `git log --stat` tells what happened and `git
+// diff` what a repair changed. Only the run's own files are added; a retried or replayed
+// activity finds nothing new and makes no second commit; a folder inside the user's own
+// repository is left alone unless -git asked for it.
+import { execa } from 'execa';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { GenerateFileInput, GenerateFileResult, GitMode } from '../../workflows/types.js';
+
+/** Written into .git when the run created the repository: it is ours to commit to. */
+const OURS = 'overnight-llm';
+const AUTHOR = { name: 'overnight-llm', email: 'overnight-llm@localhost' };
+
+/** git with none of the user's configuration, hooks or signing: the commit must not depend on them. */
+function git(cwd: string, args: string[]) {
+  return execa('git', ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    reject: false,
+    env: {
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: AUTHOR.name,
+      GIT_AUTHOR_EMAIL: AUTHOR.email,
+      GIT_COMMITTER_NAME: AUTHOR.name,
+      GIT_COMMITTER_EMAIL: AUTHOR.email,
+    },
+    timeout: 30_000,
+  });
+}
+
+/** Where to commit: a repository we made, none yet (we make one), the user's (only when mode is on), or skip. */
+async function repositoryFor(outputDir: string, mode: GitMode): Promise<'ours' | 'theirs' | 'none' | 'skip'> {
+  const top = await git(outputDir, ['rev-parse', '--show-toplevel']);
+  if (top.exitCode !== 0) {
+    if (top.failed && (top as { code?: string }).code === 'ENOENT') return 'skip';
+    return 'none';
+  }
+  const here = realpathSync(outputDir);
+  const atTop = top.stdout.trim() === here;
+  if (atTop && existsSync(path.join(here, '.git', OURS))) return 'ours';
+  if (mode === 'on') return 'theirs';
+  // A new folder inside a checkout of the user's (./todo-api in this project, say) gets a
+  // repository of its own; a folder the user's repository tracks files in, or is, is left alone.
+  if (atTop) return 'skip';
+  const tracked = await git(outputDir, ['ls-files', '--', '.']);
+  return tracked.exitCode === 0 && tracked.stdout.trim() === '' ? 'none' : 'skip';
+}
+
+/**
+ * Commits `files` (paths relative to the output folder) with `message`; returns the commit's short
+ * hash, or null when nothing was committed (off, not ours, git missing, or nothing changed).
+ */
+export async function commitFiles(outputDir: string, mode: GitMode | undefined, files: string[], message: string): Promise<string | null> {
+  if ((mode ?? 'auto') === 'off' || files.length === 0) return null;
+  let where = await repositoryFor(outputDir, mode ?? 'auto');
+  if (where === 'skip') return null;
+  if (where === 'none') {
+    if ((await git(outputDir, ['init', '-q'])).exitCode !== 0) return null;
+    writeFileSync(path.join(outputDir, '.git', OURS), 'this repository was created by overnight-llm for its run history\n');
+    where = 'ours';
+  }
+  if ((await git(outputDir, ['add', '--', ...files])).exitCode !== 0) return null;
+  // Nothing staged for these files: a retried activity wrote the same bytes again.
+  if ((await git(outputDir, ['diff', '--cached', '--quiet', '--', ...files])).exitCode === 0) return null;
+  // `-- files`: only these, whatever else the user has staged in a repository of theirs.
+  const commit = await git(outputDir, ['commit', '-q', '-m', message, '--', ...files]);
+  if (commit.exitCode !== 0) return null;
+  return (await git(outputDir, ['rev-parse', '--short', 'HEAD'])).stdout.trim() || null;
+}
+
+/** A file phase's activity that also commits the file it wrote: `<phase>: <path> (<model>)`, a repair with what failed. */
+export function withHistory(write: (input: GenerateFileInput) => Promise<GenerateFileResult>) {
+  return async (input: GenerateFileInput): Promise<GenerateFileResult> => {
+    const result = await write(input);
+    const { phase, repair, llm } = input;
+    const title = repair ? `repair round ${repair.round}: ${result.file.path} (${llm.model})` : `${phase}: ${result.file.path} (${llm.model})`;
+    const body = repair ? `\n\nWhat the validation said about it:\n${repair.errors.split('\n').slice(0, 20).join('\n')}` : '';
+    await commitFiles(input.outputDir, input.git, [result.file.path], title + body);
+    return result;
+  };
+}
