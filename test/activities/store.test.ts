@@ -378,7 +378,8 @@ describe('status report', () => {
     const { dbPath, dir } = freshDb();
     await seed(dbPath);
     const outputDir = path.join(dir, 'out');
-    const ref = await writeStatusReport({ dbPath, workflowId: WF, outputDir, resource: 'todo' });
+    // git: 'off' — its commit is test/activities/git-history.test.ts's and the e2e layer's subject.
+    const ref = await writeStatusReport({ dbPath, workflowId: WF, outputDir, resource: 'todo', git: 'off' });
     const target = path.join(outputDir, 'status.json');
     const bytes = readFileSync(target);
     assert.equal(ref.path, 'status.json');
@@ -390,7 +391,7 @@ describe('status report', () => {
     assert.deepEqual(JSON.parse(readFileSync(path.join(outputDir, '.overnight-llm.json'), 'utf8')), { workflowId: WF });
     // The same report again is not rewritten; a changed one replaces the file by rename.
     const inode = statSync(target).ino;
-    assert.deepEqual(await writeStatusReport({ dbPath, workflowId: WF, outputDir, resource: 'todo' }), ref);
+    assert.deepEqual(await writeStatusReport({ dbPath, workflowId: WF, outputDir, resource: 'todo', git: 'off' }), ref);
     assert.equal(statSync(target).ino, inode);
     await recordRun({ dbPath, run: run({ status: 'failed', error: 'cancelled by the user' }) });
     const changed = await writeStatusReport({ dbPath, workflowId: WF, outputDir, resource: null });
