@@ -48,25 +48,22 @@ async function repositoryFor(outputDir: string, mode: GitMode): Promise<'ours' |
 }
 
 /**
- * Commits `files` (paths relative to the output folder) with `message`; returns the commit's short
- * hash, or null when nothing was committed (off, not ours, git missing, or nothing changed).
+ * Commits `files` (paths relative to the output folder) with `message`; true when a commit was
+ * made, false when not (off, not ours, git missing, or nothing changed: a retry's same bytes).
  */
-export async function commitFiles(outputDir: string, mode: GitMode | undefined, files: string[], message: string): Promise<string | null> {
-  if ((mode ?? 'auto') === 'off' || files.length === 0) return null;
-  let where = await repositoryFor(outputDir, mode ?? 'auto');
-  if (where === 'skip') return null;
+export async function commitFiles(outputDir: string, mode: GitMode | undefined, files: string[], message: string): Promise<boolean> {
+  if ((mode ?? 'auto') === 'off' || files.length === 0) return false;
+  // Our mark in the folder's own .git: ours, without asking git (two git calls a commit, not three).
+  const where = existsSync(path.join(outputDir, '.git', OURS)) ? 'ours' : await repositoryFor(outputDir, mode ?? 'auto');
+  if (where === 'skip') return false;
   if (where === 'none') {
-    if ((await git(outputDir, ['init', '-q'])).exitCode !== 0) return null;
+    if ((await git(outputDir, ['init', '-q'])).exitCode !== 0) return false;
     writeFileSync(path.join(outputDir, '.git', OURS), 'this repository was created by overnight-llm for its run history\n');
-    where = 'ours';
   }
-  if ((await git(outputDir, ['add', '--', ...files])).exitCode !== 0) return null;
-  // Nothing staged for these files: a retried activity wrote the same bytes again.
-  if ((await git(outputDir, ['diff', '--cached', '--quiet', '--', ...files])).exitCode === 0) return null;
-  // `-- files`: only these, whatever else the user has staged in a repository of theirs.
-  const commit = await git(outputDir, ['commit', '-q', '-m', message, '--', ...files]);
-  if (commit.exitCode !== 0) return null;
-  return (await git(outputDir, ['rev-parse', '--short', 'HEAD'])).stdout.trim() || null;
+  if ((await git(outputDir, ['add', '--', ...files])).exitCode !== 0) return false;
+  // `-- files`: only these, whatever else the user has staged in a repository of theirs. Files
+  // unchanged since the last commit (a retried activity) make git refuse: no second commit.
+  return (await git(outputDir, ['commit', '-q', '-m', message, '--', ...files])).exitCode === 0;
 }
 
 /** A file phase's activity that also commits the file it wrote: `<phase>: <path> (<model>)`, a repair with what failed. */
