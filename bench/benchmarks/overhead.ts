@@ -72,7 +72,7 @@ export const benchmark: Benchmark = {
         `and a warm Go build cache. LLM = the sum over calls of the time from a call's arrival at Ollama to its answer's end; ` +
         `toolchain = the validation round's own duration from status.json (its steps alone sum to ${duration(median(all((r) => r.stepsMs)))}; ` +
         `\`go tool cover -func\` runs between them). Overhead = wall − LLM − toolchain: Temporal round trips, activity ` +
-        `scheduling, file writes, the SQLite mirror and status.json.`,
+        `scheduling, file writes, the output folder's git history (eight commits here, on by default), the SQLite mirror and status.json.`,
       '',
       markdownTable(['run', 'wall', 'LLM stream', 'Go toolchain', 'overhead', 'wall ÷ (LLM + toolchain)', 'history events'], rows),
       '',
