@@ -11,6 +11,7 @@ export const generateFile = withHistory(generateOneFile);
 export const composeFile = withHistory(composeOneFile);
 export { waitForOllama } from './llm/wait-for-ollama.js';
 export { writeScaffold } from './files/scaffold.js';
+export { writePlanFile } from './files/plan-file.js';
 export { validateProject } from './go/validate.js';
 export { recordRun, recordPhase, recordValidation } from './store/mirror.js';
 export { writeStatusReport } from './store/status-report.js';

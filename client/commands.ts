@@ -54,11 +54,11 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
     // A finished run whose folder was emptied since is started afresh. The exit code is the
     // finished run's outcome, so `overnight-llm … && deploy` does not go on with an invalid API.
     const result = (await client.workflow.getHandle(workflowId).result()) as RunResult;
-    const outcome = result.valid ? 'a valid API' : 'an API that did not pass validation';
+    const outcome = result.stoppedAfterPlan ? 'its plan only' : result.valid ? 'a valid API' : 'an API that did not pass validation';
     io.out(
       `${input.outputDir} already holds a finished run (${workflowId}) with ${outcome}: see ${input.outputDir}/status.json, or pass -restart to start over`,
     );
-    return result.valid ? 0 : 1;
+    return result.valid || result.stoppedAfterPlan?.why === 'plan-only' ? 0 : 1;
   } else if (previous) {
     input = await newSample(client, workflowId, input, io);
   }
@@ -220,6 +220,10 @@ async function resultOf(handle: WorkflowHandle, flags: Flags, io: Io): Promise<u
 
 function reportResult(result: RunResult, io: Io): number {
   const where = result.statusFile ? ` (details: ${result.statusFile.path} in the output folder)` : '';
+  if (result.stoppedAfterPlan) {
+    io.out(`done after the plan: ${result.stoppedAfterPlan.message}${where}`);
+    return result.stoppedAfterPlan.why === 'plan-only' ? 0 : 1;
+  }
   if (result.valid) {
     const coverage = result.coveragePercent === null ? '' : `, coverage ${result.coveragePercent.toFixed(1)}%`;
     io.out(`done: the API is ready${coverage}${where}`);

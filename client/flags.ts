@@ -1,7 +1,8 @@
 // Go-style flags, as in the proof of concept: `-output DIR`, `--output DIR` and
 // `-output=DIR` all work. Every bad value is a UsageError naming the flag (exit code 2).
 
-import { OPTIONS_PHASES, STRATEGIES, type ModelOptions, type OptionsPhase } from '../workflows/types.js';
+import { OPTIONS_PHASES, REVIEW_TIMEOUT_ACTIONS, STRATEGIES, type ModelOptions, type OptionsPhase } from '../workflows/types.js';
+import { parseDuration, parseStartTime } from './time-flags.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -13,7 +14,7 @@ export class UsageError extends Error {
 type Kind = 'string' | 'bool' | 'int' | 'number';
 
 /** The help's sections, in the order they are shown. */
-const GROUPS = { run: 'Run', model: 'Model', temporal: 'Temporal', output: 'Records and output' } as const;
+const GROUPS = { run: 'Run', night: 'Night and morning', model: 'Model', temporal: 'Temporal', output: 'Records and output' } as const;
 
 interface FlagSpec {
   kind: Kind;
@@ -37,8 +38,19 @@ export const FLAGS = {
   'max-repair-rounds': { kind: 'int', group: 'run', default: 3, help: 'repair rounds after a failed validation, 0-10' },
   coverage: { kind: 'number', group: 'run', default: 70, help: 'test coverage goal in percent' },
   budget: { kind: 'int', group: 'run', default: 30, help: 'minutes of working time, asleep not counted; 0: no limit' },
+  'review-plan': { kind: 'bool', group: 'night', default: false, help: 'wait after the plan for `approve ID` before any code' },
+  'review-timeout': { kind: 'string', group: 'night', default: '1h', help: 'how long the plan waits for approval' },
+  'on-review-timeout': { kind: 'string', group: 'night', default: 'approve', help: 'then: approve (go on with it) or stop' },
+  'plan-only': { kind: 'bool', group: 'night', default: false, help: 'write plan.json and stop there' },
+  edit: { kind: 'string', group: 'night', default: '', help: 'approve: the plan to go on with instead, a JSON file like plan.json' },
+  at: { kind: 'string', group: 'night', default: '', help: 'start at this time (01:30, or 2026-12-03T01:30) on the server' },
+  every: { kind: 'string', group: 'night', default: '', help: 'start again at this interval (e.g. 24h) on the server' },
+  parallel: { kind: 'int', group: 'night', default: 1, help: 'batch items at once' },
+  report: { kind: 'bool', group: 'night', default: false, help: 'write report.md into the output folder at the end' },
+  since: { kind: 'string', group: 'night', default: '24h', help: 'report: runs started in this last while' },
   model: { kind: 'string', group: 'model', default: 'codellama:7b', help: 'Ollama model' },
   ollama: { kind: 'string', group: 'model', default: 'http://localhost:11434', env: 'OLLAMA_HOST', help: 'Ollama endpoint' },
+  'llm-api': { kind: 'string', group: 'model', default: 'ollama', help: "the server's API: ollama (native) or openai (/v1/chat/completions)" },
   'ollama-wait': { kind: 'int', group: 'model', default: 30, help: 'minutes to wait for Ollama gone mid-run; 0: fail at once' },
   temperature: { kind: 'number', group: 'model', default: 0.2, help: 'model temperature, 0-2' },
   'num-ctx': { kind: 'int', group: 'model', default: 8192, help: 'model context size in tokens' },
@@ -75,7 +87,11 @@ export const COMMANDS = {
   watch: { arg: 'required', usage: 'watch ID', help: 'follow a run that a worker elsewhere runs' },
   status: { arg: 'optional', usage: 'status [ID]', help: "a run's phases (ID defaults to the -output folder's run)" },
   list: { arg: 'optional', usage: 'list [FILTER]', help: 'recent runs; FILTER is a Temporal query, e.g. "OvernightOutcome = \'valid\'"' },
-  cancel: { arg: 'required', usage: 'cancel ID', help: 'cancel a run (its files are kept)' },
+  cancel: { arg: 'required', usage: 'cancel ID', help: 'cancel a run (its files are kept), or remove a schedule' },
+  plan: { arg: 'required', usage: 'plan ID', help: "a run's plan: resource, fields, endpoints (-json: plan.json's form)" },
+  approve: { arg: 'required', usage: 'approve ID', help: 'go on with a plan that waits (-review-plan); -edit FILE replaces it' },
+  batch: { arg: 'required', usage: 'batch FILE', help: 'one run per line (or YAML/JSON list item) of FILE, -parallel N at once' },
+  report: { arg: 'none', usage: 'report', help: 'the runs of the last -since (default 24h): outcome, coverage, time, folder' },
   worker: { arg: 'none', usage: 'worker', help: 'run a worker until Ctrl-C' },
   help: { arg: 'none', usage: 'help', help: 'show this help' },
 } as const satisfies Record<string, { arg: 'none' | 'required' | 'optional'; usage: string; help: string }>;
@@ -147,6 +163,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   return parsed;
 }
 
+/** The model servers' APIs: Ollama's native one, or the OpenAI-compatible chat API (vLLM, llama.cpp, LM Studio, Ollama's /v1). */
+const LLM_APIS = ['ollama', 'openai'] as const;
 const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*){0,2}(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 const HOST_PORT_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 
@@ -192,6 +210,8 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
     throw new UsageError(`${sourceOf('temporal', given, env)} takes host:port like localhost:7233, not ${JSON.stringify(flags.temporal)}`);
   if (!(STRATEGIES as readonly string[]).includes(flags.strategy))
     throw new UsageError(`-strategy must be guided or whole, not ${JSON.stringify(flags.strategy)}`);
+  if (!(LLM_APIS as readonly string[]).includes(flags['llm-api']))
+    throw new UsageError(`-llm-api must be ollama or openai, not ${JSON.stringify(flags['llm-api'])}`);
   if (flags.git && flags['no-git']) throw new UsageError('-git and -no-git contradict each other: pass one of them');
   if (flags.prompt.length > 2000) throw new UsageError('-prompt is longer than 2000 characters: describe the API in a sentence or two');
   const ranges: [FlagName, number, number][] = [
@@ -211,18 +231,58 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
     if (v < min || v > max) throw new UsageError(`-${name} must be between ${min} and ${max}, not ${v}`);
   }
   parsePhaseOptions(flags['phase-options']);
+  checkNightFlags(flags, command, given);
   const { arg } = COMMANDS[command];
-  if (arg === 'required' && positional.length !== 1) throw new UsageError(`${command} takes one run id: overnight-llm ${command} ID (see overnight-llm list)`);
+  if (arg === 'required' && positional.length !== 1)
+    throw new UsageError(
+      command === 'batch'
+        ? 'batch takes one file: overnight-llm batch FILE (one prompt a line, or a YAML/JSON list)'
+        : `${command} takes one run id: overnight-llm ${command} ID (see overnight-llm list)`,
+    );
   if (arg === 'optional' && positional.length > 1) throw new UsageError(`${command} takes at most one argument, got ${positional.length}`);
   if (arg === 'none' && positional.length > 0) throw new UsageError(`${command} takes no arguments, got ${JSON.stringify(positional[0])}`);
+}
+
+const DURATION_FLAGS = ['review-timeout', 'every', 'since'] as const satisfies FlagName[];
+
+/** The flags of plan review, schedules, batches and the report: values, and which go together. */
+function checkNightFlags(flags: Flags, command: Command, given: Set<FlagName>): void {
+  for (const name of DURATION_FLAGS) {
+    const value = flags[name];
+    if (value === '' && name === 'every') continue;
+    const ms = parseDuration(value);
+    if (ms === null || ms < 1000) throw new UsageError(`-${name} takes a duration like 90s, 30m, 1h30m or 7d, not ${JSON.stringify(value)}`);
+  }
+  if (flags.every !== '' && parseDuration(flags.every)! < 60_000) throw new UsageError(`-every must be at least 1m, not ${flags.every}`);
+  if (flags.at !== '' && !parseStartTime(flags.at))
+    throw new UsageError(`-at takes a time like 01:30 or 2026-12-03T01:30, in the future, not ${JSON.stringify(flags.at)}`);
+  if (!(REVIEW_TIMEOUT_ACTIONS as readonly string[]).includes(flags['on-review-timeout']))
+    throw new UsageError(`-on-review-timeout must be approve or stop, not ${JSON.stringify(flags['on-review-timeout'])}`);
+  if (flags.parallel < 1 || flags.parallel > 16) throw new UsageError(`-parallel must be between 1 and 16, not ${flags.parallel}`);
+  if (flags['review-plan'] && flags['plan-only']) throw new UsageError('-review-plan and -plan-only contradict each other: pass one of them');
+  const only = (name: FlagName, commands: Command[]) => {
+    if (given.has(name) && !commands.includes(command)) throw new UsageError(`-${name} is for ${commands.join(' or ')}, not ${command}`);
+  };
+  only('edit', ['approve']);
+  only('parallel', ['batch']);
+  only('since', ['report']);
+  only('at', ['start', 'batch']);
+  only('every', ['start', 'batch']);
+  if ((flags.at !== '' || flags.every !== '') && flags.detach) throw new UsageError('-at and -every already return at once: drop -detach');
 }
 
 /** Flags that share one line of the help. */
 const SHARED_LINES: { flags: FlagName[]; help: string }[] = [
   { flags: ['temperature', 'num-ctx', 'seed'], help: 'model temperature, context size in tokens, seed' },
+  { flags: ['ollama', 'llm-api'], help: 'model server URL; its API: ollama (native) or openai (/v1/chat/completions)' },
   { flags: ['version', 'help'], help: 'show the version, or this help' },
   { flags: ['git', 'no-git'], help: 'commit each phase even inside your own repository; no git history at all' },
   { flags: ['coverage', 'budget'], help: 'test coverage goal in percent; minutes of working time, asleep not counted (0: none)' },
+  { flags: ['review-plan', 'plan-only'], help: 'wait after the plan for `approve ID` before any code; or write plan.json and stop' },
+  { flags: ['db', 'json'], help: 'SQLite mirror of every run; machine-readable status, list, plan and report' },
+  { flags: ['review-timeout', 'on-review-timeout'], help: 'how long the plan waits for approval; then approve or stop' },
+  { flags: ['at', 'every'], help: 'start at a time (01:30, 2026-12-03T01:30), and again every interval (24h)' },
+  { flags: ['parallel', 'since'], help: 'batch items at once; report: runs started in this last while' },
 ];
 
 /** -help: one screen (at most 50 lines), the flags by what they touch. */
@@ -250,7 +310,9 @@ export function helpText(version: string): string {
     `overnight-llm ${version}: one sentence in, a tested Go REST API out, written overnight by a local LLM.`,
     '',
     'Usage:',
-    ...Object.values(COMMANDS).map((c) => `  overnight-llm ${c.usage.padEnd(16)} ${c.help}`),
+    ...Object.values(COMMANDS)
+      .filter((c) => c.usage !== 'help') // -help is below, with the flags
+      .map((c) => `  overnight-llm ${c.usage.padEnd(16)} ${c.help}`),
     '',
     'Examples:',
     '  overnight-llm -prompt "REST API for todo list" -output ./todo-api -model qwen2.5-coder:7b',

@@ -22,7 +22,7 @@ export function phasePrinter(print: (line: string) => void): (state: RunState) =
     for (const p of ended.slice(printed)) print(phaseLine(p));
     printed = ended.length;
     if (state.waiting && state.waiting.since !== waiting?.since) print(waitingLine(state.waiting));
-    else if (!state.waiting && waiting) print(`        ${waiting.for} answers again: going on`);
+    else if (!state.waiting && waiting) print(`        done waiting for ${waiting.for}: going on`);
     waiting = state.waiting;
   };
 }

@@ -5,6 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
 import { attachCommand, cancelCommand, startCommand, watchCommand, type Io } from './commands.js';
 import { listCommand, statusCommand } from './inspect-commands.js';
+import { approveCommand, planCommand } from './plan-commands.js';
 import { UsageError, type Flags, type ParsedArgs } from './flags.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
 
@@ -31,6 +32,13 @@ export async function runCommand({ command, positional, flags }: ParsedArgs, io:
         return await cancelCommand(flags, positional[0], io);
       case 'worker':
         return await workerCommand(flags, io);
+      case 'plan':
+        return await planCommand(flags, positional[0], io);
+      case 'approve':
+        return await approveCommand(flags, positional[0], io);
+      case 'batch':
+      case 'report':
+        throw new UsageError(`${command} is not built yet`);
       case 'help':
         throw new Error('help is answered before the runtime loads');
     }

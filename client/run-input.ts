@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { RunInput, Strategy } from '../workflows/types.js';
+import type { ReviewTimeoutAction, RunInput, Strategy } from '../workflows/types.js';
+import { parseDuration } from './time-flags.js';
 import { openMirror } from '../activities/store/db.js';
 import { makeFolders } from '../activities/files/make-folders.js';
 import { parsePhaseOptions, UsageError, type Flags } from './flags.js';
@@ -54,6 +55,7 @@ export function runInputFrom(flags: Flags): RunInput {
     dbPath,
     llm: {
       ollamaUrl: flags.ollama,
+      ...(flags['llm-api'] === 'openai' ? { api: 'openai' as const } : {}),
       model: flags.model,
       options: {
         temperature: flags.temperature,
@@ -76,6 +78,11 @@ export function runInputFrom(flags: Flags): RunInput {
     strategy: flags.strategy as Strategy,
     ollamaWaitMs: flags['ollama-wait'] * 60_000,
     git: flags['no-git'] ? 'off' : flags.git ? 'on' : 'auto',
+    ...(flags['review-plan']
+      ? { planReview: { timeoutMs: parseDuration(flags['review-timeout'])!, onTimeout: flags['on-review-timeout'] as ReviewTimeoutAction } }
+      : {}),
+    ...(flags['plan-only'] ? { planOnly: true } : {}),
+    ...(flags.report ? { report: true } : {}),
   };
 }
 

@@ -53,7 +53,7 @@ export function goPackageFor(path: string): string {
 }
 
 /** Files the run itself writes, beside the LLM's. */
-export const RUN_FILES = ['go.mod', 'openapi.yaml', 'status.json', '.overnight-llm.json'] as const;
+export const RUN_FILES = ['go.mod', 'openapi.yaml', 'status.json', '.overnight-llm.json', 'plan.json', 'report.md'] as const;
 
 /** Every path a run for this spec may write, relative to the output dir. */
 export function allowedPaths(spec: Pick<ApiSpec, 'resource'>): Set<string> {

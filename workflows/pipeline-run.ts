@@ -18,6 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type * as activities from '../activities/index.js';
+import { PlanApprovals } from './plan-review.js';
 import { statusQuery } from './queries.js';
 import { addStep, endPhase, newRunState, rootMessage, skipPhase, startPhase, type StepOutcome } from './run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY, type Outcome } from './search-attributes.js';
@@ -29,6 +30,7 @@ import {
   type FileRef,
   type PhaseName,
   type PhaseState,
+  type PlanStop,
   type RunInput,
   type RunResult,
   type RunState,
@@ -59,6 +61,8 @@ export class PipelineRun {
   private seq = 0;
   private outputDirChecked = false;
   private phaseDetails = '';
+  /** Why the run ended after its plan (-plan-only, an unapproved plan), when it did. */
+  private stopReason: PlanStop | undefined;
   /** False while replaying a run recorded before LOCAL_MIRROR_PATCH: it keeps that run's commands. */
   private readonly localMirror: boolean;
 
@@ -73,6 +77,8 @@ export class PipelineRun {
   readonly checks = proxyActivities<typeof activities>(QUICK);
   /** The mirror, the scaffold and status.json. */
   readonly quick: ReturnType<typeof proxyActivities<typeof activities>>;
+  /** -review-plan's `approve`, accepted while the plan waits for it. */
+  readonly planApprovals: PlanApprovals;
   private readonly waitOptions: ActivityOptions;
   private readonly ollamaWaitMs: number;
 
@@ -91,6 +97,7 @@ export class PipelineRun {
     this.quick = this.localMirror ? proxyLocalActivities<typeof activities>(QUICK) : proxyActivities<typeof activities>(QUICK);
     this.state = newRunState(this.workflowId, input, new Date());
     setHandler(statusQuery, () => this.state);
+    this.planApprovals = new PlanApprovals(this);
     this.searchable([{ key: MODEL_KEY, value: input.llm.model }]);
   }
 
@@ -107,7 +114,7 @@ export class PipelineRun {
   }
 
   recordRun(): Promise<void> {
-    const { phases: _p, validation: _v, currentPhase: _c, ...run } = this.state;
+    const { phases: _p, validation: _v, currentPhase: _c, plan: _s, review: _r, waiting: _w, ...run } = this.state;
     return this.quick.recordRun({ dbPath: this.input.dbPath, run });
   }
 
@@ -153,6 +160,12 @@ export class PipelineRun {
     for (const name of names) await this.record(skipPhase(this.state, name));
   }
 
+  /** The run ends after its plan: the phases after it are skipped, and the outcome is `planned`. */
+  async stoppedAfterPlan(reason: PlanStop): Promise<void> {
+    this.stopReason = reason;
+    await this.skip(...PHASES.slice(PHASES.indexOf('plan') + 1, PHASES.indexOf('report')));
+  }
+
   /**
    * A model call that outlives its server: when Ollama is gone (a laptop that just woke, a
    * restart), wait for it to answer, then call again. Answers already given come from the
@@ -166,20 +179,26 @@ export class PipelineRun {
         const gone = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === MODEL_SERVER_GONE;
         if (!gone || this.ollamaWaitMs === 0) throw err;
       }
-      const since = new Date();
-      const waiting = { for: `Ollama at ${this.input.llm.ollamaUrl}`, since: since.toISOString() };
-      this.state.waiting = waiting;
-      setCurrentDetails(
-        `${this.phaseDetails}\n\n**waiting for ${waiting.for}**, since ${waiting.since} (at most ${Math.round(this.ollamaWaitMs / 60_000)} min)`,
+      const minutes = Math.round(this.ollamaWaitMs / 60_000);
+      const what = `Ollama at ${this.input.llm.ollamaUrl}`;
+      await this.waitingFor(what, `at most ${minutes} min`, (since) =>
+        this.llm.waitForOllama.executeWithOptions({ ...this.waitOptions, summary: `waiting for ${what}` }, [
+          { ollamaUrl: this.input.llm.ollamaUrl, since: since.toISOString(), untilMs: since.getTime() + this.ollamaWaitMs },
+        ]),
       );
-      try {
-        await this.llm.waitForOllama.executeWithOptions({ ...this.waitOptions, summary: `waiting for ${waiting.for}` }, [
-          { ollamaUrl: this.input.llm.ollamaUrl, since: waiting.since, untilMs: since.getTime() + this.ollamaWaitMs },
-        ]);
-      } finally {
-        this.state.waiting = undefined;
-        setCurrentDetails(this.phaseDetails);
-      }
+    }
+  }
+
+  /** Shows the run as waiting for `what` (the status query, the CLI, the Web UI's current details) while `body` runs. */
+  async waitingFor<T>(what: string, limit: string, body: (since: Date) => Promise<T>): Promise<T> {
+    const since = new Date();
+    this.state.waiting = { for: what, since: since.toISOString() };
+    setCurrentDetails(`${this.phaseDetails}\n\n**waiting for ${what}**, since ${this.state.waiting.since} (${limit})`);
+    try {
+      return await body(since);
+    } finally {
+      this.state.waiting = undefined;
+      setCurrentDetails(this.phaseDetails);
     }
   }
 
@@ -204,7 +223,7 @@ export class PipelineRun {
   async finish(): Promise<RunResult> {
     const { state, input } = this;
     state.endedAt = new Date().toISOString();
-    const outcome = { key: OUTCOME_KEY, value: outcomeOf(state, input.skipValidation) };
+    const outcome = { key: OUTCOME_KEY, value: outcomeOf(state, input.skipValidation, this.stopReason) };
     let statusFile: FileRef | null = null;
     const writeStatusFile = () =>
       this.quick.writeStatusReport({
@@ -239,14 +258,16 @@ export class PipelineRun {
         return file;
       });
     }
-    const valid = input.skipValidation ? state.status === 'completed' : state.validation?.ok === true;
-    return { status: state.status, valid, coveragePercent: state.validation?.coveragePercent ?? null, statusFile, error: state.error };
+    const valid = input.skipValidation && this.stopReason === undefined ? state.status === 'completed' : state.validation?.ok === true;
+    const stopped = this.stopReason !== undefined ? { stoppedAfterPlan: this.stopReason } : {};
+    return { status: state.status, valid, coveragePercent: state.validation?.coveragePercent ?? null, statusFile, error: state.error, ...stopped };
   }
 }
 
 /** What `list` and the Web UI filter on once the run has ended. */
-function outcomeOf(state: RunState, skipValidation: boolean): Outcome {
+function outcomeOf(state: RunState, skipValidation: boolean, stopReason: PlanStop | undefined): Outcome {
   if (state.status !== 'completed') return state.status === 'cancelled' ? 'cancelled' : 'failed';
+  if (stopReason !== undefined) return 'planned';
   if (skipValidation) return 'unvalidated';
   return state.validation?.ok ? 'valid' : 'invalid';
 }

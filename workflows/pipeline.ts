@@ -3,6 +3,7 @@
 // bookkeeping every phase shares (mirror, status query, Web UI, budget) is in pipeline-run.ts.
 import { filePathFor } from './layout.js';
 import { PipelineRun, type Step } from './pipeline-run.js';
+import type { PlanDecision } from './plan-review.js';
 import { FILE_PHASES, type ApiSpec, type FilePhase, type RunInput, type RunResult, type ValidationReport } from './types.js';
 
 export async function generateApi(input: RunInput): Promise<RunResult> {
@@ -10,18 +11,26 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
   try {
     await run.recordRun();
     await run.phase('preflight', 0, (step) => preflight(run, step));
-    const spec = (run.spec = await run.phase('plan', 0, (step) => plan(run, step)));
-    await run.phase('scaffold', 0, async (step) =>
-      step({ files: await run.quick.writeScaffold({ workflowId: run.workflowId, outputDir: input.outputDir, spec, git: input.git }) }),
-    );
-    for (const filePhase of FILE_PHASES) await run.phase(filePhase, 0, async (step) => step(await writeFile(run, spec, filePhase)));
-    if (input.skipValidation) await run.skip('validate', 'repair');
-    else await validateAndRepair(run, spec);
+    const planned = await run.phase('plan', 0, (step) => plan(run, step));
+    run.spec = run.state.plan = planned.spec;
+    if (planned.stop !== undefined) await run.stoppedAfterPlan(planned.stop);
+    else await buildApi(run, planned.spec);
     run.state.status = 'completed';
   } catch (err) {
     throw await run.failed(err);
   }
   return run.finish();
+}
+
+/** The plan made into a project: scaffold, the files one by one, validation and repair. */
+async function buildApi(run: PipelineRun, spec: ApiSpec): Promise<void> {
+  const { input } = run;
+  await run.phase('scaffold', 0, async (step) =>
+    step({ files: await run.quick.writeScaffold({ workflowId: run.workflowId, outputDir: input.outputDir, spec, git: input.git }) }),
+  );
+  for (const filePhase of FILE_PHASES) await run.phase(filePhase, 0, async (step) => step(await writeFile(run, spec, filePhase)));
+  if (input.skipValidation) await run.skip('validate', 'repair');
+  else await validateAndRepair(run, spec);
 }
 
 /**
@@ -56,13 +65,15 @@ async function preflight(run: PipelineRun, step: Step): Promise<void> {
   step({ notes: [`Go ${found.goVersion}, Ollama ${found.ollamaVersion}, model ${llm.model}${digest}`] });
 }
 
-async function plan(run: PipelineRun, step: Step): Promise<ApiSpec> {
-  const { prompt, dbPath, llm } = run.input;
+async function plan(run: PipelineRun, step: Step): Promise<PlanDecision> {
+  const { prompt, dbPath, llm, planOnly, planReview } = run.input;
   const result = await run.callModel(() =>
     run.llm.planApi.executeWithOptions({ ...run.llmOptions, summary: `plan: ${prompt.slice(0, 80)}` }, [{ prompt, dbPath, llm }]),
   );
   step({ usage: result.usage, attempts: result.attempts, notes: result.notes });
-  return result.spec;
+  run.state.plan = result.spec;
+  // -plan-only and -review-plan: plan.json for the user, and their approval before any code.
+  return planOnly || planReview ? run.planApprovals.decide(result.spec, step) : { spec: result.spec };
 }
 
 /** One file by the model: guided (contract by code, bodies and test cases by the model) or whole (the seed's flow). */

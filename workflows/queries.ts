@@ -1,6 +1,14 @@
-// What a running run answers, for the CLI's live view and `status`; kept apart from the
-// workflow so the client imports the query without the workflow's code.
-import { defineQuery } from '@temporalio/workflow';
-import type { RunState } from './types.js';
+// What a running run answers (its state, for the CLI's live view and `status`) and accepts
+// (the plan's approval); kept apart from the workflow so the client imports them without the
+// workflow's code.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ApiSpec, PlanApproval, RunState } from './types.js';
 
 export const statusQuery = defineQuery<RunState>('status');
+
+/**
+ * `overnight-llm approve ID [-edit FILE]`: an Update, not a signal, so the run's own check of an
+ * edited plan answers the CLI (a bad edit is refused, and the run keeps waiting). Returns the
+ * plan the run goes on with.
+ */
+export const approvePlanUpdate = defineUpdate<ApiSpec, [PlanApproval]>('approvePlan');

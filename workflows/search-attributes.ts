@@ -5,11 +5,11 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /** The phase running now, then the last phase the run reached. */
 export const PHASE_KEY = defineSearchAttributeKey('OvernightPhase', SearchAttributeType.KEYWORD);
 export const MODEL_KEY = defineSearchAttributeKey('OvernightModel', SearchAttributeType.KEYWORD);
-/** valid, invalid, unvalidated (-skip-validation), failed or cancelled; unset while running. */
+/** valid, invalid, unvalidated (-skip-validation), planned (ended after its plan), failed or cancelled; unset while running. */
 export const OUTCOME_KEY = defineSearchAttributeKey('OvernightOutcome', SearchAttributeType.KEYWORD);
 /** Total statement coverage of the last validation, percent. */
 export const COVERAGE_KEY = defineSearchAttributeKey('OvernightCoverage', SearchAttributeType.DOUBLE);
 
 export const SEARCH_ATTRIBUTE_KEYS = [PHASE_KEY, MODEL_KEY, OUTCOME_KEY, COVERAGE_KEY];
 
-export type Outcome = 'valid' | 'invalid' | 'unvalidated' | 'failed' | 'cancelled';
+export type Outcome = 'valid' | 'invalid' | 'unvalidated' | 'planned' | 'failed' | 'cancelled';

@@ -33,7 +33,10 @@ export interface ModelOptions {
 
 /** How to reach the LLM; host-independent so LLM activities can move to another task queue. */
 export interface LlmSettings {
+  /** The model server's base URL (-ollama), whichever API it speaks. */
   ollamaUrl: string;
+  /** The server's API (-llm-api): Ollama's native one when absent, so recorded runs replay unchanged. */
+  api?: 'ollama' | 'openai';
   model: string;
   options: ModelOptions;
   /** Whole-call limit for one chat request. */
@@ -71,6 +74,25 @@ export interface RunInput {
   ollamaWaitMs?: number;
   /** Git history in the output folder (absent in runs recorded before it existed: auto). */
   git?: GitMode;
+  /** -review-plan: after the plan, wait for `overnight-llm approve ID` (absent: go on at once). */
+  planReview?: PlanReview;
+  /** -plan-only: write plan.json and end the run there. */
+  planOnly?: boolean;
+  /** -report: write report.md into the output folder at the end (a batch always writes one). */
+  report?: boolean;
+}
+
+/** How long a reviewed plan waits for approval, and what happens when nobody answers. */
+export interface PlanReview {
+  timeoutMs: number;
+  onTimeout: ReviewTimeoutAction;
+}
+export const REVIEW_TIMEOUT_ACTIONS = ['approve', 'stop'] as const;
+export type ReviewTimeoutAction = (typeof REVIEW_TIMEOUT_ACTIONS)[number];
+
+/** What `overnight-llm approve ID` sends: nothing (the plan as it is) or the user's plan, unchecked JSON. */
+export interface PlanApproval {
+  plan?: unknown;
 }
 
 /** auto: a commit per phase in a repository of the run's own; on (-git): also in the user's; off (-no-git): none. */
@@ -244,8 +266,12 @@ export interface RunState {
   /** Sum of the activities' own durations: working time, which a sleeping laptop does not use up. */
   workingMs: number;
   error?: string;
-  /** Set while a model call waits for its server to answer again. */
+  /** Set while the run waits: for its model server to answer again, or for the plan's approval. */
   waiting?: { for: string; since: string };
+  /** The plan, once made (and approved, with -review-plan). */
+  plan?: ApiSpec;
+  /** Set while the plan waits for `approve` (-review-plan). */
+  review?: { since: string; until: string; onTimeout: ReviewTimeoutAction };
 }
 
 export interface RunResult {
@@ -254,6 +280,14 @@ export interface RunResult {
   coveragePercent: number | null;
   statusFile: FileRef | null;
   error?: string;
+  /** Why the run ended after its plan, when it did. */
+  stoppedAfterPlan?: PlanStop;
+}
+
+/** A run that ends after its plan: asked to (-plan-only: exit 0), or its plan was not approved in time (exit 1). */
+export interface PlanStop {
+  why: 'plan-only' | 'not-approved';
+  message: string;
 }
 
 /**

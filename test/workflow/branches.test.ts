@@ -1,106 +1,20 @@
-// The workflow's branches with mocked activities: the real workflow code on a real dev server,
-// but no model, no files and no Go toolchain, so each branch runs in seconds. What the mocks
-// are asked (and what they answer) is scripted per run; the tests read the workflow's own
-// state and the calls it made.
+// The workflow's branches with mocked activities (test/support/mocked-pipeline.ts): the real
+// workflow code on a real dev server, but no model, no files and no Go toolchain, so each branch
+// runs in seconds.
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
-import { Worker } from '@temporalio/worker';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type * as realActivities from '../../activities/index.js';
-import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
-import type { FileRef, FilePhase, GenerateFileInput, GenerateFileResult, RunInput, RunResult, RunState, ValidationReport } from '../../workflows/types.js';
-import { createDevServer, runInput } from '../support/run-fixtures.js';
-import { TODO_PLAN } from '../support/scripted-ollama.js';
+import type { RunResult, RunState } from '../../workflows/types.js';
+import { failedReport, startMockedPipeline, type MockedPipeline, type Script } from '../support/mocked-pipeline.js';
 
-const taskQueue = 'branches-test';
-
-/** What one run's mocks do, and what they were asked. */
-interface Script {
-  /** Working time each file call reports (the budget counts it). */
-  fileMs?: number;
-  /** The validation report of round n. */
-  validate?: (round: number) => ValidationReport;
-  /** Called when a file call starts; may block (a long model call) until the activity is cancelled. */
-  onFile?: (input: GenerateFileInput) => Promise<void>;
-  fileCalls: { phase: FilePhase; round: number | null }[];
-  validations: number;
-  statusReports: number;
-  phaseRecords: string[];
-}
-
-const scripts = new Map<string, Script>();
-const scriptOf = () => scripts.get(Context.current().info.workflowExecution?.workflowId ?? '')!;
-const fileRef = (path: string): FileRef => ({ path, bytes: 1, sha256: '0'.repeat(64) });
-
-async function writeFileMock(input: GenerateFileInput): Promise<GenerateFileResult> {
-  const script = scriptOf();
-  script.fileCalls.push({ phase: input.phase, round: input.repair?.round ?? null });
-  await script.onFile?.(input);
-  return { file: fileRef(`${input.phase}.go`), usage: { tokensIn: 10, tokensOut: 20, durationMs: script.fileMs ?? 5, cached: false } };
-}
-
-const mocks: typeof realActivities = {
-  preflight: async () => ({ goVersion: 'go1.26', ollamaVersion: '0.19.0', modelDigest: 'x' }),
-  planApi: async () => ({ spec: TODO_PLAN, usage: { tokensIn: 5, tokensOut: 5, durationMs: 5, cached: false }, attempts: 1 }),
-  generateFile: writeFileMock,
-  composeFile: writeFileMock,
-  waitForOllama: async () => {},
-  writeScaffold: async () => [fileRef('go.mod')],
-  validateProject: async () => {
-    const script = scriptOf();
-    return script.validate!(script.validations++);
-  },
-  recordRun: async () => {},
-  recordPhase: async ({ phase }: Parameters<typeof realActivities.recordPhase>[0]) => {
-    scriptOf().phaseRecords.push(`${phase.name}${phase.round ? `#${phase.round}` : ''} ${phase.status}`);
-  },
-  recordValidation: async () => {},
-  writeStatusReport: async () => {
-    scriptOf().statusReports++;
-    return fileRef('status.json');
-  },
-} as unknown as typeof realActivities;
-
-/** A failed validation whose errors name `phase`; `text` tells one round's errors from another's. */
-function failedReport(phase: FilePhase, text: string): ValidationReport {
-  return {
-    ok: false,
-    steps: [{ name: 'build', ok: false, durationMs: 5, outputTail: text }],
-    coveragePercent: null,
-    coverageGoal: 70,
-    failures: [{ phase, errors: text }],
-    durationMs: 5,
-  };
-}
-
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-
+let pipeline: MockedPipeline;
 before(async () => {
-  env = await createDevServer();
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: mocks });
-  running = worker.run();
+  pipeline = await startMockedPipeline();
 });
-
-after(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
-
-let runs = 0;
-async function start(script: Partial<Script>, tweak: Partial<RunInput> = {}) {
-  const workflowId = `branch-${Date.now()}-${runs++}`;
-  const full: Script = { fileCalls: [], validations: 0, statusReports: 0, phaseRecords: [], ...script };
-  scripts.set(workflowId, full);
-  const input = runInput('http://127.0.0.1:9', tweak);
-  const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId, args: [input], workflowExecutionTimeout: '2m' });
-  return { handle, script: full };
-}
+after(() => pipeline?.stop());
+const start = (script: Partial<Script>, tweak = {}) => pipeline.start(script, tweak);
 
 const phaseNames = (state: RunState) => state.phases.map((p) => `${p.name}${p.round ? `#${p.round}` : ''} ${p.status}`);
 
@@ -134,7 +48,7 @@ describe('generateApi branches, with mocked activities', () => {
     assert.equal(state.repairRounds, 1);
     assert.deepEqual(phaseNames(state).slice(-4), ['validate failed', 'repair#1 done', 'validate#1 failed', 'report done']);
     assert.deepEqual(
-      script.fileCalls.filter((c) => c.round !== null),
+      script.fileCalls.filter((c) => c.round !== null).map(({ phase, round }) => ({ phase, round })),
       [{ phase: 'handlers', round: 1 }],
     );
   });
@@ -154,7 +68,7 @@ describe('generateApi branches, with mocked activities', () => {
       'report done',
     ]);
     assert.deepEqual(
-      script.fileCalls.filter((c) => c.round !== null),
+      script.fileCalls.filter((c) => c.round !== null).map(({ phase, round }) => ({ phase, round })),
       [
         { phase: 'handlers', round: 1 },
         { phase: 'tests', round: 2 },

@@ -1,0 +1,22 @@
+// plan.json in the output folder: the plan a reviewed run waits on (-review-plan, -plan-only),
+// in the form `overnight-llm approve ID -edit FILE` takes back.
+import type { ApiSpec, FileRef, GitMode } from '../../workflows/types.js';
+import { allowedPaths } from '../../workflows/layout.js';
+import { commitFiles } from './git-history.js';
+import { writeFileAtomic } from './write-file.js';
+
+export const PLAN_FILE = 'plan.json';
+
+export interface PlanFileInput {
+  outputDir: string;
+  spec: ApiSpec;
+  /** The git commit's message: whose plan this is. */
+  message: string;
+  git?: GitMode;
+}
+
+export async function writePlanFile({ outputDir, spec, message, git }: PlanFileInput): Promise<FileRef> {
+  const { path: rel, bytes, sha256 } = writeFileAtomic(outputDir, PLAN_FILE, JSON.stringify(spec, null, 2) + '\n', allowedPaths(spec));
+  await commitFiles(outputDir, git, [rel], message);
+  return { path: rel, bytes, sha256 };
+}

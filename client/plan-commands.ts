@@ -1,0 +1,98 @@
+// The commands of a reviewed plan: `plan ID` shows it, `approve ID [-edit FILE]` lets the run go
+// on with it (or with the user's edit, which the run checks as it checked the model's plan).
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { rootMessage } from '../workflows/run-state.js';
+import { approvePlanUpdate } from '../workflows/queries.js';
+import type { ApiSpec } from '../workflows/types.js';
+import { PLAN_FILE } from '../activities/files/plan-file.js';
+import { clientFor, type Io, type RunMemo } from './commands.js';
+import { UsageError, type Flags } from './flags.js';
+import { liveState } from './mirror-state.js';
+
+export async function planCommand(flags: Flags, id: string, io: Io): Promise<number> {
+  const client = await clientFor(flags, io);
+  const handle = client.workflow.getHandle(id);
+  const description = await handle.describe(); // an unknown id throws WorkflowNotFoundError: exit 2
+  const state = description.status.name === 'RUNNING' ? await liveState(handle, 5000) : null;
+  const outputDir = ((description.memo ?? {}) as Partial<RunMemo>).outputDir;
+  const spec = state?.plan ?? planFromFolder(outputDir);
+  if (!spec) {
+    io.err(
+      `run ${id} has no plan yet${state ? ` (it is at ${state.currentPhase ?? 'its start'})` : outputDir ? ` (no ${path.join(outputDir, PLAN_FILE)})` : ''}`,
+    );
+    return 1;
+  }
+  if (flags.json) io.out(JSON.stringify(spec, null, 2));
+  else for (const line of planLines(spec)) io.out(line);
+  if (state?.review) {
+    io.out('');
+    io.out(`waiting for approval until ${state.review.until} (then ${state.review.onTimeout}):`);
+    io.out(`  overnight-llm approve ${id}                 go on with this plan`);
+    io.out(`  overnight-llm approve ${id} -edit FILE      go on with FILE instead (JSON, e.g. an edited copy of -json's output)`);
+  }
+  return 0;
+}
+
+/** The plan as a person reads it: the resource, its fields, its endpoints. */
+export function planLines(spec: ApiSpec): string[] {
+  const name = Math.max(...spec.fields.map((f) => f.name.length));
+  const type = Math.max(...spec.fields.map((f) => f.type.length));
+  return [
+    `resource ${spec.resource} (plural ${spec.plural}), Go module ${spec.module}`,
+    'fields:',
+    ...spec.fields.map((f) => `  ${f.name.padEnd(name)}  ${f.type.padEnd(type)}  json "${f.json}"${f.required ? '  required' : ''}`),
+    'endpoints:',
+    ...spec.endpoints.map((e) => `  ${e.method.padEnd(6)} ${e.path.padEnd(spec.plural.length + 7)} → ${e.status}`),
+  ];
+}
+
+function planFromFolder(outputDir: string | undefined): ApiSpec | null {
+  const file = outputDir ? path.join(outputDir, PLAN_FILE) : '';
+  if (!file || !existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ApiSpec;
+  } catch {
+    return null;
+  }
+}
+
+export async function approveCommand(flags: Flags, id: string, io: Io): Promise<number> {
+  const plan = flags.edit ? editedPlan(flags.edit) : undefined; // unreadable or not JSON: a usage error, before any server
+  const client = await clientFor(flags, io);
+  const handle = client.workflow.getHandle(id);
+  const description = await handle.describe(); // an unknown id throws WorkflowNotFoundError: exit 2
+  if (description.status.name !== 'RUNNING') {
+    io.err(`overnight-llm: run ${id} has ended (${description.status.name.toLowerCase()}): there is no plan waiting for approval`);
+    return 1;
+  }
+  let spec: ApiSpec;
+  try {
+    // The run's worker answers; none within a minute means none is running.
+    spec = await client.withDeadline(Date.now() + 60_000, () => handle.executeUpdate(approvePlanUpdate, { args: [{ plan }] }));
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      io.err(`overnight-llm: ${flags.edit ? `-edit ${flags.edit}: ` : ''}${rootMessage(err)}`);
+      return 2;
+    }
+    io.err(`overnight-llm: run ${id} did not answer (${rootMessage(err)}): is its worker running? (overnight-llm attach ${id})`);
+    return 1;
+  }
+  io.out(`approved: ${id} goes on with ${plan === undefined ? 'its plan' : 'your plan'} (resource ${spec.resource}, ${spec.fields.length} fields)`);
+  return 0;
+}
+
+function editedPlan(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`-edit ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`-edit ${file} is not JSON (${(err as Error).message}): write the plan as plan.json has it`);
+  }
+}

@@ -1,0 +1,112 @@
+// The workflow with mocked activities: the real workflow code on a real dev server, but no
+// model, no files and no Go toolchain, so each branch runs in seconds. What the mocks are asked
+// (and what they answer) is scripted per run; the tests read the workflow's own state and the
+// calls it made.
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Context } from '@temporalio/activity';
+import { Worker } from '@temporalio/worker';
+import type * as realActivities from '../../activities/index.js';
+import type { PlanFileInput } from '../../activities/files/plan-file.js';
+import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import type { ApiSpec, FileRef, FilePhase, GenerateFileInput, GenerateFileResult, RunInput, ValidationReport } from '../../workflows/types.js';
+import { createDevServer, runInput } from './run-fixtures.js';
+import { TODO_PLAN } from './scripted-ollama.js';
+
+const taskQueue = 'mocked-pipeline';
+
+/** What one run's mocks do, and what they were asked. */
+export interface Script {
+  /** Working time each file call reports (the budget counts it). */
+  fileMs?: number;
+  /** The validation report of round n. */
+  validate?: (round: number) => ValidationReport;
+  /** Called when a file call starts; may block (a long model call) until the activity is cancelled. */
+  onFile?: (input: GenerateFileInput) => Promise<void>;
+  fileCalls: { phase: FilePhase; round: number | null; resource: string }[];
+  /** plan.json as each write had it. */
+  planWrites: { spec: ApiSpec; message: string }[];
+  validations: number;
+  statusReports: number;
+  phaseRecords: string[];
+}
+
+const scripts = new Map<string, Script>();
+const scriptOf = () => scripts.get(Context.current().info.workflowExecution?.workflowId ?? '')!;
+const fileRef = (path: string): FileRef => ({ path, bytes: 1, sha256: '0'.repeat(64) });
+
+async function writeFileMock(input: GenerateFileInput): Promise<GenerateFileResult> {
+  const script = scriptOf();
+  script.fileCalls.push({ phase: input.phase, round: input.repair?.round ?? null, resource: input.spec.resource });
+  await script.onFile?.(input);
+  return { file: fileRef(`${input.phase}.go`), usage: { tokensIn: 10, tokensOut: 20, durationMs: script.fileMs ?? 5, cached: false } };
+}
+
+const mocks: typeof realActivities = {
+  preflight: async () => ({ goVersion: 'go1.26', ollamaVersion: '0.19.0', modelDigest: 'x' }),
+  planApi: async () => ({ spec: TODO_PLAN, usage: { tokensIn: 5, tokensOut: 5, durationMs: 5, cached: false }, attempts: 1 }),
+  generateFile: writeFileMock,
+  composeFile: writeFileMock,
+  waitForOllama: async () => {},
+  writeScaffold: async () => [fileRef('go.mod')],
+  writePlanFile: async ({ spec, message }: PlanFileInput) => {
+    scriptOf().planWrites.push({ spec, message });
+    return fileRef('plan.json');
+  },
+  validateProject: async () => {
+    const script = scriptOf();
+    return script.validate!(script.validations++);
+  },
+  recordRun: async () => {},
+  recordPhase: async ({ phase }: Parameters<typeof realActivities.recordPhase>[0]) => {
+    scriptOf().phaseRecords.push(`${phase.name}${phase.round ? `#${phase.round}` : ''} ${phase.status}`);
+  },
+  recordValidation: async () => {},
+  writeStatusReport: async () => {
+    scriptOf().statusReports++;
+    return fileRef('status.json');
+  },
+} as unknown as typeof realActivities;
+
+/** A failed validation whose errors name `phase`; `text` tells one round's errors from another's. */
+export function failedReport(phase: FilePhase, text: string): ValidationReport {
+  return {
+    ok: false,
+    steps: [{ name: 'build', ok: false, durationMs: 5, outputTail: text }],
+    coveragePercent: null,
+    coverageGoal: 70,
+    failures: [{ phase, errors: text }],
+    durationMs: 5,
+  };
+}
+
+export interface MockedPipeline {
+  env: TestWorkflowEnvironment;
+  /** Starts a run whose activities follow `script`; `tweak` changes its input. */
+  start(script: Partial<Script>, tweak?: Partial<RunInput>): Promise<{ handle: WorkflowHandle; script: Script }>;
+  stop(): Promise<void>;
+}
+
+/** A dev server and a worker with the mocked activities. */
+export async function startMockedPipeline(): Promise<MockedPipeline> {
+  const env = await createDevServer();
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: mocks });
+  const running = worker.run();
+  let runs = 0;
+  return {
+    env,
+    async start(script, tweak = {}) {
+      const workflowId = `mocked-${Date.now()}-${runs++}`;
+      const full: Script = { fileCalls: [], planWrites: [], validations: 0, statusReports: 0, phaseRecords: [], ...script };
+      scripts.set(workflowId, full);
+      const input = runInput('http://127.0.0.1:9', tweak);
+      const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId, args: [input], workflowExecutionTimeout: '2m' });
+      return { handle, script: full };
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}

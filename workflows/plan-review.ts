@@ -1,0 +1,100 @@
+// After the plan, before any code: -plan-only ends the run with plan.json written; -review-plan
+// waits for `overnight-llm approve ID` (with the user's edited plan, or as it is), for at most
+// -review-timeout, then does -on-review-timeout. Deterministic, like all workflow code.
+import { condition, setHandler } from '@temporalio/workflow';
+import { checkSpec } from '../activities/llm/plan-spec.js';
+import type { PipelineRun, Step } from './pipeline-run.js';
+import { approvePlanUpdate } from './queries.js';
+import type { ApiSpec, PlanReview, PlanStop } from './types.js';
+
+/** The plan the run goes on with, or why it ends here. */
+export type PlanDecision = { spec: ApiSpec; stop?: PlanStop };
+
+const duration = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
+
+/**
+ * Accepts `approve` while the plan waits for it: the handler's validator refuses an approval at
+ * any other time, and an edit the plan's own checks (the ones the model's plan passed) reject;
+ * the CLI gets the refusal and the run keeps waiting.
+ */
+export class PlanApprovals {
+  private waiting = false;
+  private approved: { spec: ApiSpec; edited: boolean } | null = null;
+
+  constructor(private readonly run: PipelineRun) {
+    setHandler(approvePlanUpdate, (approval) => this.accept(approval.plan), {
+      validator: (approval) => {
+        if (!this.waiting) throw new Error(this.notWaiting());
+        if (approval.plan !== undefined) {
+          const checked = checkSpec(approval.plan);
+          if (!checked.ok) throw new Error(`the edited plan is not valid: ${checked.errors.join('; ')}`);
+        }
+      },
+    });
+  }
+
+  /** Writes plan.json; with -plan-only that is the end, with -review-plan the plan waits for approval. */
+  async decide(spec: ApiSpec, step: Step): Promise<PlanDecision> {
+    const { input } = this.run;
+    step({ files: [await this.writePlan(spec, `plan: plan.json, the model's plan (resource ${spec.resource})`)] });
+    if (input.planOnly) return this.stop({ why: 'plan-only', message: 'the plan is written to plan.json (-plan-only); no code was written' }, spec, step);
+    const review = input.planReview!;
+    this.approved = null;
+    this.waiting = true;
+    const until = new Date(Date.now() + review.timeoutMs).toISOString();
+    this.run.state.review = { since: new Date().toISOString(), until, onTimeout: review.onTimeout };
+    const id = this.run.workflowId;
+    const decided = await this.run.waitingFor(
+      `your approval of the plan: overnight-llm plan ${id}, then overnight-llm approve ${id}`,
+      `until ${until}, then ${review.onTimeout}`,
+      () => condition(() => this.approved !== null, review.timeoutMs),
+    );
+    this.waiting = false;
+    this.run.state.review = undefined;
+    if (!decided) return this.timedOut(spec, review, step);
+    const { spec: approved, edited } = this.approved!;
+    if (!edited) {
+      step({ notes: ['the plan was approved as it was (overnight-llm approve)'] });
+      return { spec };
+    }
+    step({
+      files: [await this.writePlan(approved, `plan: plan.json, edited by the user (approve -edit)`)],
+      notes: ["the plan was replaced by the user's edit (overnight-llm approve -edit)"],
+    });
+    return { spec: approved };
+  }
+
+  private timedOut(spec: ApiSpec, review: PlanReview, step: Step): PlanDecision {
+    const waited = `the plan was not approved within ${duration(review.timeoutMs)}`;
+    if (review.onTimeout === 'stop')
+      return this.stop({ why: 'not-approved', message: `${waited}: the run stopped there (-on-review-timeout stop); no code was written` }, spec, step);
+    step({ notes: [`${waited}: the run went on with it (-on-review-timeout approve)`] });
+    return { spec };
+  }
+
+  private stop(reason: PlanStop, spec: ApiSpec, step: Step): PlanDecision {
+    step({ notes: [reason.message] });
+    return { spec, stop: reason };
+  }
+
+  private accept(edit: unknown): ApiSpec {
+    const checked = edit === undefined ? null : checkSpec(edit);
+    const spec = checked?.ok ? checked.spec : this.run.state.plan!;
+    this.approved = { spec, edited: checked !== null };
+    return spec;
+  }
+
+  private notWaiting(): string {
+    const { input, state } = this.run;
+    if (!input.planReview) return 'this run was started without -review-plan: there is no plan to approve';
+    if (state.status !== 'running') return `the run has ended (${state.status})`;
+    return state.plan && !state.review
+      ? 'the plan was already decided: the run went on with it'
+      : 'the run has no plan yet: approve it once `plan ID` shows it';
+  }
+
+  private writePlan(spec: ApiSpec, message: string) {
+    const { outputDir, git } = this.run.input;
+    return this.run.quick.writePlanFile({ outputDir, spec, message, git });
+  }
+}
