@@ -15,3 +15,4 @@ export { writePlanFile } from './files/plan-file.js';
 export { validateProject } from './go/validate.js';
 export { recordRun, recordPhase, recordValidation } from './store/mirror.js';
 export { writeStatusReport } from './store/status-report.js';
+export { writeMorningReport } from './store/morning-report.js';

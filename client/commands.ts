@@ -10,7 +10,7 @@ import { rootMessage } from '../workflows/run-state.js';
 import type { generateApi } from '../workflows/pipeline.js';
 import type { RunInput, RunResult } from '../workflows/types.js';
 import { currentHeartbeat, runView, type RunView } from './live-display.js';
-import { runInputFrom, workflowIdFor } from './run-input.js';
+import { runInputFrom, webUiRunsUrl, workflowIdFor } from './run-input.js';
 import { liveState, recordedState } from './mirror-state.js';
 import type { Flags } from './flags.js';
 import { ensureSearchAttributes } from './search-attributes.js';
@@ -34,7 +34,7 @@ export async function clientFor(flags: Flags, io: Io): Promise<Client> {
 }
 
 export function uiLink(flags: Flags, workflowId: string): string {
-  return `${flags.ui.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(flags.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return `${webUiRunsUrl(flags)}${encodeURIComponent(workflowId)}`;
 }
 
 export async function startCommand(flags: Flags, io: Io): Promise<number> {
@@ -98,8 +98,12 @@ async function newSample(client: Client, workflowId: string, input: RunInput, io
 export async function attachCommand(flags: Flags, id: string, io: Io): Promise<number> {
   const client = await clientFor(flags, io);
   const handle = client.workflow.getHandle(id);
-  await handle.describe(); // an unknown id throws WorkflowNotFoundError: cli.ts says so, exit 2
+  const description = await handle.describe(); // an unknown id throws WorkflowNotFoundError: cli.ts says so, exit 2
   io.err(`run ${id}: ${uiLink(flags, id)}`);
+  if (description.type === 'runBatch') {
+    const { followBatch } = await import('./batch-command.js');
+    return followBatch(client, handle, ((description.memo ?? {}) as Partial<RunMemo>).outputDir ?? '.', flags, io);
+  }
   return followWithWorker(flags, handle, io);
 }
 
@@ -151,23 +155,36 @@ async function showRecorded(handle: WorkflowHandle, view: RunView, flags: Flags)
   if (final) view.update(final, null);
 }
 
-/** Runs a worker in this process until the run ends, printing each phase as it ends. */
-async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): Promise<number> {
+/**
+ * Runs a worker in this process until `done` settles. Null when Ctrl-C stopped the worker first:
+ * the work waits on the server and goes on when a worker is back (`again` says how).
+ */
+export async function withWorker<T>(flags: Flags, io: Io, again: string, done: () => Promise<T>): Promise<T | null> {
   const connection = await NativeConnection.connect({ address: flags.temporal });
-  const view = runView(io.out, uiLink(flags, handle.workflowId));
-  // Bounded: once this worker stops (Ctrl-C) a query waits for a worker that may never come.
-  const stopShowing = showWhileRunning(handle, view, 3000);
   try {
     const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
     let stopped = false;
     shutdownOnSignals(worker, () => {
       stopped = true;
-      io.err(`stopping this worker; the run waits on the server and goes on when a worker is back: overnight-llm attach ${handle.workflowId}`);
+      io.err(`stopping this worker; the work waits on the server and goes on when a worker is back: ${again}`);
     });
-    const result = (await worker.runUntil(resultOf(handle, flags, io)).catch((err) => {
+    return await worker.runUntil(done()).catch((err) => {
       if (stopped) return null;
       throw err;
-    })) as RunResult | null;
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Runs a worker in this process until the run ends, printing each phase as it ends. */
+async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): Promise<number> {
+  const view = runView(io.out, uiLink(flags, handle.workflowId));
+  // Bounded: once this worker stops (Ctrl-C) a query waits for a worker that may never come.
+  const stopShowing = showWhileRunning(handle, view, 3000);
+  try {
+    const again = `overnight-llm attach ${handle.workflowId}`;
+    const result = (await withWorker(flags, io, again, () => resultOf(handle, flags, io))) as RunResult | null;
     if (result === null) {
       void stopShowing(); // not waited for: a status query in flight has no worker left to answer it
       view.close();
@@ -187,8 +204,6 @@ async function followWithWorker(flags: Flags, handle: WorkflowHandle, io: Io): P
     }
     view.close();
     throw err;
-  } finally {
-    await connection.close();
   }
 }
 
@@ -200,7 +215,7 @@ const SERVER_GONE_LIMIT_MS = 15 * 60_000;
  * the server restarted, a poll fails although the run is fine on the server, so a failed poll
  * is retried until the server answers again (the worker reconnects by itself meanwhile).
  */
-async function resultOf(handle: WorkflowHandle, flags: Flags, io: Io): Promise<unknown> {
+export async function resultOf(handle: WorkflowHandle, flags: Flags, io: Io): Promise<unknown> {
   let since: number | null = null; // when the server went away; null while it answers
   for (;;) {
     const asked = Date.now();

@@ -6,6 +6,8 @@ import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
 import { attachCommand, cancelCommand, startCommand, watchCommand, type Io } from './commands.js';
 import { listCommand, statusCommand } from './inspect-commands.js';
 import { approveCommand, planCommand } from './plan-commands.js';
+import { batchCommand } from './batch-command.js';
+import { reportCommand } from './report-command.js';
 import { UsageError, type Flags, type ParsedArgs } from './flags.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
 
@@ -37,8 +39,9 @@ export async function runCommand({ command, positional, flags }: ParsedArgs, io:
       case 'approve':
         return await approveCommand(flags, positional[0], io);
       case 'batch':
+        return await batchCommand(flags, positional[0], io);
       case 'report':
-        throw new UsageError(`${command} is not built yet`);
+        return await reportCommand(flags, io);
       case 'help':
         throw new Error('help is answered before the runtime loads');
     }

@@ -9,6 +9,11 @@ import { openMirror } from '../activities/store/db.js';
 import { makeFolders } from '../activities/files/make-folders.js';
 import { parsePhaseOptions, UsageError, type Flags } from './flags.js';
 
+/** The Web UI's address of a run in -namespace, without the run's id. */
+export function webUiRunsUrl(flags: Pick<Flags, 'ui' | 'namespace'>): string {
+  return `${flags.ui.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(flags.namespace)}/workflows/`;
+}
+
 export function workflowIdFor(outputDir: string): string {
   const abs = path.resolve(outputDir);
   const name =
@@ -82,7 +87,7 @@ export function runInputFrom(flags: Flags): RunInput {
       ? { planReview: { timeoutMs: parseDuration(flags['review-timeout'])!, onTimeout: flags['on-review-timeout'] as ReviewTimeoutAction } }
       : {}),
     ...(flags['plan-only'] ? { planOnly: true } : {}),
-    ...(flags.report ? { report: true } : {}),
+    ...(flags.report ? { report: { webUiRunsUrl: webUiRunsUrl(flags) } } : {}),
   };
 }
 

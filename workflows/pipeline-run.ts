@@ -246,6 +246,18 @@ export class PipelineRun {
       await this.record(current);
       statusFile = await writeStatusFile();
       addStep(state, current, { files: [statusFile] });
+      if (input.report) {
+        const { prompt, outputDir, dbPath } = input;
+        const item = { workflowId: this.workflowId, prompt, outputDir };
+        const report = await this.quick.writeMorningReport({
+          dbPath,
+          reportDir: outputDir,
+          title: prompt,
+          webUiRunsUrl: input.report.webUiRunsUrl,
+          items: [item],
+        });
+        addStep(state, current, { files: [report] });
+      }
     } else {
       // As runs recorded before the patch did it: the phase recorded at its start and twice at its end.
       this.searchable([outcome]);

@@ -2,9 +2,12 @@
 // (the plan's approval); kept apart from the workflow so the client imports them without the
 // workflow's code.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ApiSpec, PlanApproval, RunState } from './types.js';
+import type { ApiSpec, BatchState, PlanApproval, RunState } from './types.js';
 
 export const statusQuery = defineQuery<RunState>('status');
+
+/** A batch's items: waiting, running, or how they ended. */
+export const batchStatusQuery = defineQuery<BatchState>('batchStatus');
 
 /**
  * `overnight-llm approve ID [-edit FILE]`: an Update, not a signal, so the run's own check of an

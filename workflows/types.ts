@@ -78,8 +78,8 @@ export interface RunInput {
   planReview?: PlanReview;
   /** -plan-only: write plan.json and end the run there. */
   planOnly?: boolean;
-  /** -report: write report.md into the output folder at the end (a batch always writes one). */
-  report?: boolean;
+  /** -report: write report.md into the output folder at the end (a batch writes one for all its items). */
+  report?: { webUiRunsUrl: string };
 }
 
 /** How long a reviewed plan waits for approval, and what happens when nobody answers. */
@@ -306,3 +306,48 @@ export interface ActivityProgress {
 }
 export type ChatProgress = Required<Pick<ActivityProgress, 'label' | 'tokens' | 'bytes'>>;
 export type WaitProgress = Required<Pick<ActivityProgress, 'waitingFor' | 'since' | 'probes'>>;
+
+/** One item of a batch: the run the CLI built from its line (prompt, folder, model), under its folder's id. */
+export interface BatchItem {
+  workflowId: string;
+  input: RunInput;
+}
+
+export interface BatchInput {
+  items: BatchItem[];
+  /** Items that run at once (-parallel; a local model serves one request at a time). */
+  parallel: number;
+  /** The batch's folder: report.md goes there. */
+  outputDir: string;
+  dbPath: string;
+  /** The Web UI's address of a run, without its id, for report.md's links. */
+  webUiRunsUrl: string;
+}
+
+/** Where a batch item stands: waiting for its turn, running, or its outcome. */
+export type BatchItemState = 'waiting' | 'running' | 'valid' | 'invalid' | 'unvalidated' | 'planned' | 'failed' | 'cancelled';
+
+export interface BatchItemStatus {
+  workflowId: string;
+  prompt: string;
+  outputDir: string;
+  state: BatchItemState;
+  coveragePercent: number | null;
+  error?: string;
+}
+
+export interface BatchState {
+  items: BatchItemStatus[];
+  /** report.md, once written. */
+  report: FileRef | null;
+}
+
+/** What a morning report lists for one run (status.json has the rest). */
+export interface ReportItem {
+  workflowId: string;
+  prompt: string;
+  outputDir: string;
+  /** Its state, when the caller knows it better than the mirror (a batch item that never started). */
+  state?: BatchItemState;
+  error?: string;
+}

@@ -1,0 +1,116 @@
+// A night's batch as a user runs it: three prompts, one scripted to fail, -parallel 2; the CLI
+// is killed mid-batch and the same command run again. Every item ends as scripted, no answer
+// the model finished is asked for again, and report.md (and `report`) say what happened.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { ReportRow } from '../../activities/store/morning-report.js';
+import { checkApi, specFromOutput } from '../support/check-api.js';
+import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
+import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
+import { todoApiResponder, whenPlan, withOverrides, type Responder } from '../support/scripted-ollama.js';
+import { readStatusJson } from '../support/status-schema.js';
+
+let setup: CliSetup;
+/** What each call asked (model, options, the whole conversation), by call index; and how often each question was answered whole. */
+const questions = new Map<number, string>();
+const finished = new Map<string, number>();
+
+before(async () => {
+  // The plan of a prompt that asks to FAIL is never JSON: that item fails at its plan, after its tries.
+  const scripted = withOverrides(todoApiResponder({ fixtureDir: FIXTURE_DIR }), [
+    { when: (req) => whenPlan()(req) && req.messages.some((m) => m.content.includes('must FAIL')), answer: 'I would rather not plan this.' },
+  ]);
+  const respond: Responder = (req, index) => {
+    questions.set(index, JSON.stringify([req.model, req.options, req.messages]));
+    return scripted(req, index);
+  };
+  setup = await cliSetup({
+    respond,
+    models: ['codellama:7b', 'codellama:13b'],
+    tokensPerSecond: 600, // a few seconds a file: long enough to kill the CLI mid-batch
+    onCallEnd: (call, end) => {
+      const question = questions.get(call.index)!;
+      if (end.complete) finished.set(question, (finished.get(question) ?? 0) + 1);
+    },
+  });
+});
+
+after(() => setup?.stop());
+
+describe('overnight-llm batch', () => {
+  const dir = tmpDir('e2e-batch');
+  const night = path.join(dir, 'night');
+  const db = path.join(dir, 'poc.db');
+  const file = path.join(dir, 'night.yaml');
+  // Two models, so the two good items ask different questions (the same question would be answered from the cache).
+  writeFileSync(
+    file,
+    [
+      '- REST API for todo list',
+      '- prompt: REST API for notes that must FAIL',
+      '  output: broken',
+      '- prompt: REST API for a todo list with due dates',
+      '  model: codellama:13b',
+      '',
+    ].join('\n'),
+  );
+  const args = () => ['batch', file, '-parallel', '2', '-output', night, '-db', db, '-heartbeat-timeout', '5', ...setup.common];
+
+  test('killed mid-batch and run again: every item ends as scripted, no finished answer is asked for again', async () => {
+    const first = spawnCli(args());
+    let stdout = '';
+    first.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    // Kill it once the first item has some files and the third has started.
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      if (setup.ollama.calls.filter((c) => c.model === 'codellama:13b' && c.file).length >= 1) break;
+    }
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    assert.doesNotMatch(stdout, /batch done/, 'killed before the batch ended');
+    const callsBefore = setup.ollama.calls.length;
+
+    const again = await runCli(args());
+    assert.equal(again.code, 1, `one item fails, so exit 1\n${again.stdout}\n${again.stderr}`);
+    assert.match(again.stderr, /already running .*: attaching to it/);
+    assert.match(again.stdout, /^batch done: 2 of 3 valid — .*report\.md$/m);
+    assert.ok(setup.ollama.calls.length > callsBefore, 'the second command finished the work');
+    for (const [question, times] of finished) assert.equal(times, 1, `answered whole ${times} times: ${question.slice(0, 160)}`);
+    assert.ok(finished.size >= 12, `${finished.size} answers: two runs' worth`);
+
+    const folders = [path.join(night, 'rest-api-for-todo-list'), path.join(night, 'broken'), path.join(night, 'rest-api-for-a-todo-list-with-due-dates')];
+    for (const folder of [folders[0]!, folders[2]!]) {
+      const check = await checkApi(folder, specFromOutput(folder));
+      assert.equal(check.valid, true, `${folder}: ${check.details}`);
+    }
+    assert.equal(readStatusJson(folders[1]!).run.status, 'failed');
+  });
+
+  test('report.md and `report -json` list the three items truthfully, from what each run recorded', async () => {
+    const report = readFileSync(path.join(night, 'report.md'), 'utf8');
+    const rows = report.split('\n').filter((l) => /^\| \d /.test(l));
+    assert.equal(rows.length, 3, report);
+    assert.match(rows[0]!, /^\| 1 \| REST API for todo list \| valid \| \d+\.\d % \|/);
+    assert.match(rows[1]!, /^\| 2 \| REST API for notes that must FAIL \| failed \| – \|/);
+    assert.match(rows[2]!, /^\| 3 \| REST API for a todo list with due dates \| valid \| \d+\.\d % \|/);
+    assert.match(report, /## 2\. REST API for notes that must FAIL\n\n- outcome: failed — .*plan/);
+
+    const listed = await runCli(['report', '-since', '1h', '-json', '-db', db, ...setup.common]);
+    assert.equal(listed.code, 0, listed.stderr);
+    const fromCli = (JSON.parse(listed.stdout) as ReportRow[]).filter((r) => r.folder.startsWith(night));
+    assert.deepEqual(fromCli.map((r) => [r.prompt, r.outcome]).sort(), [
+      ['REST API for a todo list with due dates', 'valid'],
+      ['REST API for notes that must FAIL', 'failed'],
+      ['REST API for todo list', 'valid'],
+    ]);
+    for (const row of fromCli.filter((r) => r.outcome === 'valid')) {
+      // The figures are the run's own record: its status.json, written by the run, not by the report.
+      const status = readStatusJson(row.folder);
+      assert.equal(row.coveragePercent, status.validation?.final.coveragePercent);
+      assert.equal(row.tokensOut, status.totals.tokensOut);
+      assert.ok(row.tokensOut > 0);
+      assert.match(report, new RegExp(`\\| ${row.tokensIn} / ${row.tokensOut} \\|`));
+    }
+  });
+});
