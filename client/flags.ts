@@ -165,7 +165,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
 
 /** The model servers' APIs: Ollama's native one, or the OpenAI-compatible chat API (vLLM, llama.cpp, LM Studio, Ollama's /v1). */
 const LLM_APIS = ['ollama', 'openai'] as const;
-const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*){0,2}(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+export const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*){0,2}(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 const HOST_PORT_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 
 /**
@@ -274,7 +274,7 @@ function checkNightFlags(flags: Flags, command: Command, given: Set<FlagName>): 
 /** Flags that share one line of the help. */
 const SHARED_LINES: { flags: FlagName[]; help: string }[] = [
   { flags: ['temperature', 'num-ctx', 'seed'], help: 'model temperature, context size in tokens, seed' },
-  { flags: ['ollama', 'llm-api'], help: 'model server URL; its API: ollama (native) or openai (/v1/chat/completions)' },
+  { flags: ['llm-api', 'ollama'], help: "the model server's API, ollama (native) or openai (/v1/chat/completions); its URL" },
   { flags: ['version', 'help'], help: 'show the version, or this help' },
   { flags: ['git', 'no-git'], help: 'commit each phase even inside your own repository; no git history at all' },
   { flags: ['coverage', 'budget'], help: 'test coverage goal in percent; minutes of working time, asleep not counted (0: none)' },
