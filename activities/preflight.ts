@@ -1,13 +1,17 @@
 // The preflight phase: everything a night's run needs, checked before the first token,
 // each failure a one-line message that says what to do. None is worth retrying.
 import { ApplicationFailure } from '@temporalio/activity';
-import { MODEL_SERVER_GONE, type PreflightResult } from '../workflows/types.js';
+import { MODEL_SERVER_GONE, type LlmSettings, type PreflightResult } from '../workflows/types.js';
 import { OutputDirError, checkOutputDir } from './files/output-dir.js';
 import { goVersion } from './go/validate.js';
+import { serverName } from './llm/model-server.js';
 import { OllamaClient, OllamaStatusError } from './llm/ollama.js';
+import { API_KEY_VARIABLE, OpenAiClient, OpenAiStatusError } from './llm/openai.js';
 
 export interface PreflightInput {
   ollamaUrl: string;
+  /** The model server's API (LlmSettings.api): Ollama's native one when absent. */
+  api?: LlmSettings['api'];
   model: string;
   outputDir: string;
   allowNonEmptyOutput: boolean;
@@ -29,6 +33,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
       throw ApplicationFailure.nonRetryable((err as Error).message, 'GoMissing');
     }
   }
+  if (input.api === 'openai') return { goVersion: go, ...(await checkOpenAiServer(input)) };
   const ollama = new OllamaClient(input.ollamaUrl);
   const signal = AbortSignal.timeout(10_000);
   let version: string;
@@ -57,6 +62,34 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
     // leave it empty
   }
   return { goVersion: go, ollamaVersion: version, modelDigest: digest };
+}
+
+/** An OpenAI-compatible server: it answers GET /v1/models, and the list has the model. */
+async function checkOpenAiServer(input: PreflightInput): Promise<Omit<PreflightResult, 'goVersion'>> {
+  const server = serverName(input.ollamaUrl, input.api);
+  let found: Awaited<ReturnType<OpenAiClient['models']>>;
+  try {
+    found = await new OpenAiClient(input.ollamaUrl).models({ signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    // No HTTP answer at all: nothing listens there (a wrong answer is a status error).
+    if (!(err instanceof OpenAiStatusError))
+      throw ApplicationFailure.nonRetryable(`${server} is not reachable: start it (or pass -ollama URL)`, MODEL_SERVER_GONE);
+    if (err.statusCode === 401 || err.statusCode === 403)
+      throw ApplicationFailure.nonRetryable(
+        `${server} refused the request (${err.statusCode}): ${err.message}; set ${API_KEY_VARIABLE} to its API key where the worker runs`,
+        'Unauthorized',
+      );
+    throw ApplicationFailure.nonRetryable(
+      `${server} did not list its models at /v1/models (${err.statusCode}: ${err.message}): is it an OpenAI-compatible server? -ollama takes its base URL`,
+      'OllamaError',
+    );
+  }
+  const ids = found.list.data.map((m) => String(m.id));
+  if (!ids.some((id) => id === input.model || withTag(id) === withTag(input.model))) {
+    const served = ids.length ? `it serves ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}` : 'it serves none';
+    throw ApplicationFailure.nonRetryable(`model "${input.model}" is not served by ${server}: ${served} (pass one with -model)`, 'ModelNotFound');
+  }
+  return { ollamaVersion: `OpenAI-compatible API${found.server ? ` (${found.server})` : ''}`, modelDigest: '' };
 }
 
 /** Ollama's name for a model given without a tag: `llama3` is `llama3:latest`. */

@@ -3,7 +3,6 @@
 // (or, once it has ended, shows how it ended), as `start` does for one folder.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { batchStatusQuery } from '../workflows/queries.js';
 import { rootMessage } from '../workflows/run-state.js';
@@ -13,19 +12,12 @@ import { REPORT_FILE } from '../activities/store/morning-report.js';
 import { itemFolders, readBatchFile } from './batch-file.js';
 import { clientFor, resultOf, uiLink, withWorker, type Io, type RunMemo } from './commands.js';
 import type { Flags } from './flags.js';
-import { runInputFrom, webUiRunsUrl, workflowIdFor } from './run-input.js';
+import { folderIdFor, runInputFrom, webUiRunsUrl, workflowIdFor } from './run-input.js';
 import { ensureSearchAttributes } from './search-attributes.js';
+import { scheduleWork } from './schedules.js';
 
 /** The batch's id derives from its folder, so the same command again finds it. */
-export function batchIdFor(batchDir: string): string {
-  const name =
-    path
-      .basename(batchDir)
-      .toLowerCase()
-      .replace(/[^a-z0-9-]+/g, '-')
-      .slice(0, 40) || 'root';
-  return `overnight-batch-${name}-${createHash('sha256').update(batchDir).digest('hex').slice(0, 10)}`;
-}
+export const batchIdFor = (batchDir: string) => folderIdFor('overnight-batch', batchDir);
 
 /** The batch's input from the file and the flags; bad lines and flags fail before any server is asked. */
 export function batchInputFrom(flags: Flags, file: string): BatchInput {
@@ -49,6 +41,11 @@ export async function batchCommand(flags: Flags, file: string, io: Io): Promise<
   const attributes = await ensureSearchAttributes(client.connection, flags.namespace);
   for (const item of input.items) item.input.searchAttributes = attributes.ok;
   const batchId = batchIdFor(input.outputDir);
+  const memo: RunMemo = { prompt: `batch of ${input.items.length} from ${path.basename(file)}`, model: flags.model, outputDir: input.outputDir };
+  if (flags.at || flags.every) {
+    const args = [{ ...input, ...(flags.every ? { outputPerStart: true } : {}) }];
+    return scheduleWork(client, flags, io, { workflowType: 'runBatch', args, workflowId: batchId, memo });
+  }
   const previous = await client.workflow
     .getHandle(batchId)
     .describe()
@@ -65,7 +62,7 @@ export async function batchCommand(flags: Flags, file: string, io: Io): Promise<
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    memo: { prompt: `batch of ${input.items.length} from ${path.basename(file)}`, model: flags.model, outputDir: input.outputDir } satisfies RunMemo,
+    memo: { ...memo },
     staticSummary: `batch of ${input.items.length} (${path.basename(file)}) → ${input.outputDir}`,
   });
   io.err(`batch ${batchId}: ${input.items.length} runs, ${flags.parallel} at once: ${uiLink(flags, batchId)}`);

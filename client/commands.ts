@@ -14,6 +14,7 @@ import { runInputFrom, webUiRunsUrl, workflowIdFor } from './run-input.js';
 import { liveState, recordedState } from './mirror-state.js';
 import type { Flags } from './flags.js';
 import { ensureSearchAttributes } from './search-attributes.js';
+import { SCHEDULE_PREFIX, removeSchedule, scheduleWork } from './schedules.js';
 import { connectOrStartTemporal } from './temporal-server.js';
 
 export interface Io {
@@ -44,6 +45,11 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
   if (!attributes.ok) io.err(`runs will not be filterable by phase, model or outcome (${attributes.reason})`);
   let input: RunInput = { ...fromFlags, searchAttributes: attributes.ok };
   const workflowId = workflowIdFor(input.outputDir);
+  const memo: RunMemo = { prompt: input.prompt, model: input.llm.model, outputDir: input.outputDir };
+  if (flags.at || flags.every) {
+    const args = [{ ...input, ...(flags.every ? { outputPerStart: true } : {}) }];
+    return scheduleWork(client, flags, io, { workflowType: 'generateApi', args, workflowId, memo });
+  }
   const previous = await client.workflow
     .getHandle(workflowId)
     .describe()
@@ -68,7 +74,7 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    memo: { prompt: input.prompt, model: input.llm.model, outputDir: input.outputDir } satisfies RunMemo,
+    memo: { ...memo },
     staticSummary: `${input.prompt} → ${input.outputDir}`,
     staticDetails: `prompt: ${input.prompt}\nmodel: ${input.llm.model}\noutput: ${input.outputDir}\nmirror: ${input.dbPath}`,
   });
@@ -250,6 +256,7 @@ function reportResult(result: RunResult, io: Io): number {
 
 export async function cancelCommand(flags: Flags, id: string, io: Io): Promise<number> {
   const client = await clientFor(flags, io);
+  if (id.startsWith(SCHEDULE_PREFIX)) return removeSchedule(client, id, io);
   try {
     await client.workflow.getHandle(id).cancel();
     io.out(`cancel requested for ${id}`);

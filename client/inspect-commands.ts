@@ -10,6 +10,7 @@ import { UsageError, type Flags } from './flags.js';
 import { liveState, recordedState } from './mirror-state.js';
 import { phaseLine, waitingLine } from './progress.js';
 import { workflowIdFor } from './run-input.js';
+import { scheduleLines } from './schedules.js';
 
 /**
  * A running run's own answer, else what its mirror recorded (whatever -db it ran with). A run
@@ -80,8 +81,22 @@ export async function listCommand(flags: Flags, filter: string | undefined, io: 
     if (filter && err instanceof ServiceError) throw new UsageError(`list: the server refused the filter ${JSON.stringify(filter)}: ${rootMessage(err)}`);
     throw err;
   }
-  if (flags.json) io.out(JSON.stringify(rows, null, 2));
-  else for (const r of rows) io.out(listLine(r));
+  // Scheduled work (-at, -every) first: what has not started yet.
+  const scheduled: ListedRun[] = filter
+    ? []
+    : (await scheduleLines(client)).map((s) => ({
+        workflowId: s.id,
+        status: 'SCHEDULED',
+        startTime: s.next ?? '',
+        model: s.memo.model ?? '',
+        prompt: s.memo.prompt ?? '',
+        outputDir: s.memo.outputDir ?? '',
+        phase: null,
+        outcome: null,
+        coveragePercent: null,
+      }));
+  if (flags.json) io.out(JSON.stringify([...scheduled, ...rows], null, 2));
+  else for (const r of [...scheduled, ...rows]) io.out(listLine(r));
   return 0;
 }
 
@@ -95,6 +110,8 @@ interface ListedRun extends RunMemo {
 }
 
 function listLine(r: ListedRun): string {
+  if (r.status === 'SCHEDULED')
+    return `${(r.startTime || 'no more starts').padEnd(24)}  SCHEDULED  ${'next start'.padEnd(18)} ${r.workflowId}  ${r.model}  "${r.prompt}" → ${r.outputDir}`;
   const where = r.status === 'RUNNING' ? `at ${r.phase ?? '?'}` : (r.outcome ?? r.status.toLowerCase());
   const coverage = r.coveragePercent === null ? '' : ` ${r.coveragePercent.toFixed(1)}%`;
   return `${r.startTime}  ${r.status.padEnd(10)} ${(where + coverage).padEnd(18)} ${r.workflowId}  ${r.model}  "${r.prompt}" → ${r.outputDir}`;

@@ -14,16 +14,22 @@ export function webUiRunsUrl(flags: Pick<Flags, 'ui' | 'namespace'>): string {
   return `${flags.ui.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(flags.namespace)}/workflows/`;
 }
 
-export function workflowIdFor(outputDir: string): string {
-  const abs = path.resolve(outputDir);
+/**
+ * An id from a folder: `<kind>-<folder name>-<hash of its path>`, so the same command in the same
+ * folder finds the same run (kind "overnight"), batch ("overnight-batch") or schedule ("overnight-schedule").
+ */
+export function folderIdFor(kind: string, folder: string): string {
+  const abs = path.resolve(folder);
   const name =
     path
       .basename(abs)
       .toLowerCase()
       .replace(/[^a-z0-9-]+/g, '-')
       .slice(0, 40) || 'root';
-  return `overnight-${name}-${createHash('sha256').update(abs).digest('hex').slice(0, 10)}`;
+  return `${kind}-${name}-${createHash('sha256').update(abs).digest('hex').slice(0, 10)}`;
 }
+
+export const workflowIdFor = (outputDir: string) => folderIdFor('overnight', outputDir);
 
 /** `target` must be creatable: its nearest existing ancestor a writable folder (or itself, of the right kind). */
 function assertWritablePath(flag: string, target: string, kind: 'file' | 'folder'): void {

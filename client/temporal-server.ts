@@ -3,7 +3,7 @@
 // and the Web UI under the per-user state folder, and outlives this CLI.
 import { Connection } from '@temporalio/client';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectPath } from '../activities/project-root.js';
 import { stateDir } from '../activities/state-dir.js';
@@ -65,6 +65,57 @@ export async function connectOrStartTemporal(address: string, log: (line: string
   }
   const server = embeddedServerFor(address);
   mkdirSync(path.dirname(server.dbFile), { recursive: true });
+  // Two commands started at once (a worker and a run) both find no server: one starts it, the
+  // other waits for it. Two servers on one SQLite file would both fail, and leave it half made.
+  const lock = path.join(path.dirname(server.dbFile), 'starting.lock');
+  if (!takeLock(lock)) {
+    log(`waiting for the Temporal dev server that another overnight-llm is starting on ${address}`);
+    const connection = await connectWithin(address, 60_000, () => false);
+    if (connection) return connection;
+    throw new TemporalUnavailableError(`the Temporal dev server did not come up on ${address}: see ${server.logFile}`);
+  }
+  try {
+    return await startEmbedded(bin, server, log);
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Creates `lock` holding our pid; false when a live process holds it (a dead one's is taken over). */
+function takeLock(lock: string): boolean {
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(lock, 'utf8'));
+      if (holder > 0 && isAlive(holder)) return false;
+      rmSync(lock, { force: true });
+    }
+  }
+  return false;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function connectWithin(address: string, ms: number, gaveUp: () => boolean): Promise<Connection | null> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline && !gaveUp(); await new Promise((r) => setTimeout(r, 500))) {
+    const connection = await tryConnect(address, 2000);
+    if (connection) return connection;
+  }
+  return null;
+}
+
+async function startEmbedded(bin: string, server: EmbeddedServer, log: (line: string) => void): Promise<Connection> {
+  const { address } = server;
   const port = address.split(':').pop()!;
   const logFd = openSync(server.logFile, 'a');
   const child = spawn(
@@ -89,12 +140,7 @@ export async function connectOrStartTemporal(address: string, log: (line: string
   child.unref();
   writeFileSync(server.pidFile, String(child.pid));
   log(`started the Temporal dev server on ${address} (Web UI http://localhost:${server.uiPort}, data ${server.dbFile}, log ${server.logFile})`);
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    const connection = await tryConnect(address, 2000);
-    if (connection) return connection;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const connection = await connectWithin(address, 60_000, () => child.exitCode !== null);
+  if (connection) return connection;
   throw new TemporalUnavailableError(`the Temporal dev server did not come up on ${address}: see ${server.logFile}`);
 }

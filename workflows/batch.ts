@@ -2,7 +2,8 @@
 // most `parallel` at once; a failed or invalid item does not stop the others; report.md at the
 // end. A killed CLI or server finds the batch where it was: its children's histories hold
 // every finished step.
-import { ChildWorkflowFailure, isCancellation, executeChild, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { ChildWorkflowFailure, isCancellation, executeChild, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { folderForStart, startStamp } from './layout.js';
 import type * as activities from '../activities/index.js';
 import type { generateApi } from './pipeline.js';
 import { batchStatusQuery } from './queries.js';
@@ -11,7 +12,8 @@ import type { BatchInput, BatchItem, BatchItemState, BatchState, RunResult } fro
 
 const { writeMorningReport } = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 5 } });
 
-export async function runBatch(input: BatchInput): Promise<BatchState> {
+export async function runBatch(batch: BatchInput): Promise<BatchState> {
+  const input = batch.outputPerStart ? batchForStart(batch, workflowInfo().startTime) : batch;
   const state: BatchState = {
     items: input.items.map((item) => ({
       workflowId: item.workflowId,
@@ -41,6 +43,18 @@ export async function runBatch(input: BatchInput): Promise<BatchState> {
     items: state.items.map(({ workflowId, prompt, outputDir, state: itemState, error }) => ({ workflowId, prompt, outputDir, state: itemState, error })),
   });
   return state;
+}
+
+/** -every: this start's batch in a folder of its own, its items under it, their ids marked with the start. */
+function batchForStart(batch: BatchInput, start: Date): BatchInput {
+  const outputDir = folderForStart(batch.outputDir, start);
+  const moved = (folder: string) =>
+    folder.startsWith(`${batch.outputDir}/`) ? `${outputDir}${folder.slice(batch.outputDir.length)}` : folderForStart(folder, start);
+  const items = batch.items.map(({ workflowId, input }) => ({
+    workflowId: `${workflowId}-${startStamp(start)}`,
+    input: { ...input, outputDir: moved(input.outputDir) },
+  }));
+  return { ...batch, outputDir, items, outputPerStart: false };
 }
 
 /** One item to its end; its failure is its outcome, not the batch's. */

@@ -59,3 +59,10 @@ export const RUN_FILES = ['go.mod', 'openapi.yaml', 'status.json', '.overnight-l
 export function allowedPaths(spec: Pick<ApiSpec, 'resource'>): Set<string> {
   return new Set([...FILE_PHASES.map((p) => filePathFor(p, spec.resource)), ...RUN_FILES]);
 }
+
+/** -every: a start's own folder under the output folder, named after its start (UTC), e.g. 2026-12-03-013000. */
+export function folderForStart(outputDir: string, start: Date): string {
+  return `${outputDir.replace(/\/+$/, '')}/${startStamp(start)}`;
+}
+
+export const startStamp = (start: Date) => start.toISOString().slice(0, 19).replace(/:/g, '').replace('T', '-');

@@ -180,10 +180,11 @@ export class PipelineRun {
         if (!gone || this.ollamaWaitMs === 0) throw err;
       }
       const minutes = Math.round(this.ollamaWaitMs / 60_000);
-      const what = `Ollama at ${this.input.llm.ollamaUrl}`;
+      const { llm } = this.input;
+      const what = `${llm.api === 'openai' ? 'the model server' : 'Ollama'} at ${llm.ollamaUrl}`;
       await this.waitingFor(what, `at most ${minutes} min`, (since) =>
         this.llm.waitForOllama.executeWithOptions({ ...this.waitOptions, summary: `waiting for ${what}` }, [
-          { ollamaUrl: this.input.llm.ollamaUrl, since: since.toISOString(), untilMs: since.getTime() + this.ollamaWaitMs },
+          { ollamaUrl: llm.ollamaUrl, ...(llm.api ? { api: llm.api } : {}), since: since.toISOString(), untilMs: since.getTime() + this.ollamaWaitMs },
         ]),
       );
     }

@@ -1,13 +1,14 @@
 // The overnight run: the fixed phase sequence of DESIGN.md and the bounded repair loop.
 // Deterministic: no clock, randomness, network or disk except through Temporal's APIs; the
 // bookkeeping every phase shares (mirror, status query, Web UI, budget) is in pipeline-run.ts.
-import { filePathFor } from './layout.js';
+import { workflowInfo } from '@temporalio/workflow';
+import { filePathFor, folderForStart } from './layout.js';
 import { PipelineRun, type Step } from './pipeline-run.js';
 import type { PlanDecision } from './plan-review.js';
 import { FILE_PHASES, type ApiSpec, type FilePhase, type RunInput, type RunResult, type ValidationReport } from './types.js';
 
 export async function generateApi(input: RunInput): Promise<RunResult> {
-  const run = new PipelineRun(input);
+  const run = new PipelineRun(input.outputPerStart ? { ...input, outputDir: folderForStart(input.outputDir, workflowInfo().startTime) } : input);
   try {
     await run.recordRun();
     await run.phase('preflight', 0, (step) => preflight(run, step));
@@ -56,13 +57,14 @@ async function validateAndRepair(run: PipelineRun, spec: ApiSpec): Promise<void>
 async function preflight(run: PipelineRun, step: Step): Promise<void> {
   const { llm, outputDir, allowNonEmptyOutput, skipValidation } = run.input;
   const found = await run.checks.preflight.executeWithOptions(
-    { ...run.quickOptions, summary: `preflight: Ollama ${llm.ollamaUrl}, model ${llm.model}, Go, ${outputDir}` },
-    [{ ollamaUrl: llm.ollamaUrl, model: llm.model, outputDir, allowNonEmptyOutput, skipValidation }],
+    { ...run.quickOptions, summary: `preflight: ${llm.api === 'openai' ? 'model server' : 'Ollama'} ${llm.ollamaUrl}, model ${llm.model}, Go, ${outputDir}` },
+    // `api` only when set: a native run's activity input stays as recorded runs have it.
+    [{ ollamaUrl: llm.ollamaUrl, ...(llm.api ? { api: llm.api } : {}), model: llm.model, outputDir, allowNonEmptyOutput, skipValidation }],
   );
   run.outputDirIsSafe();
   // What built this API, in status.json: the versions and the model's digest.
   const digest = found.modelDigest ? ` (${found.modelDigest.slice(0, 12)})` : '';
-  step({ notes: [`Go ${found.goVersion}, Ollama ${found.ollamaVersion}, model ${llm.model}${digest}`] });
+  step({ notes: [`Go ${found.goVersion}, ${llm.api === 'openai' ? '' : 'Ollama '}${found.ollamaVersion}, model ${llm.model}${digest}`] });
 }
 
 async function plan(run: PipelineRun, step: Step): Promise<PlanDecision> {

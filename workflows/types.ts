@@ -78,6 +78,8 @@ export interface RunInput {
   planReview?: PlanReview;
   /** -plan-only: write plan.json and end the run there. */
   planOnly?: boolean;
+  /** -every: each start writes into a folder of its own under outputDir, named after its start time. */
+  outputPerStart?: boolean;
   /** -report: write report.md into the output folder at the end (a batch writes one for all its items). */
   report?: { webUiRunsUrl: string };
 }
@@ -322,6 +324,8 @@ export interface BatchInput {
   dbPath: string;
   /** The Web UI's address of a run, without its id, for report.md's links. */
   webUiRunsUrl: string;
+  /** -every: each start's batch goes into a folder of its own under outputDir, named after its start time. */
+  outputPerStart?: boolean;
 }
 
 /** Where a batch item stands: waiting for its turn, running, or its outcome. */

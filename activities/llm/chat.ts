@@ -1,13 +1,16 @@
-// One LLM exchange as an activity step: look in the cache, else stream from Ollama with
-// heartbeats, an output cap, a stall limit and a whole-call limit; map Ollama's errors
-// to failures that say whether retrying can help and what the user should do.
+// One LLM exchange as an activity step: look in the cache, else stream from the model server
+// (Ollama's native API or an OpenAI-compatible one, model-server.ts) with heartbeats, an output
+// cap, a stall limit and a whole-call limit; map its errors to failures that say whether
+// retrying can help and what the user should do.
 import { ApplicationFailure } from '@temporalio/activity';
 import { activityContext, heartbeatIntervalMs, reportProgress } from '../activity-context.js';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { MODEL_SERVER_GONE, type ChatProgress, type LlmSettings, type LlmUsage } from '../../workflows/types.js';
 import { cachedAnswer, storeAnswer } from '../store/llm-cache.js';
-import { OllamaClient, OllamaStatusError, type ChatRequest, type Message } from './ollama.js';
+import { serverName, streamChat } from './model-server.js';
+import { OllamaStatusError, type ChatRequest, type Message } from './ollama.js';
+import { API_KEY_VARIABLE, OpenAiStatusError } from './openai.js';
 
 export interface ChatInput {
   dbPath: string;
@@ -37,9 +40,11 @@ export const addUsage = (a: LlmUsage, b: LlmUsage): LlmUsage => ({
 export const NO_USAGE: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
 
 export function cacheKey(llm: LlmSettings, messages: Message[], format: ChatRequest['format'], stop?: string[]): string {
-  // `stop` only when set, so the keys of answers cached before it existed still match.
+  // `stop` only when set, and `api` only when not Ollama's native one, so the keys of answers
+  // cached before they existed still match; another API may answer differently (its defaults).
+  const api = llm.api === 'openai' ? { api: llm.api } : {};
   return createHash('sha256')
-    .update(JSON.stringify({ model: llm.model, options: llm.options, messages, format: format ?? null, ...(stop?.length ? { stop } : {}) }))
+    .update(JSON.stringify({ model: llm.model, options: llm.options, messages, format: format ?? null, ...(stop?.length ? { stop } : {}), ...api }))
     .digest('hex');
 }
 
@@ -57,7 +62,6 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
       cutOff: hit.doneReason === 'length',
     };
 
-  const client = new OllamaClient(llm.ollamaUrl);
   const overCap = new AbortController();
   const signals = [AbortSignal.timeout(llm.callTimeoutMs), overCap.signal];
   const cancelled = activityContext()?.cancellationSignal;
@@ -70,12 +74,13 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   // heartbeat meanwhile, so the heartbeat timeout only catches a worker that is gone.
   const alive = setInterval(() => heartbeat({ label: input.label, tokens, bytes }), heartbeatIntervalMs());
   try {
-    const last = await client.chat(
-      { model: llm.model, messages, format, options: stop?.length ? { ...llm.options, stop } : llm.options },
-      (chunk) => {
-        content += chunk.message.content;
+    const end = await streamChat(
+      llm,
+      { messages, format, stop, options: llm.options },
+      (text) => {
+        content += text;
         tokens++;
-        bytes += Buffer.byteLength(chunk.message.content);
+        bytes += Buffer.byteLength(text);
         if (bytes > llm.maxOutputBytes) overCap.abort();
         heartbeat({ label: input.label, tokens, bytes });
       },
@@ -83,27 +88,36 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
       { signal: AbortSignal.any(signals), stallTimeoutMs: llm.stallTimeoutMs, maxLineChars: llm.maxOutputBytes * 6 + 65_536 },
     );
     const numCtx = llm.options.num_ctx;
-    if (numCtx && (last.prompt_eval_count ?? 0) >= numCtx) {
-      // Ollama cuts a prompt longer than the context to fit, silently, and then reports exactly
-      // num_ctx tokens read: the model never saw the prompt's beginning (system text, contract).
-      throw ApplicationFailure.nonRetryable(
-        `the prompt did not fit the model's context (num_ctx ${numCtx} tokens): Ollama cut its beginning off; raise -num-ctx (e.g. ${numCtx * 2}) or use -strategy guided, whose prompts are short`,
-        'PromptTruncated',
-      );
-    }
+    if (numCtx && (end.promptTokens ?? 0) >= numCtx) throw promptTruncated(llm, numCtx);
     const usage = {
-      tokensIn: last.prompt_eval_count ?? 0,
-      tokensOut: last.eval_count ?? tokens,
+      tokensIn: end.promptTokens ?? 0,
+      tokensOut: end.outputTokens ?? tokens,
       durationMs: Math.round(performance.now() - started),
       cached: false,
     };
-    storeAnswer(dbPath, key, llm.model, { content, ...usage, doneReason: last.done_reason ?? null });
-    return { content, usage, cutOff: last.done_reason === 'length' };
+    storeAnswer(dbPath, key, llm.model, { content, ...usage, doneReason: end.doneReason });
+    return { content, usage, cutOff: end.doneReason === 'length' };
   } catch (err) {
     throw toFailure(err, llm, { overCap: overCap.signal.aborted, cancelled: cancelled?.aborted ?? false });
   } finally {
     clearInterval(alive);
   }
+}
+
+/**
+ * Ollama cuts a prompt longer than the context to fit, silently, and then reports exactly
+ * num_ctx tokens read: the model never saw the prompt's beginning (system text, contract).
+ * An OpenAI-compatible server gets no num_ctx (the API has no such field): a prompt that used
+ * all of -num-ctx is taken as cut there too, since that is the context the user said it has.
+ */
+function promptTruncated(llm: LlmSettings, numCtx: number): ApplicationFailure {
+  const advice = `raise -num-ctx (e.g. ${numCtx * 2}) or use -strategy guided, whose prompts are short`;
+  return ApplicationFailure.nonRetryable(
+    llm.api === 'openai'
+      ? `the prompt did not fit the model's context (num_ctx ${numCtx} tokens): ${serverName(llm.ollamaUrl, llm.api)} read ${numCtx} or more tokens of it; ${advice} (and the server's own context length, which -num-ctx cannot set)`
+      : `the prompt did not fit the model's context (num_ctx ${numCtx} tokens): Ollama cut its beginning off; ${advice}`,
+    'PromptTruncated',
+  );
 }
 
 /** Turns what went wrong into a Temporal failure with a message a person can act on. */
@@ -113,24 +127,46 @@ export function toFailure(err: unknown, llm: LlmSettings, why: { overCap: boolea
   if (why.overCap) {
     return ApplicationFailure.nonRetryable(`the model's answer passed the output cap of ${llm.maxOutputBytes} bytes and was cut off`, 'OutputTooLarge');
   }
-  if (err instanceof OllamaStatusError) {
+  const openAi = llm.api === 'openai';
+  const server = serverName(llm.ollamaUrl, llm.api);
+  const subject = openAi ? server : 'Ollama';
+  if (err instanceof OllamaStatusError || err instanceof OpenAiStatusError) {
+    if (err.statusCode === 401 || err.statusCode === 403) {
+      const advice = openAi ? `set ${API_KEY_VARIABLE} to its API key where the worker runs` : 'Ollama asks for none: check what answers at -ollama';
+      return ApplicationFailure.nonRetryable(`${server} refused the request (${err.statusCode}): ${err.message}; ${advice}`, 'Unauthorized');
+    }
+    if (err.statusCode === 404 && openAi) {
+      // vLLM: "The model `x` does not exist."; Ollama's /v1: "model 'x' not found"; a 404 that names no model is a missing endpoint.
+      return /model/i.test(err.message)
+        ? ApplicationFailure.nonRetryable(
+            `model "${llm.model}" not found at ${server} (${err.message}): pass -model an id that its /v1/models lists`,
+            'ModelNotFound',
+          )
+        : ApplicationFailure.nonRetryable(
+            `${server} has no /v1/chat/completions (404: ${err.message}): is it an OpenAI-compatible server? -ollama takes its base URL`,
+            'InvalidRequest',
+          );
+    }
     if (err.statusCode === 404 && /not found/i.test(err.message)) {
       return ApplicationFailure.nonRetryable(`model "${llm.model}" not found in Ollama: run \`ollama pull ${llm.model}\``, 'ModelNotFound');
     }
-    if (err.statusCode === 400) return ApplicationFailure.nonRetryable(`Ollama refused the request: ${err.message}`, 'InvalidRequest');
-    return ApplicationFailure.retryable(`Ollama error (${err.statusCode}): ${err.message}`, 'OllamaError');
+    if (err.statusCode === 400) return ApplicationFailure.nonRetryable(`${subject} refused the request: ${err.message}`, 'InvalidRequest');
+    return ApplicationFailure.retryable(`${openAi ? `${server} answered` : 'Ollama error'} (${err.statusCode}): ${err.message}`, 'OllamaError');
   }
   const e = err as Error & { code?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
     // Calling again at once cannot help: the workflow waits for the server (waitForOllama), then calls again.
-    return ApplicationFailure.nonRetryable(`Ollama is not reachable at ${llm.ollamaUrl}: start it with \`ollama serve\``, MODEL_SERVER_GONE);
+    return ApplicationFailure.nonRetryable(
+      openAi ? `${server} is not reachable: start it (or pass -ollama URL)` : `Ollama is not reachable at ${llm.ollamaUrl}: start it with \`ollama serve\``,
+      MODEL_SERVER_GONE,
+    );
   }
   if (code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return ApplicationFailure.retryable(`Ollama stalled: no token for ${llm.stallTimeoutMs} ms`, 'OllamaStalled');
+    return ApplicationFailure.retryable(`${subject} stalled: no token for ${llm.stallTimeoutMs} ms`, 'OllamaStalled');
   }
   if (e.name === 'TimeoutError') {
-    return ApplicationFailure.retryable(`the Ollama call took longer than ${llm.callTimeoutMs} ms`, 'OllamaTimeout');
+    return ApplicationFailure.retryable(`the ${openAi ? `call to ${server}` : 'Ollama call'} took longer than ${llm.callTimeoutMs} ms`, 'OllamaTimeout');
   }
-  return ApplicationFailure.retryable(`Ollama call failed: ${e.message}`, 'OllamaError');
+  return ApplicationFailure.retryable(`${openAi ? `the call to ${server}` : 'Ollama call'} failed: ${e.message}`, 'OllamaError');
 }

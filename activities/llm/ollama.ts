@@ -172,13 +172,13 @@ export function parseStreamLine(line: string): ChatResponse {
  * `maxLineChars` throws as soon as it is seen: a stream that never sends a newline must not
  * grow in memory past every cap.
  */
-export async function* ndjsonLines(body: AsyncIterable<Buffer | string>, maxLineChars = Infinity): AsyncGenerator<string> {
+export async function* ndjsonLines(body: AsyncIterable<Buffer | string>, maxLineChars = Infinity, sender = 'Ollama'): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   // The start of the current line, in pieces: only new text is searched for a newline, so a
   // long line costs linear time (appending to one string and searching it again was quadratic).
   let head: string[] = [];
   let headChars = 0;
-  const tooLong = () => new Error(`Ollama sent a stream line longer than ${maxLineChars} characters without a newline`);
+  const tooLong = () => new Error(`${sender} sent a stream line longer than ${maxLineChars} characters without a newline`);
   function* split(text: string): Generator<string> {
     let from = 0;
     let newline: number;

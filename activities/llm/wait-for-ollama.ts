@@ -3,11 +3,13 @@
 // again; finished answers come from the response cache, so nothing finished is redone.
 import { ApplicationFailure } from '@temporalio/activity';
 import { activityContext, heartbeatIntervalMs, reportProgress } from '../activity-context.js';
-import { MODEL_SERVER_GONE, type WaitProgress } from '../../workflows/types.js';
-import { OllamaClient } from './ollama.js';
+import { MODEL_SERVER_GONE, type LlmSettings, type WaitProgress } from '../../workflows/types.js';
+import { probeServer, serverName } from './model-server.js';
 
 export interface WaitForOllamaInput {
   ollamaUrl: string;
+  /** The server's API (LlmSettings.api), which says what to probe: Ollama's /api/version when absent, else /v1/models. */
+  api?: LlmSettings['api'];
   /** When the wait began (workflow time, ISO): shown in heartbeats, kept across retries of this activity. */
   since: string;
   /** Give up after this moment (epoch ms); a sleeping laptop's time counts, so a wake probes once more. */
@@ -17,23 +19,24 @@ export interface WaitForOllamaInput {
 const FIRST_PAUSE_MS = 1_000;
 const LONGEST_PAUSE_MS = 15_000;
 
-/** Resolves when Ollama answers /api/version; fails, not worth retrying, when `untilMs` passes first. */
+/** Resolves when the server answers its probe (model-server.ts); fails, not worth retrying, when `untilMs` passes first. */
 export async function waitForOllama(input: WaitForOllamaInput): Promise<{ probes: number }> {
   const ctx = activityContext();
-  const client = new OllamaClient(input.ollamaUrl);
   let pause = FIRST_PAUSE_MS;
   for (let probes = 1; ; probes++) {
     reportProgress({ waitingFor: input.ollamaUrl, since: input.since, probes } satisfies WaitProgress, ctx);
     try {
-      await client.version({ signal: AbortSignal.timeout(5_000) });
+      await probeServer(input.ollamaUrl, input.api, AbortSignal.timeout(5_000));
       return { probes };
     } catch {
       // not yet
     }
     if (Date.now() >= input.untilMs) {
       const minutes = Math.round((input.untilMs - Date.parse(input.since)) / 60_000);
+      const server = input.api === 'openai' ? `${serverName(input.ollamaUrl, input.api)} did not answer` : `Ollama at ${input.ollamaUrl} did not answer`;
+      const start = input.api === 'openai' ? 'start it' : 'start it with `ollama serve`';
       throw ApplicationFailure.nonRetryable(
-        `Ollama at ${input.ollamaUrl} did not answer for ${minutes} min (since ${input.since}): start it with \`ollama serve\`, then run the same command again (or raise -ollama-wait)`,
+        `${server} for ${minutes} min (since ${input.since}): ${start}, then run the same command again (or raise -ollama-wait)`,
         MODEL_SERVER_GONE,
       );
     }

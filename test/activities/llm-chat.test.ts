@@ -2,79 +2,20 @@
 // with heartbeats and usage, the SQLite answer cache, each failure mapped to a Temporal
 // ApplicationFailure a person can act on, the output cap and cancellation.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
-import { chatOnce, type ChatInput, type ChatOutput } from '../../activities/llm/chat.js';
+import { CancelledFailure } from '@temporalio/common';
+import { chatOnce } from '../../activities/llm/chat.js';
 import type { ChatProgress, WaitProgress } from '../../workflows/types.js';
-import { closeMirrors } from '../../activities/store/db.js';
-import { MODEL_SERVER_GONE, type LlmSettings } from '../../workflows/types.js';
+import { MODEL_SERVER_GONE } from '../../workflows/types.js';
 import { waitForOllama } from '../../activities/llm/wait-for-ollama.js';
-import { FIXTURE_DIR, runInput } from '../support/run-fixtures.js';
-import { fencedAnswer, startScriptedOllama, type ScriptedOllama, type ScriptedOllamaOptions } from '../support/scripted-ollama.js';
+import { FIXTURE_DIR } from '../support/run-fixtures.js';
+import { fencedAnswer, startScriptedOllama } from '../support/scripted-ollama.js';
+import { MODELS_FILE, chatInput, cleanUpChatInputs, closedPort, failure, quietEnv, rejection, runChat, withServer } from '../support/chat-activity.js';
 
-process.env.OVERNIGHT_STATE_DIR ??= path.resolve(FIXTURE_DIR, '../../../.state/test');
-
-const MODELS_FILE = 'internal/models/todo.go';
-const dirs: string[] = [];
-after(() => {
-  closeMirrors();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A chat input with a fresh mirror, asking the scripted model for the models file. */
-function chatInput(server: { url: string }, llm: Partial<LlmSettings> = {}): ChatInput {
-  const run = runInput(server.url);
-  dirs.push(path.dirname(run.dbPath));
-  return {
-    dbPath: run.dbPath,
-    llm: { ...run.llm, ...llm },
-    messages: [
-      { role: 'system', content: 'You write Go.' },
-      { role: 'user', content: `Write the model.\n\nFile: ${MODELS_FILE}\n\nStandard library only.` },
-    ],
-    label: MODELS_FILE,
-  };
-}
-
-async function withServer(opts: ScriptedOllamaOptions, fn: (s: ScriptedOllama) => Promise<void>): Promise<void> {
-  const server = await startScriptedOllama({ fixtureDir: FIXTURE_DIR, ...opts });
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
-/** An activity context whose worker logger keeps expected failures out of the test output. */
-const quietEnv = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
-
-/** Runs chatOnce in a fresh activity context; heartbeats are collected. */
-function runChat(input: ChatInput, env = quietEnv()) {
-  const beats: ChatProgress[] = [];
-  env.on('heartbeat', (d: ChatProgress) => beats.push(d));
-  return { beats, result: env.run(chatOnce, input) as Promise<ChatOutput> };
-}
-
-/** The error a promise rejects with; fails the test when it resolves. */
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  assert.fail('expected the activity to fail');
-}
-
-async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await rejection(p);
-  assert.ok(err instanceof ApplicationFailure, `expected an ApplicationFailure, got ${err?.name}: ${err?.message}`);
-  return err;
-}
+after(cleanUpChatInputs);
 
 describe('chatOnce', () => {
   it('streams the answer, reports usage from the final chunk and heartbeats growing progress', async () => {
@@ -252,7 +193,6 @@ describe('chatOnce', () => {
   });
 });
 
-/** A port nothing listens on. */
 describe('waitForOllama', () => {
   const waitFor = (url: string, untilMs: number) => {
     const env = quietEnv();
@@ -289,14 +229,6 @@ describe('waitForOllama', () => {
     assert.equal(beats.length, 1);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 /** A TCP proxy to `port` that counts the bytes the server got to send before the client hung up. */
 async function countingProxy(port: number) {

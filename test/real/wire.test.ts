@@ -3,44 +3,15 @@
 // error texts. RECORD_WIRE=1 saves the real answers in test/fixtures/ollama-wire, which the
 // unit layer holds the scripted Ollama to on machines without a real Ollama.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { PLAN_SCHEMA } from '../../activities/llm/plan-spec.js';
-import { hasProjectModel, startProjectOllama, type ProjectOllama } from '../../scripts/project-ollama.js';
-import { capture, saveCaptures, wireDifferences, wireProbes, type Capture } from '../support/ollama-wire.js';
-import { startScriptedOllama, type ScriptedOllama } from '../support/scripted-ollama.js';
+import { wireProbes } from '../support/ollama-wire.js';
+import { REAL_MODEL, compareProbes, wireServers } from '../support/real-wire.js';
 
-export const REAL_MODEL = 'smollm2-135m';
+const servers = wireServers();
 
-let real: ProjectOllama;
-let scripted: ScriptedOllama;
-
-before(async () => {
-  assert.ok(hasProjectModel(REAL_MODEL), `the model ${REAL_MODEL} is not in .tools/ollama-models: run \`make ollama\``);
-  real = await startProjectOllama();
-  // Words before a stop sequence (the stop probe's '.'), as the real model says some before stopping.
-  scripted = await startScriptedOllama({ models: [{ name: REAL_MODEL, family: 'llama' }], respond: () => 'No, I can help. Hello there' });
-});
-
-after(async () => {
-  await scripted?.close();
-  await real?.stop();
-});
-
-describe('the scripted Ollama answers as the real one does', () => {
-  const captured: Capture[] = [];
-  for (const probe of wireProbes(REAL_MODEL)) {
-    test(`${probe.method} ${probe.path} (${probe.name})`, async () => {
-      const r = await capture(real.url, probe);
-      const s = await capture(scripted.url, probe);
-      captured.push(r);
-      // /api/show's model_info and tensors differ by architecture: the top-level keys must match.
-      assert.deepEqual(wireDifferences(r, s, probe.name === 'show' ? { maxDepth: 0 } : {}), []);
-    });
-  }
-  after(() => {
-    if (process.env.RECORD_WIRE === '1') saveCaptures(captured);
-  });
-});
+// /api/show's model_info and tensors differ by architecture: the top-level keys must match.
+compareProbes('the scripted Ollama answers as the real one does', wireProbes(REAL_MODEL), servers, (probe) => (probe.name === 'show' ? 0 : Infinity));
 
 describe('the real model under our requests', () => {
   test('a prompt longer than num_ctx is cut to fit, and prompt_eval_count then says exactly num_ctx (chatOnce detects truncation by it; the scripted one does the same)', async () => {
@@ -58,13 +29,13 @@ describe('the real model under our requests', () => {
       assert.equal(res.status, 200);
       return ((await res.json()) as { prompt_eval_count: number }).prompt_eval_count;
     };
-    assert.equal(await ask(real.url, 512), 512, 'the real Ollama reads exactly num_ctx tokens of a prompt too long for it');
-    assert.ok((await ask(real.url, 16384)) > 512, 'and more when the prompt fits');
-    assert.equal(await ask(scripted.url, 512), 512, 'the scripted Ollama reports the same');
+    assert.equal(await ask(servers.real.url, 512), 512, 'the real Ollama reads exactly num_ctx tokens of a prompt too long for it');
+    assert.ok((await ask(servers.real.url, 16384)) > 512, 'and more when the prompt fits');
+    assert.equal(await ask(servers.scripted.url, 512), 512, 'the scripted Ollama reports the same');
   });
 
   test("a JSON schema in `format` makes the answer JSON with the schema's required keys (the plan phase relies on it)", async () => {
-    const res = await fetch(`${real.url}/api/chat`, {
+    const res = await fetch(`${servers.real.url}/api/chat`, {
       method: 'POST',
       body: JSON.stringify({
         model: REAL_MODEL,
@@ -89,7 +60,7 @@ describe('the real model under our requests', () => {
   test('a final assistant message is continued, not answered anew, and `stop` ends the answer (the guided strategy relies on both)', async () => {
     const start = '```go\nfunc add(a, b int) int {\n';
     const ask = (messages: { role: string; content: string }[], stop?: string[]) =>
-      fetch(`${real.url}/api/chat`, {
+      fetch(`${servers.real.url}/api/chat`, {
         method: 'POST',
         body: JSON.stringify({ model: REAL_MODEL, stream: false, messages, options: { num_predict: 80, temperature: 0, seed: 1, ...(stop ? { stop } : {}) } }),
       }).then(async (res) => ({ status: res.status, body: (await res.json()) as { message: { content: string }; done_reason: string } }));

@@ -21,7 +21,7 @@ export interface Capture {
   probe: string;
   status: number;
   contentType: string;
-  /** A JSON body, the NDJSON lines of a stream (each parsed), or the text when neither. */
+  /** A JSON body, the NDJSON lines or SSE `data:` payloads of a stream (each parsed; `[DONE]` as the string), or the text when neither. */
   json?: unknown;
   lines?: unknown[];
   text?: string;
@@ -52,6 +52,23 @@ export function wireProbes(model: string): Probe[] {
   ];
 }
 
+/** The probes of Ollama's OpenAI-compatible endpoints, recorded as `v1-*`. */
+export function openAiWireProbes(model: string): Probe[] {
+  const say = [{ role: 'user', content: 'Say hello.' }];
+  const chat = (name: string, body: Record<string, unknown> | string): Probe => ({ name: `v1-${name}`, method: 'POST', path: '/v1/chat/completions', body });
+  const streamed = { model, messages: say, stream: true, stream_options: { include_usage: true }, seed: 1 };
+  return [
+    { name: 'v1-models', method: 'GET', path: '/v1/models' },
+    chat('chat-stream', { ...streamed, max_tokens: 4 }),
+    chat('chat-stream-stop', { ...streamed, max_tokens: 400, stop: ['hello', 'Hello', '.'] }),
+    chat('chat-stream-no-usage', { model, messages: say, stream: true, max_tokens: 4, seed: 1 }),
+    chat('chat-no-stream', { model, messages: say, max_tokens: 4, seed: 1 }),
+    chat('chat-unknown-model', { model: UNKNOWN, messages: say, stream: true }),
+    chat('chat-no-messages', { model, messages: [] }),
+    chat('chat-bad-json', '{"model": '),
+  ];
+}
+
 export async function capture(baseUrl: string, probe: Probe): Promise<Capture> {
   const body = probe.body === undefined ? undefined : typeof probe.body === 'string' ? probe.body : JSON.stringify(probe.body);
   const res = await fetch(baseUrl + probe.path, { method: probe.method, body, headers: body ? { 'content-type': 'application/json' } : {} });
@@ -63,6 +80,11 @@ export async function capture(baseUrl: string, probe: Probe): Promise<Capture> {
       .split('\n')
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l));
+  else if (contentType.includes('event-stream'))
+    out.lines = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => (l === 'data: [DONE]' ? '[DONE]' : JSON.parse(l.slice(6))));
   else {
     try {
       out.json = JSON.parse(text);
@@ -83,8 +105,9 @@ function trimmed(value: unknown): unknown {
 export function saveCaptures(captures: Capture[]): void {
   mkdirSync(WIRE_DIR, { recursive: true });
   for (const c of captures) {
-    // A stream keeps its first lines and its final (done) line.
-    const saved = c.lines ? { ...c, lines: [...c.lines.slice(0, 3), ...c.lines.slice(-1)] } : { ...c, json: trimmed(c.json) };
+    // A stream keeps its first lines and its final (done) line; an SSE one its last three (finish, usage, [DONE]).
+    const tail = c.contentType.includes('event-stream') ? 3 : 1;
+    const saved = c.lines ? { ...c, lines: [...c.lines.slice(0, 3), ...c.lines.slice(-tail)] } : { ...c, json: trimmed(c.json) };
     writeFileSync(path.join(WIRE_DIR, `${c.probe}.json`), JSON.stringify(saved, null, 2) + '\n');
   }
 }
@@ -137,9 +160,9 @@ export function wireDifferences(real: Capture, scripted: Capture, options: { max
     for (const k of kb) if (!(k in a)) diffs.push(`${at}.${k}: sent only by the scripted Ollama`);
     for (const k of ka) if (k in b) compare((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`, depth + 1);
   };
-  // An error's text reaches the user: it must read the same, not just have the same shape.
-  const errorOf = (c: Capture) => (c.json as { error?: unknown } | undefined)?.error;
-  if (errorOf(real) !== errorOf(scripted)) diffs.push(`error: real ${JSON.stringify(errorOf(real))}, scripted ${JSON.stringify(errorOf(scripted))}`);
+  // An error's text reaches the user: it must read the same, not just have the same shape (/v1's is an object).
+  const errorOf = (c: Capture) => JSON.stringify((c.json as { error?: unknown } | undefined)?.error);
+  if (errorOf(real) !== errorOf(scripted)) diffs.push(`error: real ${errorOf(real)}, scripted ${errorOf(scripted)}`);
   if (real.lines || scripted.lines) compare(lineShapes(real.lines ?? []), lineShapes(scripted.lines ?? []), 'lines');
   else if (real.json !== undefined || scripted.json !== undefined) compare(shapeOf(real.json), shapeOf(scripted.json), 'body');
   else if (real.text !== scripted.text) diffs.push(`text: real ${JSON.stringify(real.text)}, scripted ${JSON.stringify(scripted.text)}`);

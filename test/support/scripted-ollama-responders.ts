@@ -13,9 +13,9 @@ export interface WireMessage {
   images?: string[];
 }
 
-/** One /api/chat or /api/generate request, as a responder sees it. */
+/** One /api/chat or /api/generate request (or /v1/chat/completions, translated to /api/chat's terms), as a responder sees it. */
 export interface ScriptedRequest {
-  path: '/api/chat' | '/api/generate';
+  path: '/api/chat' | '/api/generate' | '/v1/chat/completions';
   model: string;
   /** For /api/generate: `system` (if any) then `prompt` as a user message. */
   messages: WireMessage[];

@@ -1,7 +1,9 @@
 // A scripted Ollama for tests. It speaks Ollama's wire format (server/routes.go and
 // api/types.go): NDJSON streams (application/x-ndjson) whose last line carries done_reason
 // and the metrics, single JSON objects with "stream": false, `{"error": "..."}` bodies with
-// an HTTP status, `{"error": "..."}` lines inside a stream, gin's plain "404 page not found".
+// an HTTP status, `{"error": "..."}` lines inside a stream, gin's plain "404 page not found";
+// and, from the same answers, Ollama's OpenAI-compatible /v1/chat/completions and /v1/models
+// (scripted-openai.ts translates, as Ollama's middleware does).
 // What it answers comes from a responder; faults make it misbehave on purpose.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -16,6 +18,7 @@ import {
   type ScriptedRequest,
   type WireMessage,
 } from './scripted-ollama-responders.js';
+import { NATIVE_WIRE, chatCompletionWire, fromChatCompletionRequest, modelList, openAiError, unauthorized, type AnswerWire } from './scripted-openai.js';
 
 /** What the scripted Ollama answers at /api/version unless told otherwise: the release the project builds. */
 export const SCRIPTED_OLLAMA_VERSION = '0.19.0';
@@ -34,7 +37,7 @@ export interface ModelInfo {
 
 export interface ScriptedCall {
   index: number;
-  path: '/api/chat' | '/api/generate';
+  path: ScriptedRequest['path'];
   model: string;
   lastUserMessage: string;
   file?: string;
@@ -77,14 +80,16 @@ export interface ScriptedOllamaOptions {
   onCallEnd?: (call: ScriptedCall, end: CallEnd) => void;
   /** The 404 text for an unknown model on chat/generate. */
   modelNotFoundMessage?: (name: string) => string;
+  /** /v1 asks for `Authorization: Bearer <apiKey>`, as a hosted OpenAI-compatible server does (Ollama itself asks for none). */
+  apiKey?: string;
 }
 
 export interface ScriptedOllama {
   url: string;
   port: number;
   calls: ScriptedCall[];
-  /** Every HTTP request, any path. */
-  requests: Array<{ method: string; path: string; at: number }>;
+  /** Every HTTP request, any path, with its Authorization header when it had one. */
+  requests: Array<{ method: string; path: string; at: number; authorization?: string }>;
   close(): Promise<void>;
 }
 
@@ -211,13 +216,18 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
   const requests: ScriptedOllama['requests'] = [];
   const sockets = new Set<Socket>();
 
-  async function llm(req: http.IncomingMessage, res: http.ServerResponse, p: '/api/chat' | '/api/generate'): Promise<void> {
+  /** One chat or generate call, `body` already read; `wire` says how the answer is written (NDJSON, or /v1's SSE). */
+  async function llm(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    p: ScriptedRequest['path'],
+    body: Record<string, unknown>,
+    wire: AnswerWire = NATIVE_WIRE,
+  ): Promise<void> {
     const started = process.hrtime.bigint();
-    const body = await readJson(req);
-    if (typeof body === 'string') return sendJson(res, 400, { error: body });
-    const isChat = p === '/api/chat';
+    const isChat = p !== '/api/generate';
     const model = typeof body.model === 'string' ? body.model : '';
-    if (!model) return sendJson(res, 400, { error: 'model is required' });
+    if (!model) return sendJson(res, 400, wire.whole(400, { error: 'model is required' }));
     const messages: WireMessage[] = isChat
       ? Array.isArray(body.messages)
         ? (body.messages as WireMessage[])
@@ -264,7 +274,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     if (!known) {
       call.status = 404;
       options.onCall?.(call);
-      return sendJson(res, 404, { error: notFound(model) });
+      return sendJson(res, 404, wire.whole(404, { error: notFound(model) }));
     }
 
     let answer;
@@ -284,7 +294,8 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       const onCallEnd = options.onCallEnd;
       res.once('close', () => onCallEnd(call, { complete: res.writableFinished, chunksSent, chunks: planned, at: Date.now() }));
     }
-    if (fault?.fault === 'http500') return sendJson(res, 500, { error: fault.message ?? 'llama runner process has terminated: exit status 2' });
+    if (fault?.fault === 'http500')
+      return sendJson(res, 500, wire.whole(500, { error: fault.message ?? 'llama runner process has terminated: exit status 2' }));
 
     let chunks = fault?.fault === 'oversized' ? [...oversizedPieces(fault.bytes ?? 11 * 1024 * 1024)] : [...pieces(text, chunkChars)];
     let doneReason = 'stop';
@@ -324,14 +335,14 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     if (!stream) {
       if (fault?.fault === 'stall') return untilClosed(res);
       if (fault?.fault === 'reset') return resetSocket(req.socket);
-      if (fault?.fault === 'errorLine') return sendJson(res, 500, { error: errorText });
+      if (fault?.fault === 'errorLine') return sendJson(res, 500, wire.whole(500, { error: errorText }));
       if (fault?.fault === 'garbage') return sendText(res, 200, garbageLine, 'application/json; charset=utf-8');
       const first = process.hrtime.bigint();
       if (tps > 0) await sleep((chunks.length * 1000) / tps);
-      return sendJson(res, 200, chunk(chunks.join(''), true, first));
+      return sendJson(res, 200, wire.whole(200, chunk(chunks.join(''), true, first)));
     }
 
-    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    res.writeHead(200, { 'Content-Type': wire.streamType });
     res.flushHeaders();
     const first = process.hrtime.bigint();
     const t0 = Date.now();
@@ -343,7 +354,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
           return resetSocket(req.socket);
         }
         if (fault.fault === 'errorLine') {
-          await write(res, JSON.stringify({ error: errorText }) + '\n');
+          await write(res, wire.line({ error: errorText }));
           return void res.end();
         }
         if (fault.fault === 'garbage' && !(await write(res, garbageLine + '\n'))) return;
@@ -351,16 +362,17 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       if (i === chunks.length) break;
       if (tps > 0) await sleep(Math.max(0, t0 + ((i + 1) * 1000) / tps - Date.now()));
       else if (i % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
-      if (!(await write(res, JSON.stringify(chunk(chunks[i]!, false, first)) + '\n'))) return;
+      if (!(await write(res, wire.line(chunk(chunks[i]!, false, first))))) return;
       chunksSent++;
     }
-    if (await write(res, JSON.stringify(chunk('', true, first)) + '\n')) res.end();
+    if (await write(res, wire.line(chunk('', true, first)))) res.end();
   }
 
   const server = http.createServer((req, res) => {
     const p = new URL(req.url ?? '/', 'http://scripted').pathname;
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-    requests.push({ method: req.method ?? 'GET', path: p, at: Date.now() });
+    const authorization = req.headers.authorization;
+    requests.push({ method: req.method ?? 'GET', path: p, at: Date.now(), ...(authorization ? { authorization } : {}) });
     const route = `${method} ${p}`;
     const handle = async (): Promise<void> => {
       if (route === 'GET /') return sendText(res, 200, 'Ollama is running');
@@ -385,7 +397,19 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
           modified_at: MODIFIED_AT,
         });
       }
-      if (route === 'POST /api/chat' || route === 'POST /api/generate') return llm(req, res, p as '/api/chat' | '/api/generate');
+      if (route === 'POST /api/chat' || route === 'POST /api/generate') {
+        const body = await readJson(req);
+        return typeof body === 'string' ? sendJson(res, 400, { error: body }) : llm(req, res, p as '/api/chat' | '/api/generate', body);
+      }
+      const refused = p.startsWith('/v1/') ? unauthorized(authorization, options.apiKey) : undefined;
+      if (refused) return sendJson(res, 401, refused);
+      if (route === 'GET /v1/models') return sendJson(res, 200, modelList(models.map(modelEntry)));
+      if (route === 'POST /v1/chat/completions') {
+        const body = await readJson(req);
+        const native = typeof body === 'string' ? body : fromChatCompletionRequest(body);
+        if (typeof native === 'string') return sendJson(res, 400, openAiError(400, native));
+        return llm(req, res, '/v1/chat/completions', native, chatCompletionWire(body as Record<string, unknown>));
+      }
       sendText(res, 404, '404 page not found', 'text/plain');
     };
     handle().catch((err: unknown) => {

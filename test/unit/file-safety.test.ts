@@ -106,6 +106,8 @@ describe('confinedPath', () => {
       'internal/models/todo.go',
       'internal/repository/todo_repo.go',
       'openapi.yaml',
+      'plan.json',
+      'report.md',
       'status.json',
       'tests/todo_handler_test.go',
     ]);

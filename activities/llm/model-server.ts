@@ -1,0 +1,56 @@
+// The model server a run talks to, whichever API it speaks (llm.api: Ollama's native API when
+// absent, or the OpenAI-compatible one): one streamed chat call, one "are you there" probe,
+// and how messages name it. Everything above this (cache, heartbeats, caps, failures) is shared.
+import type { LlmSettings, ModelOptions } from '../../workflows/types.js';
+import { OllamaClient, type CallOptions, type ChatRequest, type Message } from './ollama.js';
+import { OpenAiClient, chatCompletionRequest } from './openai.js';
+
+export interface ChatCall {
+  messages: Message[];
+  format?: ChatRequest['format'];
+  stop?: string[];
+  options: ModelOptions;
+}
+
+/** How one streamed answer ended, in the same terms on both APIs. */
+export interface StreamedAnswer {
+  /** "stop", "length" (cut off at num_predict), …; null when the server named none. */
+  doneReason: string | null;
+  /** Prompt tokens read, when the server reports them. */
+  promptTokens?: number;
+  /** Tokens generated, when the server reports them. */
+  outputTokens?: number;
+}
+
+/** Streams one answer; `onText` sees each chunk's piece of the answer (possibly empty) as it arrives. */
+export async function streamChat(llm: LlmSettings, call: ChatCall, onText: (text: string) => void, opts: CallOptions): Promise<StreamedAnswer> {
+  const { messages, format, stop, options } = call;
+  if (llm.api === 'openai') {
+    const end = await new OpenAiClient(llm.ollamaUrl).chat(
+      chatCompletionRequest(llm.model, messages, options, format, stop),
+      (chunk) => {
+        // The usage chunk has no choices: it is no piece of the answer.
+        if (chunk.choices.length) onText(chunk.choices[0]?.delta?.content ?? '');
+      },
+      opts,
+    );
+    return { doneReason: end.finishReason, promptTokens: end.usage?.prompt_tokens, outputTokens: end.usage?.completion_tokens };
+  }
+  const last = await new OllamaClient(llm.ollamaUrl).chat(
+    { model: llm.model, messages, format, options: stop?.length ? { ...options, stop } : options },
+    (chunk) => onText(chunk.message.content),
+    opts,
+  );
+  return { doneReason: last.done_reason ?? null, promptTokens: last.prompt_eval_count, outputTokens: last.eval_count };
+}
+
+/** Resolves when the server answers its cheapest endpoint (Ollama's /api/version, or /v1/models); throws otherwise. */
+export async function probeServer(url: string, api: LlmSettings['api'], signal: AbortSignal): Promise<void> {
+  if (api === 'openai') await new OpenAiClient(url).models({ signal });
+  else await new OllamaClient(url).version({ signal });
+}
+
+/** "Ollama", or a neutral name with its address for any other server (Ollama's /v1 included: we cannot tell). */
+export function serverName(url: string, api: LlmSettings['api']): string {
+  return api === 'openai' ? `the model server at ${url}` : 'Ollama';
+}

@@ -1,0 +1,117 @@
+// The plan before any code, as a user drives it from a second terminal: -review-plan waits,
+// `plan ID` shows the plan, `approve ID -edit` with a bad file is refused (exit 2) while the run
+// keeps waiting, a good edit is what every later phase uses; -plan-only writes plan.json and stops.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import type { ApiSpec } from '../../workflows/types.js';
+import { checkApi, specFromOutput } from '../support/check-api.js';
+import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
+import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
+import { TODO_PLAN } from '../support/scripted-ollama.js';
+import { readStatusJson } from '../support/status-schema.js';
+
+let setup: CliSetup;
+before(async () => {
+  setup = await cliSetup({ fixtureDir: FIXTURE_DIR });
+});
+after(() => setup?.stop());
+
+describe('-review-plan and -plan-only', () => {
+  const dir = tmpDir('e2e-review');
+
+  test('the run waits for approve; a bad -edit is refused with exit 2 and the run waits on; a good edit is used by every later phase', async () => {
+    const output = path.join(dir, 'todo-api');
+    const common = ['-db', path.join(dir, 'poc.db'), ...setup.common];
+    const started = spawnCli(['-review-plan', '-output', output, ...common]);
+    let stdout = '';
+    started.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    const ended = new Promise<number | null>((resolve) => started.once('exit', resolve));
+    try {
+      // `plan ID` answers once the plan waits.
+      const id = await waitFor(async () => {
+        const listed = JSON.parse((await runCli(['list', '-json', ...setup.common])).stdout) as { workflowId: string; outputDir: string }[];
+        const runId = listed.find((r) => r.outputDir === output)?.workflowId;
+        if (!runId) return null;
+        const shown = await runCli(['plan', runId, ...common]);
+        return shown.code === 0 && /waiting for approval until/.test(shown.stdout) ? runId : null;
+      });
+      const shown = await runCli(['plan', id, ...common]);
+      assert.match(shown.stdout, /^resource todo \(plural todos\), Go module todo-api$/m);
+      assert.match(shown.stdout, /^ {2}Title +string +json "title" +required$/m);
+      assert.match(shown.stdout, /^ {2}DELETE \/todos\/\{id\} +→ 204$/m);
+      assert.match(stdout, /waiting for your approval of the plan/);
+      assert.equal(setup.ollama.calls.filter((c) => c.file).length, 0, 'no file asked for before approval');
+      assert.deepEqual(JSON.parse(readFileSync(path.join(output, 'plan.json'), 'utf8')), TODO_PLAN);
+
+      const bad = path.join(dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ ...TODO_PLAN, plural: 'todo' }));
+      const refused = await runCli(['approve', id, '-edit', bad, ...common]);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(
+        refused.stderr,
+        /^overnight-llm: -edit .*bad\.json: the edited plan is not valid: "plural" must be one lower-case word different from "resource"/m,
+      );
+      const notJson = path.join(dir, 'not.json');
+      writeFileSync(notJson, '{ plural: todos');
+      const unreadable = await runCli(['approve', id, '-edit', notJson, ...common]);
+      assert.equal(unreadable.code, 2);
+      assert.match(unreadable.stderr, /-edit .*not\.json is not JSON/);
+      assert.match((await runCli(['plan', id, ...common])).stdout, /waiting for approval until/, 'still waiting');
+
+      // The edit: Description becomes required (a change the fixture's code serves unchanged).
+      const edited: ApiSpec = { ...TODO_PLAN, fields: TODO_PLAN.fields.map((f) => (f.name === 'Description' ? { ...f, required: true } : f)) };
+      const good = path.join(dir, 'good.json');
+      writeFileSync(good, JSON.stringify(edited, null, 2));
+      const approved = await runCli(['approve', id, '-edit', good, ...common]);
+      assert.equal(approved.code, 0, approved.stderr);
+      assert.match(approved.stdout, /approved: .* goes on with your plan/);
+      assert.equal(await ended, 0, stdout);
+    } finally {
+      started.kill('SIGKILL');
+    }
+    assert.deepEqual(
+      JSON.parse(readFileSync(path.join(output, 'plan.json'), 'utf8')).fields,
+      TODO_PLAN.fields.map((f) => ({ ...f, required: f.required || f.name === 'Description' })),
+    );
+    // Every later phase had the edit: the scaffold's openapi.yaml says so, and the files were written after it.
+    const openapi = parseYaml(readFileSync(path.join(output, 'openapi.yaml'), 'utf8')) as { components: { schemas: Record<string, { required?: string[] }> } };
+    assert.ok(openapi.components.schemas.TodoInput?.required?.includes('description'), 'openapi.yaml has the edited required field');
+    const fileCalls = setup.ollama.calls.filter((c) => c.file);
+    assert.equal(fileCalls.length, 6);
+    const check = await checkApi(output, specFromOutput(output));
+    assert.equal(check.valid, true, check.details);
+    const log = execFileSync('git', ['-C', output, 'log', '--format=%s', '--reverse'], { encoding: 'utf8' });
+    assert.match(log, /^plan: plan\.json, the model's plan .*\nplan: plan\.json, edited by the user .*\nscaffold: /m);
+    const notes = readStatusJson(output).phases.find((p) => p.name === 'plan')?.notes ?? [];
+    assert.ok(
+      notes.some((n) => /replaced by the user's edit/.test(n)),
+      notes.join('\n'),
+    );
+  });
+
+  test("-plan-only writes plan.json, no code, and exits 0; the folder's status.json says so", async () => {
+    const output = path.join(dir, 'plan-only');
+    const run = await runCli(['-plan-only', '-output', output, '-db', path.join(dir, 'poc.db'), ...setup.common]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^done after the plan: the plan is written to plan\.json \(-plan-only\)/m);
+    assert.deepEqual(JSON.parse(readFileSync(path.join(output, 'plan.json'), 'utf8')), TODO_PLAN);
+    assert.equal(existsSync(path.join(output, 'go.mod')), false, 'no scaffold');
+    const status = readStatusJson(output);
+    assert.deepEqual(
+      status.phases.filter((p) => p.status !== 'skipped').map((p) => p.name),
+      ['preflight', 'plan', 'report'],
+    );
+  });
+});
+
+async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs = 60_000): Promise<T> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+    const value = await probe();
+    if (value !== null) return value;
+  }
+  throw new Error(`not within ${timeoutMs} ms`);
+}

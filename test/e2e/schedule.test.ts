@@ -1,0 +1,70 @@
+// -at as a user runs it before bed: the command returns at once with the schedule's id, `list`
+// shows it, the run starts by itself on the server's schedule (a standalone worker runs it) and
+// ends valid, and `cancel` removes the schedule.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { checkApi, specFromOutput } from '../support/check-api.js';
+import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
+import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
+
+let setup: CliSetup;
+before(async () => {
+  setup = await cliSetup({ fixtureDir: FIXTURE_DIR });
+});
+after(() => setup?.stop());
+
+const clock = (at: Date) => [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+
+describe('-at: a run started later by a schedule on the server', () => {
+  const dir = tmpDir('e2e-schedule');
+  const output = path.join(dir, 'todo-api');
+  const db = path.join(dir, 'poc.db');
+
+  test('scheduled a few seconds ahead: listed, started by itself, valid; cancel removes the schedule', async () => {
+    assert.equal((await runCli(['list', ...setup.common])).code, 0); // starts the embedded server: the worker and the command then share it
+    const worker = spawnCli(['worker', ...setup.common]);
+    try {
+      const at = new Date(Date.now() + 8000);
+      const scheduled = await runCli(['-at', clock(at), '-output', output, '-db', db, ...setup.common]);
+      assert.equal(scheduled.code, 0, scheduled.stderr);
+      const id = scheduled.stdout.trim();
+      assert.match(id, /^overnight-schedule-todo-api-\w+$/);
+      assert.match(scheduled.stderr, /starts at .*a worker must be running then/s);
+      assert.equal(setup.ollama.calls.length, 0, 'nothing runs before its time');
+
+      const listed = await runCli(['list', '-json', ...setup.common]);
+      const rows = JSON.parse(listed.stdout) as { workflowId: string; status: string; startTime: string; outputDir: string }[];
+      const row = rows.find((r) => r.workflowId === id);
+      assert.equal(row?.status, 'SCHEDULED', listed.stdout);
+      assert.equal(row?.outputDir, output);
+      assert.equal(Date.parse(row!.startTime), Math.floor(at.getTime() / 1000) * 1000, 'next start is the -at time (to the second)');
+
+      // The run starts by itself; its status.json is written at its end.
+      for (const deadline = Date.now() + 180_000; !existsSync(path.join(output, 'status.json')) && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 500));
+      const started = setup.ollama.calls[0]?.at ?? 0;
+      assert.ok(started >= at.getTime() - 1000, `the first model call came ${at.getTime() - started} ms before the -at time`);
+      const check = await checkApi(output, specFromOutput(output));
+      assert.equal(check.valid, true, check.details);
+
+      const after = JSON.parse((await runCli(['list', '-json', ...setup.common])).stdout) as { workflowId: string; status: string }[];
+      assert.ok(
+        after.some((r) => r.workflowId.startsWith('overnight-todo-api-') && r.status === 'COMPLETED'),
+        'the run it started is listed, completed',
+      );
+      const removed = await runCli(['cancel', id, ...setup.common]);
+      assert.equal(removed.code, 0, removed.stderr);
+      assert.match(removed.stdout, new RegExp(`removed schedule ${id}`));
+      const gone = JSON.parse((await runCli(['list', '-json', ...setup.common])).stdout) as { workflowId: string }[];
+      assert.ok(!gone.some((r) => r.workflowId === id), 'the schedule is gone');
+      const again = await runCli(['cancel', id, ...setup.common]);
+      assert.equal(again.code, 2);
+      assert.match(again.stderr, /no schedule .*overnight-llm list/);
+    } finally {
+      worker.kill('SIGINT');
+      await new Promise((r) => worker.once('exit', r));
+    }
+  });
+});
