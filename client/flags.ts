@@ -254,7 +254,7 @@ function checkNightFlags(flags: Flags, command: Command, given: Set<FlagName>): 
     if (ms === null || ms < 1000) throw new UsageError(`-${name} takes a duration like 90s, 30m, 1h30m or 7d, not ${JSON.stringify(value)}`);
   }
   if (flags.every !== '' && parseDuration(flags.every)! < 60_000) throw new UsageError(`-every must be at least 1m, not ${flags.every}`);
-  if (flags.at !== '' && !parseStartTime(flags.at))
+  if (flags.at !== '' && !((parseStartTime(flags.at)?.getTime() ?? 0) > Date.now()))
     throw new UsageError(`-at takes a time like 01:30 or 2026-12-03T01:30, in the future, not ${JSON.stringify(flags.at)}`);
   if (!(REVIEW_TIMEOUT_ACTIONS as readonly string[]).includes(flags['on-review-timeout']))
     throw new UsageError(`-on-review-timeout must be approve or stop, not ${JSON.stringify(flags['on-review-timeout'])}`);
