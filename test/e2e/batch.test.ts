@@ -96,6 +96,10 @@ describe('overnight-llm batch', () => {
     assert.match(rows[2]!, /^\| 3 \| REST API for a todo list with due dates \| valid \| \d+\.\d % \|/);
     assert.match(report, /## 2\. REST API for notes that must FAIL\n\n- outcome: failed — .*plan/);
 
+    const plain = await runCli(['report', '-db', db, ...setup.common]);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stdout, /^# The night's report: the runs since /);
+    assert.match(plain.stdout, /^\| \d \| REST API for notes that must FAIL \| failed \|/m);
     const listed = await runCli(['report', '-since', '1h', '-json', '-db', db, ...setup.common]);
     assert.equal(listed.code, 0, listed.stderr);
     const fromCli = (JSON.parse(listed.stdout) as ReportRow[]).filter((r) => r.folder.startsWith(night));

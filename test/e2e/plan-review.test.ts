@@ -44,6 +44,8 @@ describe('-review-plan and -plan-only', () => {
       assert.match(shown.stdout, /^ {2}Title +string +json "title" +required$/m);
       assert.match(shown.stdout, /^ {2}DELETE \/todos\/\{id\} +→ 204$/m);
       assert.match(stdout, /waiting for your approval of the plan/);
+      const asJson = await runCli(['plan', id, '-json', ...common]);
+      assert.deepEqual(JSON.parse(asJson.stdout), TODO_PLAN, 'plan -json is the form -edit takes');
       assert.equal(setup.ollama.calls.filter((c) => c.file).length, 0, 'no file asked for before approval');
       assert.deepEqual(JSON.parse(readFileSync(path.join(output, 'plan.json'), 'utf8')), TODO_PLAN);
 
