@@ -27,10 +27,11 @@ export async function planCommand(flags: Flags, id: string, io: Io): Promise<num
   if (flags.json) io.out(JSON.stringify(spec, null, 2));
   else for (const line of planLines(spec)) io.out(line);
   if (state?.review) {
-    io.out('');
-    io.out(`waiting for approval until ${state.review.until} (then ${state.review.onTimeout}):`);
-    io.out(`  overnight-llm approve ${id}                 go on with this plan`);
-    io.out(`  overnight-llm approve ${id} -edit FILE      go on with FILE instead (JSON, e.g. an edited copy of -json's output)`);
+    const say = flags.json ? io.err : io.out; // -json's stdout is the plan alone, ready to edit
+    say('');
+    say(`waiting for approval until ${state.review.until} (then ${state.review.onTimeout}):`);
+    say(`  overnight-llm approve ${id}                 go on with this plan`);
+    say(`  overnight-llm approve ${id} -edit FILE      go on with FILE instead (JSON, e.g. an edited copy of -json's output)`);
   }
   return 0;
 }
