@@ -1,11 +1,11 @@
-# The overnight-llm worker image (docker-compose.yml): Node for the worker, Go to validate
-# what the model writes.
+# The overnight-llm worker image (docker-compose.yml): Node for the worker, Go to validate what
+# the model writes, git for the output folder's history (in node:20-bookworm already).
 FROM golang:1.26-bookworm AS go
 FROM node:20-bookworm
 COPY --from=go /usr/local/go /usr/local/go
-ENV PATH=/usr/local/go/bin:$PATH
+ENV PATH=/usr/local/go/bin:$PATH GOTOOLCHAIN=local
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev
 COPY . .
+# npm ci, the dist/ build, goimports, then the dev packages pruned: scripts/image-install.sh.
+RUN bash scripts/image-install.sh
 CMD ["node", "bin/overnight-llm.js", "worker"]
