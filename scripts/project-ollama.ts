@@ -35,14 +35,15 @@ export function hasProjectModel(model: string): boolean {
   return existsSync(path.join(PROJECT_MODELS, 'manifests', 'registry.ollama.ai', 'library', name!, tag));
 }
 
-export async function startProjectOllama(options: { logFile?: string; startTimeoutMs?: number } = {}): Promise<ProjectOllama> {
+/** `port`: the same port again (a test that stops the server and starts it where the run expects it). */
+export async function startProjectOllama(options: { logFile?: string; startTimeoutMs?: number; port?: number } = {}): Promise<ProjectOllama> {
   const binary = ollamaBinary();
   if (!binary) throw new Error('no Ollama here: run `make ollama` (scripts/setup-ollama.sh) first');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   const logFile = options.logFile ?? path.join(ROOT, '.state', `ollama-${port}.log`);
   mkdirSync(path.dirname(logFile), { recursive: true });
-  const log = openSync(logFile, 'w');
+  const log = openSync(logFile, options.port ? 'a' : 'w');
   const child = spawn(binary, ['serve'], {
     // Loaded models stay in memory between calls of a run; one at a time on these 2-core machines.
     env: { ...process.env, OLLAMA_HOST: host, OLLAMA_MODELS: PROJECT_MODELS, OLLAMA_KEEP_ALIVE: '10m', OLLAMA_MAX_LOADED_MODELS: '1' },
