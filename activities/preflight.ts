@@ -1,5 +1,6 @@
 // The preflight phase: everything a night's run needs, checked before the first token,
-// each failure a one-line message that says what to do. None is worth retrying.
+// each failure a one-line message that says what to do. None is worth retrying. Two halves,
+// each where its work is: the output folder and Go (workspace), the model server (model).
 import { ApplicationFailure } from '@temporalio/activity';
 import { MODEL_SERVER_GONE, type LlmSettings, type PreflightResult } from '../workflows/types.js';
 import { OutputDirError, checkOutputDir } from './files/output-dir.js';
@@ -18,22 +19,39 @@ export interface PreflightInput {
   skipValidation: boolean;
 }
 
+export interface ModelServerCheckInput {
+  ollamaUrl: string;
+  api?: LlmSettings['api'];
+  model: string;
+}
+
+/** The whole preflight in one activity, as runs recorded before the model queue call it. */
 export async function preflight(input: PreflightInput): Promise<PreflightResult> {
+  const { goVersion: go } = await checkWorkspace(input);
+  return { goVersion: go, ...(await checkModelServer(input)) };
+}
+
+/** The workspace's half: the output folder is safe to write, and Go is there (unless validation is skipped). */
+export async function checkWorkspace(
+  input: Pick<PreflightInput, 'outputDir' | 'allowNonEmptyOutput' | 'skipValidation'>,
+): Promise<Pick<PreflightResult, 'goVersion'>> {
   try {
     checkOutputDir(input.outputDir, input.allowNonEmptyOutput);
   } catch (err) {
     if (err instanceof OutputDirError) throw ApplicationFailure.nonRetryable(err.message, 'OutputDirUnsafe');
     throw err;
   }
-  let go = 'skipped';
-  if (!input.skipValidation) {
-    try {
-      go = await goVersion();
-    } catch (err) {
-      throw ApplicationFailure.nonRetryable((err as Error).message, 'GoMissing');
-    }
+  if (input.skipValidation) return { goVersion: 'skipped' };
+  try {
+    return { goVersion: await goVersion() };
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable((err as Error).message, 'GoMissing');
   }
-  if (input.api === 'openai') return { goVersion: go, ...(await checkOpenAiServer(input)) };
+}
+
+/** The model's half: the server answers and has the model. */
+export async function checkModelServer(input: ModelServerCheckInput): Promise<Omit<PreflightResult, 'goVersion'>> {
+  if (input.api === 'openai') return await checkOpenAiServer(input);
   const ollama = new OllamaClient(input.ollamaUrl);
   const signal = AbortSignal.timeout(10_000);
   let version: string;
@@ -61,11 +79,11 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
   } catch {
     // leave it empty
   }
-  return { goVersion: go, ollamaVersion: version, modelDigest: digest };
+  return { ollamaVersion: version, modelDigest: digest };
 }
 
 /** An OpenAI-compatible server: it answers GET /v1/models, and the list has the model. */
-async function checkOpenAiServer(input: PreflightInput): Promise<Omit<PreflightResult, 'goVersion'>> {
+async function checkOpenAiServer(input: ModelServerCheckInput): Promise<Omit<PreflightResult, 'goVersion'>> {
   const server = serverName(input.ollamaUrl, input.api);
   let found: Awaited<ReturnType<OpenAiClient['models']>>;
   try {

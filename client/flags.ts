@@ -3,6 +3,7 @@
 
 import { OPTIONS_PHASES, REVIEW_TIMEOUT_ACTIONS, STRATEGIES, type ModelOptions, type OptionsPhase } from '../workflows/types.js';
 import { parseDuration, parseStartTime } from './time-flags.js';
+import { SERVED_WORK, type ServedWork } from '../workflows/task-queues.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -67,6 +68,7 @@ export const FLAGS = {
   },
   namespace: { kind: 'string', group: 'temporal', default: 'default', env: 'TEMPORAL_NAMESPACE', help: 'namespace' },
   'task-queue': { kind: 'string', group: 'temporal', default: 'overnight-llm', help: 'task queue' },
+  serve: { kind: 'string', group: 'temporal', default: SERVED_WORK.join(','), help: 'worker: what it serves' },
   ui: { kind: 'string', group: 'temporal', default: 'http://localhost:8233', help: 'Web UI address, for links' },
   'heartbeat-timeout': { kind: 'int', group: 'temporal', default: 60, help: 'seconds of silence before a worker is taken for gone' },
   db: { kind: 'string', group: 'output', default: './poc.db', help: 'SQLite mirror of every run' },
@@ -268,7 +270,18 @@ function checkNightFlags(flags: Flags, command: Command, given: Set<FlagName>): 
   only('since', ['report']);
   only('at', ['start', 'batch']);
   only('every', ['start', 'batch']);
+  only('serve', ['worker']);
+  servedWork(flags.serve);
   if ((flags.at !== '' || flags.every !== '') && flags.detach) throw new UsageError('-at and -every already return at once: drop -detach');
+}
+
+/** -serve workflows,workspace,model: what a worker serves, each at most once. */
+export function servedWork(raw: string): ServedWork[] {
+  const names = raw.split(',').map((n) => n.trim());
+  const bad = names.find((n) => !(SERVED_WORK as readonly string[]).includes(n));
+  if (bad !== undefined || new Set(names).size !== names.length)
+    throw new UsageError(`-serve takes a comma list of ${SERVED_WORK.join(', ')}, not ${JSON.stringify(raw)}`);
+  return names as ServedWork[];
 }
 
 /** Flags that share one line of the help. */
@@ -283,6 +296,7 @@ const SHARED_LINES: { flags: FlagName[]; help: string }[] = [
   { flags: ['review-timeout', 'on-review-timeout'], help: 'how long the plan waits for approval; then approve or stop' },
   { flags: ['at', 'every'], help: 'start at a time (01:30, 2026-12-03T01:30), and again every interval (24h)' },
   { flags: ['parallel', 'since'], help: 'batch items at once; report: runs started in this last while' },
+  { flags: ['serve', 'task-queue'], help: 'worker: what it serves; task queue (model calls: QUEUE-model)' },
 ];
 
 /** -help: one screen (at most 50 lines), the flags by what they touch. */

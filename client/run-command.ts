@@ -8,10 +8,11 @@ import { listCommand, statusCommand } from './inspect-commands.js';
 import { approveCommand, planCommand } from './plan-commands.js';
 import { batchCommand } from './batch-command.js';
 import { reportCommand } from './report-command.js';
-import { UsageError, type Flags, type ParsedArgs } from './flags.js';
+import { servedWork, UsageError, type FlagName, type Flags, type ParsedArgs } from './flags.js';
+import { modelTaskQueue } from '../workflows/task-queues.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
 
-export async function runCommand({ command, positional, flags }: ParsedArgs, io: Io): Promise<number> {
+export async function runCommand({ command, positional, flags, given }: ParsedArgs, io: Io): Promise<number> {
   // The worker's own INFO lines would drown the phase lines a person watches for.
   Runtime.install({
     // Failures reach the user as phase lines and one closing message; OVERNIGHT_LOG_LEVEL=WARN shows the SDK's.
@@ -33,7 +34,7 @@ export async function runCommand({ command, positional, flags }: ParsedArgs, io:
       case 'cancel':
         return await cancelCommand(flags, positional[0], io);
       case 'worker':
-        return await workerCommand(flags, io);
+        return await workerCommand(flags, given, io);
       case 'plan':
         return await planCommand(flags, positional[0], io);
       case 'approve':
@@ -62,11 +63,20 @@ export async function runCommand({ command, positional, flags }: ParsedArgs, io:
   }
 }
 
-async function workerCommand(flags: Flags, io: Io): Promise<number> {
+async function workerCommand(flags: Flags, given: Set<FlagName>, io: Io): Promise<number> {
   await connectOrStartTemporal(flags.temporal, io.err);
   const connection = await NativeConnection.connect({ address: flags.temporal });
-  const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
-  io.err(`worker: polling task queue "${flags['task-queue']}" on ${flags.temporal}; Ctrl-C stops it`);
+  const serve = servedWork(flags.serve);
+  // The model endpoint belongs to the worker that serves model calls: one named here (a flag or
+  // OLLAMA_HOST) takes the place of the run's; none named leaves each run's own.
+  const ownServer = given.has('ollama') || given.has('llm-api') || Boolean(process.env.OLLAMA_HOST);
+  const modelServer = ownServer ? { ollamaUrl: flags.ollama, api: flags['llm-api'] === 'openai' ? ('openai' as const) : undefined } : undefined;
+  const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'], serve, modelServer });
+  const queues = [
+    ...(serve.includes('workflows') || serve.includes('workspace') ? [`"${flags['task-queue']}" (${serve.filter((s) => s !== 'model').join(', ')})`] : []),
+    ...(serve.includes('model') ? [`"${modelTaskQueue(flags['task-queue'])}" (model calls${modelServer ? ` to ${modelServer.ollamaUrl}` : ''})`] : []),
+  ];
+  io.err(`worker: polling task queue ${queues.join(' and ')} on ${flags.temporal}; Ctrl-C stops it`);
   shutdownOnSignals(worker);
   await worker.run();
   await connection.close();

@@ -1,6 +1,11 @@
-// One worker serves the whole pipeline: the workflow bundle and every activity.
+// The workers of one process: the run's task queue (the workflows, and the activities that work
+// on the output folder, the mirror and the Go toolchain) and the model queue (the model calls),
+// each served when asked (`overnight-llm worker -serve`); the CLI's in-process worker serves all.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import * as activities from '../activities/index.js';
+import * as modelActivities from '../activities/model-activities.js';
+import { modelTaskQueue, SERVED_WORK, type ServedWork } from '../workflows/task-queues.js';
+import { modelWorkerCache, withModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
 import { WORKFLOWS_PATH, cachedWorkflowBundle } from './workflow-bundle.js';
 
 export { WORKFLOWS_PATH };
@@ -8,35 +13,114 @@ export { WORKFLOWS_PATH };
 export interface WorkerSettings {
   connection: NativeConnection;
   namespace: string;
-  /** The CLI's -task-queue (its default lives with the flag, client/flags.ts). */
+  /** The CLI's -task-queue (its default lives with the flag, client/flags.ts); the model queue derives from it. */
   taskQueue: string;
+  /** What this process serves: all of it unless told. */
+  serve?: readonly ServedWork[];
+  /** The worker's own model server (-ollama, OLLAMA_HOST, -llm-api given to `worker`); the run's when absent. */
+  modelServer?: Pick<ModelEndpoint, 'ollamaUrl' | 'api'>;
+  /** Model calls at once on this worker: a local model serves one at a time (the bench sets 1). */
+  maxConcurrentModelCalls?: number;
   /** Bundle the workflow code at start instead of reusing the cached bundle (tests of the bundler). */
   bundleAtStart?: boolean;
   /** How long in-flight activities may take to finish on shutdown before they are cancelled. */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
 
-export async function createWorker(settings: WorkerSettings): Promise<Worker> {
-  return Worker.create({
+/** Activities of runs recorded before the model queue that call the model from the run's queue. */
+const LEGACY_MODEL_CALLS = ['planApi', 'waitForOllama', 'preflight', 'generateFile', 'composeFile'] as const;
+
+/** The Temporal workers of one process, run and stopped together. */
+export class WorkerGroup {
+  constructor(readonly workers: Worker[]) {}
+
+  async run(): Promise<void> {
+    await this.all((w) => w.run());
+  }
+
+  /** Runs until `done` settles, then shuts the workers down; stopped first (Ctrl-C), it throws (as Worker.runUntil does). */
+  async runUntil<T>(done: Promise<T>): Promise<T> {
+    let outcome: { value: T } | { reason: unknown } | undefined;
+    void done.then(
+      (value) => ((outcome = { value }), this.shutdown()),
+      (reason: unknown) => ((outcome = { reason }), this.shutdown()),
+    );
+    await this.run();
+    if (!outcome) throw new Error('the workers stopped before the work was done');
+    if ('reason' in outcome) throw outcome.reason;
+    return outcome.value;
+  }
+
+  shutdown(): void {
+    for (const w of this.workers) if (w.getState() === 'RUNNING') w.shutdown();
+  }
+
+  /** One worker failing stops the others, and its error is the group's. */
+  private async all(body: (w: Worker) => Promise<void>): Promise<void> {
+    const results = await Promise.allSettled(this.workers.map((w) => body(w).catch((err) => (this.shutdown(), Promise.reject(err)))));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+}
+
+export async function createWorker(settings: WorkerSettings): Promise<WorkerGroup> {
+  const serve = new Set(settings.serve ?? SERVED_WORK);
+  const common = {
     connection: settings.connection,
     namespace: settings.namespace,
-    taskQueue: settings.taskQueue,
-    ...(settings.bundleAtStart ? { workflowsPath: WORKFLOWS_PATH } : { workflowBundle: { codePath: await cachedWorkflowBundle() } }),
-    activities,
     shutdownGraceTime: settings.shutdownGraceTime ?? '10s',
-    // One run is sequential; a few slots let several runs share a worker without starving Ollama.
-    maxConcurrentActivityTaskExecutions: 4,
     // Heartbeats carry live progress (tokens so far) for the terminal and the Web UI: send them often.
     maxHeartbeatThrottleInterval: '2s',
-  });
+  } satisfies Partial<WorkerOptions>;
+  const server = settings.modelServer ?? {};
+  const workers: Worker[] = [];
+  if (serve.has('workflows') || serve.has('workspace')) {
+    // The mirror writes and the scaffold are local activities of the workflows: registered with
+    // them even when the workspace's ordinary activities are served elsewhere. Runs recorded
+    // before the model queue call the model from this queue: with this worker's own server, if any.
+    const legacy = withModelEndpoint(pick(activities, LEGACY_MODEL_CALLS), server);
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: settings.taskQueue,
+        ...(serve.has('workflows') ? await workflowCode(settings.bundleAtStart) : {}),
+        activities: { ...activities, ...legacy },
+        enableNonLocalActivities: serve.has('workspace'),
+        // One run is sequential; a few slots let several runs share a worker.
+        maxConcurrentActivityTaskExecutions: 4,
+      }),
+    );
+  }
+  if (serve.has('model')) {
+    // Beside the workspace the run's mirror is at hand, and keeps the answers of runs cached
+    // before the split; alone, the run's -db path may not exist here: a cache of its own.
+    const cacheDbPath = serve.has('workspace') ? undefined : modelWorkerCache();
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: modelTaskQueue(settings.taskQueue),
+        activities: withModelEndpoint({ ...modelActivities }, { ...server, cacheDbPath }),
+        maxConcurrentActivityTaskExecutions: settings.maxConcurrentModelCalls ?? 4,
+      }),
+    );
+  }
+  return new WorkerGroup(workers);
+}
+
+async function workflowCode(bundleAtStart = false): Promise<Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>> {
+  return bundleAtStart ? { workflowsPath: WORKFLOWS_PATH } : { workflowBundle: { codePath: await cachedWorkflowBundle() } };
+}
+
+function pick<T extends object, K extends keyof T>(from: T, names: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(names.map((n) => [n, from[n]])) as Pick<T, K>;
 }
 
 /**
- * Ctrl-C or SIGTERM shuts the worker down gracefully (in-flight activities get the grace
+ * Ctrl-C or SIGTERM shuts the workers down gracefully (in-flight activities get the grace
  * time, then are cancelled); a second signal exits at once. Returns a function that
  * removes the handlers.
  */
-export function shutdownOnSignals(worker: Worker, onFirstSignal: () => void = () => {}): () => void {
+export function shutdownOnSignals(worker: Pick<WorkerGroup, 'shutdown'>, onFirstSignal: () => void = () => {}): () => void {
   let signalled = false;
   const handler = () => {
     if (signalled) process.exit(130);

@@ -33,6 +33,11 @@ export function filePathFor(phase: FilePhase, resource: string): string {
 }
 
 /** The phases whose file is Go code, in the order a repair should rewrite them. */
+/** The guided strategy's code files: code writes their contract, the model each function body. */
+export const CONTRACT_PHASES = ['models', 'repository', 'handlers', 'server'] as const satisfies readonly FilePhase[];
+export type ContractPhase = (typeof CONTRACT_PHASES)[number];
+export const isContractPhase = (p: FilePhase): p is ContractPhase => (CONTRACT_PHASES as readonly string[]).includes(p);
+
 export const CODE_PHASES = FILE_PHASES.filter((p) => FILE_LAYOUT[p].goPackage !== null);
 
 /** The Go packages other files import (`<module>/internal/…`): everything but main and the tests. */

@@ -19,6 +19,7 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type * as activities from '../activities/index.js';
 import { PlanApprovals } from './plan-review.js';
+import { modelTaskQueue } from './task-queues.js';
 import { statusQuery } from './queries.js';
 import { addStep, endPhase, newRunState, rootMessage, skipPhase, startPhase, type StepOutcome } from './run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY, type Outcome } from './search-attributes.js';
@@ -52,6 +53,14 @@ const QUICK = { startToCloseTimeout: '1m', retry: { ...retry, maximumAttempts: 1
  */
 const LOCAL_MIRROR_PATCH = 'mirror-writes-as-local-activities';
 
+/**
+ * Runs recorded before this patch ran each file phase as ONE activity that called the model and
+ * wrote the file, and all activities on the run's task queue; they replay that way (and any
+ * worker of the run's queue still serves those activities). Newer runs send model calls to the
+ * model queue (task-queues.ts) and the folder's work to the run's own.
+ */
+const MODEL_QUEUE_PATCH = 'model-queue';
+
 export type Step = (o: StepOutcome) => void;
 
 export class PipelineRun {
@@ -65,15 +74,20 @@ export class PipelineRun {
   private stopReason: PlanStop | undefined;
   /** False while replaying a run recorded before LOCAL_MIRROR_PATCH: it keeps that run's commands. */
   private readonly localMirror: boolean;
+  /** False while replaying a run recorded before MODEL_QUEUE_PATCH: one queue, one activity per file. */
+  readonly modelQueue: boolean;
 
   /** LLM calls: a cut-off call is the only work redone (finished answers are cached). */
   readonly llmOptions: ActivityOptions;
+  /** Model calls, on the model queue (the run's own before MODEL_QUEUE_PATCH). */
   readonly llm: ReturnType<typeof proxyActivities<typeof activities>>;
-  /** The Go toolchain on generated code (it heartbeats each step); its own per-step limits sit inside this one. */
+  /** Preflight's question to the model server: quick, on the model queue. */
+  readonly modelChecks: ReturnType<typeof proxyActivities<typeof activities>>;
+  /** The Go toolchain on generated code and the file phases' work in the folder (they heartbeat); the toolchain's own per-step limits sit inside this one. */
   readonly toolchainOptions: ActivityOptions;
   readonly toolchain: ReturnType<typeof proxyActivities<typeof activities>>;
   readonly quickOptions = QUICK;
-  /** Preflight: quick, but it asks Ollama, so an ordinary activity. */
+  /** Preflight's folder and Go checks (and, before MODEL_QUEUE_PATCH, Ollama's): an ordinary activity. */
   readonly checks = proxyActivities<typeof activities>(QUICK);
   /** The mirror, the scaffold and status.json. */
   readonly quick: ReturnType<typeof proxyActivities<typeof activities>>;
@@ -91,9 +105,12 @@ export class PipelineRun {
     this.ollamaWaitMs = input.ollamaWaitMs ?? DEFAULT_OLLAMA_WAIT_MS;
     // Waiting for Ollama: as long as -ollama-wait, heartbeating, resumed by another worker if this one goes.
     this.waitOptions = { startToCloseTimeout: this.ollamaWaitMs + 120_000, heartbeatTimeout, retry: { ...retry, maximumAttempts: 5 } };
-    this.llm = proxyActivities<typeof activities>(this.llmOptions);
-    this.toolchain = proxyActivities<typeof activities>(this.toolchainOptions);
     this.localMirror = patched(LOCAL_MIRROR_PATCH);
+    this.modelQueue = patched(MODEL_QUEUE_PATCH);
+    const modelQueue = this.modelQueue ? { taskQueue: modelTaskQueue(workflowInfo().taskQueue) } : {};
+    this.llm = proxyActivities<typeof activities>({ ...this.llmOptions, ...modelQueue });
+    this.modelChecks = proxyActivities<typeof activities>({ ...QUICK, ...modelQueue });
+    this.toolchain = proxyActivities<typeof activities>(this.toolchainOptions);
     this.quick = this.localMirror ? proxyLocalActivities<typeof activities>(QUICK) : proxyActivities<typeof activities>(QUICK);
     this.state = newRunState(this.workflowId, input, new Date());
     setHandler(statusQuery, () => this.state);

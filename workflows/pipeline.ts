@@ -2,10 +2,11 @@
 // Deterministic: no clock, randomness, network or disk except through Temporal's APIs; the
 // bookkeeping every phase shares (mirror, status query, Web UI, budget) is in pipeline-run.ts.
 import { workflowInfo } from '@temporalio/workflow';
-import { filePathFor, folderForStart } from './layout.js';
+import { writeFile } from './file-phase.js';
+import { folderForStart } from './layout.js';
 import { PipelineRun, type Step } from './pipeline-run.js';
 import type { PlanDecision } from './plan-review.js';
-import { FILE_PHASES, type ApiSpec, type FilePhase, type RunInput, type RunResult, type ValidationReport } from './types.js';
+import { FILE_PHASES, type ApiSpec, type RunInput, type RunResult, type ValidationReport } from './types.js';
 
 export async function generateApi(input: RunInput): Promise<RunResult> {
   const run = new PipelineRun(input.outputPerStart ? { ...input, outputDir: folderForStart(input.outputDir, workflowInfo().startTime) } : input);
@@ -56,11 +57,19 @@ async function validateAndRepair(run: PipelineRun, spec: ApiSpec): Promise<void>
 
 async function preflight(run: PipelineRun, step: Step): Promise<void> {
   const { llm, outputDir, allowNonEmptyOutput, skipValidation } = run.input;
-  const found = await run.checks.preflight.executeWithOptions(
-    { ...run.quickOptions, summary: `preflight: ${llm.api === 'openai' ? 'model server' : 'Ollama'} ${llm.ollamaUrl}, model ${llm.model}, Go, ${outputDir}` },
-    // `api` only when set: a native run's activity input stays as recorded runs have it.
-    [{ ollamaUrl: llm.ollamaUrl, ...(llm.api ? { api: llm.api } : {}), model: llm.model, outputDir, allowNonEmptyOutput, skipValidation }],
-  );
+  const server = `${llm.api === 'openai' ? 'model server' : 'Ollama'} ${llm.ollamaUrl}, model ${llm.model}`;
+  // `api` only when set: a native run's activity input stays as recorded runs have it.
+  const modelServer = { ollamaUrl: llm.ollamaUrl, ...(llm.api ? { api: llm.api } : {}), model: llm.model };
+  const workspace = { outputDir, allowNonEmptyOutput, skipValidation };
+  // The folder and Go where the files are written, the model server where the model is called.
+  const found = run.modelQueue
+    ? {
+        ...(await run.checks.checkWorkspace.executeWithOptions({ ...run.quickOptions, summary: `preflight: Go, ${outputDir}` }, [workspace])),
+        ...(await run.modelChecks.checkModelServer.executeWithOptions({ ...run.quickOptions, summary: `preflight: ${server}` }, [modelServer])),
+      }
+    : await run.checks.preflight.executeWithOptions({ ...run.quickOptions, summary: `preflight: ${server}, Go, ${outputDir}` }, [
+        { ...modelServer, ...workspace },
+      ]);
   run.outputDirIsSafe();
   // What built this API, in status.json: the versions and the model's digest.
   const digest = found.modelDigest ? ` (${found.modelDigest.slice(0, 12)})` : '';
@@ -76,19 +85,6 @@ async function plan(run: PipelineRun, step: Step): Promise<PlanDecision> {
   run.state.plan = result.spec;
   // -plan-only and -review-plan: plan.json for the user, and their approval before any code.
   return planOnly || planReview ? run.planApprovals.decide(result.spec, step) : { spec: result.spec };
-}
-
-/** One file by the model: guided (contract by code, bodies and test cases by the model) or whole (the seed's flow). */
-async function writeFile(run: PipelineRun, spec: ApiSpec, phase: FilePhase, repair?: { round: number; errors: string }) {
-  const { input } = run;
-  const summary = `${phase} → ${filePathFor(phase, spec.resource)}${repair ? ` (repair round ${repair.round})` : ''}`;
-  const activity = input.strategy === 'guided' ? run.llm.composeFile : run.llm.generateFile;
-  const { workflowId } = run;
-  const { prompt, outputDir, dbPath, llm, coverageGoal, git } = input;
-  const result = await run.callModel(() =>
-    activity.executeWithOptions({ ...run.llmOptions, summary }, [{ workflowId, phase, prompt, spec, outputDir, dbPath, llm, coverageGoal, repair, git }]),
-  );
-  return { usage: result.usage, files: [result.file] };
 }
 
 async function validate(run: PipelineRun, spec: ApiSpec, round: number): Promise<ValidationReport> {

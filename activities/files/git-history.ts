@@ -6,7 +6,7 @@
 import { execa } from 'execa';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { GenerateFileInput, GenerateFileResult, GitMode } from '../../workflows/types.js';
+import type { FileRef, GenerateFileInput, GitMode } from '../../workflows/types.js';
 
 /** Written into .git when the run created the repository: it is ours to commit to. */
 const OURS = 'overnight-llm';
@@ -66,12 +66,24 @@ export async function commitFiles(outputDir: string, mode: GitMode | undefined, 
   return (await git(outputDir, ['commit', '-q', '-m', message, '--', ...files])).exitCode === 0;
 }
 
+/** What a file phase's activity is asked, as far as its commit message needs it. */
+interface FilePhaseInput {
+  phase: GenerateFileInput['phase'];
+  outputDir: string;
+  repair?: GenerateFileInput['repair'];
+  git?: GitMode;
+  /** The model's name: `model`, or the run's `llm.model`. */
+  model?: string;
+  llm?: { model: string };
+}
+
 /** A file phase's activity that also commits the file it wrote: `<phase>: <path> (<model>)`, a repair with what failed. */
-export function withHistory(write: (input: GenerateFileInput) => Promise<GenerateFileResult>) {
-  return async (input: GenerateFileInput): Promise<GenerateFileResult> => {
+export function withHistory<I extends FilePhaseInput, R extends { file: FileRef }>(write: (input: I) => Promise<R>) {
+  return async (input: I): Promise<R> => {
     const result = await write(input);
-    const { phase, repair, llm } = input;
-    const title = repair ? `repair round ${repair.round}: ${result.file.path} (${llm.model})` : `${phase}: ${result.file.path} (${llm.model})`;
+    const { phase, repair } = input;
+    const model = input.model ?? input.llm?.model ?? '';
+    const title = repair ? `repair round ${repair.round}: ${result.file.path} (${model})` : `${phase}: ${result.file.path} (${model})`;
     const body = repair ? `\n\nWhat the validation said about it:\n${repair.errors.split('\n').slice(0, 20).join('\n')}` : '';
     await commitFiles(input.outputDir, input.git, [result.file.path], title + body);
     return result;

@@ -30,11 +30,9 @@ export interface FileContract {
   uses: FilePhase[];
 }
 
-/** The code phases whose files are made of a contract and function bodies. */
-export const CONTRACT_PHASES = ['models', 'repository', 'handlers', 'server'] as const satisfies readonly FilePhase[];
-export type ContractPhase = (typeof CONTRACT_PHASES)[number];
-
-export const isContractPhase = (p: FilePhase): p is ContractPhase => (CONTRACT_PHASES as readonly string[]).includes(p);
+// The code phases whose files are made of a contract and function bodies (one list, in the layout).
+export { CONTRACT_PHASES, isContractPhase, type ContractPhase } from '../../workflows/layout.js';
+import type { ContractPhase } from '../../workflows/layout.js';
 
 /** The body a function has on disk until the model's is accepted: it compiles with any result list. */
 export const UNWRITTEN_BODY = '\tpanic("not written yet")';

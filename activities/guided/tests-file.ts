@@ -2,15 +2,10 @@
 // to a JSON schema by Ollama's `format`), the table-driven httptest file code renders around
 // them, and what `go test -json` says of each case.
 import type { ApiSpec } from '../../workflows/types.js';
+import type { TestCase } from '../../workflows/guided-tests.js';
 import { namesOf } from './contract.js';
 
-export interface TestCase {
-  name: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
-  body: string;
-  status: number;
-}
+export type { TestCase };
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 const STATUSES = [200, 201, 204, 400, 404, 405];

@@ -30,14 +30,7 @@ export interface ChatOutput {
   cutOff: boolean;
 }
 
-/** The usage of two calls as one: tokens and time add up; cached only when both were. */
-export const addUsage = (a: LlmUsage, b: LlmUsage): LlmUsage => ({
-  tokensIn: a.tokensIn + b.tokensIn,
-  tokensOut: a.tokensOut + b.tokensOut,
-  durationMs: a.durationMs + b.durationMs,
-  cached: a.cached && b.cached,
-});
-export const NO_USAGE: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
+export { addUsage, NO_USAGE } from '../../workflows/usage.js';
 
 export function cacheKey(llm: LlmSettings, messages: Message[], format: ChatRequest['format'], stop?: string[]): string {
   // `stop` only when set, and `api` only when not Ollama's native one, so the keys of answers

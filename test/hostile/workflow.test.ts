@@ -1,4 +1,4 @@
-// Hostile answers through the whole run: 4 cases (the layer's total is in support.ts), on a real
+// Hostile answers through the whole run: 5 cases (the layer's total is in support.ts), on a real
 // dev server with a real Worker (WORKFLOWS_PATH and the real activities), the scripted Ollama
 // and, for the wrong-package case, the real Go toolchain. Each run ends with a clear verdict in
 // the run's result and in status.json, and what crosses Temporal's history stays small.
@@ -159,29 +159,41 @@ describe('hostile answers through a whole run on a real dev server', () => {
     });
   });
 
-  it('a 900 KB file, then a 2 MiB answer over the 1 MiB cap: the run fails with the cap message, history stays small', { timeout: 120_000 }, async () => {
-    const bigModels = fixture(MODELS) + `// ${'x'.repeat(76)}\n`.repeat(11_500); // ~920 KB, under the cap
+  it('a 150 KB file, then a 2 MiB answer over the 1 MiB cap: the run fails with the cap message, history stays small', { timeout: 120_000 }, async () => {
+    // Under the 192 KB a file may have on its way from the model worker to the workspace (it crosses the history).
+    const bigModels = fixture(MODELS) + `// ${'x'.repeat(76)}\n`.repeat(1_900); // ~150 KB
     const overrides: Override[] = [
       { when: whenFile(MODELS), answer: '```go\n' + bigModels + '```\n' },
       { when: whenFile(HANDLERS), answer: { fault: 'oversized', bytes: 2 * MiB } },
     ];
-    // The 920 KB file is carried into the next prompts (~230 k tokens): a context that holds them, so
+    // The 150 KB file is carried into the next prompts (~38 k tokens): a context that holds them, so
     // the answer cap is what ends the run (a 4096-token context ends it sooner: the next test).
     const roomy = { llm: { options: { temperature: 0, seed: 1, num_ctx: 1 << 20 } } };
     await hostileRun('oversized', overrides, roomy, 60_000, async (run) => {
       assertFailedRun(run, 'handlers', /the model's answer passed the output cap of 1048576 bytes and was cut off/);
       assert.equal(readFileSync(path.join(run.sb.out, MODELS), 'utf8'), bigModels);
-      // The 920 KB file crossed the history as a reference only.
       const models = run.state.phases.find((p) => p.name === 'models')!;
       assert.equal(models.files[0]!.bytes, Buffer.byteLength(bigModels));
     });
   });
 
   it(
-    'a 920 KB file carried into the next prompt, which no 4096-token context holds: the run fails there, saying so (not a silent cut)',
+    'a 920 KB file: refused on its way to the workspace, the run fails at models saying so, nothing written, history stays small',
     { timeout: 120_000 },
     async () => {
-      const bigModels = fixture(MODELS) + `// ${'x'.repeat(76)}\n`.repeat(11_500);
+      const hugeModels = fixture(MODELS) + `// ${'x'.repeat(76)}\n`.repeat(11_500); // ~920 KB, under the 1 MiB output cap
+      await hostileRun('huge', [{ when: whenFile(MODELS), answer: '```go\n' + hugeModels + '```\n' }], {}, 60_000, async (run) => {
+        assertFailedRun(run, 'models', /the answer for internal\/models\/todo\.go is \d+ KB, over the 192 KB a file may have on its way to the workspace/);
+        assert.equal(existsSync(path.join(run.sb.out, MODELS)), false);
+      });
+    },
+  );
+
+  it(
+    'a 150 KB file carried into the next prompt, which no 4096-token context holds: the run fails there, saying so (not a silent cut)',
+    { timeout: 120_000 },
+    async () => {
+      const bigModels = fixture(MODELS) + `// ${'x'.repeat(76)}\n`.repeat(1_900);
       await hostileRun('truncated', [{ when: whenFile(MODELS), answer: '```go\n' + bigModels + '```\n' }], {}, 60_000, async (run) => {
         assertFailedRun(run, 'repository', /the prompt did not fit the model's context \(num_ctx 4096 tokens\).*raise -num-ctx/);
         assert.equal(existsSync(path.join(run.sb.out, 'internal/repository/todo_repo.go')), false, 'nothing written from a cut prompt');

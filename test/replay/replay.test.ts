@@ -15,7 +15,7 @@ import { HISTORIES_DIR } from '../support/histories.js';
 
 // Runs recorded before a versioned change (patched()) stay in a folder of their own: they must
 // still replay, through the old branch, as long as such runs may be in flight.
-const OLDER = ['before-local-mirror'];
+const OLDER = ['before-local-mirror', 'before-model-queue'];
 const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
 const olderFiles = OLDER.flatMap((dir) =>
   readdirSync(path.join(HISTORIES_DIR, dir))

@@ -47,9 +47,9 @@ export interface OllamaProcess {
   stop(): Promise<void>;
 }
 
-export async function startOllamaProcess(dir: string, tokensPerSecond: number): Promise<OllamaProcess> {
-  const callsFile = path.join(dir, 'ollama-calls.jsonl');
-  const endsFile = path.join(dir, 'ollama-ends.jsonl');
+export async function startOllamaProcess(dir: string, tokensPerSecond: number, name = 'ollama'): Promise<OllamaProcess> {
+  const callsFile = path.join(dir, `${name}-calls.jsonl`);
+  const endsFile = path.join(dir, `${name}-ends.jsonl`);
   const args = [
     '--import',
     'tsx',
@@ -83,6 +83,8 @@ export async function startOllamaProcess(dir: string, tokensPerSecond: number): 
 interface CallRecord {
   index: number;
   file?: string;
+  /** A hash of the request: the same request asked again has the same one. */
+  request: string;
   pid: number;
   at: number;
 }

@@ -8,7 +8,8 @@ import { Context } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
 import type * as realActivities from '../../activities/index.js';
 import type { PlanFileInput } from '../../activities/files/plan-file.js';
-import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import { WORKFLOWS_PATH, WorkerGroup } from '../../worker/create-worker.js';
+import { modelTaskQueue } from '../../workflows/task-queues.js';
 import type { ApiSpec, FileRef, FilePhase, GenerateFileInput, GenerateFileResult, RunInput, ValidationReport } from '../../workflows/types.js';
 import { createDevServer, runInput } from './run-fixtures.js';
 import { TODO_PLAN } from './scripted-ollama.js';
@@ -21,8 +22,8 @@ export interface Script {
   fileMs?: number;
   /** The validation report of round n. */
   validate?: (round: number) => ValidationReport;
-  /** Called when a file call starts; may block (a long model call) until the activity is cancelled. */
-  onFile?: (input: GenerateFileInput) => Promise<void>;
+  /** Called when a file's model call starts; may block (a long model call) until the activity is cancelled. */
+  onFile?: (input: Pick<GenerateFileInput, 'phase' | 'spec'>) => Promise<void>;
   fileCalls: { phase: FilePhase; round: number | null; resource: string }[];
   /** plan.json as each write had it. */
   planWrites: { spec: ApiSpec; message: string }[];
@@ -35,15 +36,31 @@ const scripts = new Map<string, Script>();
 const scriptOf = () => scripts.get(Context.current().info.workflowExecution?.workflowId ?? '')!;
 const fileRef = (path: string): FileRef => ({ path, bytes: 1, sha256: '0'.repeat(64) });
 
-async function writeFileMock(input: GenerateFileInput): Promise<GenerateFileResult> {
+/** A file's work starts: the workspace is asked for its prompt (runs before the model queue: the one file activity). */
+function fileStarts(input: Pick<GenerateFileInput, 'phase' | 'spec' | 'repair'>): void {
+  scriptOf().fileCalls.push({ phase: input.phase, round: input.repair?.round ?? null, resource: input.spec.resource });
+}
+
+/** The model's answer for a file, as long as the script says. */
+async function answerMock(input: Pick<GenerateFileInput, 'phase' | 'spec'>) {
   const script = scriptOf();
-  script.fileCalls.push({ phase: input.phase, round: input.repair?.round ?? null, resource: input.spec.resource });
   await script.onFile?.(input);
-  return { file: fileRef(`${input.phase}.go`), usage: { tokensIn: 10, tokensOut: 20, durationMs: script.fileMs ?? 5, cached: false } };
+  return { content: 'package x\n', usage: { tokensIn: 10, tokensOut: 20, durationMs: script.fileMs ?? 5, cached: false } };
+}
+
+async function writeFileMock(input: GenerateFileInput): Promise<GenerateFileResult> {
+  fileStarts(input);
+  const { usage } = await answerMock(input);
+  return { file: fileRef(`${input.phase}.go`), usage };
 }
 
 const mocks: typeof realActivities = {
   preflight: async () => ({ goVersion: 'go1.26', ollamaVersion: '0.19.0', modelDigest: 'x' }),
+  checkWorkspace: async () => ({ goVersion: 'go1.26' }),
+  checkModelServer: async () => ({ ollamaVersion: '0.19.0', modelDigest: 'x' }),
+  fileRequest: async (input: GenerateFileInput) => (fileStarts(input), { prompt: `File: ${input.phase}` }),
+  answerFile: answerMock,
+  writeAnsweredFile: async ({ phase }: GenerateFileInput) => ({ file: fileRef(`${phase}.go`) }),
   planApi: async () => ({ spec: TODO_PLAN, usage: { tokensIn: 5, tokensOut: 5, durationMs: 5, cached: false }, attempts: 1 }),
   generateFile: writeFileMock,
   composeFile: writeFileMock,
@@ -87,11 +104,15 @@ export interface MockedPipeline {
   stop(): Promise<void>;
 }
 
-/** A dev server and a worker with the mocked activities. */
+/** A dev server and workers with the mocked activities: the run's queue (with the workflows) and the model queue. */
 export async function startMockedPipeline(): Promise<MockedPipeline> {
   const env = await createDevServer();
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: mocks });
-  const running = worker.run();
+  const connection = env.nativeConnection;
+  const workers = new WorkerGroup([
+    await Worker.create({ connection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: mocks }),
+    await Worker.create({ connection, taskQueue: modelTaskQueue(taskQueue), activities: mocks }),
+  ]);
+  const running = workers.run();
   let runs = 0;
   return {
     env,
@@ -104,7 +125,7 @@ export async function startMockedPipeline(): Promise<MockedPipeline> {
       return { handle, script: full };
     },
     async stop() {
-      worker.shutdown();
+      workers.shutdown();
       await running;
       await env.teardown();
     },

@@ -1,9 +1,8 @@
 // Shared set-up for tests that run the pipeline: a real Temporal dev server, a scripted
 // Ollama, a fresh output folder and mirror, and the run input that ties them together.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import * as activities from '../../activities/index.js';
-import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createWorker } from '../../worker/create-worker.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,10 +24,10 @@ export async function createDevServer(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** A dev server with a real worker (workflow code bundled from source) polling `taskQueue`. */
+/** A dev server with the real workers (workflow code bundled from source) polling `taskQueue` and its model queue. */
 export async function startDevServerWithWorker(taskQueue: string): Promise<{ env: TestWorkflowEnvironment; stop: () => Promise<void> }> {
   const env = await createDevServer();
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, bundleAtStart: true });
   const running = worker.run();
   return {
     env,

@@ -48,6 +48,8 @@ export interface ScriptedCall {
   status?: number;
   /** The request's options.seed: which sample was asked for. */
   seed?: number;
+  /** A hash of the request (model, messages, options, format, stop): the same request asked again has the same one. */
+  request: string;
   at: number;
 }
 
@@ -266,6 +268,10 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       model,
       lastUserMessage,
       stream,
+      request: createHash('sha256')
+        .update(JSON.stringify({ ...body, stream: undefined }))
+        .digest('hex')
+        .slice(0, 16),
       at: Date.now(),
       ...(typeof options_?.seed === 'number' ? { seed: options_.seed } : {}),
     };

@@ -80,6 +80,9 @@ describe('the plan before any code', () => {
     assert.deepEqual(state.plan, TODO_PLAN);
     assert.match(state.waiting?.for ?? '', /approval of the plan: overnight-llm plan .* overnight-llm approve /);
     assert.equal(state.review?.onTimeout, 'approve');
+    // What the Web UI shows as the run's current details.
+    const { currentDetails } = (await handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    assert.match(currentDetails ?? '', /\*\*waiting for your approval of the plan: overnight-llm plan .*\*\*, since .* \(until .*, then approve\)/);
     assert.equal(script.fileCalls.length, 0, 'no code before approval');
 
     const bad = { ...TODO_PLAN, resource: 'Todo Item', fields: [] };

@@ -1,0 +1,9 @@
+// The activities that only call the model: served on the model task queue
+// (workflows/task-queues.ts) by a worker beside the model server. None reads or writes the
+// output folder; each returns text and usage (or waits for the server).
+export { planApi } from './llm/plan-api.js';
+export { waitForOllama } from './llm/wait-for-ollama.js';
+export { checkModelServer } from './preflight.js';
+export { answerFileForWorkspace as answerFile } from './llm/generate-file.js';
+export { functionCandidate } from './guided/function-candidate.js';
+export { proposeTestCases } from './guided/propose-cases.js';
