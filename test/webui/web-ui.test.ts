@@ -60,7 +60,7 @@ test(
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(`http://localhost:${uiPort}/namespaces/default/workflows/${workflowId}`, { waitUntil: 'networkidle' });
-    await page.getByText('generateFile • handlers → internal/handlers/todo_handler.go').first().waitFor({ timeout: 30_000 });
+    await page.getByText('answerFile • handlers → internal/handlers/todo_handler.go: model').first().waitFor({ timeout: 30_000 });
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-run.png'), fullPage: true });
     const text = await page.innerText('body');
@@ -68,12 +68,15 @@ test(
       workflowId,
       'Completed',
       'generateApi',
-      'preflight • preflight: Ollama',
+      // Each file is three activities: its prompt and its write on the workspace queue, the model's answer on the model queue.
+      'checkWorkspace • preflight: Go',
+      'checkModelServer • preflight: Ollama',
       'planApi • plan: REST API for todo list',
-      'generateFile • models → internal/models/todo.go',
-      'generateFile • tests → tests/todo_handler_test.go',
+      'fileRequest • models → internal/models/todo.go: prompt',
+      'answerFile • models → internal/models/todo.go: model',
+      'writeAnsweredFile • tests → tests/todo_handler_test.go: write',
       'validateProject • go vet, build, test -cover, smoke',
-      'generateFile • handlers → internal/handlers/todo_handler.go (repair round 1)',
+      'answerFile • handlers → internal/handlers/todo_handler.go (repair round 1): model',
       'validateProject • go vet, build, test -cover, smoke (round 1)',
       // The mirror writes are local activities: the timeline names them, without a summary.
       'recordPhase',
