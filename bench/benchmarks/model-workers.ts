@@ -5,6 +5,7 @@
 // Rows are kept in bench/results/model-workers.jsonl; a row already measured at this commit
 // is not measured again (BENCH_FORCE=1 measures it anyway).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../activities/project-root.js';
@@ -51,6 +52,7 @@ async function measure(env: TestWorkflowEnvironment, modelWorkers: number, log: 
   const servers: ScriptedOllama[] = [];
   const groups: WorkerGroup[] = [];
   const running: Promise<void>[] = [];
+  const connections: NativeConnection[] = [];
   const inputs: ReturnType<typeof runInput>[] = [];
   try {
     groups.push(await createWorker({ connection, namespace, taskQueue: TASK_QUEUE, serve: ['workflows', 'workspace'] }));
@@ -61,9 +63,13 @@ async function measure(env: TestWorkflowEnvironment, modelWorkers: number, log: 
         chunkChars: CHUNK_CHARS,
       });
       servers.push(server);
+      // A connection of its own, as a model worker on another machine has (the SDK refuses two
+      // workers of one kind on one queue over one connection).
+      const own = await NativeConnection.connect({ address: env.address });
+      connections.push(own);
       groups.push(
         await createWorker({
-          connection,
+          connection: own,
           namespace,
           taskQueue: TASK_QUEUE,
           serve: ['model'],
@@ -102,6 +108,7 @@ async function measure(env: TestWorkflowEnvironment, modelWorkers: number, log: 
     for (const g of groups) g.shutdown();
     await Promise.allSettled(running);
     for (const s of servers) await s.close();
+    for (const c of connections) await c.close();
     for (const input of inputs) removeFolder(path.dirname(input.outputDir));
   }
 }
