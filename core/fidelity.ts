@@ -1,0 +1,178 @@
+// Fidelity: what the sentence asked for, and where each thing lives in the plan, or that it is
+// not built and why. The model names what it could not plan (`notBuilt`); code does not trust
+// that alone: every word of the sentence that names something is looked for in the plan, and a
+// word no element is named after is listed too, so nothing the user asked for is dropped without
+// a word. A sentence that asks only for what overnight-llm does not build ends at the plan.
+import { childrenOf, fieldsWithParent, routesOf, type Field, type Plan, type Resource } from './plan.js';
+
+/** One line of the fidelity list: a part of the plan and the words of the sentence it answers, or what is not there. */
+export interface Requirement {
+  /** What was asked: the sentence's words, or the plan's element when no word names it. */
+  asked: string;
+  /** Where it lives: a route, a field and its rules, a query parameter; null when it is not built. */
+  where: string | null;
+  /** Why it is not built (the model's reason, code's, or "nothing in the plan is named after it"). */
+  why?: string;
+}
+
+export interface Fidelity {
+  requirements: Requirement[];
+  /** False when the sentence asks only for things overnight-llm does not build: the run ends at the plan. */
+  buildable: boolean;
+  /** One line for the user when it is not buildable. */
+  message?: string;
+}
+
+/** What a REST API of stored items is not, by the words a sentence would use for it. */
+const OUT_OF_SCOPE: { words: RegExp; why: string }[] = [
+  {
+    words: /^(auth|authentication|authenticate|login|logins|logout|password|passwords|signup|oauth|jwt|token|tokens|session|sessions)$/,
+    why: 'authentication: the generated API has no users or login',
+  },
+  { words: /^(payment|payments|pay|paid|stripe|checkout|billing|invoice|invoices)$/, why: 'payments: no payment provider is called' },
+  { words: /^(email|emails|sms|notify|notification|notifications|remind|reminder|reminders)$/, why: 'sending messages: the API stores data, it sends nothing' },
+  { words: /^(upload|uploads|image|images|photo|photos|attachment|attachments|pdf)$/, why: 'file uploads: fields hold text, numbers, dates and choices' },
+  { words: /^(realtime|websocket|websockets|live|stream|streaming|chat)$/, why: 'real-time updates: the API answers requests, it pushes nothing' },
+  {
+    words: /^(engine|ai|recommend|recommendation|recommendations|predict|prediction|ml|learning|solver|simulate|simulation)$/,
+    why: 'computation beyond storing and serving data',
+  },
+  { words: /^(frontend|ui|page|pages|website|dashboard|html)$/, why: 'a user interface: the output is an HTTP API' },
+];
+
+/** Words of a request that name nothing by themselves. */
+const FILLER = new Set(
+  (
+    'a an the and or but of for to in on at by with without from into per each every any all some its their his her our my your this that these those ' +
+    'is are be been being can could should would will may must has have having do does let lets allow allows so as if when which who whose where what than then also ' +
+    'rest restful api apis http json crud service server backend app application simple small basic go golang endpoint endpoints route routes ' +
+    'build create make write need needs want manage managing management track tracking store storing keep keeping handle list lists listing get set add ' +
+    'item items thing things record records data entry entries resource resources field fields value values one two three several many new own using use ' +
+    'them they it there here like such way ways either both only just up out about between after before over under system systems'
+  ).split(/\s+/),
+);
+
+const stem = (w: string) =>
+  w
+    .replace(/ies$/, 'y')
+    .replace(/(ss|x|ch|sh)es$/, '$1')
+    .replace(/([^s])s$/, '$1');
+const wordsOf = (s: string) =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+
+/** An element of the plan, the words it is named by, and where it lives. */
+interface Element {
+  names: string[];
+  where: string;
+}
+
+function fieldWhere(r: Resource, f: Field): string {
+  const rules = [
+    f.required ? 'required' : 'optional',
+    f.type === 'enum' ? `one of ${f.values!.join(', ')}` : f.type,
+    f.min !== undefined ? `${f.type === 'string' ? 'length ' : ''}≥ ${f.min}` : '',
+    f.max !== undefined ? `${f.type === 'string' ? 'length ' : ''}≤ ${f.max}` : '',
+    f.format ?? '',
+    f.unique ? 'unique' : '',
+    f.default !== undefined ? `default ${JSON.stringify(f.default)}` : '',
+  ].filter(Boolean);
+  return `field ${f.name} of /${r.plural} (${rules.join(', ')})`;
+}
+
+function elementsOf(plan: Plan): Element[] {
+  const out: Element[] = [{ names: plan.module.split(/[^a-z0-9]+/).filter((w) => w !== 'api'), where: `the module ${plan.module}` }];
+  // A description's words answer the sentence's words, but not the resources' names: those are the resources'.
+  const nouns = new Set(plan.resources.flatMap((r) => [stem(r.name), stem(r.plural)]));
+  const described = (text: string) => wordsOf(text).filter((w) => !nouns.has(stem(w)) && !FILLER.has(w));
+  for (const r of plan.resources) {
+    out.push({
+      names: [r.name, r.plural],
+      where: `/${r.plural}: ${routesOf(plan, r)
+        .slice(0, 5)
+        .map((e) => e.method)
+        .join(', ')}`,
+    });
+    for (const f of r.fields) out.push({ names: [f.name, ...(f.values ?? []), ...ruleWords(f)], where: fieldWhere(r, f) });
+    if (r.parent)
+      out.push({ names: [r.parent], where: `${r.name} belongs to ${article(r.parent)} ${r.parent}: field ${fieldsWithParent(r)[0]!.name}, checked to exist` });
+    for (const c of childrenOf(plan, r)) out.push({ names: [c.plural], where: `GET /${r.plural}/{id}/${c.plural}` });
+    for (const f of r.filters)
+      out.push({
+        names: [f.name, ...(f.description ? described(f.description) : [])],
+        where: f.field ? `GET /${r.plural}?${f.name}=…` : `GET /${r.plural}?${f.name}=true (${f.description}; written by the model)`,
+      });
+    for (const a of r.actions)
+      out.push({ names: [a.name, ...described(a.description)], where: `POST /${r.plural}/{id}/${a.name} (${a.description}; written by the model)` });
+    for (const rule of r.rules)
+      out.push({ names: [rule.name, ...described(rule.description)], where: `rule ${rule.name} of ${r.name} (${rule.description}; written by the model)` });
+  }
+  return out;
+}
+
+const article = (noun: string) => (/^[aeiou]/.test(noun) ? 'an' : 'a');
+
+/** The words a sentence states a field's rules with: "a unique isbn", "a required title". */
+function ruleWords(f: Field): string[] {
+  return [
+    f.unique ? 'unique' : '',
+    f.required ? 'required mandatory' : 'optional',
+    f.default !== undefined ? 'default defaults' : '',
+    f.format ?? '',
+    f.min !== undefined || f.max !== undefined ? 'range between least most minimum maximum' : '',
+  ]
+    .join(' ')
+    .split(' ')
+    .filter(Boolean);
+}
+
+const matches = (word: string, name: string) => {
+  const a = stem(word);
+  return wordsOf(name).some((n) => {
+    const b = stem(n);
+    return a === b || (a.length >= 4 && b.length >= 4 && (a.startsWith(b) || b.startsWith(a)));
+  });
+};
+
+/** The fidelity list of a plan against the sentence it was made from. */
+export function fidelityOf(sentence: string, plan: Plan): Fidelity {
+  const elements = elementsOf(plan);
+  const asked = new Map<Element, string[]>();
+  const notBuilt: Requirement[] = plan.notBuilt.map((n) => ({ asked: n.what, where: null, why: n.why }));
+  const unmatched: string[] = [];
+  const outOfScope = new Map<string, string[]>();
+  const words = [...new Set(wordsOf(sentence))].filter((w) => !FILLER.has(w) && !/^\d+$/.test(w) && w.length > 1);
+  for (const word of words) {
+    const found = elements.filter((e) => e.names.some((n) => matches(word, n)));
+    for (const e of found) asked.set(e, [...(asked.get(e) ?? []), word]);
+    if (found.length > 0) continue;
+    if (plan.notBuilt.some((n) => wordsOf(n.what).some((w) => matches(word, w)))) continue;
+    const scope = OUT_OF_SCOPE.find((o) => o.words.test(word));
+    if (scope) outOfScope.set(scope.why, [...(outOfScope.get(scope.why) ?? []), word]);
+    else unmatched.push(word);
+  }
+  const requirements: Requirement[] = [
+    ...elements.map((e) => ({ asked: asked.get(e)?.join(' ') ?? e.names[0]!, where: e.where })),
+    ...notBuilt,
+    ...[...outOfScope].filter(([why]) => !notBuilt.some((n) => n.why === why)).map(([why, ws]) => ({ asked: ws.join(' '), where: null, why })),
+    ...(unmatched.length ? [{ asked: unmatched.join(', '), where: null, why: 'nothing in the plan is named after these words of the request' }] : []),
+  ];
+  // Nothing the plan holds is named by the sentence, and it asks for what is not built: a chess engine, not an API of stored things.
+  const resourceAsked = plan.resources.some((r) => words.some((w) => matches(w, r.name) || matches(w, r.plural)));
+  const buildable = resourceAsked || outOfScope.size === 0;
+  if (buildable) return { requirements, buildable };
+  const whys = [...outOfScope.keys()].map((w) => w.split(':')[0]).join(', ');
+  return {
+    requirements,
+    buildable,
+    message: `the request asks for ${whys}, which overnight-llm does not build, and names nothing for the API to store: describe the things it keeps, e.g. "REST API for a reading list: books with a title and a rating from 1 to 5"`,
+  };
+}
+
+/** The list as lines for people: the CLI's last lines, the README, report.md. */
+export function fidelityLines(f: Fidelity): string[] {
+  return f.requirements.map((r) => (r.where ? `✓ ${r.asked} → ${r.where}` : `✗ ${r.asked}: not built — ${r.why}`));
+}

@@ -1,0 +1,207 @@
+// The plan a sentence becomes: what it can hold, what code mends, what it refuses, and the
+// fidelity list that names where each asked-for thing lives or that it is not built.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkPlan, parsePlan } from '../../core/plan-check.js';
+import { fidelityLines, fidelityOf } from '../../core/fidelity.js';
+import { goName, jsonName, routesOf, type Plan } from '../../core/plan.js';
+import { PLAN_SCHEMA } from '../../core/plan-schema.js';
+
+const library = {
+  module: 'library-api',
+  resources: [
+    { name: 'author', plural: 'authors', fields: [{ name: 'name', type: 'string', required: true, max: 80 }], filters: [], actions: [] },
+    {
+      name: 'book',
+      plural: 'books',
+      parent: 'author',
+      fields: [
+        { name: 'title', type: 'string', required: true, min: 1, max: 200 },
+        { name: 'isbn', type: 'string', required: true, unique: true },
+        { name: 'genre', type: 'enum', values: ['novel', 'poetry', 'essay'], required: false, default: 'novel' },
+        { name: 'published', type: 'date', required: false },
+        { name: 'rating', type: 'integer', required: false, min: 1, max: 5 },
+        { name: 'contact', type: 'string', required: false, format: 'email' },
+        { name: 'onLoan', type: 'boolean', required: false, default: false },
+      ],
+      filters: [
+        { name: 'genre', field: 'genre' },
+        { name: 'recent', description: 'published in the last year' },
+      ],
+      actions: [{ name: 'lend', description: 'sets onLoan to true; a book on loan cannot be lent again' }],
+      rules: [{ name: 'poetryIsShort', description: 'a poetry book has a title of at most 40 characters' }],
+    },
+  ],
+  notBuilt: [{ what: 'reader logins', why: 'authentication is not built' }],
+};
+
+test('a plan holds several resources, typed fields with rules, a relation, filters, actions and rules in words', () => {
+  const checked = checkPlan(library);
+  assert.ok(checked.ok, JSON.stringify(checked));
+  const book = checked.plan.resources[1]!;
+  assert.equal(book.parent, 'author');
+  assert.deepEqual(
+    book.fields.find((f) => f.name === 'genre'),
+    { name: 'genre', type: 'enum', required: false, values: ['novel', 'poetry', 'essay'], default: 'novel' },
+  );
+  assert.deepEqual(
+    book.fields.find((f) => f.name === 'rating'),
+    { name: 'rating', type: 'integer', required: false, min: 1, max: 5 },
+  );
+  assert.deepEqual(book.filters, [
+    { name: 'genre', field: 'genre' },
+    { name: 'recent', description: 'published in the last year' },
+  ]);
+  // The routes follow from it: the action and the parent's nested list.
+  const paths = routesOf(checked.plan, checked.plan.resources[0]!).map((r) => `${r.method} ${r.path}`);
+  assert.ok(paths.includes('GET /authors/{id}/books'), paths.join(', '));
+  assert.ok(routesOf(checked.plan, book).some((r) => r.method === 'POST' && r.path === '/books/{id}/lend'));
+});
+
+test('the schema the model answers through lists every field type and keeps arrays bounded', () => {
+  const fieldType = PLAN_SCHEMA.properties.resources.items.properties.fields.items.properties.type.enum;
+  assert.deepEqual([...fieldType], ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'enum']);
+  assert.equal(PLAN_SCHEMA.properties.resources.maxItems, 5);
+});
+
+test('every broken rule is refused with a line that says what to change', () => {
+  const broken = structuredClone(library) as any;
+  broken.resources[1].parent = 'publisher';
+  broken.resources[1].fields[2].values = [];
+  broken.resources[1].fields[4].min = 9;
+  broken.resources[1].actions[0].name = 'onLoan';
+  broken.resources[0].filters = [{ name: 'famous' }];
+  const checked = checkPlan(broken);
+  assert.equal(checked.ok, false);
+  const errors = (checked as { errors: string[] }).errors.join('\n');
+  assert.match(errors, /parent "publisher" must be the name of another resource/);
+  assert.match(errors, /values must list 2 to 12 lower-case values for an enum/);
+  assert.match(errors, /min is larger than max/);
+  assert.match(errors, /actions "onLoan" has the name of a field/);
+  assert.match(errors, /filters\[0\] must name a "field" to filter by, or say in "description"/);
+});
+
+test('a parent circle, a default outside its range and a unique default are refused', () => {
+  const circle = structuredClone(library) as any;
+  circle.resources[0].parent = 'book';
+  assert.match((checkPlan(circle) as { errors: string[] }).errors.join('\n'), /makes a circle/);
+  const bad = structuredClone(library) as any;
+  bad.resources[1].fields[4].default = 9;
+  bad.resources[1].fields[1].default = 'x';
+  const errors = (checkPlan(bad) as { errors: string[] }).errors.join('\n');
+  assert.match(errors, /default is outside min\/max/);
+  assert.match(errors, /a unique field cannot have a default/);
+});
+
+test("near-misses are mended and named: the old one-resource shape, Go types, names, filters as strings, a parent's id field", () => {
+  const answer = JSON.stringify({
+    module: 'Garden API',
+    resources: [
+      { name: 'Bed', fields: [{ name: 'Name', type: 'text', required: 'true' }] },
+      {
+        name: 'plant',
+        plural: 'plant',
+        fields: [
+          { name: 'due_date', type: 'time.Time' },
+          { name: 'bedId', type: 'int', required: true },
+          { name: 'watered', type: 'bool', required: true },
+          { name: 'kind', type: 'string', values: ['Herb', 'tree'] },
+        ],
+        filters: ['watered'],
+        actions: ['water'],
+      },
+    ],
+  });
+  const checked = parsePlan(answer, 'REST API for a garden: beds and their plants');
+  assert.ok(checked.ok, JSON.stringify(checked));
+  const [bed, plant] = checked.plan.resources;
+  assert.equal(checked.plan.module, 'garden-api');
+  assert.equal(bed!.plural, 'beds');
+  assert.equal(plant!.plural, 'plants');
+  assert.equal(plant!.parent, 'bed');
+  assert.deepEqual(
+    plant!.fields.map((f) => `${f.name}:${f.type}:${f.required}`),
+    ['dueDate:datetime:false', 'watered:boolean:false', 'kind:enum:false'],
+  );
+  assert.deepEqual(plant!.fields[2]!.values, ['herb', 'tree']);
+  assert.deepEqual(plant!.filters, [{ name: 'watered', field: 'watered' }]);
+  assert.equal(plant!.actions[0]!.name, 'water');
+  const notes = checked.notes!.join('\n');
+  assert.match(notes, /bedId → parent "bed"/);
+  assert.match(notes, /type "int" → "integer"/);
+  assert.match(notes, /required true → false \(default false\)/);
+
+  const old = parsePlan(
+    JSON.stringify({
+      module: 'notes-api',
+      resource: 'note',
+      plural: 'notes',
+      fields: [{ name: 'Title', type: 'string', json: 'title', required: true }],
+      endpoints: [],
+    }),
+  );
+  assert.ok(old.ok);
+  assert.equal(old.plan.resources[0]!.fields[0]!.name, 'title');
+});
+
+test('hostile answers: no JSON, not JSON, an array, a path in a name', () => {
+  assert.deepEqual(parsePlan('I cannot help with that'), { ok: false, errors: ['the answer holds no JSON object'] });
+  assert.match((parsePlan('{"module": }') as { errors: string[] }).errors[0]!, /not valid JSON/);
+  assert.equal(checkPlan([]).ok, false);
+  const evil = structuredClone(library) as any;
+  evil.resources[0].plural = '../../etc';
+  evil.module = 'x"; rm -rf /';
+  const errors = (checkPlan(evil) as { errors: string[] }).errors.join('\n');
+  assert.match(errors, /"module" must match/);
+  assert.match(errors, /plural must be one lower-case word/);
+});
+
+test('Go and JSON names: initialisms, separators', () => {
+  assert.equal(goName('authorId'), 'AuthorID');
+  assert.equal(goName('website_url'), 'WebsiteURL');
+  assert.equal(jsonName('Due Date'), 'dueDate');
+  assert.equal(jsonName('due_date'), 'dueDate');
+});
+
+test('fidelity: every asked-for thing has its place or a reason, including what the model left out without a word', () => {
+  const sentence =
+    'REST API for a library: authors and their books with a unique isbn, a genre of novel, poetry or essay and a rating from 1 to 5; lend a book; reader logins; shelves with a location';
+  const checked = checkPlan(library);
+  assert.ok(checked.ok);
+  const fidelity = fidelityOf(sentence, checked.plan as Plan);
+  assert.equal(fidelity.buildable, true);
+  const lines = fidelityLines(fidelity);
+  const text = lines.join('\n');
+  assert.match(text, /✓ unique isbn → field isbn of \/books \(required, string, unique\)/);
+  assert.match(text, /✓ .*lend.* → POST \/books\/\{id\}\/lend/);
+  assert.match(text, /✓ books.* → GET \/authors\/\{id\}\/books/);
+  assert.match(text, /✗ reader logins: not built — authentication is not built/);
+  // Shelves are nowhere in the plan and the model did not say so: code does.
+  assert.match(text, /✗ shelves, location: not built — nothing in the plan is named after these words/);
+});
+
+test('fidelity: a sentence that asks only for what is not built ends at the plan, with one line', () => {
+  const checked = checkPlan({
+    module: 'chess-api',
+    resources: [{ name: 'game', plural: 'games', fields: [{ name: 'moves', type: 'string', required: true }], filters: [], actions: [] }],
+    notBuilt: [],
+  });
+  assert.ok(checked.ok);
+  const f = fidelityOf('a chess engine', checked.plan);
+  assert.equal(f.buildable, false);
+  assert.match(f.message!, /^the request asks for computation beyond storing and serving data, which overnight-llm does not build/);
+  assert.equal(f.message!.includes('\n'), false);
+  // A plain sentence is buildable, and a todo plan answers its nouns.
+  const todo = checkPlan({
+    module: 'todo-api',
+    resources: [{ name: 'todo', plural: 'todos', fields: [{ name: 'title', type: 'string', required: true }], filters: [], actions: [] }],
+    notBuilt: [],
+  });
+  assert.ok(todo.ok);
+  const plain = fidelityOf('REST API for todo list', todo.plan);
+  assert.equal(plain.buildable, true);
+  assert.deepEqual(
+    plain.requirements.filter((r) => r.where === null),
+    [],
+  );
+});
