@@ -161,10 +161,13 @@ export function fidelityOf(sentence: string, plan: Plan): Fidelity {
     ...(unmatched.length ? [{ asked: unmatched.join(', '), where: null, why: 'nothing in the plan is named after these words of the request' }] : []),
   ];
   // Nothing the plan holds is named by the sentence, and it asks for what is not built: a chess engine, not an API of stored things.
-  const resourceAsked = plan.resources.some((r) => words.some((w) => matches(w, r.name) || matches(w, r.plural)));
-  const buildable = resourceAsked || outOfScope.size === 0;
+  const resourceAsked = plan.resources.some((r) =>
+    words.some((w) => !OUT_OF_SCOPE.some((o) => o.words.test(w)) && (matches(w, r.name) || matches(w, r.plural))),
+  );
+  const asksOutOfScope = words.some((w) => OUT_OF_SCOPE.some((o) => o.words.test(w)));
+  const buildable = resourceAsked || !asksOutOfScope;
   if (buildable) return { requirements, buildable };
-  const whys = [...outOfScope.keys()].map((w) => w.split(':')[0]).join(', ');
+  const whys = [...new Set(words.flatMap((w) => OUT_OF_SCOPE.filter((o) => o.words.test(w)).map((o) => o.why.split(':')[0])))].join(', ');
   return {
     requirements,
     buildable,

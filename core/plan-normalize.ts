@@ -87,6 +87,7 @@ export function normalizePlan(value: unknown, request?: string): { value: unknow
     plan.module = `${first}-api`;
   }
   linkParents(resources, notes);
+  if (Array.isArray(plan.resources)) plan.resources = dropUnasked(plan.resources, request, notes);
   return { value: plan, notes };
 }
 
@@ -171,6 +172,17 @@ function normalizeField(value: unknown, at: string, resource: string, mend: Mend
         : v,
     );
   if (f.type !== 'enum' && Array.isArray(f.values) && f.values.length === 0) delete f.values;
+  // An enum the model gave no values (seen: "classes" as an enum) can only be text.
+  if (f.type === 'enum' && (!Array.isArray(f.values) || f.values.length < 2)) {
+    mend(`${at}.type`, 'enum (without values)', 'string');
+    f.type = 'string';
+    delete f.values;
+    if (f.default !== undefined) delete f.default;
+  }
+  if (f.type === 'enum' && f.default !== undefined && Array.isArray(f.values) && !f.values.includes(f.default)) {
+    notes.push(`${at}.default ${JSON.stringify(f.default)} dropped: it is not one of the values`);
+    delete f.default;
+  }
   if (f.required === 'true' || f.required === 'false' || f.required === undefined) {
     const required = f.required === 'true';
     if (f.required !== undefined) mend(`${at}.required`, f.required, required);
@@ -219,4 +231,40 @@ function linkParents(resources: unknown[], notes: string[]): void {
     r.parent = parent;
     r.fields = r.fields.filter((_, i) => i !== index);
   }
+}
+
+/**
+ * The sentence decides the API: when it names some of the planned resources, a resource it does
+ * not name and none of those belongs to is the model's addition (seen: users with passwords for
+ * "REST API for todo list") and is dropped, named in the notes. A resource left with no fields
+ * (its only field was an id) is dropped too.
+ */
+function dropUnasked(resources: unknown[], request: string | undefined, notes: string[]): unknown[] {
+  const nameOf = (r: unknown) => (isObject(r) && typeof r.name === 'string' ? r.name : '');
+  let kept = resources.filter((r) => {
+    if (!isObject(r) || !Array.isArray(r.fields) || r.fields.length > 0 || resources.length === 1) return true;
+    notes.push(`resource ${JSON.stringify(nameOf(r))} dropped: it has no fields besides its id`);
+    return false;
+  });
+  if (request === undefined) return kept;
+  const words = new Set(
+    request
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean),
+  );
+  const named = (r: unknown) => {
+    const n = nameOf(r);
+    const plural = isObject(r) && typeof r.plural === 'string' ? r.plural : '';
+    return n !== '' && (words.has(n) || words.has(plural) || [...words].some((w) => w.length >= 4 && (w.startsWith(n) || n.startsWith(w))));
+  };
+  const asked = kept.filter(named);
+  if (asked.length === 0) return kept;
+  const parents = new Set(asked.map((r) => (isObject(r) && typeof r.parent === 'string' ? r.parent : '')));
+  kept = kept.filter((r) => {
+    if (named(r) || parents.has(nameOf(r))) return true;
+    notes.push(`resource ${JSON.stringify(nameOf(r))} dropped: the request does not ask for it`);
+    return false;
+  });
+  return kept;
 }

@@ -205,3 +205,42 @@ test('fidelity: a sentence that asks only for what is not built ends at the plan
     [],
   );
 });
+
+test("a model's additions are dropped and named: a resource the sentence does not ask for, an enum without values, a default outside them", () => {
+  const answer = JSON.stringify({
+    module: 'todo-api',
+    resources: [
+      {
+        name: 'todo',
+        plural: 'todos',
+        fields: [
+          { name: 'title', type: 'string', required: true },
+          { name: 'status', type: 'enum', required: false },
+        ],
+        filters: [],
+        actions: [],
+      },
+      { name: 'user', plural: 'users', fields: [{ name: 'password', type: 'string', required: true }], filters: [], actions: [] },
+      { name: 'tag', plural: 'tags', fields: [{ name: 'id', type: 'integer', required: true }], filters: [], actions: [] },
+    ],
+    notBuilt: [],
+  });
+  const checked = parsePlan(answer, 'REST API for todo list');
+  assert.ok(checked.ok, JSON.stringify(checked));
+  assert.deepEqual(
+    checked.plan.resources.map((r) => r.name),
+    ['todo'],
+  );
+  assert.equal(checked.plan.resources[0]!.fields[1]!.type, 'string');
+  const notes = checked.notes!.join('\n');
+  assert.match(notes, /resource "user" dropped: the request does not ask for it/);
+  assert.match(notes, /resource "tag" dropped: it has no fields besides its id/);
+  // A chess engine planned as engines and moves is still not something to build.
+  const chess = checkPlan({
+    module: 'chess-engine',
+    resources: [{ name: 'engine', plural: 'engines', fields: [{ name: 'version', type: 'string', required: true }], filters: [], actions: [] }],
+    notBuilt: [],
+  });
+  assert.ok(chess.ok);
+  assert.equal(fidelityOf('a chess engine', chess.plan).buildable, false);
+});
