@@ -3,7 +3,7 @@
 // that alone: every word of the sentence that names something is looked for in the plan, and a
 // word no element is named after is listed too, so nothing the user asked for is dropped without
 // a word. A sentence that asks only for what overnight-llm does not build ends at the plan.
-import { childrenOf, fieldsWithParent, routesOf, type Field, type Plan, type Resource } from './plan.js';
+import { childrenOf, fieldsWithParent, routesOf, type Field, type Plan, type Resource, type Store } from './plan.js';
 
 /** One line of the fidelity list: a part of the plan and the words of the sentence it answers, or what is not there. */
 export interface Requirement {
@@ -83,11 +83,14 @@ function fieldWhere(r: Resource, f: Field): string {
   return `field ${f.name} of /${r.plural} (${rules.join(', ')})`;
 }
 
-function elementsOf(plan: Plan): Element[] {
+const PERSISTENCE = ['survive', 'survives', 'restart', 'restarts', 'persist', 'persistent', 'persistence', 'database', 'saved', 'durable', 'sqlite'];
+
+function elementsOf(plan: Plan, store: Store): Element[] {
   const out: Element[] = [{ names: plan.module.split(/[^a-z0-9]+/).filter((w) => w !== 'api'), where: `the module ${plan.module}` }];
   // A description's words answer the sentence's words, but not the resources' names: those are the resources'.
   const nouns = new Set(plan.resources.flatMap((r) => [stem(r.name), stem(r.plural)]));
   const described = (text: string) => wordsOf(text).filter((w) => !nouns.has(stem(w)) && !FILLER.has(w));
+  if (store === 'sqlite') out.push({ names: PERSISTENCE, where: 'stored in SQLite (DB_PATH): the data survives a restart' });
   for (const r of plan.resources) {
     out.push({
       names: [r.name, r.plural],
@@ -138,8 +141,10 @@ const matches = (word: string, name: string) => {
 };
 
 /** The fidelity list of a plan against the sentence it was made from. */
-export function fidelityOf(sentence: string, plan: Plan): Fidelity {
-  const elements = elementsOf(plan);
+export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite'): Fidelity {
+  const elements = elementsOf(plan, store);
+  // Only elements the sentence named, or the plan's own: storage is listed when asked for.
+  const storeWhy = store === 'memory' ? 'persistence: -store memory keeps the data in memory, a restart empties it' : null;
   const asked = new Map<Element, string[]>();
   const notBuilt: Requirement[] = plan.notBuilt.map((n) => ({ asked: n.what, where: null, why: n.why }));
   const unmatched: string[] = [];
@@ -150,12 +155,16 @@ export function fidelityOf(sentence: string, plan: Plan): Fidelity {
     for (const e of found) asked.set(e, [...(asked.get(e) ?? []), word]);
     if (found.length > 0) continue;
     if (plan.notBuilt.some((n) => wordsOf(n.what).some((w) => matches(word, w)))) continue;
+    if (storeWhy && PERSISTENCE.includes(word)) {
+      outOfScope.set(storeWhy, [...(outOfScope.get(storeWhy) ?? []), word]);
+      continue;
+    }
     const scope = OUT_OF_SCOPE.find((o) => o.words.test(word));
     if (scope) outOfScope.set(scope.why, [...(outOfScope.get(scope.why) ?? []), word]);
     else unmatched.push(word);
   }
   const requirements: Requirement[] = [
-    ...elements.map((e) => ({ asked: asked.get(e)?.join(' ') ?? e.names[0]!, where: e.where })),
+    ...elements.filter((e) => e.names !== PERSISTENCE || asked.has(e)).map((e) => ({ asked: asked.get(e)?.join(' ') ?? e.names[0]!, where: e.where })),
     ...notBuilt,
     ...[...outOfScope].filter(([why]) => !notBuilt.some((n) => n.why === why)).map(([why, ws]) => ({ asked: ws.join(' '), where: null, why })),
     ...(unmatched.length ? [{ asked: unmatched.join(', '), where: null, why: 'nothing in the plan is named after these words of the request' }] : []),

@@ -88,6 +88,7 @@ export function normalizePlan(value: unknown, request?: string): { value: unknow
   }
   linkParents(resources, notes);
   if (Array.isArray(plan.resources)) plan.resources = dropUnasked(plan.resources, request, notes);
+  if (Array.isArray(plan.resources) && request !== undefined) statedInSentence(plan.resources, request, notes);
   return { value: plan, notes };
 }
 
@@ -267,4 +268,50 @@ function dropUnasked(resources: unknown[], request: string | undefined, notes: s
     return false;
   });
   return kept;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const fieldsOf = (r: Record<string, unknown>) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
+
+/**
+ * What the sentence states in so many words and the plan left out, code puts in, each named:
+ * "pets that belong to an owner" (the relation), "a unique email", "a capacity from 1 to 30",
+ * "a mileage of at least 0". Only where a field or resource of that very name is planned: code
+ * does not guess what the sentence means, it reads what it says.
+ */
+function statedInSentence(resources: unknown[], request: string, notes: string[]): void {
+  const text = request.toLowerCase();
+  const all = resources.filter(isObject);
+  const byWord = (w: string) => all.find((r) => r.name === w || r.plural === w || r.name === w.replace(/s$/, ''));
+  for (const m of text.matchAll(/([a-z]+) (?:that |which |who )?belongs? to (?:a |an |the |one )?([a-z]+)/g)) {
+    const child = byWord(m[1]!);
+    const parent = byWord(m[2]!);
+    if (child && parent && child !== parent && child.parent === undefined && parent.parent !== child.name) {
+      child.parent = parent.name;
+      child.fields = fieldsOf(child).filter((f) => f.name !== `${String(parent.name)}Id`);
+      notes.push(`${String(child.name)}.parent → "${String(parent.name)}": the request says "${m[0]}"`);
+    }
+  }
+  for (const r of all) {
+    for (const f of fieldsOf(r)) {
+      const name = typeof f.name === 'string' ? f.name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase() : '';
+      if (!name) continue;
+      const at = `${String(r.name)}.${String(f.name)}`;
+      if (!f.unique && f.type !== 'boolean' && new RegExp(`\\bunique ${escape(name)}\\b`).test(text)) {
+        f.unique = true;
+        delete f.default;
+        notes.push(`${at}.unique → true: the request says "unique ${name}"`);
+      }
+      if (f.type !== 'integer' && f.type !== 'number') continue;
+      const range = new RegExp(`\\b${escape(name)}\\b[a-z ]{0,30}?(?:from|between) (-?\\d+(?:\\.\\d+)?) (?:to|and) (-?\\d+(?:\\.\\d+)?)`).exec(text);
+      const least = new RegExp(`\\b${escape(name)}\\b[a-z ]{0,20}?(?:of )?at least (-?\\d+(?:\\.\\d+)?)`).exec(text);
+      if (range && f.min === undefined && f.max === undefined) {
+        [f.min, f.max] = [Number(range[1]), Number(range[2])];
+        notes.push(`${at} min/max → ${range[1]}/${range[2]}: the request says "${range[0]}"`);
+      } else if (least && f.min === undefined) {
+        f.min = Number(least[1]);
+        notes.push(`${at}.min → ${least[1]}: the request says "${least[0]}"`);
+      }
+    }
+  }
 }

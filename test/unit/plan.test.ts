@@ -244,3 +244,52 @@ test("a model's additions are dropped and named: a resource the sentence does no
   assert.ok(chess.ok);
   assert.equal(fidelityOf('a chess engine', chess.plan).buildable, false);
 });
+
+test('what the sentence states in so many words and the plan left out is put in, and named', () => {
+  const answer = JSON.stringify({
+    module: 'clinic-api',
+    resources: [
+      { name: 'owner', plural: 'owners', fields: [{ name: 'email', type: 'string', required: true }], filters: [], actions: [] },
+      {
+        name: 'pet',
+        plural: 'pets',
+        fields: [
+          { name: 'name', type: 'string', required: true },
+          { name: 'weight', type: 'number', required: false },
+          { name: 'visits', type: 'integer', required: false },
+        ],
+        filters: [],
+        actions: [],
+      },
+    ],
+    notBuilt: [],
+  });
+  const sentence =
+    'REST API for a vet clinic: owners with a unique email, pets that belong to an owner with a name, a weight from 0.5 to 90 and visits of at least 0';
+  const checked = parsePlan(answer, sentence);
+  assert.ok(checked.ok, JSON.stringify(checked));
+  const [owner, pet] = checked.plan.resources;
+  assert.equal(owner!.fields[0]!.unique, true);
+  assert.equal(pet!.parent, 'owner');
+  assert.deepEqual([pet!.fields[1]!.min, pet!.fields[1]!.max], [0.5, 90]);
+  assert.equal(pet!.fields[2]!.min, 0);
+  assert.match(checked.notes!.join('\n'), /pet.parent → "owner": the request says "pets that belong to an owner"/);
+  // A sentence that does not say it adds nothing.
+  const plain = parsePlan(answer, 'REST API for a vet clinic: owners and pets');
+  assert.ok(plain.ok);
+  assert.equal(plain.plan.resources[1]!.parent, undefined);
+  assert.equal(plain.plan.resources[0]!.fields[0]!.unique, undefined);
+});
+
+test('fidelity: data that survives a restart is SQLite by default, and -store memory says it is not built', () => {
+  const todo = checkPlan({
+    module: 'todo-api',
+    resources: [{ name: 'todo', plural: 'todos', fields: [{ name: 'title', type: 'string', required: true }], filters: [], actions: [] }],
+    notBuilt: [],
+  });
+  assert.ok(todo.ok);
+  const sentence = 'REST API for todos that survive a restart';
+  assert.match(fidelityLines(fidelityOf(sentence, todo.plan)).join('\n'), /✓ survive restart → stored in SQLite \(DB_PATH\)/);
+  assert.match(fidelityLines(fidelityOf(sentence, todo.plan, 'memory')).join('\n'), /✗ survive restart: not built — persistence: -store memory/);
+  assert.doesNotMatch(fidelityLines(fidelityOf('REST API for todos', todo.plan)).join('\n'), /SQLite/);
+});
