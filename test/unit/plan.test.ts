@@ -293,3 +293,16 @@ test('fidelity: data that survives a restart is SQLite by default, and -store me
   assert.match(fidelityLines(fidelityOf(sentence, todo.plan, 'memory')).join('\n'), /✗ survive restart: not built — persistence: -store memory/);
   assert.doesNotMatch(fidelityLines(fidelityOf('REST API for todos', todo.plan)).join('\n'), /SQLite/);
 });
+
+test('the plan prompt asks for the request and shows an example from another domain than the ones people test with', async () => {
+  const { readFileSync } = await import('node:fs');
+  const text = readFileSync(new URL('../../prompts/plan-resources.txt', import.meta.url), 'utf8');
+  assert.equal(text.match(/\{\{request\}\}/g)?.length, 2);
+  assert.match(text, /"notBuilt"/);
+  // The example must be valid itself: a small model copies it.
+  const example = /the answer would be:\n(\{.*\})\n/.exec(text)?.[1];
+  assert.ok(example);
+  const checked = parsePlan(example!);
+  assert.ok(checked.ok, JSON.stringify(checked));
+  assert.equal(checked.plan.resources[1]!.parent, 'car');
+});
