@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { validateProject } from '../activities/go/validate.js';
 import { FIXTURE_DIR } from '../test/support/run-fixtures.js';
-import { TODO_PLAN } from '../test/support/scripted-ollama.js';
+import { TODO_SPEC } from '../test/support/scripted-ollama.js';
 import type { ValidationReport } from '../workflows/types.js';
 
 export function tmpFolder(prefix: string): string {
@@ -32,7 +32,7 @@ export async function validateWithState(projectDir: string, stateDir: string): P
   const saved = process.env.OVERNIGHT_STATE_DIR;
   process.env.OVERNIGHT_STATE_DIR = stateDir;
   try {
-    const report = await validateProject({ outputDir: projectDir, spec: TODO_PLAN, coverageGoal: 70 });
+    const report = await validateProject({ outputDir: projectDir, spec: TODO_SPEC, coverageGoal: 70 });
     if (!report.ok)
       throw new Error(
         `the fixture failed validation: ${report.steps

@@ -1,5 +1,6 @@
 // The CLI's commands. Each returns the process exit code: 0 done and valid, 1 the run
 // failed, 2 bad usage (DESIGN.md).
+import { fidelityLines } from '../core/fidelity.js';
 import { Client, ServiceError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { CancelledFailure, WorkflowNotFoundError } from '@temporalio/common';
@@ -241,6 +242,11 @@ export async function resultOf(handle: WorkflowHandle, flags: Flags, io: Io): Pr
 
 function reportResult(result: RunResult, io: Io): number {
   const where = result.statusFile ? ` (details: ${result.statusFile.path} in the output folder)` : '';
+  // What was asked and where it is, before the verdict: the first thing to read in the morning.
+  if (result.fidelity && result.fidelity.buildable) {
+    io.out('what you asked for, and where it is:');
+    for (const line of fidelityLines(result.fidelity)) io.out(`  ${line}`);
+  }
   if (result.stoppedAfterPlan) {
     io.out(`done after the plan: ${result.stoppedAfterPlan.message}${where}`);
     return result.stoppedAfterPlan.why === 'plan-only' ? 0 : 1;

@@ -101,7 +101,10 @@ function elementsOf(plan: Plan, store: Store): Element[] {
     });
     for (const f of r.fields) out.push({ names: [f.name, ...(f.values ?? []), ...ruleWords(f)], where: fieldWhere(r, f) });
     if (r.parent)
-      out.push({ names: [r.parent], where: `${r.name} belongs to ${article(r.parent)} ${r.parent}: field ${fieldsWithParent(r)[0]!.name}, checked to exist` });
+      out.push({
+        names: [r.parent, 'belong', 'belongs'],
+        where: `${r.name} belongs to ${article(r.parent)} ${r.parent}: field ${fieldsWithParent(r)[0]!.name}, checked to exist`,
+      });
     for (const c of childrenOf(plan, r)) out.push({ names: [c.plural], where: `GET /${r.plural}/{id}/${c.plural}` });
     for (const f of r.filters)
       out.push({
@@ -141,7 +144,7 @@ const matches = (word: string, name: string) => {
 };
 
 /** The fidelity list of a plan against the sentence it was made from. */
-export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite'): Fidelity {
+export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite', built?: Plan): Fidelity {
   const elements = elementsOf(plan, store);
   // Only elements the sentence named, or the plan's own: storage is listed when asked for.
   const storeWhy = store === 'memory' ? 'persistence: -store memory keeps the data in memory, a restart empties it' : null;
@@ -164,7 +167,9 @@ export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite'
     else unmatched.push(word);
   }
   const requirements: Requirement[] = [
-    ...elements.filter((e) => e.names !== PERSISTENCE || asked.has(e)).map((e) => ({ asked: asked.get(e)?.join(' ') ?? e.names[0]!, where: e.where })),
+    ...elements
+      .filter((e) => e.names !== PERSISTENCE || asked.has(e))
+      .map((e) => placed(asked.get(e)?.join(' ') ?? e.names[0]!, e, built && elementsOf(built, store))),
     ...notBuilt,
     ...[...outOfScope].filter(([why]) => !notBuilt.some((n) => n.why === why)).map(([why, ws]) => ({ asked: ws.join(' '), where: null, why })),
     ...(unmatched.length ? [{ asked: unmatched.join(', '), where: null, why: 'nothing in the plan is named after these words of the request' }] : []),
@@ -184,7 +189,20 @@ export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite'
   };
 }
 
+/**
+ * Where an element lives, when the code writer builds all of the plan; when it builds less
+ * (`built`), the same element there, "partly" (a date built as text), or not built.
+ */
+function placed(asked: string, e: Element, built: Element[] | undefined): Requirement {
+  if (!built || built.some((b) => b.where === e.where)) return { asked, where: e.where };
+  const partly = built.find((b) => b.names[0] === e.names[0]);
+  const why = `planned as ${e.where}, but today's code writer builds one resource with plain fields and the five CRUD routes`;
+  return partly ? { asked, where: partly.where, why: `only partly: ${why}` } : { asked, where: null, why };
+}
+
 /** The list as lines for people: the CLI's last lines, the README, report.md. */
 export function fidelityLines(f: Fidelity): string[] {
-  return f.requirements.map((r) => (r.where ? `✓ ${r.asked} → ${r.where}` : `✗ ${r.asked}: not built — ${r.why}`));
+  return f.requirements.map((r) =>
+    r.where ? `${r.why ? '~' : '✓'} ${r.asked} → ${r.where}${r.why ? ` (${r.why})` : ''}` : `✗ ${r.asked}: not built — ${r.why}`,
+  );
 }

@@ -23,6 +23,12 @@ import { normalizePlan } from './plan-normalize.js';
 // A Go module path such as todo-api or github.com/acme/todo-api; no '..', spaces or quotes.
 const MODULE_PATTERN = /^[a-z0-9]([a-z0-9-]|\.(?!\.)){0,59}(\/[a-z0-9][a-z0-9_-]{0,39}){0,3}$/;
 const ENUM_VALUE_PATTERN = /^[a-z][a-z0-9_]{0,29}$/;
+/** Go's keywords: a resource's name may become a variable's. */
+const GO_KEYWORDS = new Set(
+  'break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var'.split(
+    ' ',
+  ),
+);
 /** Query parameters and Go names code itself uses. */
 const RESERVED = new Set(['id', 'limit', 'offset', 'validate']);
 
@@ -68,8 +74,9 @@ function checkResource(value: unknown, at: string, errors: string[]): Resource {
     return { name: '', plural: '', fields: [], filters: [], actions: [], rules: [] };
   }
   const { name, plural, parent } = value;
-  if (typeof name !== 'string' || !RESOURCE_PATTERN.test(name)) errors.push(`${at}.name must be one lower-case word (letters and digits), e.g. "todo"`);
-  if (typeof plural !== 'string' || !RESOURCE_PATTERN.test(plural) || plural === name)
+  if (typeof name !== 'string' || !RESOURCE_PATTERN.test(name) || GO_KEYWORDS.has(name))
+    errors.push(`${at}.name must be one lower-case word (letters and digits), e.g. "todo"`);
+  if (typeof plural !== 'string' || !RESOURCE_PATTERN.test(plural) || plural === name || GO_KEYWORDS.has(plural))
     errors.push(`${at}.plural must be one lower-case word different from its name, e.g. "todos"`);
   if (parent !== undefined && (typeof parent !== 'string' || !RESOURCE_PATTERN.test(parent))) errors.push(`${at}.parent must be the name of another resource`);
   const fields = checkFields(value.fields, at, errors);

@@ -110,13 +110,15 @@ function normalizeResource(value: unknown, at: string, mend: Mend, notes: string
   for (const key of ['filters', 'actions', 'rules'] as const) if (r[key] === undefined || r[key] === null) r[key] = [];
   if (Array.isArray(r.fields)) r.fields = r.fields.flatMap((f, i) => normalizeField(f, `${at}.fields[${i}]`, String(r.name ?? 'item'), mend, notes));
   // Filters and actions given as plain names.
-  if (Array.isArray(r.filters)) r.filters = r.filters.map((f) => (typeof f === 'string' ? { name: jsonName(f) } : f));
+  const word = (s: string) => (/^[A-Za-z][A-Za-z0-9 _-]*$/.test(s) ? jsonName(s) : s);
+  if (Array.isArray(r.filters)) r.filters = r.filters.map((f) => (typeof f === 'string' ? { name: word(f) } : f));
   if (Array.isArray(r.actions))
-    r.actions = r.actions.map((a) => (typeof a === 'string' ? { name: jsonName(a), description: `${a} the ${String(r.name ?? 'item')}` } : a));
+    r.actions = r.actions.map((a) => (typeof a === 'string' ? { name: word(a), description: `${a} the ${String(r.name ?? 'item')}` } : a));
   for (const key of ['filters', 'actions', 'rules'] as const) {
     if (!Array.isArray(r[key])) continue;
     r[key] = (r[key] as unknown[]).map((e, i) => {
-      if (!isObject(e) || typeof e.name !== 'string' || /^[a-z][A-Za-z0-9]*$/.test(e.name)) return e;
+      // Only words are mended ("Mark Done" → markDone); anything else stays for the checks to report.
+      if (!isObject(e) || typeof e.name !== 'string' || /^[a-z][A-Za-z0-9]*$/.test(e.name) || !/^[A-Za-z][A-Za-z0-9 _-]*$/.test(e.name)) return e;
       const name = jsonName(e.name);
       mend(`${at}.${key}[${i}].name`, e.name, name);
       return { ...e, name };
@@ -142,7 +144,9 @@ function normalizeResource(value: unknown, at: string, mend: Mend, notes: string
 function normalizeField(value: unknown, at: string, resource: string, mend: Mend, notes: string[]): unknown[] {
   if (!isObject(value)) return [value];
   const f: Record<string, unknown> = { ...value };
-  if (f.name === undefined && typeof f.json === 'string') f.name = f.json;
+  // The one-resource shape named a field twice: a Go name and its JSON tag; the JSON name is the field's name now.
+  if (typeof f.json === 'string' && /^[a-z][A-Za-z0-9]*$/.test(f.json)) f.name = f.json;
+  else if (f.name === undefined && typeof f.json === 'string') f.name = f.json;
   delete f.json;
   if (typeof f.name === 'string' && f.name.toLowerCase() === 'id') {
     notes.push(`${at} "${f.name}" dropped: every ${resource} has its numeric id already`);

@@ -249,6 +249,8 @@ export class PipelineRun {
         workflowId: this.workflowId,
         outputDir: input.outputDir,
         resource: this.spec?.resource ?? null,
+        // Only when there is one, so runs recorded before it replay with the same input.
+        ...(state.fidelity ? { fidelity: state.fidelity } : {}),
         git: input.git,
       });
     if (!this.outputDirChecked) {
@@ -290,7 +292,8 @@ export class PipelineRun {
     }
     const valid = input.skipValidation && this.stopReason === undefined ? state.status === 'completed' : state.validation?.ok === true;
     const stopped = this.stopReason !== undefined ? { stoppedAfterPlan: this.stopReason } : {};
-    return { status: state.status, valid, coveragePercent: state.validation?.coveragePercent ?? null, statusFile, error: state.error, ...stopped };
+    const fidelity = state.fidelity ? { fidelity: state.fidelity } : {};
+    return { status: state.status, valid, coveragePercent: state.validation?.coveragePercent ?? null, statusFile, error: state.error, ...stopped, ...fidelity };
   }
 }
 

@@ -14,7 +14,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     await run.recordRun();
     await run.phase('preflight', 0, (step) => preflight(run, step));
     const planned = await run.phase('plan', 0, (step) => plan(run, step));
-    run.spec = run.state.plan = planned.spec;
+    run.spec = planned.spec;
     if (planned.stop !== undefined) await run.stoppedAfterPlan(planned.stop);
     else await buildApi(run, planned.spec);
     run.state.status = 'completed';
@@ -82,9 +82,16 @@ async function plan(run: PipelineRun, step: Step): Promise<PlanDecision> {
     run.llm.planApi.executeWithOptions({ ...run.llmOptions, summary: `plan: ${prompt.slice(0, 80)}` }, [{ prompt, dbPath, llm }]),
   );
   step({ usage: result.usage, attempts: result.attempts, notes: result.notes });
-  run.state.plan = result.spec;
+  // Runs recorded before the plan held several resources have no plan or fidelity list here.
+  run.state.plan = result.plan;
+  run.state.fidelity = result.fidelity;
+  // A sentence that asks for nothing an API of stored things is: no code, one line why.
+  if (result.fidelity?.buildable === false) {
+    step({ notes: [result.fidelity.message!] });
+    return { spec: result.spec, stop: { why: 'cannot-build', message: result.fidelity.message! } };
+  }
   // -plan-only and -review-plan: plan.json for the user, and their approval before any code.
-  return planOnly || planReview ? run.planApprovals.decide(result.spec, step) : { spec: result.spec };
+  return (planOnly || planReview) && result.plan ? run.planApprovals.decide(result.plan, result.spec, step) : { spec: result.spec };
 }
 
 async function validate(run: PipelineRun, spec: ApiSpec, round: number): Promise<ValidationReport> {

@@ -2,7 +2,10 @@
 // waits for `overnight-llm approve ID` (with the user's edited plan, or as it is), for at most
 // -review-timeout, then does -on-review-timeout. Deterministic, like all workflow code.
 import { condition, setHandler } from '@temporalio/workflow';
-import { checkSpec } from '../activities/llm/plan-spec.js';
+import { fidelityOf } from '../core/fidelity.js';
+import { checkPlan } from '../core/plan-check.js';
+import type { Plan } from '../core/plan.js';
+import { builtOf, singleResourceSpec } from '../core/single-resource.js';
 import type { PipelineRun, Step } from './pipeline-run.js';
 import { approvePlanUpdate } from './queries.js';
 import type { ApiSpec, PlanReview, PlanStop } from './types.js';
@@ -19,14 +22,14 @@ const duration = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` :
  */
 export class PlanApprovals {
   private waiting = false;
-  private approved: { spec: ApiSpec; edited: boolean } | null = null;
+  private approved: { plan: Plan; edited: boolean } | null = null;
 
   constructor(private readonly run: PipelineRun) {
     setHandler(approvePlanUpdate, (approval) => this.accept(approval.plan), {
       validator: (approval) => {
         if (!this.waiting) throw new Error(this.notWaiting());
         if (approval.plan !== undefined) {
-          const checked = checkSpec(approval.plan);
+          const checked = checkPlan(approval.plan);
           if (!checked.ok) throw new Error(`the edited plan is not valid: ${checked.errors.join('; ')}`);
         }
       },
@@ -34,9 +37,9 @@ export class PlanApprovals {
   }
 
   /** Writes plan.json; with -plan-only that is the end, with -review-plan the plan waits for approval. */
-  async decide(spec: ApiSpec, step: Step): Promise<PlanDecision> {
+  async decide(plan: Plan, spec: ApiSpec, step: Step): Promise<PlanDecision> {
     const { input } = this.run;
-    step({ files: [await this.writePlan(spec, `plan: plan.json, the model's plan (resource ${spec.resource})`)] });
+    step({ files: [await this.writePlan(plan, `plan: plan.json, the model's plan (${plan.resources.map((r) => r.plural).join(', ')})`)] });
     if (input.planOnly) return this.stop({ why: 'plan-only', message: 'the plan is written to plan.json (-plan-only); no code was written' }, spec, step);
     const review = input.planReview!;
     this.approved = null;
@@ -52,7 +55,7 @@ export class PlanApprovals {
     this.waiting = false;
     this.run.state.review = undefined;
     if (!decided) return this.timedOut(spec, review, step);
-    const { spec: approved, edited } = this.approved!;
+    const { plan: approved, edited } = this.approved!;
     if (!edited) {
       step({ notes: ['the plan was approved as it was (overnight-llm approve)'] });
       return { spec };
@@ -61,7 +64,10 @@ export class PlanApprovals {
       files: [await this.writePlan(approved, `plan: plan.json, edited by the user (approve -edit)`)],
       notes: ["the plan was replaced by the user's edit (overnight-llm approve -edit)"],
     });
-    return { spec: approved };
+    // The edited plan is what is built, and what the fidelity list compares with the sentence.
+    this.run.state.plan = approved;
+    this.run.state.fidelity = fidelityOf(input.prompt, approved, 'memory', builtOf(approved));
+    return { spec: singleResourceSpec(approved) };
   }
 
   private timedOut(spec: ApiSpec, review: PlanReview, step: Step): PlanDecision {
@@ -77,11 +83,11 @@ export class PlanApprovals {
     return { spec, stop: reason };
   }
 
-  private accept(edit: unknown): ApiSpec {
-    const checked = edit === undefined ? null : checkSpec(edit);
-    const spec = checked?.ok ? checked.spec : this.run.state.plan!;
-    this.approved = { spec, edited: checked !== null };
-    return spec;
+  private accept(edit: unknown): Plan {
+    const checked = edit === undefined ? null : checkPlan(edit);
+    const plan = checked?.ok ? checked.plan : this.run.state.plan!;
+    this.approved = { plan, edited: checked !== null };
+    return plan;
   }
 
   private notWaiting(): string {
@@ -93,8 +99,8 @@ export class PlanApprovals {
       : 'the run has no plan yet: approve it once `plan ID` shows it';
   }
 
-  private writePlan(spec: ApiSpec, message: string) {
+  private writePlan(plan: Plan, message: string) {
     const { outputDir, git } = this.run.input;
-    return this.run.quick.writePlanFile({ outputDir, spec, message, git });
+    return this.run.quick.writePlanFile({ outputDir, plan, message, git });
   }
 }

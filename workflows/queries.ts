@@ -2,7 +2,8 @@
 // (the plan's approval); kept apart from the workflow so the client imports them without the
 // workflow's code.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ApiSpec, BatchState, PlanApproval, RunState } from './types.js';
+import type { Plan } from '../core/plan.js';
+import type { BatchState, PlanApproval, RunState } from './types.js';
 
 export const statusQuery = defineQuery<RunState>('status');
 
@@ -14,4 +15,4 @@ export const batchStatusQuery = defineQuery<BatchState>('batchStatus');
  * edited plan answers the CLI (a bad edit is refused, and the run keeps waiting). Returns the
  * plan the run goes on with.
  */
-export const approvePlanUpdate = defineUpdate<ApiSpec, [PlanApproval]>('approvePlan');
+export const approvePlanUpdate = defineUpdate<Plan, [PlanApproval]>('approvePlan');

@@ -1,6 +1,9 @@
 // The contract between the workflow and its activities. Everything here crosses
 // Temporal's history, so it stays small: references (paths, hashes, counts), never
 // whole files. Workflows import only types from this file.
+import type { Fidelity } from '../core/fidelity.js';
+import type { Plan } from '../core/plan.js';
+import type { ApiSpec } from '../core/single-resource.js';
 
 /** The phases of a run, in the fixed order of DESIGN.md. */
 export const PHASES = [
@@ -113,27 +116,8 @@ export const DEFAULT_OLLAMA_WAIT_MS = 30 * 60_000;
 export const STRATEGIES = ['guided', 'whole'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-export interface FieldSpec {
-  name: string; // Go exported field name, e.g. Title
-  type: 'string' | 'int' | 'int64' | 'float64' | 'bool';
-  json: string; // json tag, e.g. title
-  required: boolean;
-}
-
-export interface EndpointSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
-  status: number;
-}
-
-/** The plan the LLM returns, checked against plan-schema before anything is written. */
-export interface ApiSpec {
-  module: string; // Go module path, e.g. todo-api
-  resource: string; // singular, lower case, e.g. todo
-  plural: string; // e.g. todos
-  fields: FieldSpec[];
-  endpoints: EndpointSpec[];
-}
+// Today's code writer takes the plan's first resource as a single-resource spec (core/single-resource.ts).
+export type { ApiSpec, EndpointSpec, FieldSpec } from '../core/single-resource.js';
 
 /** A file the run wrote, by reference. */
 export interface FileRef {
@@ -177,7 +161,11 @@ export interface PreflightResult {
 }
 
 export interface PlanResult {
+  /** What today's code writer builds of the plan. */
   spec: ApiSpec;
+  /** The plan as the model made it (code mended it), and where each thing the sentence asks for lives in it. */
+  plan?: Plan;
+  fidelity?: Fidelity;
   usage: LlmUsage;
   attempts: number;
   /** Near-misses of the schema that code mended, e.g. `fields[0].name "title" → "Title"`. */
@@ -271,7 +259,9 @@ export interface RunState {
   /** Set while the run waits: for its model server to answer again, or for the plan's approval. */
   waiting?: { for: string; since: string };
   /** The plan, once made (and approved, with -review-plan). */
-  plan?: ApiSpec;
+  plan?: Plan;
+  /** What the sentence asked for and where it lives, or why it is not built. */
+  fidelity?: Fidelity;
   /** Set while the plan waits for `approve` (-review-plan). */
   review?: { since: string; until: string; onTimeout: ReviewTimeoutAction };
 }
@@ -284,11 +274,13 @@ export interface RunResult {
   error?: string;
   /** Why the run ended after its plan, when it did. */
   stoppedAfterPlan?: PlanStop;
+  /** What the sentence asked for and where it lives, or why it is not built. */
+  fidelity?: Fidelity;
 }
 
 /** A run that ends after its plan: asked to (-plan-only: exit 0), or its plan was not approved in time (exit 1). */
 export interface PlanStop {
-  why: 'plan-only' | 'not-approved';
+  why: 'plan-only' | 'not-approved' | 'cannot-build';
   message: string;
 }
 

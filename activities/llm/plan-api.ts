@@ -1,11 +1,16 @@
-// The plan phase: the model returns a JSON spec constrained by Ollama's `format`; an answer
-// that fails the checks goes back to the model with the errors, a bounded number of times.
+// The plan phase: the model returns a JSON plan constrained by the plan schema (Ollama `format`,
+// `response_format` on OpenAI-compatible servers); an answer that fails the checks goes back to
+// the model with the errors, a bounded number of times. Then code lists what the sentence asked
+// for and where it lives (core/fidelity.ts), against what today's code writer builds of it.
 import { ApplicationFailure } from '@temporalio/activity';
+import { fidelityOf } from '../../core/fidelity.js';
+import { parsePlan } from '../../core/plan-check.js';
+import { PLAN_SCHEMA } from '../../core/plan-schema.js';
+import { builtOf, singleResourceSpec } from '../../core/single-resource.js';
 import type { LlmSettings, LlmUsage, PlanResult } from '../../workflows/types.js';
 import { chatOnce } from './chat.js';
 import { llmForPhase } from './phase-options.js';
 import type { Message } from './ollama.js';
-import { PLAN_SCHEMA, parsePlan } from './plan-spec.js';
 import { loadPrompt, renderPrompt } from './prompts.js';
 
 export interface PlanInput {
@@ -27,7 +32,11 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3 }: Pla
     usage.durationMs += answer.usage.durationMs;
     usage.cached &&= answer.usage.cached;
     const checked = parsePlan(answer.content, prompt);
-    if (checked.ok) return { spec: checked.spec, usage, attempts: attempt, ...(checked.notes ? { notes: checked.notes } : {}) };
+    if (checked.ok) {
+      const { plan } = checked;
+      const fidelity = fidelityOf(prompt, plan, 'memory', builtOf(plan));
+      return { spec: singleResourceSpec(plan), plan, fidelity, usage, attempts: attempt, ...(checked.notes ? { notes: checked.notes } : {}) };
+    }
     errors = checked.errors;
     messages.push(
       { role: 'assistant', content: answer.content.slice(0, 4000) },

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BatchItemState, FileRef, ReportItem } from '../../workflows/types.js';
+import { fidelityLines } from '../../core/fidelity.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import { buildStatusReport, type StatusReport } from './status-report.js';
 
@@ -24,6 +25,8 @@ export interface ReportRow {
   webUi: string;
   folder: string;
   error: string | null;
+  /** The fidelity list's lines (core/fidelity.ts): what was asked and where it is, or why not. */
+  fidelity: string[];
 }
 
 /** A run's outcome as status.json records it. */
@@ -53,18 +56,25 @@ export function reportRow(item: ReportItem, recorded: StatusReport | null, webUi
     webUi: `${webUiRunsUrl}${encodeURIComponent(item.workflowId)}`,
     folder: item.outputDir,
     error: run?.error ?? item.error ?? null,
+    fidelity: recorded?.fidelity ? fidelityLines(recorded.fidelity) : [],
   };
 }
 
 /** The run's record: the mirror at `dbPath`, else the status.json in its folder, else none. */
 export function recordedReport(dbPath: string | null, item: ReportItem): StatusReport | null {
+  const written = statusFileOf(item);
   if (dbPath) {
     try {
-      return buildStatusReport(dbPath, item.workflowId);
+      // The mirror has the phases as they are now; the fidelity list is in status.json only.
+      return { ...buildStatusReport(dbPath, item.workflowId), fidelity: written?.fidelity ?? null };
     } catch {
       // not in this mirror: its status.json may have it
     }
   }
+  return written;
+}
+
+function statusFileOf(item: ReportItem): StatusReport | null {
   const file = path.join(item.outputDir, 'status.json');
   if (!existsSync(file)) return null;
   try {
@@ -98,6 +108,7 @@ export function renderReport(rows: ReportRow[], title: string, generatedAt: Date
   for (const [i, r] of rows.entries()) {
     lines.push('', `## ${i + 1}. ${cell(r.prompt)}`, '', `- outcome: ${r.outcome}${r.error ? ` — ${cell(r.error)}` : ''}`);
     lines.push(`- folder: ${r.folder} (status.json; \`git -C ${r.folder} log --stat\`)`, `- Web UI: ${r.webUi}`, `- run id: ${r.workflowId}`);
+    if (r.fidelity.length) lines.push('- what was asked for, and where it is:', ...r.fidelity.map((l) => `  - ${cell(l)}`));
   }
   return lines.join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 // status.json, built from the mirror: what a person needs to judge a run without the UI.
+import type { Fidelity } from '../../core/fidelity.js';
 import type { GitMode } from '../../workflows/types.js';
 import { commitFiles } from '../files/git-history.js';
 import type { FileProvenance, FileRef } from '../../workflows/types.js';
@@ -9,7 +10,7 @@ import { MARKER_FILE } from '../files/output-dir.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import { openMirror } from './db.js';
 
-export const STATUS_SCHEMA_VERSION = 3;
+export const STATUS_SCHEMA_VERSION = 4;
 
 interface Row {
   [column: string]: unknown;
@@ -25,7 +26,7 @@ function fileOf(row: Row) {
   };
 }
 
-export function buildStatusReport(dbPath: string, workflowId: string) {
+export function buildStatusReport(dbPath: string, workflowId: string, fidelity: Fidelity | null = null) {
   const db = openMirror(dbPath);
   const run = db.prepare('SELECT * FROM runs WHERE workflow_id = ?').get(workflowId) as Row | undefined;
   if (!run) throw new Error(`no run ${workflowId} in the mirror ${dbPath}`);
@@ -76,6 +77,7 @@ export function buildStatusReport(dbPath: string, workflowId: string) {
       repairRounds: run.repair_rounds as number,
       error: (run.error as string | null) ?? null,
     },
+    fidelity,
     phases,
     validation: rounds.length ? { final: rounds[rounds.length - 1], rounds } : null,
     files,
@@ -97,9 +99,11 @@ export async function writeStatusReport(input: {
   workflowId: string;
   outputDir: string;
   resource: string | null;
+  /** What the sentence asked for and where it lives (absent: the run has no plan yet). */
+  fidelity?: Fidelity;
   git?: GitMode;
 }): Promise<FileRef> {
-  const report = buildStatusReport(input.dbPath, input.workflowId);
+  const report = buildStatusReport(input.dbPath, input.workflowId, input.fidelity ?? null);
   const allowed = input.resource ? allowedPaths({ resource: input.resource }) : new Set(['status.json', MARKER_FILE]);
   const { path, bytes, sha256 } = writeFileAtomic(input.outputDir, 'status.json', JSON.stringify(report, null, 2) + '\n', allowed);
   // A run that ended before scaffold (a failed plan) leaves status.json alone: the marker says it is

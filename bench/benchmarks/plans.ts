@@ -90,7 +90,7 @@ function count(plan: Plan) {
 
 /** One plan, as the plan phase asks for it. */
 async function planOnce(llm: LlmSettings, sentence: string, dbPath: string) {
-  const template = readFileSync(path.join(PROJECT_ROOT, 'prompts', 'plan-resources.txt'), 'utf8');
+  const template = readFileSync(path.join(PROJECT_ROOT, 'prompts', 'plan.txt'), 'utf8');
   const messages: Message[] = [{ role: 'user', content: template.replaceAll('{{request}}', sentence) }];
   let tokensOut = 0;
   let errors: string[] = [];
@@ -116,7 +116,7 @@ function section(rows: PlanRow[]): string {
       `| ${r.model} | ${r.prompt} | ${r.valid ? `yes (${r.tries})` : 'no'} | ${(r.wallMs / 1000).toFixed(0)} s | ${r.resources} | ${r.fields} | ${r.rules} | ${r.relations} | ${r.filters} | ${r.actions} | ${r.placed} | ${r.namedNotBuilt} | ${r.unmatchedWords.join(', ') || '—'} | ${r.commit} |`,
   );
   return [
-    'The plan phase alone, on the fidelity prompt set (bench/fidelity/prompts.ts), with the project Ollama on CPU: plan prompt `prompts/plan-resources.txt`, the plan schema, up to 3 tries, temperature 0.2, seed 42. "placed": fidelity lines with a place in the plan; "named": lines saying not built and why; "unplaced words": words of the sentence no element of the plan is named after (the run names them too). Rows: bench/results/plans.jsonl.',
+    'The plan phase alone, on the fidelity prompt set (bench/fidelity/prompts.ts), with the project Ollama on CPU: plan prompt `prompts/plan.txt`, the plan schema, up to 3 tries, temperature 0.2, seed 42. "placed": fidelity lines with a place in the plan; "named": lines saying not built and why; "unplaced words": words of the sentence no element of the plan is named after (the run names them too). Rows: bench/results/plans.jsonl.',
     '',
     '| model | prompt | valid (tries) | time | resources | fields | rules | relations | filters | actions | placed | named | unplaced words | commit |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -129,6 +129,8 @@ export const benchmark: Benchmark = {
   title: '7. Plans from sentences',
   runByDefault: false,
   async run(ctx) {
+    // BENCH_REPORT_ONLY=1: the section again from the rows, without a model.
+    if (process.env.BENCH_REPORT_ONLY) return `${measuredLine(describeMachine(), 1)}\n\n${section(readPlanRows())}`;
     const models = listFrom(process.env.BENCH_MODELS, MODELS);
     const prompts = FIDELITY_PROMPTS.filter((p) =>
       listFrom(

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ApiSpec } from '../../workflows/types.js';
-import { TODO_PLAN } from '../support/scripted-ollama-responders.js';
+import { TODO_SPEC } from '../support/scripted-ollama-responders.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 process.env.OVERNIGHT_STATE_DIR ??= path.join(repo, '.state', 'test');
@@ -23,7 +23,7 @@ const HANDLER = 'internal/handlers/todo_handler.go';
 const TESTS = 'tests/todo_handler_test.go';
 
 // The fixture's models file declares the ID itself: the spec lists it like any field.
-const todoSpec: ApiSpec = { ...TODO_PLAN, fields: [{ name: 'ID', type: 'int', json: 'id', required: false }, ...TODO_PLAN.fields] };
+const todoSpec: ApiSpec = { ...TODO_SPEC, fields: [{ name: 'ID', type: 'int', json: 'id', required: false }, ...TODO_SPEC.fields] };
 
 /** A fresh copy of the fixture in the OS temp folder, with `replace` swapped in (target → content). */
 function project(replace: Record<string, string> = {}): string {

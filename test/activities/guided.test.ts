@@ -16,7 +16,7 @@ import { closeMirrors } from '../../activities/store/db.js';
 import { FILE_PHASES, type FilePhase, type GenerateFileInput, type GenerateFileResult } from '../../workflows/types.js';
 import { FIXTURE_DIR, runInput } from '../support/run-fixtures.js';
 import { guidedTestCases } from '../support/guided-answers.js';
-import { startScriptedOllama, todoApiResponder, TODO_PLAN, withOverrides, type Override, type ScriptedRequest } from '../support/scripted-ollama.js';
+import { startScriptedOllama, todoApiResponder, TODO_SPEC, withOverrides, type Override, type ScriptedRequest } from '../support/scripted-ollama.js';
 
 process.env.OVERNIGHT_STATE_DIR ??= path.resolve(FIXTURE_DIR, '../../../.state/test');
 
@@ -41,7 +41,7 @@ async function composeAll(overrides: Override[] = [], repairOverrides: Override[
   const run = runInput(server.url, { strategy: 'guided' });
   dirs.push(path.dirname(run.dbPath));
   try {
-    await writeScaffold({ workflowId: 'wf-guided', outputDir: run.outputDir, spec: TODO_PLAN });
+    await writeScaffold({ workflowId: 'wf-guided', outputDir: run.outputDir, spec: TODO_SPEC });
     const results = new Map<FilePhase, GenerateFileResult>();
     for (const phase of FILE_PHASES) {
       results.set(
@@ -50,7 +50,7 @@ async function composeAll(overrides: Override[] = [], repairOverrides: Override[
           workflowId: 'wf-guided',
           phase,
           prompt: run.prompt,
-          spec: TODO_PLAN,
+          spec: TODO_SPEC,
           outputDir: run.outputDir,
           dbPath: run.dbPath,
           llm: run.llm,
@@ -64,7 +64,7 @@ async function composeAll(overrides: Override[] = [], repairOverrides: Override[
       const base = {
         workflowId: 'wf-guided',
         prompt: run.prompt,
-        spec: TODO_PLAN,
+        spec: TODO_SPEC,
         outputDir: run.outputDir,
         dbPath: run.dbPath,
         llm: run.llm,
@@ -83,7 +83,7 @@ async function composeAll(overrides: Override[] = [], repairOverrides: Override[
 describe('guided strategy: composeFile', () => {
   it('composes an API that vets, builds, passes its tests over the coverage goal and serves CRUD', async () => {
     const { results, seen, outputDir } = await composeAll();
-    const report = await validateProject({ outputDir, spec: TODO_PLAN, coverageGoal: 70 });
+    const report = await validateProject({ outputDir, spec: TODO_SPEC, coverageGoal: 70 });
     assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => !s.ok)));
     assert.ok(report.coveragePercent! >= 70, `coverage ${report.coveragePercent}`);
     // One request per function (1 + 5 + 5 + 1), one for the cases, one for the README.
@@ -97,7 +97,7 @@ describe('guided strategy: composeFile', () => {
     const source = readFileSync(path.join(outputDir, REPO), 'utf8');
     assert.match(source, /func \(r \*TodoRepository\) Get\(id int\) \(models\.Todo, error\) \{\n\tr\.mu\.Lock\(\)/);
     const tests = results.get('tests')!.file.provenance!;
-    assert.equal(tests.modelLines, guidedTestCases(TODO_PLAN).length);
+    assert.equal(tests.modelLines, guidedTestCases(TODO_SPEC).length);
     assert.equal(results.get('readme')!.file.provenance, undefined);
   });
 
@@ -121,7 +121,7 @@ describe('guided strategy: composeFile', () => {
     const source = readFileSync(path.join(outputDir, REPO), 'utf8');
     assert.match(source, /_ = strconv\.Itoa\(id\)/);
     assert.doesNotMatch(source, /lookup|todoID|repo\./);
-    const report = await validateProject({ outputDir, spec: TODO_PLAN, coverageGoal: 70 });
+    const report = await validateProject({ outputDir, spec: TODO_SPEC, coverageGoal: 70 });
     assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => !s.ok)));
   });
 
@@ -142,20 +142,20 @@ describe('guided strategy: composeFile', () => {
     assert.doesNotMatch(readFileSync(path.join(outputDir, REPO), 'utf8'), /lookup|not written yet/);
     assert.equal(
       results.get('tests')!.file.provenance!.modelLines,
-      guidedTestCases(TODO_PLAN).length,
+      guidedTestCases(TODO_SPEC).length,
       'the cases from before are kept; the failing new one is dropped',
     );
-    const report = await validateProject({ outputDir, spec: TODO_PLAN, coverageGoal: 70 });
+    const report = await validateProject({ outputDir, spec: TODO_SPEC, coverageGoal: 70 });
     assert.ok(report.ok, JSON.stringify(report.steps.filter((s) => !s.ok)));
   });
 
   it('drops proposed test cases that fail and keeps the rest', async () => {
     const wrong = { name: 'wrong status', method: 'GET', path: '/todos/1', body: '', status: 404 };
     const { results, outputDir } = await composeAll([
-      { when: (r) => /^Test cases for:/m.test(r.lastUserMessage), times: 1, answer: JSON.stringify({ cases: [...guidedTestCases(TODO_PLAN), wrong] }) },
+      { when: (r) => /^Test cases for:/m.test(r.lastUserMessage), times: 1, answer: JSON.stringify({ cases: [...guidedTestCases(TODO_SPEC), wrong] }) },
     ]);
     const tests = results.get('tests')!.file.provenance!;
-    assert.equal(tests.modelLines, guidedTestCases(TODO_PLAN).length);
+    assert.equal(tests.modelLines, guidedTestCases(TODO_SPEC).length);
     assert.ok(
       tests.errorsSeen.some((e) => /wrong status: GET \/todos\/1 answered 200, want 404/.test(e)),
       JSON.stringify(tests.errorsSeen),

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../../activities/files/write-file.js';
 import { allowedPaths } from '../../workflows/layout.js';
 import { generateFile } from '../../activities/llm/generate-file.js';
 import { planApi, type PlanInput } from '../../activities/llm/plan-api.js';
-import { PLAN_SCHEMA } from '../../activities/llm/plan-spec.js';
+import { PLAN_SCHEMA } from '../../core/plan-schema.js';
 import { closeMirrors } from '../../activities/store/db.js';
 import type { FilePhase, GenerateFileInput, GenerateFileResult, PlanResult } from '../../workflows/types.js';
 import { FIXTURE_DIR, runInput } from '../support/run-fixtures.js';
@@ -23,6 +23,7 @@ import {
   startScriptedOllama,
   todoApiResponder,
   TODO_PLAN,
+  TODO_SPEC,
   whenFile,
   whenPlan,
   withOverrides,
@@ -68,12 +69,12 @@ async function withServer(overrides: Override[], fn: (s: ScriptedOllama, seen: S
 async function fileInput(server: ScriptedOllama, phase: FilePhase, extra: Partial<GenerateFileInput> = {}): Promise<GenerateFileInput> {
   const run = runInput(server.url);
   dirs.push(path.dirname(run.dbPath));
-  await writeScaffold({ workflowId: 'wf-gen', outputDir: run.outputDir, spec: TODO_PLAN });
+  await writeScaffold({ workflowId: 'wf-gen', outputDir: run.outputDir, spec: TODO_SPEC });
   return {
     workflowId: 'wf-gen',
     phase,
     prompt: run.prompt,
-    spec: TODO_PLAN,
+    spec: TODO_SPEC,
     outputDir: run.outputDir,
     dbPath: run.dbPath,
     llm: run.llm,
@@ -184,7 +185,7 @@ describe('generateFile', () => {
     await withServer([], async (server, seen) => {
       const input = await fileInput(server, 'models');
       const broken = 'package models\n\n// BROKEN-MARKER: the current content\ntype Todo struct {\n';
-      writeFileAtomic(input.outputDir, MODELS_FILE, broken, allowedPaths(TODO_PLAN));
+      writeFileAtomic(input.outputDir, MODELS_FILE, broken, allowedPaths(TODO_SPEC));
       const errors = 'internal/models/todo.go:5:1: syntax error: unexpected EOF, expected }';
       const result = await gen({ ...input, repair: { round: 1, errors } });
       const prompt = seen[0]!.lastUserMessage;
@@ -208,7 +209,14 @@ describe('planApi', () => {
   it('accepts the scripted plan on the first try, asking with the plan schema as format', async () => {
     await withServer([], async (server, seen) => {
       const result = await plan(planInput(server));
-      assert.deepEqual(result.spec, TODO_PLAN);
+      assert.deepEqual(result.spec, TODO_SPEC);
+      assert.deepEqual(result.plan, TODO_PLAN);
+      assert.equal(result.fidelity?.buildable, true);
+      assert.deepEqual(
+        result.fidelity?.requirements.filter((r) => r.where === null),
+        [],
+        'nothing of "REST API for todo list" is left out',
+      );
       assert.equal(result.attempts, 1);
       assert.equal(result.usage.cached, false);
       assert.deepEqual(seen[0]!.format, PLAN_SCHEMA);
@@ -217,25 +225,25 @@ describe('planApi', () => {
   });
 
   it('sends a plan that fails the checks back with the errors and accepts a good second answer', async () => {
-    const bad = JSON.stringify({ ...TODO_PLAN, resource: '../etc' });
+    const bad = JSON.stringify({ ...TODO_SPEC, resource: '../etc' });
     await withServer([{ when: whenPlan(), times: 1, answer: bad }], async (server, seen) => {
       const result = await plan(planInput(server));
       assert.equal(result.attempts, 2);
-      assert.deepEqual(result.spec, TODO_PLAN);
+      assert.deepEqual(result.spec, TODO_SPEC);
       assert.equal(server.calls.length, 2);
-      assert.match(seen[1]!.lastUserMessage, /"resource" must be one lower-case word/);
+      assert.match(seen[1]!.lastUserMessage, /resources\[0\]\.name must be one lower-case word/);
       assert.deepEqual(seen[1]!.messages.at(-2), { role: 'assistant', content: bad });
     });
   });
 
   it('three bad plans are PlanInvalid, not retryable, naming the problem', async () => {
-    const bad = JSON.stringify({ ...TODO_PLAN, resource: '../etc' });
+    const bad = JSON.stringify({ ...TODO_SPEC, resource: '../etc' });
     await withServer([{ when: whenPlan(), answer: bad }], async (server) => {
       const f = await failure(plan(planInput(server)));
       assert.equal(f.type, 'PlanInvalid');
       assert.equal(f.nonRetryable, true);
       assert.match(f.message, /3 tries/);
-      assert.match(f.message, /"resource"/);
+      assert.match(f.message, /resources\[0\]\.name/);
       assert.equal(server.calls.length, 3);
     });
   });

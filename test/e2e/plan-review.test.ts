@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import type { ApiSpec } from '../../workflows/types.js';
+import type { Plan } from '../../core/plan.js';
 import { checkApi, specFromOutput } from '../support/check-api.js';
 import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
@@ -40,8 +40,9 @@ describe('-review-plan and -plan-only', () => {
         return shown.code === 0 && /waiting for approval until/.test(shown.stdout) ? runId : null;
       });
       const shown = await runCli(['plan', id, ...common]);
-      assert.match(shown.stdout, /^resource todo \(plural todos\), Go module todo-api$/m);
-      assert.match(shown.stdout, /^ {2}Title +string +json "title" +required$/m);
+      assert.match(shown.stdout, /^Go module todo-api\nresource todo \(plural todos\)$/m);
+      assert.match(shown.stdout, /^what the request asks for, and where it is:\n  ✓ todo → /m);
+      assert.match(shown.stdout, /^ {2}title +string +required$/m);
       assert.match(shown.stdout, /^ {2}DELETE \/todos\/\{id\} +→ 204$/m);
       assert.match(stdout, /waiting for your approval of the plan/);
       const asJson = await runCli(['plan', id, '-json', ...common]);
@@ -50,12 +51,13 @@ describe('-review-plan and -plan-only', () => {
       assert.deepEqual(JSON.parse(readFileSync(path.join(output, 'plan.json'), 'utf8')), TODO_PLAN);
 
       const bad = path.join(dir, 'bad.json');
-      writeFileSync(bad, JSON.stringify({ ...TODO_PLAN, plural: 'todo' }));
+      const todo = TODO_PLAN.resources[0]!;
+      writeFileSync(bad, JSON.stringify({ ...TODO_PLAN, resources: [{ ...todo, plural: 'todo' }] }));
       const refused = await runCli(['approve', id, '-edit', bad, ...common]);
       assert.equal(refused.code, 2, refused.stderr);
       assert.match(
         refused.stderr,
-        /^overnight-llm: -edit .*bad\.json: the edited plan is not valid: "plural" must be one lower-case word different from "resource"/m,
+        /^overnight-llm: -edit .*bad\.json: the edited plan is not valid: resources\[0\]\.plural must be one lower-case word different from its name/m,
       );
       const notJson = path.join(dir, 'not.json');
       writeFileSync(notJson, '{ plural: todos');
@@ -64,8 +66,11 @@ describe('-review-plan and -plan-only', () => {
       assert.match(unreadable.stderr, /-edit .*not\.json is not JSON/);
       assert.match((await runCli(['plan', id, ...common])).stdout, /waiting for approval until/, 'still waiting');
 
-      // The edit: Description becomes required (a change the fixture's code serves unchanged).
-      const edited: ApiSpec = { ...TODO_PLAN, fields: TODO_PLAN.fields.map((f) => (f.name === 'Description' ? { ...f, required: true } : f)) };
+      // The edit: description becomes required (a change the fixture's code serves unchanged).
+      const edited: Plan = {
+        ...TODO_PLAN,
+        resources: [{ ...todo, fields: todo.fields.map((f) => (f.name === 'description' ? { ...f, required: true } : f)) }],
+      };
       const good = path.join(dir, 'good.json');
       writeFileSync(good, JSON.stringify(edited, null, 2));
       const approved = await runCli(['approve', id, '-edit', good, ...common]);
@@ -76,8 +81,8 @@ describe('-review-plan and -plan-only', () => {
       started.kill('SIGKILL');
     }
     assert.deepEqual(
-      JSON.parse(readFileSync(path.join(output, 'plan.json'), 'utf8')).fields,
-      TODO_PLAN.fields.map((f) => ({ ...f, required: f.required || f.name === 'Description' })),
+      JSON.parse(readFileSync(path.join(output, 'plan.json'), 'utf8')).resources[0].fields,
+      TODO_PLAN.resources[0]!.fields.map((f) => ({ ...f, required: f.required || f.name === 'description' })),
     );
     // Every later phase had the edit: the scaffold's openapi.yaml says so, and the files were written after it.
     const openapi = parseYaml(readFileSync(path.join(output, 'openapi.yaml'), 'utf8')) as { components: { schemas: Record<string, { required?: string[] }> } };
@@ -100,6 +105,8 @@ describe('-review-plan and -plan-only', () => {
     const run = await runCli(['-plan-only', '-output', output, '-db', path.join(dir, 'poc.db'), ...setup.common]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^done after the plan: the plan is written to plan\.json \(-plan-only\)/m);
+    // What was asked and where it is in the plan, before the last line.
+    assert.match(run.stdout, /^what you asked for, and where it is:\n {2}✓ todo → /m);
     assert.deepEqual(JSON.parse(readFileSync(path.join(output, 'plan.json'), 'utf8')), TODO_PLAN);
     assert.equal(existsSync(path.join(output, 'go.mod')), false, 'no scaffold');
     const status = readStatusJson(output);
@@ -107,6 +114,25 @@ describe('-review-plan and -plan-only', () => {
       status.phases.filter((p) => p.status !== 'skipped').map((p) => p.name),
       ['preflight', 'plan', 'report'],
     );
+  });
+});
+
+describe('a sentence the plan cannot hold', () => {
+  const dir = tmpDir('e2e-cannot-build');
+
+  test('a chess engine ends at the plan with one line that says why and what to ask instead, exit 1, no code', async () => {
+    const output = path.join(dir, 'chess');
+    const run = await runCli(['-prompt', 'a chess engine', '-output', output, '-db', path.join(dir, 'poc.db'), ...setup.common]);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    const last = run.stdout.trim().split('\n').at(-1)!;
+    assert.match(
+      last,
+      /^done after the plan: the request asks for computation beyond storing and serving data, which overnight-llm does not build, .*e\.g\. "REST API for/,
+    );
+    assert.equal(existsSync(path.join(output, 'go.mod')), false, 'no code was written');
+    const status = readStatusJson(output);
+    assert.equal(status.fidelity?.buildable, false);
+    assert.ok(status.fidelity?.requirements.some((r) => r.asked === 'engine' && r.where === null));
   });
 });
 

@@ -14,7 +14,7 @@ import { containmentLevel, openContainment } from '../../activities/go/containme
 import { defaultToolchainDirs, runTool, toolchainEnv } from '../../activities/go/run-tool.js';
 import { cleanUpAfterDeadWorkers, validateProject } from '../../activities/go/validate.js';
 import type { ValidationReport } from '../../workflows/types.js';
-import { TODO_PLAN } from '../support/scripted-ollama.js';
+import { TODO_SPEC } from '../support/scripted-ollama.js';
 import { MiB, assertNoNewProcesses, descendants, makeSandbox, snapshot, within, type Sandbox } from './support.js';
 
 let level: Awaited<ReturnType<typeof containmentLevel>>;
@@ -58,7 +58,7 @@ function withMarker(marker: string): number[] {
 async function validate(sb: Sandbox, timeoutMs: number): Promise<ValidationReport & { test: string }> {
   const beside = snapshot(sb.root, sb.out);
   const procs = descendants();
-  const r = await within(timeoutMs + 15_000, validateProject({ outputDir: sb.out, spec: TODO_PLAN, coverageGoal: 70, timeoutMs }));
+  const r = await within(timeoutMs + 15_000, validateProject({ outputDir: sb.out, spec: TODO_SPEC, coverageGoal: 70, timeoutMs }));
   assert.ok(r.ok, `validateProject threw: ${String((r as { error?: unknown }).error)}`);
   assert.deepEqual(snapshot(sb.root, sb.out), beside, 'something outside the output folder changed');
   await assertNoNewProcesses(procs);

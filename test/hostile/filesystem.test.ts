@@ -14,7 +14,7 @@ import { writeScaffold } from '../../activities/files/scaffold.js';
 import { generateFile } from '../../activities/llm/generate-file.js';
 import { closeMirrors } from '../../activities/store/db.js';
 import { FIXTURE_DIR } from '../support/run-fixtures.js';
-import { startScriptedOllama, todoApiResponder, TODO_PLAN, whenFile, withOverrides } from '../support/scripted-ollama.js';
+import { startScriptedOllama, todoApiResponder, TODO_SPEC, whenFile, withOverrides } from '../support/scripted-ollama.js';
 import {
   KiB,
   USER_TEXT,
@@ -125,14 +125,14 @@ describe('hostile filesystems under generateFile', () => {
         workflowId: 'wf-hostile',
         phase: 'models' as const,
         prompt: 'REST API for todo list',
-        spec: TODO_PLAN,
+        spec: TODO_SPEC,
         outputDir: sb.out,
         dbPath: sb.dbPath,
         llm: llmSettings(server.url, { maxOutputBytes: 4 * 1024 * KiB }),
         coverageGoal: 70,
       };
-      await writeScaffold({ workflowId: 'wf-hostile', outputDir: sb.out, spec: TODO_PLAN });
-      await writeScaffold({ workflowId: 'wf-hostile', outputDir: warm.out, spec: TODO_PLAN });
+      await writeScaffold({ workflowId: 'wf-hostile', outputDir: sb.out, spec: TODO_SPEC });
+      await writeScaffold({ workflowId: 'wf-hostile', outputDir: warm.out, spec: TODO_SPEC });
       // The same exchange once elsewhere fills the LLM cache, so the limited child only reads the mirror.
       await new MockActivityEnvironment().run(generateFile, { ...input, outputDir: warm.out });
       closeMirrors();

@@ -4,28 +4,30 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { closeMirrors } from '../../activities/store/db.js';
-import { TODO_PLAN } from '../support/scripted-ollama.js';
+import { TODO_PLAN, TODO_SPEC } from '../support/scripted-ollama.js';
 import { caseTimeout, runCase, type HostileCase } from './support.js';
 
-const plan = (over: Record<string, unknown>) => JSON.stringify({ ...TODO_PLAN, ...over });
+/** The todo plan with its resource's keys overridden (`module` is the plan's own). */
+const plan = ({ module, ...over }: Record<string, unknown>) =>
+  JSON.stringify({ ...TODO_PLAN, ...(module === undefined ? {} : { module }), resources: [{ ...TODO_PLAN.resources[0], ...over }] });
 const invalid = (message: RegExp) => ({ failure: { type: 'PlanInvalid', nonRetryable: true, message } });
-const RESOURCE = /no valid plan in 3 tries \("resource" must be one lower-case word.*-model/;
-const field = (i: number) => ({ name: `Field${i}`, type: 'string', json: `field${i}`, required: false });
+const RESOURCE = /no valid plan in 3 tries \(resources\[0\]\.name must be one lower-case word.*-model/;
+const field = (i: number) => ({ name: `field${i}`, type: 'string', required: false });
 
 export const PLAN_CASES: HostileCase[] = [
-  { name: 'resource "../x"', answer: plan({ resource: '../x' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
-  { name: 'resource "a/b"', answer: plan({ resource: 'a/b' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  { name: 'resource name "../x"', answer: plan({ name: '../x' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  { name: 'resource name "a/b"', answer: plan({ name: 'a/b' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
   // A near-miss code mends (plan-normalize.ts) rather than asking again: taken as "todo", at once.
-  { name: 'resource "Todo" (upper case) is mended to "todo"', answer: plan({ resource: 'Todo' }), calls: 1, limitMs: 5000, expect: { plan: TODO_PLAN } },
-  { name: 'resource "To-Do" (not one word) is still refused', answer: plan({ resource: 'To-Do' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
-  { name: 'resource "func" (a Go keyword)', answer: plan({ resource: 'func', plural: 'funcs' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
-  { name: 'an absurdly long resource name (5000 letters)', answer: plan({ resource: 'a'.repeat(5000) }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  { name: 'resource "Todo" (upper case) is mended to "todo"', answer: plan({ name: 'Todo' }), calls: 1, limitMs: 5000, expect: { plan: TODO_SPEC } },
+  { name: 'resource "To-Do" (not one word) is still refused', answer: plan({ name: 'To-Do' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  { name: 'resource "func" (a Go keyword)', answer: plan({ name: 'func', plural: 'funcs' }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
+  { name: 'an absurdly long resource name (5000 letters)', answer: plan({ name: 'a'.repeat(5000) }), calls: 3, limitMs: 5000, expect: invalid(RESOURCE) },
   {
     name: 'a plan with 500 fields',
     answer: plan({ fields: Array.from({ length: 500 }, (_, i) => field(i)) }),
     calls: 3,
     limitMs: 5000,
-    expect: invalid(/"fields" must be an array of 1 to 12 fields/),
+    expect: invalid(/resources\[0\]\.fields must be an array of 1 to 12 fields/),
   },
   {
     name: 'module `evil.com/x" ; rm -rf /` is refused',
@@ -50,18 +52,18 @@ export const PLAN_CASES: HostileCase[] = [
     expect: invalid(/"module" must match|not valid JSON/),
   },
   {
-    name: 'two fields sharing one JSON tag (go vet would refuse the struct)',
-    answer: plan({ fields: [...TODO_PLAN.fields, { name: 'Heading', type: 'string', json: 'title', required: false }] }),
+    name: 'two fields sharing one JSON name (go vet would refuse the struct)',
+    answer: plan({ fields: [...TODO_PLAN.resources[0]!.fields, { name: 'title', type: 'string', required: false }] }),
     calls: 3,
     limitMs: 5000,
-    expect: invalid(/fields\[3\]\.json "title" is repeated/),
+    expect: invalid(/fields\[3\]\.name "title" is repeated/),
   },
   {
     name: 'a "__proto__" key pollutes nothing and the plan is taken as the schema allows',
     answer: `{"__proto__": {"polluted": "yes", "resource": "../evil"}, "constructor": {"prototype": {"polluted": "yes"}}, ${plan({}).slice(1)}`,
     calls: 1,
     limitMs: 5000,
-    expect: { plan: TODO_PLAN },
+    expect: { plan: TODO_SPEC },
     after: () => assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted'),
   },
 ];

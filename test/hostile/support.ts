@@ -29,7 +29,7 @@ import { FIXTURE_DIR } from '../support/run-fixtures.js';
 import {
   startScriptedOllama,
   todoApiResponder,
-  TODO_PLAN,
+  TODO_SPEC,
   whenFile,
   whenPlan,
   withOverrides,
@@ -222,19 +222,19 @@ export async function runCase(c: HostileCase): Promise<void> {
   const sb = makeSandbox();
   const seen: ScriptedRequest[] = [];
   const phase = c.phase ?? 'models';
-  const target = filePathFor(phase, TODO_PLAN.resource);
+  const target = filePathFor(phase, TODO_SPEC.resource);
   const overrides: Override[] =
     c.answer === undefined ? [] : [{ when: c.activity === 'plan' ? whenPlan() : whenFile(target), times: c.times, answer: c.answer }];
   const respond = withOverrides(todoApiResponder({ fixtureDir: FIXTURE_DIR }), overrides);
   const server = await startScriptedOllama({ ...c.server, respond: (req, i) => (seen.push(req), respond(req, i)) });
   try {
-    await writeScaffold({ workflowId: 'wf-hostile', outputDir: sb.out, spec: TODO_PLAN });
+    await writeScaffold({ workflowId: 'wf-hostile', outputDir: sb.out, spec: TODO_SPEC });
     c.prepare?.(sb);
     const input: GenerateFileInput = {
       workflowId: 'wf-hostile',
       phase,
       prompt: 'REST API for todo list',
-      spec: TODO_PLAN,
+      spec: TODO_SPEC,
       outputDir: sb.out,
       dbPath: sb.dbPath,
       llm: llmSettings(server.url, c.llm),

@@ -13,7 +13,7 @@ import { closeMirrors } from '../../activities/store/db.js';
 import { rootMessage } from '../../workflows/run-state.js';
 import type { LlmSettings, RunInput, RunResult, RunState } from '../../workflows/types.js';
 import { FIXTURE_DIR, startDevServerWithWorker } from '../support/run-fixtures.js';
-import { startScriptedOllama, todoApiResponder, TODO_PLAN, whenFile, whenPlan, withOverrides, type Override } from '../support/scripted-ollama.js';
+import { startScriptedOllama, todoApiResponder, TODO_SPEC, whenFile, whenPlan, withOverrides, type Override } from '../support/scripted-ollama.js';
 import {
   KiB,
   MiB,
@@ -140,7 +140,7 @@ function assertFailedRun(run: Run, phase: string, message: RegExp): void {
 
 describe('hostile answers through a whole run on a real dev server', () => {
   it('a plan that stays invalid: the run fails with the PlanInvalid message, status.json says so', { timeout: 120_000 }, async () => {
-    const bad = JSON.stringify({ ...TODO_PLAN, resource: '../x' });
+    const bad = JSON.stringify({ ...TODO_SPEC, resource: '../x' });
     await hostileRun('plan', [{ when: whenPlan(), answer: bad }], {}, 60_000, async (run) => {
       assertFailedRun(run, 'plan', /the model gave no valid plan in 3 tries \("resource" must be one lower-case word.*-model/);
       assert.deepEqual(

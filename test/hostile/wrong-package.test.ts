@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { validateProject } from '../../activities/go/validate.js';
 import { FIXTURE_DIR } from '../support/run-fixtures.js';
-import { TODO_PLAN } from '../support/scripted-ollama.js';
+import { TODO_SPEC } from '../support/scripted-ollama.js';
 import { assertNoNewProcesses, descendants, makeSandbox, type Sandbox } from './support.js';
 
 const MODELS = 'internal/models/todo.go';
@@ -29,7 +29,7 @@ describe('a wrong package clause is blamed on its own file', { timeout: 180_000 
       const good = readFileSync(path.join(FIXTURE_DIR, MODELS), 'utf8');
       writeFileSync(path.join(sb.out, MODELS), good.replace('package models', `package ${c.declared}`));
       const procs = descendants();
-      const r = await validateProject({ outputDir: sb.out, spec: TODO_PLAN, coverageGoal: 70 });
+      const r = await validateProject({ outputDir: sb.out, spec: TODO_SPEC, coverageGoal: 70 });
       await assertNoNewProcesses(procs);
       assert.equal(r.ok, false);
       // The importers still get their own lines ("undefined: models") when the name merely differs.

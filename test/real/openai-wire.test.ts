@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { chatOnce, type ChatInput } from '../../activities/llm/chat.js';
-import { PLAN_SCHEMA } from '../../activities/llm/plan-spec.js';
+import { PLAN_SCHEMA } from '../../core/plan-schema.js';
 import { closeMirrors } from '../../activities/store/db.js';
 import type { LlmSettings } from '../../workflows/types.js';
 import { openAiWireProbes } from '../support/ollama-wire.js';
@@ -48,7 +48,7 @@ describe('chatOnce over -llm-api openai against the real Ollama', () => {
       { api: 'openai', options: { num_predict: 400, temperature: 0 } },
       {
         format: PLAN_SCHEMA as unknown as Record<string, unknown>,
-        messages: [{ role: 'user', content: 'Plan a REST API for a todo list as JSON: module, resource, plural, fields, endpoints.' }],
+        messages: [{ role: 'user', content: 'Plan a REST API for a todo list as JSON: module, resources (name, plural, fields, filters, actions), notBuilt.' }],
       },
     );
     assert.match(out.content, /^\s*\{/);

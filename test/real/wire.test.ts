@@ -4,7 +4,7 @@
 // unit layer holds the scripted Ollama to on machines without a real Ollama.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PLAN_SCHEMA } from '../../activities/llm/plan-spec.js';
+import { PLAN_SCHEMA } from '../../core/plan-schema.js';
 import { wireProbes } from '../support/ollama-wire.js';
 import { REAL_MODEL, compareProbes, wireServers } from '../support/real-wire.js';
 
@@ -42,7 +42,7 @@ describe('the real model under our requests', () => {
         stream: false,
         format: PLAN_SCHEMA,
         options: { num_predict: 400, temperature: 0, seed: 1 },
-        messages: [{ role: 'user', content: 'Plan a REST API for a todo list as JSON: module, resource, plural, fields, endpoints.' }],
+        messages: [{ role: 'user', content: 'Plan a REST API for a todo list as JSON: module, resources (name, plural, fields, filters, actions), notBuilt.' }],
       }),
     });
     assert.equal(res.status, 200);

@@ -10,9 +10,11 @@ import type * as realActivities from '../../activities/index.js';
 import type { PlanFileInput } from '../../activities/files/plan-file.js';
 import { WORKFLOWS_PATH, WorkerGroup } from '../../worker/create-worker.js';
 import { modelTaskQueue } from '../../workflows/task-queues.js';
-import type { ApiSpec, FileRef, FilePhase, GenerateFileInput, GenerateFileResult, RunInput, ValidationReport } from '../../workflows/types.js';
+import type { FileRef, FilePhase, GenerateFileInput, GenerateFileResult, RunInput, ValidationReport } from '../../workflows/types.js';
 import { createDevServer, runInput } from './run-fixtures.js';
-import { TODO_PLAN } from './scripted-ollama.js';
+import { TODO_PLAN, TODO_SPEC } from './scripted-ollama.js';
+import { fidelityOf } from '../../core/fidelity.js';
+import type { Plan } from '../../core/plan.js';
 
 const taskQueue = 'mocked-pipeline';
 
@@ -26,7 +28,7 @@ export interface Script {
   onFile?: (input: Pick<GenerateFileInput, 'phase' | 'spec'>) => Promise<void>;
   fileCalls: { phase: FilePhase; round: number | null; resource: string }[];
   /** plan.json as each write had it. */
-  planWrites: { spec: ApiSpec; message: string }[];
+  planWrites: { plan: Plan; message: string }[];
   validations: number;
   statusReports: number;
   phaseRecords: string[];
@@ -61,13 +63,19 @@ const mocks: typeof realActivities = {
   fileRequest: async (input: GenerateFileInput) => (fileStarts(input), { prompt: `File: ${input.phase}` }),
   answerFile: answerMock,
   writeAnsweredFile: async ({ phase }: GenerateFileInput) => ({ file: fileRef(`${phase}.go`) }),
-  planApi: async () => ({ spec: TODO_PLAN, usage: { tokensIn: 5, tokensOut: 5, durationMs: 5, cached: false }, attempts: 1 }),
+  planApi: async () => ({
+    spec: TODO_SPEC,
+    plan: TODO_PLAN,
+    fidelity: fidelityOf('REST API for todo list', TODO_PLAN, 'memory'),
+    usage: { tokensIn: 5, tokensOut: 5, durationMs: 5, cached: false },
+    attempts: 1,
+  }),
   generateFile: writeFileMock,
   composeFile: writeFileMock,
   waitForOllama: async () => {},
   writeScaffold: async () => [fileRef('go.mod')],
-  writePlanFile: async ({ spec, message }: PlanFileInput) => {
-    scriptOf().planWrites.push({ spec, message });
+  writePlanFile: async ({ plan, message }: PlanFileInput) => {
+    scriptOf().planWrites.push({ plan, message });
     return fileRef('plan.json');
   },
   validateProject: async () => {

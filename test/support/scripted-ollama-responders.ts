@@ -3,7 +3,8 @@
 // named scenarios that scripted-ollama-main.ts offers on its command line.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiSpec } from '../../workflows/types.js';
+import type { Plan } from '../../core/plan.js';
+import { singleResourceSpec, type ApiSpec } from '../../core/single-resource.js';
 import { functionLineOf, guidedFunctionAnswer, guidedTestCases, testCasesLineOf } from './guided-answers.js';
 
 /** A chat message as Ollama's api.Message has it on the wire. */
@@ -67,23 +68,27 @@ export function fileLineOf(text: string): string | undefined {
 }
 
 /** The plan a well-behaved model returns for "REST API for todo list". */
-export const TODO_PLAN: ApiSpec = {
+export const TODO_PLAN: Plan = {
   module: 'todo-api',
-  resource: 'todo',
-  plural: 'todos',
-  fields: [
-    { name: 'Title', type: 'string', json: 'title', required: true },
-    { name: 'Description', type: 'string', json: 'description', required: false },
-    { name: 'Completed', type: 'bool', json: 'completed', required: false },
+  resources: [
+    {
+      name: 'todo',
+      plural: 'todos',
+      fields: [
+        { name: 'title', type: 'string', required: true },
+        { name: 'description', type: 'string', required: false },
+        { name: 'completed', type: 'boolean', required: false },
+      ],
+      filters: [],
+      actions: [],
+      rules: [],
+    },
   ],
-  endpoints: [
-    { method: 'GET', path: '/todos', status: 200 },
-    { method: 'POST', path: '/todos', status: 201 },
-    { method: 'GET', path: '/todos/{id}', status: 200 },
-    { method: 'PUT', path: '/todos/{id}', status: 200 },
-    { method: 'DELETE', path: '/todos/{id}', status: 204 },
-  ],
+  notBuilt: [],
 };
+
+/** What today's code writer builds of it: the spec the fixtures in test/fixtures/todo-api are written for. */
+export const TODO_SPEC: ApiSpec = singleResourceSpec(TODO_PLAN);
 
 function fenceLanguage(file: string): string {
   if (file.endsWith('.go')) return 'go';
@@ -99,7 +104,7 @@ export function fencedAnswer(file: string, content: string): string {
 }
 
 /** A small README for a plan; indented code blocks only, so it nests in a ``` fence. */
-export function generatedReadme(plan: ApiSpec = TODO_PLAN): string {
+export function generatedReadme(plan: ApiSpec = TODO_SPEC): string {
   const base = `/${plan.plural}`;
   const lines = [
     `# ${plan.module}`,
@@ -144,7 +149,7 @@ export function readInside(dir: string | undefined, file: string): string | null
 export interface TodoApiResponderOptions {
   /** Where the good files live, laid out like the generated project. */
   fixtureDir?: string;
-  plan?: ApiSpec;
+  plan?: Plan;
 }
 
 /**
@@ -154,14 +159,15 @@ export interface TodoApiResponderOptions {
  */
 export function todoApiResponder(opts: TodoApiResponderOptions = {}): Responder {
   const plan = opts.plan ?? TODO_PLAN;
+  const spec = singleResourceSpec(plan);
   return (req) => {
-    const guided = guidedAnswer(plan, req);
+    const guided = guidedAnswer(spec, req);
     if (guided !== null) return guided;
     if (hasFormat(req.format)) return JSON.stringify(plan, null, 2);
     if (req.file) {
       const content = readInside(opts.fixtureDir, req.file);
       if (content !== null) return fencedAnswer(req.file, content);
-      if (path.basename(req.file) === 'README.md') return fencedAnswer(req.file, generatedReadme(plan));
+      if (path.basename(req.file) === 'README.md') return fencedAnswer(req.file, generatedReadme(spec));
       return { fault: 'http500', message: `scripted-ollama: no fixture for ${req.file} in ${opts.fixtureDir ?? '(no fixture dir)'}` };
     }
     return 'I am a scripted model. Name the file you want on a line `File: <path>`.';

@@ -18,9 +18,9 @@ import {
 } from '../../activities/guided/go-source.js';
 import { casesInFile, failedCases, parseCases, renderTests } from '../../activities/guided/tests-file.js';
 import { exportedNames, fixCommaIf, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames } from '../../activities/go/fixers.js';
-import { TODO_PLAN } from '../support/scripted-ollama.js';
+import { TODO_SPEC } from '../support/scripted-ollama.js';
 
-const GET = contractFor(TODO_PLAN, 'repository').holes.find((h) => h.name === 'Get')!;
+const GET = contractFor(TODO_SPEC, 'repository').holes.find((h) => h.name === 'Get')!;
 
 describe('cutting a function out of an answer', () => {
   test('braces inside strings, runes, raw strings and comments do not end the body', () => {
@@ -85,14 +85,14 @@ describe('deterministic fixers', () => {
 
 describe('the contract', () => {
   test('every endpoint of the plan is routed to its handler method; required fields get their error variable', () => {
-    const handlers = contractFor(TODO_PLAN, 'handlers');
-    for (const e of TODO_PLAN.endpoints)
+    const handlers = contractFor(TODO_SPEC, 'handlers');
+    for (const e of TODO_SPEC.endpoints)
       assert.ok(handlers.header.includes(`mux.HandleFunc("${e.method} ${e.path}", h.${handlerMethodFor(e.method, e.path)})`));
     assert.deepEqual(
       handlers.holes.map((h) => h.name),
       ['List', 'Create', 'Get', 'Update', 'Delete'],
     );
-    const models = contractFor(TODO_PLAN, 'models');
+    const models = contractFor(TODO_SPEC, 'models');
     assert.match(models.header, /ErrTitleRequired = errors\.New\("title is required"\)/);
     assert.deepEqual(models.holes[0].steps, ['if strings.TrimSpace(x.Title) == "", return ErrTitleRequired', 'return nil']);
   });
@@ -118,7 +118,7 @@ describe('test cases', () => {
   });
 
   test("a case's strings become Go literals, even with quotes, backticks and lone surrogates", () => {
-    const file = renderTests(TODO_PLAN, [{ name: 'q"`\ud800', method: 'POST', path: '/todos', body: '{"title":"`x`"}', status: 201 }]);
+    const file = renderTests(TODO_SPEC, [{ name: 'q"`\ud800', method: 'POST', path: '/todos', body: '{"title":"`x`"}', status: 201 }]);
     assert.ok(file.includes('{"q\\"`\ufffd", "POST", "/todos", "{\\"title\\":\\"`x`\\"}", 201},'));
   });
 
@@ -136,16 +136,16 @@ describe('test cases', () => {
   });
 
   test('each endpoint is asked for its success and each way a request to it fails', () => {
-    const put = TODO_PLAN.endpoints.find((e) => e.method === 'PUT')!;
-    assert.deepEqual(endpointAsk(TODO_PLAN, put).split('\n').slice(1), [
+    const put = TODO_SPEC.endpoints.find((e) => e.method === 'PUT')!;
+    assert.deepEqual(endpointAsk(TODO_SPEC, put).split('\n').slice(1), [
       '- PUT /todos/1 with a good body',
       '- PUT /todos/999: no todo has that id',
       '- PUT /todos/abc: the id is not a number',
       '- PUT /todos/1 with a body that is not JSON',
       '- PUT /todos/1 with a body without "title"',
     ]);
-    const list = TODO_PLAN.endpoints.find((e) => e.method === 'GET' && !e.path.includes('{id}'))!;
-    assert.deepEqual(endpointAsk(TODO_PLAN, list).split('\n').slice(1), ['- GET /todos']);
+    const list = TODO_SPEC.endpoints.find((e) => e.method === 'GET' && !e.path.includes('{id}'))!;
+    assert.deepEqual(endpointAsk(TODO_SPEC, list).split('\n').slice(1), ['- GET /todos']);
   });
 
   test('the lines no case ran are named with their function, from the cover profile; cmd/ and covered blocks are not', () => {
@@ -192,7 +192,7 @@ describe('placeholders are not code', () => {
 
 describe('harvest', () => {
   test('the other functions of a whole-file answer are kept for later, renamed; the one asked for and placeholders are not', () => {
-    const holes = contractFor(TODO_PLAN, 'repository').holes;
+    const holes = contractFor(TODO_SPEC, 'repository').holes;
     const answer =
       '```go\npackage repository\n\nfunc (r *TodoRepository) List() []models.Todo {\n\treturn nil\n}\n\nfunc (repo *TodoRepository) Delete(n int) error {\n\tdelete(repo.items, n)\n\treturn nil\n}\n\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n\t// …\n}\n```';
     const found = otherBodiesIn(answer, holes, 'List');
@@ -203,7 +203,7 @@ describe('harvest', () => {
 
 describe('qualified names', () => {
   test('a name another package of the module exports gets its package', () => {
-    const models = contractFor(TODO_PLAN, 'models');
+    const models = contractFor(TODO_SPEC, 'models');
     const known = new Map(exportedNames(models.header).map((n) => [n, 'models']));
     assert.ok(known.has('Todo') && known.has('ErrTitleRequired'));
     const src = 'func f(x Todo) bool {\n\treturn errors.Is(x.Validate(), ErrTitleRequired)\n}';
@@ -220,7 +220,7 @@ describe('a repair starts from what is there', () => {
       { name: 'q"`', method: 'POST' as const, path: '/todos', body: '{"title":"x\\ny"}', status: 201 },
       { name: 'get', method: 'GET' as const, path: '/todos/1', body: '', status: 200 },
     ];
-    assert.deepEqual(casesInFile(renderTests(TODO_PLAN, cases)), cases);
+    assert.deepEqual(casesInFile(renderTests(TODO_SPEC, cases)), cases);
   });
 });
 

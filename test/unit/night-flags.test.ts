@@ -147,6 +147,7 @@ describe('the morning report', () => {
     webUi: 'http://localhost:8233/namespaces/default/workflows/overnight-x-1',
     folder: '/night/todo',
     error: null,
+    fidelity: ['✓ todo → /todos: GET, POST, GET, PUT, DELETE', '✗ login: not built — authentication: the generated API has no users or login'],
     ...over,
   });
 
@@ -164,5 +165,7 @@ describe('the morning report', () => {
     assert.match(text, /^1970-01-01T00:00:00\.000Z · 2 runs: 1 valid, 1 failed$/m);
     assert.match(text, /^- outcome: failed — the model gave no valid plan$/m);
     assert.match(text, /^- Web UI: http:\/\/localhost:8233\/namespaces\/default\/workflows\/overnight-x-1$/m);
+    // What was asked and where it is, what is not built, under each run.
+    assert.match(text, /^- what was asked for, and where it is:\n  - ✓ todo → \/todos: GET, POST, GET, PUT, DELETE\n  - ✗ login: not built — authentication/m);
   });
 });

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { openApiFor } from '../../activities/files/openapi.js';
-import { standardEndpoints } from '../../activities/llm/plan-spec.js';
+import { standardEndpoints } from '../../core/single-resource.js';
 import type { ApiSpec } from '../../workflows/types.js';
-import { TODO_PLAN } from '../support/scripted-ollama-responders.js';
+import { TODO_SPEC } from '../support/scripted-ollama-responders.js';
 
 const CATEGORY_PLAN: ApiSpec = {
   module: 'shop-catalog-api',
@@ -33,7 +33,7 @@ function responses(doc: { paths: Record<string, Record<string, { responses?: Rec
 }
 
 describe('openapi.yaml', () => {
-  for (const spec of [TODO_PLAN, CATEGORY_PLAN]) {
+  for (const spec of [TODO_SPEC, CATEGORY_PLAN]) {
     test(`${spec.module}: valid OpenAPI 3.1, the plan's routes and status codes and 404 for a missing id, the fields' types`, async () => {
       const text = openApiFor(spec);
       const result = await new Validator().validate(text);

@@ -274,6 +274,8 @@ test('what the sentence states in so many words and the plan left out is put in,
   assert.deepEqual([pet!.fields[1]!.min, pet!.fields[1]!.max], [0.5, 90]);
   assert.equal(pet!.fields[2]!.min, 0);
   assert.match(checked.notes!.join('\n'), /pet.parent → "owner": the request says "pets that belong to an owner"/);
+  const lines = fidelityLines(fidelityOf(sentence, checked.plan)).join('\n');
+  assert.match(lines, /^✓ owners? .*belong.* → pet belongs to an owner: field ownerId, checked to exist$/m, 'the words of a relation are placed with it');
   // A sentence that does not say it adds nothing.
   const plain = parsePlan(answer, 'REST API for a vet clinic: owners and pets');
   assert.ok(plain.ok);
@@ -296,7 +298,7 @@ test('fidelity: data that survives a restart is SQLite by default, and -store me
 
 test('the plan prompt asks for the request and shows an example from another domain than the ones people test with', async () => {
   const { readFileSync } = await import('node:fs');
-  const text = readFileSync(new URL('../../prompts/plan-resources.txt', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../prompts/plan.txt', import.meta.url), 'utf8');
   assert.equal(text.match(/\{\{request\}\}/g)?.length, 2);
   assert.match(text, /"notBuilt"/);
   // The example must be valid itself: a small model copies it.
@@ -305,4 +307,64 @@ test('the plan prompt asks for the request and shows an example from another dom
   const checked = parsePlan(example!);
   assert.ok(checked.ok, JSON.stringify(checked));
   assert.equal(checked.plan.resources[1]!.parent, 'car');
+});
+
+test("fidelity against today's code writer: what it builds of a plan, partly, and what it does not", async () => {
+  const { builtOf, singleResourceSpec } = await import('../../core/single-resource.js');
+  const checked = checkPlan(library);
+  assert.ok(checked.ok);
+  const spec = singleResourceSpec(checked.plan);
+  assert.equal(spec.resource, 'author');
+  assert.deepEqual(spec.fields, [{ name: 'Name', type: 'string', json: 'name', required: true }]);
+  const sentence = 'REST API for a library: authors with a name, and their books with a unique isbn; lend a book';
+  const text = fidelityLines(fidelityOf(sentence, checked.plan, 'memory', builtOf(checked.plan))).join('\n');
+  assert.match(text, /^✓ authors → \/authors: GET, POST, GET, PUT, DELETE$/m);
+  assert.match(
+    text,
+    /^~ name → field name of \/authors \(required, string\) \(only partly: planned as field name of \/authors \(required, string, length ≤ 80\)/m,
+  );
+  assert.match(text, /^✗ unique isbn: not built — planned as field isbn of \/books/m);
+  assert.match(text, /^✗ lend: not built — planned as POST \/books\/\{id\}\/lend/m);
+});
+
+test("parsePlan: prose around the JSON is ignored; a module copied from the prompt's example is named after the request; extra keys are not carried", () => {
+  const plan = {
+    module: 'garage-api',
+    resources: [
+      {
+        name: 'member',
+        plural: 'members',
+        fields: [{ name: 'email', type: 'string', required: true, nickname: 'x' }],
+        filters: [],
+        actions: [],
+        colour: 'red',
+      },
+    ],
+    notBuilt: [],
+  };
+  const checked = parsePlan(`Here is the plan:\n${JSON.stringify(plan)}\nHope it helps.`, 'REST API for a gym: members with an email');
+  assert.ok(checked.ok, JSON.stringify(checked));
+  assert.equal(checked.plan.module, 'gym-api');
+  assert.match(checked.notes!.join('\n'), /module "garage-api" → "gym-api": named after the request, not the prompt's example/);
+  assert.deepEqual(Object.keys(checked.plan.resources[0]!), ['name', 'plural', 'fields', 'filters', 'actions', 'rules']);
+  assert.deepEqual(Object.keys(checked.plan.resources[0]!.fields[0]!), ['name', 'type', 'required']);
+  // A module the request backs is kept.
+  const kept = parsePlan(JSON.stringify({ ...plan, module: 'member-api' }), 'REST API for a gym: members with an email');
+  assert.ok(kept.ok);
+  assert.equal(kept.plan.module, 'member-api');
+});
+
+test('unsafe names are not mended into safe ones: they are still reported', () => {
+  const evil = {
+    module: 'x',
+    resources: [
+      { name: 'todo', plural: 'todos', fields: [{ name: 'a"`b', type: 'string', required: true }], filters: [{ name: '../x', field: 'a' }], actions: [] },
+    ],
+    notBuilt: [],
+  };
+  const checked = parsePlan(JSON.stringify(evil));
+  assert.equal(checked.ok, false);
+  const errors = (checked as { errors: string[] }).errors.join('\n');
+  assert.match(errors, /fields\[0\]\.name must be a lower camelCase JSON name/);
+  assert.match(errors, /filters\[0\]\.name must be a lower camelCase word/);
 });

@@ -11,9 +11,9 @@ import { writeFileAtomic } from '../../activities/files/write-file.js';
 import { filePrompt } from '../../activities/llm/generate-file.js';
 import { PROMPTS_DIR, dependencyVars, loadPrompt, referenceBlock, renderPrompt, specVars, type PromptName } from '../../activities/llm/prompts.js';
 import { FILE_PHASES, type ApiSpec, type FilePhase, type GenerateFileInput } from '../../workflows/types.js';
-import { TODO_PLAN } from '../support/scripted-ollama-responders.js';
+import { TODO_SPEC } from '../support/scripted-ollama-responders.js';
 
-const SPEC: ApiSpec = { ...TODO_PLAN, fields: [TODO_PLAN.fields[0]!, { name: 'Done', type: 'bool', json: 'done', required: false }] };
+const SPEC: ApiSpec = { ...TODO_SPEC, fields: [TODO_SPEC.fields[0]!, { name: 'Done', type: 'bool', json: 'done', required: false }] };
 
 /** Stub file text per path, as a reader of already-written files would return it. */
 const stub = (p: string) => `// stub of ${p}\npackage ${p.split('/').slice(-2, -1)[0] ?? 'main'}\n\nfunc Stub() {}`;
@@ -56,14 +56,12 @@ function repairVars(phase: FilePhase): Record<string, string> {
 const fileLines = (text: string) => [...text.matchAll(/^File: (.+)$/gm)].map((m) => m[1]);
 
 describe('templates', () => {
-  // plan-resources: the plan prompt for core/plan.ts (several resources, rules, relations, filters, actions),
-  // measured by bench 7 (make bench-plans) until the plan phase moves to it.
-  test("prompts/ holds one template per phase, plus system, plan, plan-resources, repair and the guided strategy's function, function-fix and test-cases", () => {
+  test("prompts/ holds one template per phase, plus system, plan, repair and the guided strategy's function, function-fix and test-cases", () => {
     const names = readdirSync(PROMPTS_DIR)
       .filter((f) => f.endsWith('.txt'))
       .map((f) => f.replace(/\.txt$/, ''))
       .sort();
-    assert.deepEqual(names, [...FILE_PHASES, 'plan', 'plan-resources', 'repair', 'system', 'function', 'function-fix', 'test-cases'].sort());
+    assert.deepEqual(names, [...FILE_PHASES, 'plan', 'repair', 'system', 'function', 'function-fix', 'test-cases'].sort());
   });
 
   test('every template renders for the todo spec with no {{ left', () => {

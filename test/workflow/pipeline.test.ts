@@ -20,7 +20,7 @@ import {
   SCRIPTED_OLLAMA_VERSION,
   scenarioResponder,
   startScriptedOllama,
-  TODO_PLAN,
+  TODO_SPEC,
   todoApiResponder,
   withOverrides,
   type ScenarioName,
@@ -198,7 +198,7 @@ describe('generateApi on a real dev server', () => {
       assert.equal(handlers.provenance?.candidates, 6, 'five handlers, Get twice');
       assert.equal(handlers.provenance?.errorsLeft, 0);
       // The pipeline's verdict, re-checked by code that shares none of it: vet, build, tests ≥ 70 %, CRUD.
-      const check = await checkApi(input.outputDir, TODO_PLAN);
+      const check = await checkApi(input.outputDir, TODO_SPEC);
       assert.ok(check.valid, check.details);
     } finally {
       await ollama.close();
@@ -255,7 +255,7 @@ describe('generateApi on a real dev server', () => {
         second.calls.map((c) => c.file),
         [file('handlers'), file('server'), file('tests'), file('readme')],
       );
-      const check = await checkApi(input.outputDir, TODO_PLAN);
+      const check = await checkApi(input.outputDir, TODO_SPEC);
       assert.ok(check.valid, check.details);
     } finally {
       await first.close();

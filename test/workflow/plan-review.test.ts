@@ -50,7 +50,7 @@ describe('the plan before any code', () => {
     assert.deepEqual(script.fileCalls, []);
     assert.equal(script.validations, 0);
     assert.deepEqual(
-      script.planWrites.map((w) => w.spec),
+      script.planWrites.map((w) => w.plan),
       [TODO_PLAN],
     );
     const state = await handle.query(statusQuery);
@@ -78,6 +78,10 @@ describe('the plan before any code', () => {
     const { handle, script } = await pipeline.start({ validate: passing }, review(10 * 60_000));
     const state = await waitingState(handle);
     assert.deepEqual(state.plan, TODO_PLAN);
+    assert.ok(
+      state.fidelity?.requirements.some((r) => r.where?.startsWith('/todos')),
+      'the fidelity list is there to review with the plan',
+    );
     assert.match(state.waiting?.for ?? '', /approval of the plan: overnight-llm plan .* overnight-llm approve /);
     assert.equal(state.review?.onTimeout, 'approve');
     // What the Web UI shows as the run's current details.
@@ -85,15 +89,24 @@ describe('the plan before any code', () => {
     assert.match(currentDetails ?? '', /\*\*waiting for your approval of the plan: overnight-llm plan .*\*\*, since .* \(until .*, then approve\)/);
     assert.equal(script.fileCalls.length, 0, 'no code before approval');
 
-    const bad = { ...TODO_PLAN, resource: 'Todo Item', fields: [] };
+    const todo = TODO_PLAN.resources[0]!;
+    const bad = {
+      ...TODO_PLAN,
+      resources: [
+        { ...todo, name: 'Todo Item', fields: [] },
+        { ...todo, name: 'tag', plural: 'tags', parent: 'folder' },
+      ],
+    };
     const why = await refusal(handle.executeUpdate(approvePlanUpdate, { args: [{ plan: bad }] }));
-    assert.match(why, /^the edited plan is not valid: "resource" must be one lower-case word.*; "fields" must be an array of 1 to 12 fields$/);
+    assert.match(
+      why,
+      /^the edited plan is not valid: resources\[0\]\.name must be one lower-case word.*; resources\[0\]\.fields must be an array of 1 to 12 fields.*resources\[1\]\.parent "folder" must be the name of another resource of the plan$/,
+    );
     assert.ok((await handle.query(statusQuery)).review, 'still waiting after the refusal');
 
-    const edit = { ...TODO_PLAN, resource: 'task', plural: 'tasks', module: 'task-api' };
+    const edit = { ...TODO_PLAN, module: 'task-api', resources: [{ ...todo, name: 'task', plural: 'tasks' }] };
     const approved = await handle.executeUpdate(approvePlanUpdate, { args: [{ plan: edit }] });
-    assert.equal(approved.resource, 'task');
-    assert.equal(approved.endpoints[0]!.path, '/tasks', 'the endpoints follow the edited plural');
+    assert.equal(approved.resources[0]!.plural, 'tasks');
     const result = (await handle.result()) as RunResult;
     assert.equal(result.valid, true);
     assert.deepEqual(new Set(script.fileCalls.map((c) => c.resource)), new Set(['task']), 'every file phase got the edit');
@@ -102,7 +115,11 @@ describe('the plan before any code', () => {
       ["plan: plan.json, the model's plan", 'plan: plan.json, edited by the user'],
     );
     const done = await handle.query(statusQuery);
-    assert.equal(done.plan?.resource, 'task');
+    assert.equal(done.plan?.resources[0]!.name, 'task');
+    assert.ok(
+      done.fidelity?.requirements.some((r) => r.where?.startsWith('/tasks')),
+      'the fidelity list follows the edit',
+    );
     assert.equal(done.review, undefined);
     assert.match(done.phases[1]!.notes?.join('\n') ?? '', /replaced by the user's edit/);
     await assert.rejects(handle.executeUpdate(approvePlanUpdate, { args: [{}] }), 'an ended run takes no approval');
