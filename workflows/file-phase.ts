@@ -10,7 +10,12 @@ import { composeTestsFile } from './guided-tests.js';
 import type { PipelineRun } from './pipeline-run.js';
 import type { ApiSpec, FilePhase, FileRef, LlmUsage, RepairRequest } from './types.js';
 
-export async function writeFile(run: PipelineRun, spec: ApiSpec, phase: FilePhase, repair?: RepairRequest): Promise<{ usage: LlmUsage; files: FileRef[] }> {
+export async function writeFile(
+  run: PipelineRun,
+  spec: ApiSpec,
+  phase: FilePhase,
+  repair?: RepairRequest,
+): Promise<{ usage: LlmUsage; files: FileRef[]; notes?: string[] }> {
   const summary = `${phase} → ${filePathFor(phase, spec.resource)}${repair ? ` (repair round ${repair.round})` : ''}`;
   const { input, workflowId } = run;
   if (!run.modelQueue) {
@@ -22,13 +27,13 @@ export async function writeFile(run: PipelineRun, spec: ApiSpec, phase: FilePhas
     return { usage: result.usage, files: [result.file] };
   }
   const file = new FileWork(run, spec, phase, repair, summary);
-  const result =
+  const result: { file: FileRef; usage: LlmUsage; note?: string } =
     input.strategy === 'guided' && isContractPhase(phase)
       ? await file.composeCode(phase)
       : input.strategy === 'guided' && phase === 'tests'
         ? await file.composeTests()
         : await file.wholeFile();
-  return { usage: result.usage, files: [result.file] };
+  return { usage: result.usage, files: [result.file], ...(result.note ? { notes: [result.note] } : {}) };
 }
 
 /** The activities of one file, with what each needs and a summary the Web UI shows. */
@@ -63,7 +68,7 @@ class FileWork {
   }
 
   /** The seed's flow: one prompt, one file. */
-  async wholeFile(): Promise<{ file: FileRef; usage: LlmUsage }> {
+  async wholeFile(): Promise<{ file: FileRef; usage: LlmUsage; note?: string }> {
     const { run, spec, phase, repair } = this;
     const { outputDir, coverageGoal } = run.input;
     const { prompt } = await this.workspace('prompt', (o) =>
@@ -71,7 +76,7 @@ class FileWork {
     );
     const answer = await this.ask('model', (o) => run.llm.answerFile.executeWithOptions(o, [{ ...this.model, phase, prompt, repair: repair !== undefined }]));
     const { file } = await this.workspace('write', (o) => run.toolchain.writeAnsweredFile.executeWithOptions(o, [{ ...this.target, content: answer.content }]));
-    return { file, usage: answer.usage };
+    return { file, usage: answer.usage, ...(answer.note ? { note: answer.note } : {}) };
   }
 
   composeCode(phase: ContractPhase): Promise<{ file: FileRef; usage: LlmUsage }> {

@@ -7,6 +7,7 @@ import { activityContext, heartbeatIntervalMs, reportProgress } from '../activit
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { MODEL_SERVER_GONE, type ChatProgress, type LlmSettings, type LlmUsage } from '../../workflows/types.js';
+import { loopStart } from '../../core/repetition.js';
 import { cachedAnswer, storeAnswer } from '../store/llm-cache.js';
 import { serverName, streamChat } from './model-server.js';
 import { OllamaStatusError, type ChatRequest, type Message } from './ollama.js';
@@ -21,6 +22,8 @@ export interface ChatInput {
   stop?: string[];
   /** Shown in heartbeats, e.g. the file being written. */
   label: string;
+  /** Stop an answer that runs in a loop once the loop is evident, keeping its first pass (prose, where a repeated block is never meant). */
+  stopLoops?: boolean;
 }
 
 export interface ChatOutput {
@@ -28,6 +31,8 @@ export interface ChatOutput {
   usage: LlmUsage;
   /** Ollama stopped at num_predict (done_reason "length"): the answer is cut off, not finished. */
   cutOff: boolean;
+  /** The answer ran in a loop and was stopped there: `content` is its first pass. */
+  looped?: boolean;
 }
 
 export { addUsage, NO_USAGE } from '../../workflows/usage.js';
@@ -56,13 +61,17 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
     };
 
   const overCap = new AbortController();
-  const signals = [AbortSignal.timeout(llm.callTimeoutMs), overCap.signal];
+  // An answer that loops is stopped once the loop is evident, not at the token limit (core/repetition.ts).
+  const looping = new AbortController();
+  const signals = [AbortSignal.timeout(llm.callTimeoutMs), overCap.signal, looping.signal];
   const cancelled = activityContext()?.cancellationSignal;
   if (cancelled) signals.push(cancelled);
   const started = performance.now();
   let content = '';
   let tokens = 0;
   let bytes = 0; // kept as a running count: measuring the whole answer on every chunk is quadratic
+  let checkedAt = 0;
+  let loopAt: number | null = null;
   // Loading a model and reading a long prompt can take minutes before the first token:
   // heartbeat meanwhile, so the heartbeat timeout only catches a worker that is gone.
   const alive = setInterval(() => heartbeat({ label: input.label, tokens, bytes }), heartbeatIntervalMs());
@@ -75,6 +84,11 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
         tokens++;
         bytes += Buffer.byteLength(text);
         if (bytes > llm.maxOutputBytes) overCap.abort();
+        if (input.stopLoops && content.length - checkedAt >= 200) {
+          checkedAt = content.length;
+          loopAt = loopStart(content);
+          if (loopAt !== null) looping.abort();
+        }
         heartbeat({ label: input.label, tokens, bytes });
       },
       // One stream line carries one chunk: even fully \u-escaped, a chunk within the cap fits this.
@@ -91,6 +105,13 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
     storeAnswer(dbPath, key, llm.model, { content, ...usage, doneReason: end.doneReason });
     return { content, usage, cutOff: end.doneReason === 'length' };
   } catch (err) {
+    if (looping.signal.aborted && loopAt !== null && !cancelled?.aborted) {
+      // The first pass through the loop is the answer; the rest was the same again.
+      const usage = { tokensIn: 0, tokensOut: tokens, durationMs: Math.round(performance.now() - started), cached: false };
+      const kept = content.slice(0, loopAt);
+      storeAnswer(dbPath, key, llm.model, { content: kept, ...usage, doneReason: 'repetition' });
+      return { content: kept, usage, cutOff: false, looped: true };
+    }
     throw toFailure(err, llm, { overCap: overCap.signal.aborted, cancelled: cancelled?.aborted ?? false });
   } finally {
     clearInterval(alive);

@@ -1,6 +1,7 @@
 // The file phases (models … readme) and the repair of one file, in three halves that run
 // where their work is: the prompt with the files it depends on (workspace), the model's answer
 // and the file extracted from it (model), the file written (workspace).
+import { plainReadme } from '../../core/readme.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type {
   ApiSpec,
@@ -59,7 +60,7 @@ export async function fileRequest(input: Pick<GenerateFileInput, 'spec' | 'phase
 }
 
 /** The model's half: asks for one file; one firmer follow-up when the answer holds no usable code. Returns the file's content. */
-export async function answerFile(input: AnswerFileInput): Promise<{ content: string; usage: LlmUsage }> {
+export async function answerFile(input: AnswerFileInput): Promise<{ content: string; usage: LlmUsage; note?: string }> {
   const path = filePathFor(input.phase, input.spec.resource);
   const messages: Message[] = [
     { role: 'system', content: loadPrompt('system') },
@@ -68,7 +69,8 @@ export async function answerFile(input: AnswerFileInput): Promise<{ content: str
   const llm = llmForPhase(input.llm, input.repair ? 'repair' : input.phase);
   let usage: LlmUsage | null = null;
   for (let tries = 1; ; tries++) {
-    const answer = await chatOnce({ dbPath: input.dbPath, llm, messages, label: path });
+    // Prose has no block that is meant to repeat: a README that loops is stopped where the loop is evident.
+    const answer = await chatOnce({ dbPath: input.dbPath, llm, messages, label: path, stopLoops: input.phase === 'readme' });
     usage = usage ? addUsage(usage, answer.usage) : answer.usage;
     try {
       // A file cut off at num_predict would lose its end (or be "repaired" by a closing fence we add): ask again.
@@ -77,6 +79,13 @@ export async function answerFile(input: AnswerFileInput): Promise<{ content: str
     } catch (err) {
       if (!(err instanceof ExtractionError)) throw err;
       const hint = answer.cutOff ? 'raise -num-predict (0: no limit) or try a stronger model (-model)' : 'try a stronger model (-model)';
+      // The README only adds comfort: an answer that cannot be used never fails the API; code writes a plain one and says so.
+      if (tries >= 2 && input.phase === 'readme')
+        return {
+          content: plainReadme(input.spec),
+          usage,
+          note: `README.md: the model's answer could not be used (${err.message}, twice): code wrote a plain README from the plan`,
+        };
       if (tries >= 2) throw ApplicationFailure.nonRetryable(`${err.message}, twice: ${hint}`, 'NoCodeInAnswer');
       messages.push(
         { role: 'assistant', content: answer.content.slice(0, 4000) },
@@ -110,7 +119,7 @@ export async function fileRequestForModel(input: Parameters<typeof fileRequest>[
 }
 
 /** answerFile as the model worker serves it: the file crosses to the workspace in the run's history (a looping model's giant file stops here). */
-export async function answerFileForWorkspace(input: AnswerFileInput): Promise<{ content: string; usage: LlmUsage }> {
+export async function answerFileForWorkspace(input: AnswerFileInput): Promise<{ content: string; usage: LlmUsage; note?: string }> {
   const answer = await answerFile(input);
   const what = `the answer for ${filePathFor(input.phase, input.spec.resource)}`;
   refuseOverCrossing(

@@ -12,7 +12,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { writeScaffold } from '../../activities/files/scaffold.js';
 import { writeFileAtomic } from '../../activities/files/write-file.js';
 import { allowedPaths } from '../../workflows/layout.js';
-import { generateFile } from '../../activities/llm/generate-file.js';
+import { answerFile, fileRequest, generateFile } from '../../activities/llm/generate-file.js';
 import { planApi, type PlanInput } from '../../activities/llm/plan-api.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
 import { closeMirrors } from '../../activities/store/db.js';
@@ -245,6 +245,41 @@ describe('planApi', () => {
       assert.match(f.message, /3 tries/);
       assert.match(f.message, /resources\[0\]\.name/);
       assert.equal(server.calls.length, 3);
+    });
+  });
+});
+
+describe('the README, a phase that only adds comfort', () => {
+  const README = 'README.md';
+  const intro = '# todo-api\n\nA REST API for todos.\n\n';
+  const loop = '## Usage\n\nRun `go run ./cmd/server` and send JSON to /todos.\n\n';
+
+  it('an answer that runs in a loop is stopped once the loop is evident, and its first pass is the README', async () => {
+    // 400 passes of the same section: a small model's loop until the token limit.
+    const looping = '```markdown\n' + intro + loop.repeat(400);
+    await withServer([{ when: whenFile(README), answer: looping }], async (server) => {
+      const input = await fileInput(server, 'readme');
+      const result = await gen(input);
+      const written = readFileSync(path.join(input.outputDir, README), 'utf8');
+      assert.equal(written.trimEnd(), (intro + loop).trimEnd());
+      assert.ok(result.usage.tokensOut < looping.length / 4 / 10, `stopped early: ${result.usage.tokensOut} tokens of ${looping.length / 4}`);
+      assert.equal(server.calls.length, 1);
+    });
+  });
+
+  it('two answers cut off at the token limit do not fail the API: code writes a plain README from the plan and says so', async () => {
+    await withServer([], async (server) => {
+      const input = await fileInput(server, 'readme');
+      input.llm = { ...input.llm, options: { ...input.llm.options, num_predict: 20 } }; // the scripted model streams 4 characters a token
+      const answer = await quietEnv().run(answerFile, { ...input, repair: false, prompt: (await fileRequest(input)).prompt });
+      assert.match(
+        answer.note ?? '',
+        /^README\.md: the model's answer could not be used \(the answer was cut off at 20 tokens.*, twice\): code wrote a plain README from the plan$/,
+      );
+      assert.match(answer.content, /^# todo-api\n/);
+      for (const f of TODO_SPEC.fields) assert.match(answer.content, new RegExp(`\`${f.json}\``));
+      assert.match(answer.content, /`DELETE \/todos\/\{id\}` answers 204/);
+      assert.equal(server.calls.length, 2);
     });
   });
 });

@@ -142,7 +142,7 @@ describe('hostile answers through a whole run on a real dev server', () => {
   it('a plan that stays invalid: the run fails with the PlanInvalid message, status.json says so', { timeout: 120_000 }, async () => {
     const bad = JSON.stringify({ ...TODO_SPEC, resource: '../x' });
     await hostileRun('plan', [{ when: whenPlan(), answer: bad }], {}, 60_000, async (run) => {
-      assertFailedRun(run, 'plan', /the model gave no valid plan in 3 tries \("resource" must be one lower-case word.*-model/);
+      assertFailedRun(run, 'plan', /the model gave no valid plan in 3 tries \(resources\[0\]\.name must be one lower-case word.*-model/);
       assert.deepEqual(
         run.state.phases.map((p) => p.name),
         ['preflight', 'plan', 'report'],
