@@ -271,7 +271,9 @@ describe('the README, a phase that only adds comfort', () => {
     await withServer([], async (server) => {
       const input = await fileInput(server, 'readme');
       input.llm = { ...input.llm, options: { ...input.llm.options, num_predict: 20 } }; // the scripted model streams 4 characters a token
-      const answer = await quietEnv().run(answerFile, { ...input, repair: false, prompt: (await fileRequest(input)).prompt });
+      const answer = (await quietEnv().run(answerFile, { ...input, repair: false, prompt: (await fileRequest(input)).prompt })) as Awaited<
+        ReturnType<typeof answerFile>
+      >;
       assert.match(
         answer.note ?? '',
         /^README\.md: the model's answer could not be used \(the answer was cut off at 20 tokens.*, twice\): code wrote a plain README from the plan$/,
