@@ -154,7 +154,10 @@ export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite'
   const outOfScope = new Map<string, string[]>();
   const words = [...new Set(wordsOf(sentence))].filter((w) => !FILLER.has(w) && !/^\d+$/.test(w) && w.length > 1);
   for (const word of words) {
-    const found = elements.filter((e) => e.names.some((n) => matches(word, n)));
+    // The module's name answers only a word nothing else does ("library" of "REST API for a library").
+    const named = (e: Element) => e.names.some((n) => matches(word, n));
+    const others = elements.slice(1).filter(named);
+    const found = others.length > 0 ? others : elements.slice(0, 1).filter(named);
     for (const e of found) asked.set(e, [...(asked.get(e) ?? []), word]);
     if (found.length > 0) continue;
     if (plan.notBuilt.some((n) => wordsOf(n.what).some((w) => matches(word, w)))) continue;
@@ -168,7 +171,7 @@ export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite'
   }
   const requirements: Requirement[] = [
     ...elements
-      .filter((e) => e.names !== PERSISTENCE || asked.has(e))
+      .filter((e, i) => (i > 0 && e.names !== PERSISTENCE) || asked.has(e))
       .map((e) => placed(asked.get(e)?.join(' ') ?? e.names[0]!, e, built && elementsOf(built, store))),
     ...notBuilt,
     ...[...outOfScope].filter(([why]) => !notBuilt.some((n) => n.why === why)).map(([why, ws]) => ({ asked: ws.join(' '), where: null, why })),

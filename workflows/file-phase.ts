@@ -75,7 +75,11 @@ class FileWork {
       run.toolchain.fileRequest.executeWithOptions(o, [{ spec, phase, outputDir, repair, coverageGoal }]),
     );
     const answer = await this.ask('model', (o) => run.llm.answerFile.executeWithOptions(o, [{ ...this.model, phase, prompt, repair: repair !== undefined }]));
-    const { file } = await this.workspace('write', (o) => run.toolchain.writeAnsweredFile.executeWithOptions(o, [{ ...this.target, content: answer.content }]));
+    // The README gets the fidelity list appended (only when the run has one: runs recorded before it replay unchanged).
+    const fidelity = phase === 'readme' && run.state.fidelity ? { fidelity: run.state.fidelity } : {};
+    const { file } = await this.workspace('write', (o) =>
+      run.toolchain.writeAnsweredFile.executeWithOptions(o, [{ ...this.target, content: answer.content, ...fidelity }]),
+    );
     return { file, usage: answer.usage, ...(answer.note ? { note: answer.note } : {}) };
   }
 

@@ -1,6 +1,7 @@
 // The file phases (models … readme) and the repair of one file, in three halves that run
 // where their work is: the prompt with the files it depends on (workspace), the model's answer
 // and the file extracted from it (model), the file written (workspace).
+import { fidelityLines, type Fidelity } from '../../core/fidelity.js';
 import { plainReadme } from '../../core/readme.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type {
@@ -141,13 +142,29 @@ export interface WriteAnsweredFileInput {
   model: string;
   repair?: RepairRequest;
   git?: GitMode;
+  /** For the README: what the sentence asked for and where it lives, appended by code. */
+  fidelity?: Fidelity;
 }
 
 /** The workspace's half after the model: the file written, confined to the layout. */
 export async function writeAnsweredFile(input: WriteAnsweredFileInput): Promise<{ file: FileRef }> {
   const path = filePathFor(input.phase, input.spec.resource);
-  const { written: _written, ...file } = writeFileAtomic(input.outputDir, path, input.content, allowedPaths(input.spec));
+  // The README ends with the fidelity list, so the morning's reader sees what is there and what is not before the code.
+  const content = input.phase === 'readme' && input.fidelity ? `${input.content.trimEnd()}\n\n${fidelitySection(input.fidelity)}` : input.content;
+  const { written: _written, ...file } = writeFileAtomic(input.outputDir, path, content, allowedPaths(input.spec));
   return { file };
+}
+
+/** The README's last section, written by code: the fidelity list. */
+export function fidelitySection(fidelity: Fidelity): string {
+  return [
+    '## What was asked for, and where it is',
+    '',
+    "Written by overnight-llm's code from the plan and the request (also in status.json): ✓ built, ~ built in part, ✗ not built and why.",
+    '',
+    ...fidelityLines(fidelity).map((l) => `- ${l}`),
+    '',
+  ].join('\n');
 }
 
 /** One file in one activity (runs recorded before the model queue): the prompt, the model's answer, the file written. */

@@ -37,6 +37,11 @@ describe('overnight-llm end to end', () => {
     assert.match(run.stderr, /namespaces\/default\/workflows\/overnight-todo-api-/);
     assert.match(run.stdout, /\[10\/12\] validate done/);
     assert.match(run.stdout, /^done: the API is ready, coverage \d+\.\d%/m);
+    // What was asked and where it is: the CLI's last lines and the README's last section, written by code.
+    assert.match(run.stdout, /^what you asked for, and where it is:\n {2}✓ todo → \/todos: GET, POST, GET, PUT, DELETE\n/m);
+    const readme = readFileSync(path.join(output, 'README.md'), 'utf8');
+    assert.match(readme, /\n## What was asked for, and where it is\n\n.*\n\n- ✓ todo → \/todos: GET, POST, GET, PUT, DELETE\n/);
+    assert.deepEqual(readStatusJson(output).fidelity?.buildable, true);
 
     // The scripted model answers with the fixture's files: what reached the folder is exactly them.
     for (const file of [
