@@ -33,6 +33,46 @@ if [[ ! -x "$tools/goimports" ]]; then
   GOBIN="$tools" GOFLAGS=-mod=mod go install golang.org/x/tools/cmd/goimports@v0.52.0
 fi
 
+# Schemathesis, the property-based API tester run against a generated API and its openapi.yaml
+# (test/support/schemathesis.ts, scripts/schemathesis.sh), in a Python venv of its own, pinned.
+schemathesis_version=4.32.5
+venv="$root/.tools/schemathesis"
+if [[ "$("$venv/bin/st" --version 2>/dev/null)" != *"version $schemathesis_version" ]]; then
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv --help >/dev/null 2>&1; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+      step "installing python3 and python3-venv (Debian) for Schemathesis"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+    fi
+  fi
+  if command -v python3 >/dev/null 2>&1; then
+    step "installing Schemathesis $schemathesis_version into .tools/schemathesis (a Python venv)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+  else
+    step "python3 not found: no Schemathesis, so its checks of generated APIs cannot run"
+  fi
+fi
+
+# Generated projects build with GOPROXY=off (activities/go/run-tool.ts): the SQLite driver pinned
+# in core/go/gomod.ts comes from the module cache .tools/go-mod, filled here (instant once there).
+# The build caches are warmed with it and the standard packages the projects use: a first build
+# of a SQLite project takes about 1.5 minutes on 2 cores, then 2 seconds.
+go_scratch=$(mktemp -d)
+node --import tsx --input-type=module -e "
+const fs = await import('node:fs');
+const { cacheWarmingModule } = await import('./core/go/index.ts');
+for (const f of cacheWarmingModule()) fs.writeFileSync(process.argv[1] + '/' + f.path, f.content);" "$go_scratch"
+go_env=(GOMODCACHE="$root/.tools/go-mod" GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 GOTELEMETRY=off)
+[[ -d "$root/.tools/go-mod/modernc.org" ]] || step "downloading the SQLite driver of generated projects into .tools/go-mod"
+(cd "$go_scratch" && env "${go_env[@]}" go mod download)
+go_caches=("${OVERNIGHT_STATE_DIR:-$HOME/.local/state/overnight-llm}/go-build")
+[[ "${1:-}" == "--for-tests" ]] && go_caches+=("$root/.state/test/go-build")
+for cache in "${go_caches[@]}"; do
+  [[ -d "$cache" ]] || step "warming the Go build cache $cache (about 2 minutes the first time)"
+  (cd "$go_scratch" && env "${go_env[@]}" GOPROXY=off GOCACHE="$cache" sh -c 'go build -o /dev/null . && go vet .')
+done
+rm -rf "$go_scratch"
+
 # git writes the night's history into the output folder (activities/files/git-history.ts); a run
 # without it simply has none.
 if ! command -v git >/dev/null 2>&1; then

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { projectPath } from '../project-root.js';
 import { stateDir } from '../state-dir.js';
 import type { Containment } from './containment.js';
 import { groupGone, killGroup, trackGroup, untrackGroup } from './process-groups.js';
@@ -117,9 +118,15 @@ export function defaultToolchainDirs(): ToolchainDirs {
 }
 
 /**
+ * The module cache generated projects build from: set-up (scripts/setup.sh) downloads into it
+ * the SQLite driver that core/go/gomod.ts pins, since builds have no network. Read only here.
+ */
+export const GO_MOD_CACHE = projectPath('.tools', 'go-mod');
+
+/**
  * The whole environment the toolchain sees: PATH to find go, our own HOME and caches,
- * no network (GOPROXY=off, no checksum database), no cgo, no telemetry, and none of the
- * user's other variables, so generated code never sees a secret.
+ * no network (GOPROXY=off, no checksum database; modules come from GO_MOD_CACHE), no cgo,
+ * no telemetry, and none of the user's other variables, so generated code never sees a secret.
  */
 export function toolchainEnv(dirs: Pick<ToolchainDirs, 'goCacheDir' | 'homeDir'> = defaultToolchainDirs()): Record<string, string> {
   const { goCacheDir, homeDir } = dirs;
@@ -130,6 +137,7 @@ export function toolchainEnv(dirs: Pick<ToolchainDirs, 'goCacheDir' | 'homeDir'>
     HOME: homeDir,
     GOCACHE: goCacheDir,
     GOPATH: path.join(homeDir, 'go'),
+    GOMODCACHE: GO_MOD_CACHE,
     GOPROXY: 'off',
     GOSUMDB: 'off',
     GOFLAGS: '-mod=mod',

@@ -257,7 +257,19 @@ test('runTool keeps the tail of the output and the exit code, with a minimal env
       .filter((l) => /^[A-Z_]+=/.test(l))
       .map((l) => l.split('=')[0])
       .filter((n) => n !== 'PWD' && n !== 'SHLVL' && n !== '_');
-    assert.deepEqual(names.sort(), ['CGO_ENABLED', 'GOCACHE', 'GOFLAGS', 'GOPATH', 'GOPROXY', 'GOSUMDB', 'GOTELEMETRY', 'GOTOOLCHAIN', 'HOME', 'PATH']);
+    assert.deepEqual(names.sort(), [
+      'CGO_ENABLED',
+      'GOCACHE',
+      'GOFLAGS',
+      'GOMODCACHE',
+      'GOPATH',
+      'GOPROXY',
+      'GOSUMDB',
+      'GOTELEMETRY',
+      'GOTOOLCHAIN',
+      'HOME',
+      'PATH',
+    ]);
   } finally {
     delete process.env.OVERNIGHT_TEST_SECRET;
   }
