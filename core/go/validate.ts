@@ -71,7 +71,11 @@ func decodeField[T any](raw json.RawMessage, name, kind string, dst *T) error {
 		return fmt.Errorf("%s must not be null", name)
 	}
 	if err := json.Unmarshal(raw, dst); err != nil {
-		return fmt.Errorf("%s must be %s", name, kind)
+		// JSON Schema counts 2.0 and 2e0 as integers: a whole number written so is taken as one.
+		f, ferr := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64)
+		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 || json.Unmarshal([]byte(strconv.FormatInt(int64(f), 10)), dst) != nil {
+			return fmt.Errorf("%s must be %s", name, kind)
+		}
 	}
 	return nil
 }
