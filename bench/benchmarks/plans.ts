@@ -6,8 +6,12 @@
 // the sentence nothing in the plan is named after). Rows go to bench/results/plans.jsonl as they
 // finish; rows of this commit are skipped, so a stopped bench resumes. BENCH_MODELS and
 // BENCH_PROMPTS (ids) narrow it. `make bench-plans`.
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { BEHAVIOUR_PATH, behaviourContract, goProject, renderBehaviour } from '../../core/go/index.js';
+import { openApiFor } from '../../core/openapi.js';
+import { GO_MOD_CACHE } from '../../activities/go/run-tool.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fidelityOf } from '../../core/fidelity.js';
@@ -52,6 +56,38 @@ export interface PlanRow {
   buildable: boolean | null;
   errors: string[];
   plan: Plan | null;
+  /** Schemathesis against the plan's API as core/go writes it (SQLite; the model's functions as trivial bodies): absent in older rows. */
+  schemathesis?: { failures: number; cases: number } | null;
+}
+
+/**
+ * The plan's API as code writes it (core/go, SQLite, openapi.yaml), its model-written functions
+ * replaced by trivial bodies (an action changes nothing, a filter in words keeps everything), under
+ * Schemathesis (scripts/schemathesis.sh): what the plan and code deliver before the model's share.
+ */
+async function schemathesisOf(plan: Plan): Promise<{ failures: number; cases: number } | null> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-plan-api-'));
+  try {
+    const contract = behaviourContract(plan);
+    const bodies = Object.fromEntries(contract.holes.map((h) => [h.name, h.kind === 'filter' ? '\treturn true' : '\treturn nil']));
+    const files = [
+      ...goProject(plan, { store: 'sqlite' }),
+      { path: BEHAVIOUR_PATH, content: renderBehaviour(contract, bodies) },
+      { path: 'openapi.yaml', content: openApiFor(plan) },
+    ];
+    for (const f of files) {
+      mkdirSync(path.join(dir, path.dirname(f.path)), { recursive: true });
+      writeFileSync(path.join(dir, f.path), f.content);
+    }
+    const env = { ...process.env, GOMODCACHE: GO_MOD_CACHE, GOPROXY: 'off' };
+    const out = await promisify(execFile)('bash', [path.join(PROJECT_ROOT, 'scripts', 'schemathesis.sh'), dir], { env, maxBuffer: 16 << 20 }).catch(
+      (err: { stdout?: string; stderr?: string }) => err,
+    );
+    const summary = /schemathesis: (\d+) distinct failures? in (\d+) test cases/.exec(`${out.stdout ?? ''}${out.stderr ?? ''}`);
+    return summary ? { failures: Number(summary[1]), cases: Number(summary[2]) } : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const listFrom = (env: string | undefined, all: string[]) => (env?.trim() ? env.split(',').map((s) => s.trim()) : all);
@@ -108,18 +144,27 @@ async function planOnce(llm: LlmSettings, sentence: string, dbPath: string) {
   return { plan: null, tries: TRIES, tokensOut, errors };
 }
 
+const schemathesisCell = (r: PlanRow) =>
+  r.schemathesis === undefined
+    ? 'not run'
+    : r.schemathesis === null
+      ? r.valid
+        ? 'did not run'
+        : '—'
+      : `${r.schemathesis.failures} failures / ${r.schemathesis.cases} cases`;
+
 function section(rows: PlanRow[]): string {
   const latest = new Map<string, PlanRow>();
   for (const r of rows) latest.set(`${r.model} ${r.prompt}`, r);
   const table = [...latest.values()].map(
     (r) =>
-      `| ${r.model} | ${r.prompt} | ${r.valid ? `yes (${r.tries})` : 'no'} | ${(r.wallMs / 1000).toFixed(0)} s | ${r.resources} | ${r.fields} | ${r.rules} | ${r.relations} | ${r.filters} | ${r.actions} | ${r.placed} | ${r.namedNotBuilt} | ${r.unmatchedWords.join(', ') || '—'} | ${r.commit} |`,
+      `| ${r.model} | ${r.prompt} | ${r.valid ? `yes (${r.tries})` : 'no'} | ${(r.wallMs / 1000).toFixed(0)} s | ${r.resources} | ${r.fields} | ${r.rules} | ${r.relations} | ${r.filters} | ${r.actions} | ${r.placed} | ${r.namedNotBuilt} | ${r.unmatchedWords.join(', ') || '—'} | ${schemathesisCell(r)} | ${r.commit} |`,
   );
   return [
-    'The plan phase alone, on the fidelity prompt set (bench/fidelity/prompts.ts), with the project Ollama on CPU: plan prompt `prompts/plan.txt`, the plan schema, up to 3 tries, temperature 0.2, seed 42. "placed": fidelity lines with a place in the plan; "named": lines saying not built and why; "unplaced words": words of the sentence no element of the plan is named after (the run names them too). Rows: bench/results/plans.jsonl.',
+    'The plan phase alone, on the fidelity prompt set (bench/fidelity/prompts.ts), with the project Ollama on CPU: plan prompt `prompts/plan.txt`, the plan schema, up to 3 tries, temperature 0.2, seed 42. "placed": fidelity lines with a place in the plan; "named": lines saying not built and why; "unplaced words": words of the sentence no element of the plan is named after (the run names them too). "Schemathesis": the API of the plan as core/go writes it (SQLite, the functions the model writes given trivial bodies) under scripts/schemathesis.sh: distinct failures and test cases. Rows: bench/results/plans.jsonl.',
     '',
-    '| model | prompt | valid (tries) | time | resources | fields | rules | relations | filters | actions | placed | named | unplaced words | commit |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| model | prompt | valid (tries) | time | resources | fields | rules | relations | filters | actions | placed | named | unplaced words | Schemathesis | commit |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...table,
   ].join('\n');
 }
@@ -178,6 +223,8 @@ export const benchmark: Benchmark = {
               buildable: fidelity?.buildable ?? null,
               errors: r.errors.slice(0, 5),
               plan: r.plan,
+              // After the time is taken: Schemathesis is not part of the plan phase.
+              schemathesis: r.plan ? await schemathesisOf(r.plan) : null,
             };
             appendFileSync(ROWS_PATH, JSON.stringify(row) + '\n');
             ctx.log(`  ${row.valid ? 'valid' : 'invalid'} in ${(row.wallMs / 1000).toFixed(0)} s: ${row.resources} resources, ${row.placed} placed`);
