@@ -5,6 +5,7 @@ import {
   FIELD_NAME_PATTERN,
   FIELD_TYPES,
   goName,
+  isObject,
   MAX_FIELDS,
   MAX_RESOURCES,
   parentField,
@@ -34,7 +35,6 @@ const RESERVED = new Set(['id', 'limit', 'offset', 'validate']);
 
 export type PlanCheck = { ok: true; plan: Plan; notes?: string[] } | { ok: false; errors: string[] };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown, max = 200) => typeof v === 'string' && v.trim().length >= 1 && v.length <= max;
 
 /** Checks a parsed plan; the plan in its canonical form, or every problem found. */

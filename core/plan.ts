@@ -150,3 +150,6 @@ export function routesOf(plan: Plan, r: Resource): { method: 'GET' | 'POST' | 'P
     ...childrenOf(plan, r).map((c) => ({ method: 'GET' as const, path: `${item}/${c.plural}`, status: 200, what: `list the ${c.plural} of a ${r.name}` })),
   ];
 }
+
+/** A JSON object (not an array, not null): what a plan and its parts must be. */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

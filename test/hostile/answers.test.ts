@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { closeMirrors } from '../../activities/store/db.js';
+import { plainReadme } from '../../core/readme.js';
+import { TODO_SPEC } from '../support/scripted-ollama-responders.js';
 import { fencedAnswer } from '../support/scripted-ollama.js';
 import { MiB, caseTimeout, fixture, runCase, sha256, type HostileCase } from './support.js';
 
@@ -75,7 +77,15 @@ export const ANSWER_CASES: HostileCase[] = [
     expect: noCode(/binary junk/),
   },
   { name: 'an empty answer, twice', answer: '', calls: 2, limitMs: 5000, expect: noCode(/no Go code/) },
-  { name: 'a whitespace-only README, twice', phase: 'readme', answer: ' \n\n\t \n', calls: 2, limitMs: 5000, expect: noCode(/README\.md is empty/) },
+  // The README never fails a valid API: after two unusable answers code writes a plain one from the plan.
+  {
+    name: 'a whitespace-only README, twice: code writes a plain README',
+    phase: 'readme',
+    answer: ' \n\n\t \n',
+    calls: 2,
+    limitMs: 5000,
+    expect: { file: plainReadme(TODO_SPEC) },
+  },
   {
     name: '`File: ../../etc/passwd` and absolute paths in the answer have no effect',
     answer: `File: ../../etc/passwd\nFile: /etc/passwd\nSave this as /tmp/evil.go and ../../../outside.txt:\n\n${fenced(MODELS)}\nFile: ${'../'.repeat(12)}etc/shadow\n`,

@@ -245,6 +245,43 @@ test("a model's additions are dropped and named: a resource the sentence does no
   assert.equal(fidelityOf('a chess engine', chess.plan).buildable, false);
 });
 
+test("one resource planned twice is one resource: the second's new fields join the first, and the merge is named", () => {
+  // Seen with the real 0.5B over /v1: "todo" twice, the second with a field the first lacks.
+  const todo = (fields: object[], actions: object[] = []) => ({ name: 'todo', plural: 'todos', fields, filters: [], actions });
+  const answer = JSON.stringify({
+    module: 'todo-api',
+    resources: [
+      todo([{ name: 'title', type: 'string', required: true }]),
+      todo(
+        [
+          { name: 'title', type: 'string', required: false },
+          { name: 'done', type: 'boolean', required: false },
+        ],
+        [{ name: 'complete', description: 'marks it done' }],
+      ),
+      { name: 'todos', plural: 'todoss', fields: [{ name: 'due', type: 'date', required: false }], filters: [], actions: [] },
+    ],
+    notBuilt: [],
+  });
+  const checked = parsePlan(answer, 'REST API for todo list');
+  assert.ok(checked.ok, JSON.stringify(checked));
+  assert.equal(checked.plan.resources.length, 1);
+  const [only] = checked.plan.resources;
+  assert.deepEqual(
+    only!.fields.map((f) => [f.name, f.required]),
+    [
+      ['title', true],
+      ['done', false],
+      ['due', false],
+    ],
+  );
+  assert.deepEqual(
+    only!.actions.map((a) => a.name),
+    ['complete'],
+  );
+  assert.equal(checked.notes!.filter((n) => /merged into the "todo" planned before it/.test(n)).length, 2);
+});
+
 test('what the sentence states in so many words and the plan left out is put in, and named', () => {
   const answer = JSON.stringify({
     module: 'clinic-api',

@@ -1,0 +1,110 @@
+// What the request says, read by code to mend the plan: the module named after its subject, a
+// resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
+// many words put in. Code reads what the sentence says; it does not guess what it means.
+import { isObject } from './plan.js';
+
+/** Words a module name may carry that say nothing about the request's subject. */
+const GENERIC_MODULE_WORDS = new Set(['api', 'rest', 'go', 'golang', 'service', 'server', 'app', 'http', 'crud', 'backend', 'web']);
+const ARTICLES = new Set(['a', 'an', 'the', 'my', 'our', 'some', 'simple', 'small']);
+
+/** A module name from the request's subject: "REST API for a bookstore" → bookstore-api; null when it gives nothing. */
+export function moduleFromRequest(request: string): string | null {
+  const lower = request.toLowerCase();
+  const subject = lower.includes(' for ') ? lower.slice(lower.indexOf(' for ') + 5) : lower;
+  const kept = subject
+    .split(/[:;,.]/)[0]!
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w && !ARTICLES.has(w) && !GENERIC_MODULE_WORDS.has(w))
+    .slice(0, 3);
+  return kept.length && /^[a-z]/.test(kept[0]!) ? `${kept.join('-')}-api` : null;
+}
+
+/** A module named after nothing in the request is the prompt's example copied ("library-api" for a gym). */
+export function moduleFitsRequest(module: string, request: string, resources: unknown[]): boolean {
+  const lower = request.toLowerCase();
+  const names = resources.map((r) => (isObject(r) && typeof r.name === 'string' ? r.name : ''));
+  const own = module.split(/[^a-z0-9]+/).filter((w) => w && !GENERIC_MODULE_WORDS.has(w));
+  return own.length === 0 || own.some((w) => lower.includes(w) || names.some((n) => n && (n.includes(w) || w.includes(n))));
+}
+
+/**
+ * The sentence decides the API: when it names some of the planned resources, a resource it does
+ * not name and none of those belongs to is the model's addition (seen: users with passwords for
+ * "REST API for todo list") and is dropped, named in the notes. A resource left with no fields
+ * (its only field was an id) is dropped too.
+ */
+export function dropUnasked(resources: unknown[], request: string | undefined, notes: string[]): unknown[] {
+  const nameOf = (r: unknown) => (isObject(r) && typeof r.name === 'string' ? r.name : '');
+  let kept = resources.filter((r) => {
+    if (!isObject(r) || !Array.isArray(r.fields) || r.fields.length > 0 || resources.length === 1) return true;
+    notes.push(`resource ${JSON.stringify(nameOf(r))} dropped: it has no fields besides its id`);
+    return false;
+  });
+  if (request === undefined) return kept;
+  const words = new Set(
+    request
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean),
+  );
+  const named = (r: unknown) => {
+    const n = nameOf(r);
+    const plural = isObject(r) && typeof r.plural === 'string' ? r.plural : '';
+    return n !== '' && (words.has(n) || words.has(plural) || [...words].some((w) => w.length >= 4 && (w.startsWith(n) || n.startsWith(w))));
+  };
+  const asked = kept.filter(named);
+  if (asked.length === 0) return kept;
+  const parents = new Set(asked.map((r) => (isObject(r) && typeof r.parent === 'string' ? r.parent : '')));
+  kept = kept.filter((r) => {
+    if (named(r) || parents.has(nameOf(r))) return true;
+    notes.push(`resource ${JSON.stringify(nameOf(r))} dropped: the request does not ask for it`);
+    return false;
+  });
+  return kept;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const fieldsOf = (r: Record<string, unknown>) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
+
+/**
+ * What the sentence states in so many words and the plan left out, code puts in, each named:
+ * "pets that belong to an owner" (the relation), "a unique email", "a capacity from 1 to 30",
+ * "a mileage of at least 0". Only where a field or resource of that very name is planned: code
+ * does not guess what the sentence means, it reads what it says.
+ */
+export function statedInSentence(resources: unknown[], request: string, notes: string[]): void {
+  const text = request.toLowerCase();
+  const all = resources.filter(isObject);
+  const byWord = (w: string) => all.find((r) => r.name === w || r.plural === w || r.name === w.replace(/s$/, ''));
+  for (const m of text.matchAll(/([a-z]+) (?:that |which |who )?belongs? to (?:a |an |the |one )?([a-z]+)/g)) {
+    const child = byWord(m[1]!);
+    const parent = byWord(m[2]!);
+    if (child && parent && child !== parent && child.parent === undefined && parent.parent !== child.name) {
+      child.parent = parent.name;
+      child.fields = fieldsOf(child).filter((f) => f.name !== `${String(parent.name)}Id`);
+      notes.push(`${String(child.name)}.parent → "${String(parent.name)}": the request says "${m[0]}"`);
+    }
+  }
+  for (const r of all) {
+    for (const f of fieldsOf(r)) {
+      const name = typeof f.name === 'string' ? f.name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase() : '';
+      if (!name) continue;
+      const at = `${String(r.name)}.${String(f.name)}`;
+      if (!f.unique && f.type !== 'boolean' && new RegExp(`\\bunique ${escape(name)}\\b`).test(text)) {
+        f.unique = true;
+        delete f.default;
+        notes.push(`${at}.unique → true: the request says "unique ${name}"`);
+      }
+      if (f.type !== 'integer' && f.type !== 'number') continue;
+      const range = new RegExp(`\\b${escape(name)}\\b[a-z ]{0,30}?(?:from|between) (-?\\d+(?:\\.\\d+)?) (?:to|and) (-?\\d+(?:\\.\\d+)?)`).exec(text);
+      const least = new RegExp(`\\b${escape(name)}\\b[a-z ]{0,20}?(?:of )?at least (-?\\d+(?:\\.\\d+)?)`).exec(text);
+      if (range && f.min === undefined && f.max === undefined) {
+        [f.min, f.max] = [Number(range[1]), Number(range[2])];
+        notes.push(`${at} min/max → ${range[1]}/${range[2]}: the request says "${range[0]}"`);
+      } else if (least && f.min === undefined) {
+        f.min = Number(least[1]);
+        notes.push(`${at}.min → ${least[1]}: the request says "${least[0]}"`);
+      }
+    }
+  }
+}
