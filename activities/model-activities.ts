@@ -7,3 +7,4 @@ export { checkModelServer } from './preflight.js';
 export { answerFileForWorkspace as answerFile } from './llm/generate-file.js';
 export { functionCandidate } from './guided/function-candidate.js';
 export { proposeTestCases } from './guided/propose-cases.js';
+export { behaviourCandidate } from './plan/behaviour-candidate.js';

@@ -2,6 +2,7 @@
 // `-output=DIR` all work. Every bad value is a UsageError naming the flag (exit code 2).
 
 import { OPTIONS_PHASES, REVIEW_TIMEOUT_ACTIONS, STRATEGIES, type ModelOptions, type OptionsPhase } from '../workflows/types.js';
+import { STORES } from '../core/plan.js';
 import { parseDuration, parseStartTime } from './time-flags.js';
 import { SERVED_WORK, type ServedWork } from '../workflows/task-queues.js';
 
@@ -29,7 +30,8 @@ interface FlagSpec {
 export const FLAGS = {
   prompt: { kind: 'string', group: 'run', default: 'REST API for todo list', help: 'what to generate' },
   output: { kind: 'string', group: 'run', default: './generated', help: 'output folder for the generated project' },
-  strategy: { kind: 'string', group: 'run', default: 'whole', help: 'whole (one prompt a file: 7B+ models) or guided: small models' },
+  strategy: { kind: 'string', group: 'run', default: 'whole', help: 'whole (one prompt a file: 7B+ models), guided (small models) or plan (the whole plan)' },
+  store: { kind: 'string', group: 'run', default: 'sqlite', help: '-strategy plan: sqlite (data survives a restart) or memory' },
   'skip-validation': { kind: 'bool', group: 'run', default: false, help: 'skip the Go validation and repair phases' },
   'allow-existing': { kind: 'bool', group: 'run', default: false, help: 'write into a folder that holds other files (never deletes them)' },
   restart: { kind: 'bool', group: 'run', default: false, help: 'start over when the folder already has a finished run' },
@@ -211,7 +213,8 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
   if (!HOST_PORT_PATTERN.test(flags.temporal))
     throw new UsageError(`${sourceOf('temporal', given, env)} takes host:port like localhost:7233, not ${JSON.stringify(flags.temporal)}`);
   if (!(STRATEGIES as readonly string[]).includes(flags.strategy))
-    throw new UsageError(`-strategy must be guided or whole, not ${JSON.stringify(flags.strategy)}`);
+    throw new UsageError(`-strategy must be ${STRATEGIES.join(', ')}, not ${JSON.stringify(flags.strategy)}`);
+  if (!(STORES as readonly string[]).includes(flags.store)) throw new UsageError(`-store must be ${STORES.join(' or ')}, not ${JSON.stringify(flags.store)}`);
   if (!(LLM_APIS as readonly string[]).includes(flags['llm-api']))
     throw new UsageError(`-llm-api must be ollama or openai, not ${JSON.stringify(flags['llm-api'])}`);
   if (flags.git && flags['no-git']) throw new UsageError('-git and -no-git contradict each other: pass one of them');
@@ -289,6 +292,7 @@ const SHARED_LINES: { flags: FlagName[]; help: string }[] = [
   { flags: ['temperature', 'num-ctx', 'seed'], help: 'model temperature, context size in tokens, seed' },
   { flags: ['llm-api', 'ollama'], help: "the model server's API, ollama (native) or openai (/v1/chat/completions); its URL" },
   { flags: ['version', 'help'], help: 'show the version, or this help' },
+  { flags: ['strategy', 'store'], help: 'whole (one prompt a file: 7B+), guided (small models) or plan (the whole plan); plan: sqlite or memory' },
   { flags: ['git', 'no-git'], help: 'commit each phase even inside your own repository; no git history at all' },
   { flags: ['coverage', 'budget'], help: 'test coverage goal in percent; minutes of working time, asleep not counted (0: none)' },
   { flags: ['review-plan', 'plan-only'], help: 'wait after the plan for `approve ID` before any code; or write plan.json and stop' },

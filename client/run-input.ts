@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ReviewTimeoutAction, RunInput, Strategy } from '../workflows/types.js';
+import type { Store } from '../core/plan.js';
 import { parseDuration } from './time-flags.js';
 import { openMirror } from '../activities/store/db.js';
 import { makeFolders } from '../activities/files/make-folders.js';
@@ -87,6 +88,8 @@ export function runInputFrom(flags: Flags): RunInput {
     workingBudgetMs: flags.budget > 0 ? flags.budget * 60_000 : undefined,
     heartbeatTimeoutMs: flags['heartbeat-timeout'] * 1000,
     strategy: flags.strategy as Strategy,
+    // Only the whole-plan writer reads it; other runs' inputs stay as recorded.
+    ...(flags.strategy === 'plan' ? { store: flags.store as Store } : {}),
     ollamaWaitMs: flags['ollama-wait'] * 60_000,
     git: flags['no-git'] ? 'off' : flags.git ? 'on' : 'auto',
     ...(flags['review-plan']

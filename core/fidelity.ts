@@ -48,7 +48,9 @@ const FILLER = new Set(
     'rest restful api apis http json crud service server backend app application simple small basic go golang endpoint endpoints route routes ' +
     'build create make write need needs want manage managing management track tracking store storing keep keeping handle list lists listing get set add ' +
     'item items thing things record records data entry entries resource resources field fields value values one two three several many new own using use ' +
-    'them they it there here like such way ways either both only just up out about between after before over under system systems'
+    'them they it there here like such way ways either both only just up out about between after before over under system systems ' +
+    // What the plan's parts are called: "a checkout action", "a filter by genre" name the action and the filter, not a thing of their own.
+    'action actions filter filters rule rules query queries parameter parameters'
   ).split(/\s+/),
 );
 

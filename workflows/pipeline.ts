@@ -3,6 +3,7 @@
 // bookkeeping every phase shares (mirror, status query, Web UI, budget) is in pipeline-run.ts.
 import { workflowInfo } from '@temporalio/workflow';
 import { writeFile } from './file-phase.js';
+import { buildPlanApi } from './plan-build.js';
 import { folderForStart } from './layout.js';
 import { PipelineRun, type Step } from './pipeline-run.js';
 import type { PlanDecision } from './plan-review.js';
@@ -16,6 +17,7 @@ export async function generateApi(input: RunInput): Promise<RunResult> {
     const planned = await run.phase('plan', 0, (step) => plan(run, step));
     run.spec = planned.spec;
     if (planned.stop !== undefined) await run.stoppedAfterPlan(planned.stop);
+    else if (run.input.strategy === 'plan' && run.state.plan) await buildPlanApi(run, run.state.plan);
     else await buildApi(run, planned.spec);
     run.state.status = 'completed';
   } catch (err) {
@@ -77,9 +79,11 @@ async function preflight(run: PipelineRun, step: Step): Promise<void> {
 }
 
 async function plan(run: PipelineRun, step: Step): Promise<PlanDecision> {
-  const { prompt, dbPath, llm, planOnly, planReview } = run.input;
+  const { prompt, dbPath, llm, planOnly, planReview, strategy, store } = run.input;
+  // The whole-plan writer builds all of the plan: the fidelity list compares with the plan itself.
+  const writer = strategy === 'plan' ? { wholePlan: true, store: store ?? 'sqlite' } : {};
   const result = await run.callModel(() =>
-    run.llm.planApi.executeWithOptions({ ...run.llmOptions, summary: `plan: ${prompt.slice(0, 80)}` }, [{ prompt, dbPath, llm }]),
+    run.llm.planApi.executeWithOptions({ ...run.llmOptions, summary: `plan: ${prompt.slice(0, 80)}` }, [{ prompt, dbPath, llm, ...writer }]),
   );
   step({ usage: result.usage, attempts: result.attempts, notes: result.notes });
   // Runs recorded before the plan held several resources have no plan or fidelity list here.

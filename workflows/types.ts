@@ -2,7 +2,7 @@
 // Temporal's history, so it stays small: references (paths, hashes, counts), never
 // whole files. Workflows import only types from this file.
 import type { Fidelity } from '../core/fidelity.js';
-import type { Plan } from '../core/plan.js';
+import type { Plan, Store } from '../core/plan.js';
 import type { ApiSpec } from '../core/single-resource.js';
 
 /** The phases of a run, in the fixed order of DESIGN.md. */
@@ -73,6 +73,8 @@ export interface RunInput {
   searchAttributes?: boolean;
   /** How the files are written (absent in runs recorded before it existed: 'whole'). */
   strategy?: Strategy;
+  /** -store, for -strategy plan: where the API keeps its items (absent: sqlite). */
+  store?: Store;
   /** How long a model call waits for Ollama to answer again before the run fails (absent: 30 min; 0: not at all). */
   ollamaWaitMs?: number;
   /** Git history in the output folder (absent in runs recorded before it existed: auto). */
@@ -112,8 +114,11 @@ export const DEFAULT_OLLAMA_WAIT_MS = 30 * 60_000;
  * `guided`: code writes the contract (types, signatures, routes) from the plan, the model writes
  * each function body, checked by the compiler as it is written; tests are cases the model
  * proposes as JSON, rendered by code and kept only when they pass. For small models.
+ * `plan`: code writes the whole plan's project (every resource, rule, relation, filter, action,
+ * docs/generated-api.md) and its tests; the model writes what the plan says in words (the methods
+ * of behaviour.go) and the README. It replaces `guided` once the guided tests move over (#24).
  */
-export const STRATEGIES = ['guided', 'whole'] as const;
+export const STRATEGIES = ['guided', 'whole', 'plan'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 // Today's code writer takes the plan's first resource as a single-resource spec (core/single-resource.ts).

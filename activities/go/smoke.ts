@@ -20,6 +20,13 @@ export interface SmokeOptions {
   containment?: Containment;
   /** Where the scratch folder (the server binary) goes; os.tmpdir() by default. */
   scratchParent?: string;
+  /** The bodies to create and replace with (a plan's rules refuse sampleBody's values); sampleBody's by default. */
+  bodies?: SmokeBodies;
+}
+
+export interface SmokeBodies {
+  create: Record<string, unknown>;
+  update: Record<string, unknown>;
 }
 
 export interface SmokeResult {
@@ -204,7 +211,7 @@ export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<str
       return ok ? res : null;
     };
 
-    const created = await expect('POST', collection, [201], JSON.stringify(sampleBody(spec.fields, 'create')));
+    const created = await expect('POST', collection, [201], JSON.stringify(options.bodies?.create ?? sampleBody(spec.fields, 'create')));
     if (!created) return done(false, 'handlers');
     const id = idOf(created.json);
     if (id === null) {
@@ -220,7 +227,7 @@ export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<str
     }
     const cycle: [string, string, number[], string?][] = [
       ['GET', item, [200]],
-      ['PUT', item, [200], JSON.stringify(sampleBody(spec.fields, 'update'))],
+      ['PUT', item, [200], JSON.stringify(options.bodies?.update ?? sampleBody(spec.fields, 'update'))],
       ['DELETE', item, [200, 204]],
       ['GET', item, [404]],
       ['POST', collection, [400], '{"not json'],

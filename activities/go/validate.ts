@@ -13,12 +13,14 @@ import { sweepPidsCgroups } from './pids-cgroup.js';
 import { entriesOfDeadOwners, reapOrphanedGroups } from './process-groups.js';
 import { defaultToolchainDirs, runTool, toolchainEnv, type ToolchainDirs, type ToolResult } from './run-tool.js';
 import { openToolchainSession } from './toolchain-session.js';
-import { smokeRun } from './smoke.js';
+import { smokeRun, type SmokeBodies } from './smoke.js';
 
 export interface ValidateInput {
   outputDir: string;
   spec: ApiSpec;
   coverageGoal: number;
+  /** The smoke run's bodies, valid by the plan's rules (runs of the whole-plan writer). */
+  smokeBodies?: SmokeBodies;
   /** Budget for the whole validation; each step gets what is left. Sits inside the activity's 20 min. */
   timeoutMs?: number;
 }
@@ -55,7 +57,7 @@ function stepFrom(name: ValidationStepName, r: ToolResult, okTail = r.output): V
 }
 
 export async function validateProject(input: ValidateInput): Promise<ValidationReport> {
-  const { outputDir, spec, coverageGoal, timeoutMs = DEFAULT_VALIDATE_TIMEOUT_MS } = input;
+  const { outputDir, spec, coverageGoal, smokeBodies, timeoutMs = DEFAULT_VALIDATE_TIMEOUT_MS } = input;
   await cleanUpAfterDeadWorkers();
   const started = performance.now();
   const deadline = started + timeoutMs;
@@ -138,7 +140,7 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
         }
       }
       await run('smoke', async () => {
-        const r = await smokeRun(outputDir, spec, env, { timeoutMs: left(), signal, containment, scratchParent: tmp });
+        const r = await smokeRun(outputDir, spec, env, { timeoutMs: left(), signal, containment, scratchParent: tmp, bodies: smokeBodies });
         if (!r.ok && r.phase) failures.add(r.phase, `smoke run of the built server:\n${lastBytes(r.outputTail, 2048)}`);
         return { name: 'smoke', ok: r.ok, durationMs: r.durationMs, outputTail: lastBytes(r.outputTail) };
       });

@@ -225,17 +225,22 @@ export async function finishCodeFileIn(session: ToolchainSession, input: FinishC
   const final = await file.check(outcome.bodies);
   const content = file.read();
   const modelLines = file.contract.holes.reduce((n, h) => n + countLines(final.bodies[h.name] ?? ''), 0);
-  const provenance: FileProvenance = {
+  const provenance = provenanceOf(content, modelLines, outcome, final.fixes, final.errors.length + outcome.left.length);
+  const { written: _w, ...ref } = file.write(content);
+  return { file: { ...ref, provenance } };
+}
+
+/** Who wrote what in a file the guided loop composed: the model's lines, code's, the candidates and fixers. */
+export function provenanceOf(content: string, modelLines: number, outcome: CodeFileOutcome, finalFixes: string[], errorsLeft: number): FileProvenance {
+  return {
     strategy: 'guided',
     modelLines,
     contractLines: Math.max(0, countLines(content) - modelLines),
     candidates: outcome.candidates,
-    fixes: [...new Set([...outcome.fixes, ...final.fixes])],
+    fixes: [...new Set([...outcome.fixes, ...finalFixes])],
     errorsSeen: outcome.errorsSeen,
-    errorsLeft: final.errors.length + outcome.left.length,
+    errorsLeft,
   };
-  const { written: _w, ...ref } = file.write(content);
-  return { file: { ...ref, provenance } };
 }
 
 export const finishCodeFile = (input: FinishCodeFileInput) =>

@@ -36,22 +36,38 @@ export async function functionCandidate(input: FunctionCandidateInput): Promise<
   const contract = contractFor(input.spec, input.phase);
   const hole = contract.holes.find((h) => h.name === input.hole);
   if (!hole) throw new Error(`${contract.path} has no function ${input.hole} in its contract`);
+  const prompt =
+    functionPrompt(input.spec, contract, contract.path, input.phase, hole) +
+    (input.repair ? `\nThe last validation of the module said:\n${input.repair.errors.slice(0, 1500)}\n` : '');
+  const llm = llmForPhase(input.llm, input.repair ? 'repair' : input.phase);
+  // A repair round is a new sample: the same seed would replay the cached failing answer.
+  const seedOffset = (input.repair?.round ?? 0) * 7919;
+  return askForFunction({ ...input, llm, prompt, hole, seedOffset, label: `${contract.path} ${hole.name}` });
+}
+
+export interface FunctionRequest {
+  /** The phase's settings (llmForPhase). */
+  llm: LlmSettings;
+  prompt: string;
+  hole: { name: string; signature: string; steps: string[] };
+  attempt: number;
+  fix?: FixRequest;
+  seedOffset?: number;
+  dbPath: string;
+  label: string;
+}
+
+/** One function asked of the model, started with its signature; shared by the guided functions and behaviour.go's methods. */
+export async function askForFunction(request: FunctionRequest): Promise<{ content: string; usage: LlmUsage }> {
+  const { hole, fix, attempt: i } = request;
   const base: Message[] = [
     { role: 'system', content: loadPrompt('system') },
-    {
-      role: 'user',
-      content:
-        functionPrompt(input.spec, contract, contract.path, input.phase, hole) +
-        (input.repair ? `\nThe last validation of the module said:\n${input.repair.errors.slice(0, 1500)}\n` : ''),
-    },
+    { role: 'user', content: request.prompt },
   ];
-  const phaseLlm = llmForPhase(input.llm, input.repair ? 'repair' : input.phase);
   // One function never needs more; a small model that starts rewriting the whole file is cut short.
-  const numPredict = Math.min(phaseLlm.options.num_predict || FUNCTION_MAX_TOKENS, FUNCTION_MAX_TOKENS);
-  const llm = { ...phaseLlm, options: { ...phaseLlm.options, num_predict: numPredict } };
-  // A repair round is a new sample: the same seed would replay the cached failing answer.
-  const seed = (llm.options.seed ?? 0) + (input.repair?.round ?? 0) * 7919;
-  const { fix, attempt: i } = input;
+  const numPredict = Math.min(request.llm.options.num_predict || FUNCTION_MAX_TOKENS, FUNCTION_MAX_TOKENS);
+  const llm = { ...request.llm, options: { ...request.llm.options, num_predict: numPredict } };
+  const seed = (llm.options.seed ?? 0) + (request.seedOffset ?? 0);
   const messages: Message[] = fix
     ? [
         ...base,
@@ -68,11 +84,11 @@ export async function functionCandidate(input: FunctionCandidateInput): Promise<
   // writes this function's body, not a whole file, a `main` or another API's function.
   const start = answerStart(hole);
   const answer = await chatOnce({
-    dbPath: input.dbPath,
+    dbPath: request.dbPath,
     llm: { ...llm, options },
     messages: [...messages, { role: 'assistant', content: start }],
     stop: FUNCTION_END,
-    label: `${contract.path} ${hole.name}`,
+    label: request.label,
   });
   return { content: continuedAnswer(start, answer.content), usage: answer.usage };
 }

@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { fidelityOf } from '../../core/fidelity.js';
 import { parsePlan } from '../../core/plan-check.js';
+import type { Store } from '../../core/plan.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
 import { builtOf, singleResourceSpec } from '../../core/single-resource.js';
 import type { LlmSettings, LlmUsage, PlanResult } from '../../workflows/types.js';
@@ -18,9 +19,12 @@ export interface PlanInput {
   dbPath: string;
   llm: LlmSettings;
   maxTries?: number;
+  /** -strategy plan: the writer builds the whole plan, kept in `store` (absent: today's single-resource writer). */
+  wholePlan?: boolean;
+  store?: Store;
 }
 
-export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3 }: PlanInput): Promise<PlanResult> {
+export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, wholePlan, store = 'sqlite' }: PlanInput): Promise<PlanResult> {
   const llm = llmForPhase(runLlm, 'plan');
   const messages: Message[] = [{ role: 'user', content: renderPrompt(loadPrompt('plan'), { request: prompt }) }];
   const usage: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
@@ -34,7 +38,7 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3 }: Pla
     const checked = parsePlan(answer.content, prompt);
     if (checked.ok) {
       const { plan } = checked;
-      const fidelity = fidelityOf(prompt, plan, 'memory', builtOf(plan));
+      const fidelity = wholePlan ? fidelityOf(prompt, plan, store) : fidelityOf(prompt, plan, 'memory', builtOf(plan));
       return { spec: singleResourceSpec(plan), plan, fidelity, usage, attempts: attempt, ...(checked.notes ? { notes: checked.notes } : {}) };
     }
     errors = checked.errors;

@@ -56,12 +56,28 @@ function repairVars(phase: FilePhase): Record<string, string> {
 const fileLines = (text: string) => [...text.matchAll(/^File: (.+)$/gm)].map((m) => m[1]);
 
 describe('templates', () => {
-  test("prompts/ holds one template per phase, plus system, plan, repair and the guided strategy's function, function-fix and test-cases", () => {
+  test("prompts/ holds one template per phase, plus system, plan, repair, the guided strategy's function, function-fix and test-cases, and the plan writer's behaviour", () => {
     const names = readdirSync(PROMPTS_DIR)
       .filter((f) => f.endsWith('.txt'))
       .map((f) => f.replace(/\.txt$/, ''))
       .sort();
-    assert.deepEqual(names, [...FILE_PHASES, 'plan', 'repair', 'system', 'function', 'function-fix', 'test-cases'].sort());
+    assert.deepEqual(names, [...FILE_PHASES, 'plan', 'repair', 'system', 'function', 'function-fix', 'test-cases', 'behaviour'].sort());
+  });
+
+  test("the behaviour prompt shows the resource's Go type, its enums and PointerTo, and says what the method does in the plan's words", async () => {
+    const { behaviourCandidatePrompt } = await import('../../activities/plan/behaviour-candidate.js');
+    const { LIBRARY_PLAN } = await import('../../core/go/sample-plans.js');
+    const text = behaviourCandidatePrompt(LIBRARY_PLAN, 'Book.Checkout');
+    assert.ok(!text.includes('{{'));
+    for (const want of [
+      'type Book struct',
+      'BookGenreFiction BookGenre = "fiction"',
+      'func PointerTo[T any](v T) *T',
+      'func (x *Book) Checkout(now time.Time) error',
+    ])
+      assert.ok(text.includes(want), `the prompt lacks ${want}`);
+    assert.match(text, /a book that is not available cannot be checked out/);
+    assert.ok(!text.includes('type Author struct'), "another resource's type is not shown");
   });
 
   test('every template renders for the todo spec with no {{ left', () => {

@@ -1,0 +1,72 @@
+// One method of behaviour.go from the model (the whole-plan writer's model side): the prompt
+// shows the resource's Go type as code wrote it and says in the plan's words what the method
+// does; a fix request shows the best answer so far with its errors. The answer is started with
+// the signature and stops at its closing brace. No file is read or written here.
+import { behaviourContract, goProject, type BehaviourHole } from '../../core/go/index.js';
+import type { Plan } from '../../core/plan.js';
+import { goName } from '../../core/plan.js';
+import type { FixRequest } from '../../workflows/guided-code.js';
+import type { LlmSettings, LlmUsage } from '../../workflows/types.js';
+import { llmForPhase } from '../llm/phase-options.js';
+import { askForFunction } from '../guided/function-candidate.js';
+import { loadPrompt, renderPrompt } from '../llm/prompts.js';
+
+/** A hole as go-source's answer reading knows functions: by its method's name. */
+export const asFunction = (h: BehaviourHole) => ({ name: h.name.slice(h.name.indexOf('.') + 1), signature: h.signature, steps: [h.description] });
+
+export interface BehaviourCandidateInput {
+  plan: Plan;
+  hole: string;
+  /** Which try for this method (0 is the run's own options; later ones another seed, warmer). */
+  attempt: number;
+  fix?: FixRequest;
+  llm: LlmSettings;
+  dbPath: string;
+}
+
+/** The declarations of models.go the method works with: its type, the type's enums, Date and PointerTo. */
+export function typesFor(plan: Plan, resource: string): string {
+  const models = goProject(plan, { store: 'memory' }).find((f) => f.path === 'internal/models/models.go')!.content;
+  const T = goName(resource);
+  const blocks = models.split('\n\n');
+  const wanted = (b: string) => {
+    const code = b.replace(/^\/\/.*\n/gm, '');
+    return (
+      code.startsWith(`type ${T} struct`) ||
+      new RegExp(`^type ${T}[A-Z]\\w* string`).test(code) ||
+      new RegExp(`^const \\(\\n\\t${T}[A-Z]`).test(code) ||
+      (code.startsWith('type Date struct') && models.includes(`*Date`)) ||
+      code.startsWith('func PointerTo')
+    );
+  };
+  return blocks
+    .filter(wanted)
+    .map((b) => b.trim())
+    .join('\n\n');
+}
+
+function holeOf(plan: Plan, name: string): BehaviourHole {
+  const hole = behaviourContract(plan).holes.find((h) => h.name === name);
+  if (!hole) throw new Error(`behaviour.go has no method ${name}`);
+  return hole;
+}
+
+/** prompts/behaviour.txt for one method. */
+export function behaviourCandidatePrompt(plan: Plan, name: string): string {
+  const hole = holeOf(plan, name);
+  return renderPrompt(loadPrompt('behaviour'), {
+    module: plan.module,
+    types: typesFor(plan, hole.resource),
+    name: hole.name,
+    signature: hole.signature,
+    description: hole.description,
+  });
+}
+
+/** The model's answer for one method: the whole answer text (its start included) and the usage. */
+export async function behaviourCandidate(input: BehaviourCandidateInput): Promise<{ content: string; usage: LlmUsage }> {
+  const hole = holeOf(input.plan, input.hole);
+  const prompt = behaviourCandidatePrompt(input.plan, input.hole);
+  const llm = llmForPhase(input.llm, 'models');
+  return askForFunction({ ...input, llm, prompt, hole: asFunction(hole), label: `behaviour.go ${hole.name}` });
+}

@@ -1,0 +1,575 @@
+// tests/api_test.go: the tests code derives from the plan (docs/generated-api.md). Each resource
+// gets its contract checked over HTTP (create, get, list, replace, delete, the errors), and each
+// behaviour code writes a subtest named after its mutant (mutants.ts) that fails on that mutant:
+// `proves` maps the mutant's id to the subtest. Rules in words, actions and filters in words are
+// the model's bodies, proven by the model's cases; the file only checks their answers' shape.
+import { fieldsWithParent, goName, parentField, type Field, type Plan, type Resource } from '../plan.js';
+import { mutantsOf } from './mutants.js';
+import { goNumber, goString } from './names.js';
+
+export const API_TESTS_PATH = 'tests/api_test.go';
+
+type Value = string | number | boolean;
+
+const literal = (v: Value) => (typeof v === 'string' ? goString(v) : typeof v === 'number' ? goNumber(v) : String(v));
+
+/** A string of `length` characters in the field's format (email, url), else of x's. */
+function stringOfLength(f: Field, length: number): string {
+  if (f.format === 'email') return `${'a'.repeat(Math.max(1, length - 5))}@b.co`;
+  if (f.format === 'url') return `https://${'a'.repeat(Math.max(1, length - 8))}`;
+  return 'x'.repeat(Math.max(0, length));
+}
+
+/** Valid values of a field, distinct where the type allows; the first is the sample. */
+function candidates(f: Field): Value[] {
+  const four = [1, 2, 3, 4];
+  switch (f.type) {
+    case 'boolean':
+      return [true, false];
+    case 'enum':
+      return f.values ?? [];
+    case 'date':
+      return four.map((n) => `2024-05-0${n}`);
+    case 'datetime':
+      return four.map((n) => `2024-05-01T1${n - 1}:00:00Z`);
+    case 'integer':
+    case 'number': {
+      const lo = f.min ?? -Infinity;
+      const hi = f.max ?? Infinity;
+      const start = lo <= 1 && 1 <= hi ? 1 : Number.isFinite(lo) ? Math.ceil(lo) : Math.floor(hi);
+      // Zero last: a rule in words often refuses it ("count is not zero").
+      const out = [0, 1, 2, 3, -1, -2, -3, 4, 5, 6].map((d) => start + d).filter((v) => v >= lo && v <= hi && v !== 0);
+      return out.length > 0 ? out.slice(0, 4) : [Number.isFinite(lo) ? lo : hi];
+    }
+    case 'string': {
+      if (f.format === 'email') return ['a', 'b', 'c', 'd'].map((c) => `${c}@example.com`);
+      if (f.format === 'url') return ['', '/2', '/3', '/4'].map((p) => `https://example.com${p}`);
+      return four.map((n) => {
+        let s = `${f.name} ${n}`;
+        if (f.max !== undefined && s.length > f.max) s = `${n}${f.name}`.slice(0, Math.max(1, f.max));
+        return s.padEnd(Math.max(1, f.min ?? 1), 'x');
+      });
+    }
+  }
+}
+
+/** Another valid value than the sample, for a filter's second item; undefined: leave the field out. */
+function otherValue(f: Field): Value | undefined | null {
+  const c = candidates(f);
+  if (c.length > 1) return c[1];
+  return f.required ? null : undefined;
+}
+
+const bodyFn = (r: Resource) => `${r.name}Body`;
+const newFn = (r: Resource) => `new${goName(r.name)}`;
+const testName = (r: Resource) => `Test${goName(r.plural)}`;
+const at = (r: Resource) => `/${r.plural}`;
+
+/** `authorBody(n)`, `bookBody(n, p)`: the n-th valid item of r (its parent p). */
+const body = (r: Resource, n: number | string, parent = 'p') => `${bodyFn(r)}(${n}${r.parent ? `, ${parent}` : ''})`;
+
+function bodyFunc(r: Resource): string {
+  const lines = fieldsWithParent(r).map((f) => {
+    if (r.parent && f.name === parentField(r.parent)) return `\tb[${goString(f.name)}] = parent`;
+    const c = candidates(f);
+    const varies = (f.unique || f.type === 'string') && c.length > 1;
+    return `\tb[${goString(f.name)}] = ${varies ? `nth(n, ${c.map(literal).join(', ')})` : literal(c[0]!)}`;
+  });
+  const parent = r.parent ? `, and of the ${r.parent} parent` : '';
+  return `// ${bodyFn(r)} is a valid ${r.name}, the n-th: its unique values differ from the other n's${parent}.
+func ${bodyFn(r)}(n int${r.parent ? ', parent int64' : ''}) map[string]any {
+	b := map[string]any{}
+${lines.join('\n')}
+	return b
+}
+
+// ${newFn(r)} creates the n-th ${r.name}${r.parent ? `, and first its ${r.parent}` : ''}; its id.
+func ${newFn(r)}(c *client, n int) int64 {
+	return c.create(${goString(at(r))}, ${r.parent ? `${bodyFn(r)}(n, ${newFn({ ...r, name: r.parent })}(c, n))` : `${bodyFn(r)}(n)`})
+}`;
+}
+
+/** The statement creating the parent `p` a body of r needs, if any. */
+const parentSetup = (r: Resource) => (r.parent ? [`p := ${newFn({ ...r, name: r.parent })}(c, 1)`] : []);
+
+/** A bad value for a filter's query parameter, or none (a string filter takes any). */
+function badParam(plan: Plan, r: Resource, name: string): string | undefined {
+  const filter = r.filters.find((f) => f.name === name)!;
+  if (filter.field === undefined) return 'maybe';
+  const type = fieldsWithParent(r).find((f) => f.name === filter.field)?.type;
+  return { boolean: 'maybe', integer: 'x', enum: 'not-a-value', date: '2024-13-01' }[type as string];
+}
+
+/** The statements of the subtest that fails on the mutant `id` of resource r, or undefined when code cannot write one. */
+function mutantTest(plan: Plan, r: Resource, id: string): string[] | undefined {
+  const [kind, rest] = id.split(':') as [string, string];
+  const name = rest.split('.')[1] ?? '';
+  const f = fieldsWithParent(r).find((x) => x.name === name);
+  const P = goString(at(r));
+  const set = (v: string) => [...parentSetup(r), `b := ${body(r, 1)}`, `b[${goString(name)}] = ${v}`, `c.expect(400, "POST", ${P}, b)`];
+  switch (kind) {
+    case 'required':
+      return [
+        ...parentSetup(r),
+        `b := ${body(r, 1)}`,
+        `delete(b, ${goString(name)})`,
+        `refused(c, ${P}, b, ${goString(`${name} is required`)})`,
+        ...(f!.type === 'string' || f!.type === 'enum' ? [`b[${goString(name)}] = ""`, `refused(c, ${P}, b, ${goString(`${name} is required`)})`] : []),
+      ];
+    case 'min':
+      return set(f!.type === 'string' ? goString(stringOfLength(f!, f!.min! - 1)) : goNumber(f!.min! - 1));
+    case 'max':
+      return set(f!.type === 'string' ? goString(stringOfLength(f!, f!.max! + 1)) : goNumber(f!.max! + 1));
+    case 'format':
+      return set(goString('x'.repeat(Math.min(Math.max(1, f!.min ?? 1), f!.max ?? Infinity))));
+    case 'enum':
+      return set(goString('not one of the values'));
+    case 'unique':
+      return [
+        ...parentSetup(r),
+        `first := ${body(r, 1)}`,
+        `c.create(${P}, first)`,
+        `b := ${body(r, 2)}`,
+        `b[${goString(name)}] = first[${goString(name)}]`,
+        `c.expect(409, "POST", ${P}, b)`,
+        `second := c.create(${P}, ${body(r, 2)})`,
+        `c.expect(409, "PUT", item(${P}, second), b)`,
+      ];
+    case 'default':
+      return [
+        ...parentSetup(r),
+        `b := ${body(r, 1)}`,
+        `delete(b, ${goString(name)})`,
+        `x := object(t, c.expect(201, "POST", ${P}, b))`,
+        `hasValue(t, x, ${goString(name)}, ${goString(JSON.stringify(f!.default))})`,
+        `hasValue(t, object(t, c.expect(200, "GET", item(${P}, idOf(t, x)), nil)), ${goString(name)}, ${goString(JSON.stringify(f!.default))})`,
+      ];
+    case 'parent':
+      return [`c.expect(422, "POST", ${P}, ${body(r, 1, '999999')})`, `x := ${newFn(r)}(c, 1)`, `c.expect(422, "PUT", item(${P}, x), ${body(r, 2, '999999')})`];
+    case 'children': {
+      const child = plan.resources.find((c) => c.name === name)!;
+      return [
+        `p := ${newFn(r)}(c, 1)`,
+        `kid := c.create(${goString(at(child))}, ${body(child, 1)})`,
+        `c.expect(409, "DELETE", item(${P}, p), nil)`,
+        `c.expect(204, "DELETE", item(${goString(at(child))}, kid), nil)`,
+        `c.expect(204, "DELETE", item(${P}, p), nil)`,
+      ];
+    }
+    case 'nested': {
+      const parent = plan.resources.find((p) => p.name === r.parent)!;
+      return [
+        ...parentSetup(r),
+        `other := ${newFn(parent)}(c, 2)`,
+        `a := c.create(${P}, ${body(r, 1)})`,
+        `c.create(${P}, ${body(r, 2, 'other')})`,
+        `sameIDs(t, c.expect(200, "GET", fmt.Sprintf(${goString(`${at(parent)}/%d${at(r)}`)}, p), nil), a)`,
+      ];
+    }
+    case 'filter': {
+      const filter = r.filters.find((x) => x.name === name)!;
+      const field = fieldsWithParent(r).find((x) => x.name === filter.field);
+      if (!field) return undefined;
+      const isParent = r.parent !== undefined && field.name === parentField(r.parent);
+      const other = otherValue(field);
+      if (!isParent && other === null) return undefined;
+      const F = goString(field.name);
+      return [
+        ...parentSetup(r),
+        `first := ${body(r, 1)}`,
+        `a := c.create(${P}, first)`,
+        isParent ? `b := ${body(r, 2, `${newFn(plan.resources.find((p) => p.name === r.parent)!)}(c, 2)`)}` : `b := ${body(r, 2)}`,
+        ...(isParent ? [] : [other === undefined ? `delete(b, ${F})` : `b[${F}] = ${literal(other!)}`]),
+        `c.create(${P}, b)`,
+        `sameIDs(t, c.expect(200, "GET", ${goString(`${at(r)}?${filter.name}=`)}+param(first[${F}]), nil), a)`,
+      ];
+    }
+    case 'pagination':
+      return [
+        ...parentSetup(r),
+        `c.create(${P}, ${body(r, 1)})`,
+        `second := c.create(${P}, ${body(r, 2)})`,
+        `sameIDs(t, c.expect(200, "GET", ${goString(`${at(r)}?limit=1&offset=1`)}, nil), second)`,
+        `sameIDs(t, c.expect(200, "GET", ${goString(`${at(r)}?offset=2`)}, nil))`,
+      ];
+    default:
+      return undefined;
+  }
+}
+
+/** Whether the behaviour of mutant `id` is code's to prove here: not a rule, an action or a filter in words. */
+export function codeProves(plan: Plan, id: string): boolean {
+  const [kind, rest] = id.split(':') as [string, string];
+  if (kind === 'rule' || kind === 'action') return false;
+  if (kind !== 'filter') return true;
+  const [resource, name] = rest.split('.');
+  return plan.resources.find((r) => r.name === resource)?.filters.find((f) => f.name === name)?.field !== undefined;
+}
+
+const subtest = (name: string, lines: string[]) =>
+  `\tt.Run(${goString(name)}, func(t *testing.T) {\n\t\tc := newClient(t)\n${lines.map((l) => `\t\t${l}`).join('\n')}\n\t})`;
+
+function contractTests(plan: Plan, r: Resource): string[] {
+  const P = goString(at(r));
+  const children = plan.resources.filter((c) => c.parent === r.name);
+  const parent = plan.resources.find((p) => p.name === r.parent);
+  const nested = parent ? [`sameIDs(t, c.expect(200, "GET", fmt.Sprintf(${goString(`${at(parent)}/%d${at(r)}?limit=1`)}, p), nil), b)`] : [];
+  const fields = fieldsWithParent(r);
+  const queries = ['bogus=1', 'limit=0', 'limit=1001', 'limit=x', 'offset=-1', 'limit=1&limit=2'];
+  for (const f of r.filters) {
+    const bad = badParam(plan, r, f.name);
+    if (bad !== undefined) queries.push(`${f.name}=${bad}`);
+  }
+  const suffixes = [...r.actions.map((a) => ['"POST"', `/${a.name}`]), ...children.map((c) => ['"GET"', at(c)])];
+  const badDays = fields
+    .filter((f) => f.type === 'date' || f.type === 'datetime')
+    .map((f) => `${goString(f.name)}: ${goString(f.type === 'date' ? '2024-13-01' : 'yesterday')}`);
+  const out = [
+    subtest('crud', [
+      ...parentSetup(r),
+      `first := ${body(r, 1)}`,
+      `a := c.create(${P}, first)`,
+      `b := c.create(${P}, ${body(r, 2)})`,
+      `sameIDs(t, c.expect(200, "GET", ${P}, nil), a, b)`,
+      `echoes(t, object(t, c.expect(200, "GET", item(${P}, a), nil)), first)`,
+      `third := ${body(r, 3)}`,
+      `echoes(t, object(t, c.expect(200, "PUT", item(${P}, a), third)), third)`,
+      `echoes(t, object(t, c.expect(200, "GET", item(${P}, a), nil)), third)`,
+      `c.expect(200, "PUT", item(${P}, a), third)`,
+      `c.expect(204, "DELETE", item(${P}, a), nil)`,
+      `c.expect(404, "GET", item(${P}, a), nil)`,
+      `c.expect(404, "DELETE", item(${P}, a), nil)`,
+      `sameIDs(t, c.expect(200, "GET", ${P}, nil), b)`,
+      ...nested,
+    ]),
+    subtest('errors', [
+      ...parentSetup(r),
+      `a := c.create(${P}, ${body(r, 1)})`,
+      `for _, id := range []string{"abc", "0", "-1", "99999999999999999999"} {`,
+      `\tc.expect(400, "GET", ${goString(`${at(r)}/`)}+id, nil)`,
+      `\tc.expect(400, "PUT", ${goString(`${at(r)}/`)}+id, ${body(r, 2)})`,
+      `\tc.expect(400, "DELETE", ${goString(`${at(r)}/`)}+id, nil)`,
+      ...suffixes.map(([m, s]) => `\tc.expect(400, ${m}, ${goString(`${at(r)}/`)}+id+${goString(s!)}, nil)`),
+      `}`,
+      `c.expect(404, "GET", item(${P}, 999), nil)`,
+      `c.expect(404, "PUT", item(${P}, 999), ${body(r, 2)})`,
+      `c.expect(404, "DELETE", item(${P}, 999), nil)`,
+      ...suffixes.map(([m, s]) => `c.expect(404, ${m}, item(${P}, 999)+${goString(s!)}, nil)`),
+      `for _, bad := range []string{"", "not json", "[]", "null", "{} {}", ${goString('{"a": 1')}} {`,
+      `\tc.expect(400, "POST", ${P}, bad)`,
+      `\tc.expect(400, "PUT", item(${P}, a), bad)`,
+      `}`,
+      `c.expect(413, "POST", ${P}, ${goString('{"a": "')}+strings.Repeat("a", 1<<20)+${goString('"}')})`,
+      `for _, key := range []string{"id", "no_such_field"} {`,
+      `\tb := ${body(r, 2)}`,
+      `\tb[key] = 1`,
+      `\tc.expect(400, "POST", ${P}, b)`,
+      `}`,
+      `for _, key := range []string{${fields.map((f) => goString(f.name)).join(', ')}} {`,
+      `\tfor _, v := range []any{nil, []any{}} {`,
+      `\t\tb := ${body(r, 2)}`,
+      `\t\tb[key] = v`,
+      `\t\tc.expect(400, "POST", ${P}, b)`,
+      `\t}`,
+      `}`,
+      ...(badDays.length
+        ? [`for key, v := range map[string]string{${badDays.join(', ')}} {`, `\tb := ${body(r, 2)}`, `\tb[key] = v`, `\tc.expect(400, "POST", ${P}, b)`, `}`]
+        : []),
+      `for _, q := range []string{${queries.map(goString).join(', ')}} {`,
+      `\tc.expect(400, "GET", ${goString(`${at(r)}?`)}+q, nil)`,
+      ...(parent ? [`\tc.expect(400, "GET", fmt.Sprintf(${goString(`${at(parent)}/%d${at(r)}?`)}, p)+q, nil)`] : []),
+      `}`,
+    ]),
+    ...r.actions.map((a) => subtest(`action ${a.name}`, [`a := ${newFn(r)}(c, 1)`, `acted(t, c, item(${P}, a)+${goString(`/${a.name}`)}, a)`])),
+    ...r.filters
+      .filter((f) => f.field === undefined)
+      .map((f) =>
+        subtest(`filter ${f.name}`, [
+          `a := ${newFn(r)}(c, 1)`,
+          `b := ${newFn(r)}(c, 2)`,
+          `partition(t, c.expect(200, "GET", ${goString(`${at(r)}?${f.name}=true`)}, nil), c.expect(200, "GET", ${goString(`${at(r)}?${f.name}=false`)}, nil), a, b)`,
+        ]),
+      ),
+  ];
+  return out;
+}
+
+/** tests/api_test.go for the plan, and the subtest that proves each code-written mutant. */
+export function apiTestsGo(plan: Plan): { path: typeof API_TESTS_PATH; content: string; proves: Record<string, string> } {
+  const proves: Record<string, string> = {};
+  const byModel: string[] = [];
+  const tests = plan.resources.map((r) => {
+    const mutants = mutantsOf(plan).filter((m) => m.id.split(':')[1]!.split('.')[0] === r.name);
+    const subtests: string[] = [];
+    for (const m of mutants) {
+      const lines = codeProves(plan, m.id) ? mutantTest(plan, r, m.id) : undefined;
+      if (!lines) {
+        byModel.push(m.id);
+        continue;
+      }
+      proves[m.id] = `${testName(r)}/${m.id}`;
+      subtests.push(subtest(m.id, lines));
+    }
+    return `// ${testName(r)} checks the routes of the ${r.plural}, then each behaviour code writes for them:
+// the subtest named after a mutant fails on that mutant.
+func ${testName(r)}(t *testing.T) {
+${[...contractTests(plan, r), ...subtests].join('\n')}
+}`;
+  });
+  const first = plan.resources[0]!;
+  const routes = `// TestRoutes checks the answers of the mux itself: an unknown route, a wrong method.
+func TestRoutes(t *testing.T) {
+	c := newClient(t)
+	c.expect(404, "GET", "/no/such/route", nil)
+	status, h, _ := c.call("PATCH", ${goString(`${at(first)}/1`)}, nil)
+	if status != 405 || h.Get("Allow") == "" {
+		t.Fatalf("PATCH ${at(first)}/1: status %d, Allow %q; want 405 and the allowed methods", status, h.Get("Allow"))
+	}
+}`;
+  const notHere = byModel.length ? `// Proven by the model's cases, not here: ${byModel.join(', ')}.\n` : '';
+  const content = `// Code generated from the plan by overnight-llm. DO NOT EDIT.
+
+// Package tests checks the API over HTTP as docs/generated-api.md describes it: every route of
+// every resource, and each behaviour code writes in a subtest named after its mutant.
+${notHere}package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	${goString(`${plan.module}/internal/handlers`)}
+	${goString(`${plan.module}/internal/store`)}
+)
+
+${[...tests, routes, ...plan.resources.map(bodyFunc), TEST_HELPERS].join('\n\n')}
+`;
+  return { path: API_TESTS_PATH, content, proves };
+}
+
+const TEST_HELPERS = `// client calls the API under test; its checks fail the test that made it.
+type client struct {
+	t    *testing.T
+	base string
+}
+
+// newClient serves a fresh API over an empty memory store for the length of the test.
+func newClient(t *testing.T) *client {
+	srv := httptest.NewServer(handlers.New(store.NewMemory()))
+	t.Cleanup(srv.Close)
+	return &client{t: t, base: srv.URL}
+}
+
+// call sends a request whose body is nil, a string sent as is, or a value sent as JSON. It returns
+// the status, the headers and the JSON answer (nil when empty, numbers as json.Number).
+func (c *client) call(method, path string, body any) (int, http.Header, any) {
+	c.t.Helper()
+	var data []byte
+	switch b := body.(type) {
+	case nil:
+	case string:
+		data = []byte(b)
+	default:
+		var err error
+		if data, err = json.Marshal(b); err != nil {
+			c.t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(data))
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	answer, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.t.Fatalf("%s %s: reading the answer: %v", method, path, err)
+	}
+	if len(answer) == 0 {
+		return res.StatusCode, res.Header, nil
+	}
+	if res.StatusCode == http.StatusNoContent {
+		c.t.Fatalf("%s %s: 204 with a body: %s", method, path, answer)
+	}
+	if ct := res.Header.Get("Content-Type"); ct != "application/json" {
+		c.t.Fatalf("%s %s: Content-Type %q, want application/json", method, path, ct)
+	}
+	dec := json.NewDecoder(bytes.NewReader(answer))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		c.t.Fatalf("%s %s: the answer is not JSON: %s", method, path, answer)
+	}
+	return res.StatusCode, res.Header, v
+}
+
+// expect is call that fails the test unless the status is want; an error must be {"error": message}.
+func (c *client) expect(want int, method, path string, body any) any {
+	c.t.Helper()
+	status, _, v := c.call(method, path, body)
+	if status != want {
+		c.t.Fatalf("%s %s: status %d, want %d: %v", method, path, status, want, v)
+	}
+	if status >= 400 {
+		errorOf(c.t, v)
+	}
+	return v
+}
+
+// create posts a valid body: 201, the item with an id from 1 and the body's values, and its
+// Location. It returns the new id.
+func (c *client) create(path string, body map[string]any) int64 {
+	c.t.Helper()
+	status, h, v := c.call("POST", path, body)
+	if status != http.StatusCreated {
+		c.t.Fatalf("POST %s: status %d, want 201: %v", path, status, v)
+	}
+	x := object(c.t, v)
+	id := idOf(c.t, x)
+	if loc := h.Get("Location"); loc != item(path, id) {
+		c.t.Errorf("POST %s: Location %q, want %q", path, loc, item(path, id))
+	}
+	echoes(c.t, x, body)
+	return id
+}
+
+// refused checks that posting the body is refused with 400 and an error that says want.
+func refused(c *client, path string, body map[string]any, want string) {
+	c.t.Helper()
+	if msg := errorOf(c.t, c.expect(400, "POST", path, body)); !strings.Contains(msg, want) {
+		c.t.Fatalf("POST %s: error %q, want one that says %q", path, msg, want)
+	}
+}
+
+// acted checks an action's answer: 200 with the item, or 409 with an error (the action refuses).
+func acted(t *testing.T, c *client, path string, id int64) {
+	t.Helper()
+	status, _, v := c.call("POST", path, nil)
+	switch status {
+	case http.StatusOK:
+		if got := idOf(t, object(t, v)); got != id {
+			t.Fatalf("POST %s: the answer is item %d, want %d", path, got, id)
+		}
+	case http.StatusConflict:
+		errorOf(t, v)
+	default:
+		t.Fatalf("POST %s: status %d, want 200 or 409: %v", path, status, v)
+	}
+}
+
+// item is the path of one item.
+func item(base string, id int64) string {
+	return fmt.Sprintf("%s/%d", base, id)
+}
+
+// nth is the n-th of the values, counting from 1, round again past the last.
+func nth(n int, values ...any) any {
+	return values[(n-1)%len(values)]
+}
+
+// param is a value as a query parameter.
+func param(v any) string {
+	return url.QueryEscape(fmt.Sprint(v))
+}
+
+// object is the answer as a JSON object.
+func object(t *testing.T, v any) map[string]any {
+	t.Helper()
+	x, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("the answer %v is not a JSON object", v)
+	}
+	return x
+}
+
+// errorOf is the message of an error answer, which must be {"error": message}.
+func errorOf(t *testing.T, v any) string {
+	t.Helper()
+	x, ok := v.(map[string]any)
+	msg, isString := x["error"].(string)
+	if !ok || !isString || len(x) != 1 {
+		t.Fatalf("the error answer %v is not {\\"error\\": message}", v)
+	}
+	return msg
+}
+
+// idOf is an item's id, an integer from 1.
+func idOf(t *testing.T, x map[string]any) int64 {
+	t.Helper()
+	n, ok := x["id"].(json.Number)
+	id, err := n.Int64()
+	if !ok || err != nil || id < 1 {
+		t.Fatalf("the item %v has no id from 1", x)
+	}
+	return id
+}
+
+// ids are the ids of a list's items, in its order.
+func ids(t *testing.T, v any) []int64 {
+	t.Helper()
+	list, ok := v.([]any)
+	if !ok {
+		t.Fatalf("the answer %v is not a JSON array", v)
+	}
+	out := make([]int64, 0, len(list))
+	for _, x := range list {
+		out = append(out, idOf(t, object(t, x)))
+	}
+	return out
+}
+
+// sameIDs checks that a list holds the items want, in that order.
+func sameIDs(t *testing.T, v any, want ...int64) {
+	t.Helper()
+	if got := ids(t, v); !slices.Equal(got, want) {
+		t.Fatalf("the list holds the ids %v, want %v", got, want)
+	}
+}
+
+// partition checks that a filter's =true and =false lists together hold each item once.
+func partition(t *testing.T, in, out any, all ...int64) {
+	t.Helper()
+	got := append(ids(t, in), ids(t, out)...)
+	slices.Sort(got)
+	if !slices.Equal(got, all) {
+		t.Fatalf("=true lists %v and =false %v: together they must list each of %v once", ids(t, in), ids(t, out), all)
+	}
+}
+
+// jsonText is v as JSON, so that values read from an answer and values written compare alike.
+func jsonText(v any) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%#v", v)
+	}
+	return string(data)
+}
+
+// echoes checks that the item holds each value of the body.
+func echoes(t *testing.T, x, body map[string]any) {
+	t.Helper()
+	for key, v := range body {
+		if got, want := jsonText(x[key]), jsonText(v); got != want {
+			t.Errorf("%s is %s, want %s", key, got, want)
+		}
+	}
+}
+
+// hasValue checks that the item's key holds the JSON value want.
+func hasValue(t *testing.T, x map[string]any, key, want string) {
+	t.Helper()
+	if got := jsonText(x[key]); got != want {
+		t.Errorf("%s is %s, want %s", key, got, want)
+	}
+}`;

@@ -1,0 +1,118 @@
+// -strategy plan on a real Temporal dev server and worker, with the scripted Ollama: the plan of
+// authors and their books becomes the whole project code writes (both resources, SQLite, rules,
+// relation, filters, the action), the model writes only the methods in words (one answer the
+// compiler rejects is fixed where it is written), and the result is re-checked here by the Go
+// toolchain and by Schemathesis against the API's own openapi.yaml, not by the pipeline's word.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { behaviourContract } from '../../core/go/index.js';
+import { LIBRARY_BODIES, LIBRARY_PLAN } from '../../core/go/sample-plans.js';
+import { singleResourceSpec } from '../../core/single-resource.js';
+import type { RunResult, RunState } from '../../workflows/types.js';
+import { coverageTotal } from '../support/check-api.js';
+import { runInput, startDevServerWithWorker } from '../support/run-fixtures.js';
+import { fencedAnswer, generatedReadme, hasFormat, type ScriptedRequest } from '../support/scripted-ollama-responders.js';
+import { startScriptedOllama } from '../support/scripted-ollama.js';
+import { readStatusJson } from '../support/status-schema.js';
+
+const exec = promisify(execFile);
+const taskQueue = 'plan-strategy-test';
+let env: TestWorkflowEnvironment;
+let stop: () => Promise<void>;
+
+before(async () => ({ env, stop } = await startDevServerWithWorker(taskQueue)));
+after(async () => stop?.());
+
+const PROMPT = 'REST API for a library: authors with a unique email, and books that belong to an author, with a genre, a rating and a checkout action';
+const methodOf = (req: ScriptedRequest) => req.messages.map((m) => /^Method: (\S+)$/m.exec(m.content)?.[1]).find(Boolean);
+
+/** The plan, each method as LIBRARY_BODIES has it (the first Checkout does not compile), a README. */
+function libraryResponder() {
+  let brokenSent = false;
+  const holes = behaviourContract(LIBRARY_PLAN).holes;
+  return (req: ScriptedRequest) => {
+    if (hasFormat(req.format)) return JSON.stringify(LIBRARY_PLAN);
+    const method = methodOf(req);
+    if (method) {
+      const hole = holes.find((h) => h.name === method)!;
+      const body = method === 'Book.Checkout' && !brokenSent ? ((brokenSent = true), '\tx.Available = false\n\treturn nil') : LIBRARY_BODIES[method]!;
+      return `\`\`\`go\n${hole.signature} {\n${body}\n}\n\`\`\`\n`;
+    }
+    if (req.file === 'README.md') return fencedAnswer('README.md', generatedReadme(singleResourceSpec(LIBRARY_PLAN)));
+    return { fault: 'http500' as const, message: `plan-strategy test: unexpected request ${req.lastUserMessage.slice(0, 200)}` };
+  };
+}
+
+test(
+  '-strategy plan: every resource, rule, relation, filter and action of the plan is served; the model writes only the methods in words',
+  { timeout: 600_000 },
+  async () => {
+    const ollama = await startScriptedOllama({ respond: libraryResponder() });
+    try {
+      const input = runInput(ollama.url, { prompt: PROMPT, strategy: 'plan', store: 'sqlite' });
+      const handle = await env.client.workflow.start('generateApi', { taskQueue, workflowId: `wf-plan-${Date.now()}`, args: [input] });
+      const result = (await handle.result()) as RunResult;
+      const state = await handle.query<RunState>('status');
+      assert.equal(result.valid, true, result.error);
+      assert.deepEqual(
+        state.phases.map((p) => `${p.name}:${p.status}`),
+        [
+          'preflight:done',
+          'plan:done',
+          'scaffold:done',
+          'models:done',
+          'repository:skipped',
+          'handlers:skipped',
+          'server:skipped',
+          'tests:skipped',
+          'readme:done',
+          'validate:done',
+          'repair:skipped',
+          'report:done',
+        ],
+      );
+      const out = input.outputDir;
+      for (const f of ['internal/store/sqlite.go', 'internal/handlers/handlers.go', 'tests/api_test.go', 'openapi.yaml', 'internal/models/behaviour.go'])
+        assert.ok(existsSync(path.join(out, f)), `${f} is missing`);
+      // The model's share: the three methods, one of them after a fix request.
+      const status = readStatusJson(out);
+      const behaviour = status.files.find((f) => f.path === 'internal/models/behaviour.go')!;
+      assert.equal(behaviour.provenance?.errorsLeft, 0);
+      assert.equal(behaviour.provenance?.candidates, 4, 'three methods, Checkout twice');
+      assert.ok((behaviour.provenance?.modelLines ?? 0) >= 8);
+      assert.ok(
+        ollama.calls.some((c) => /is not right yet/.test(c.lastUserMessage) && /Available/.test(c.lastUserMessage)),
+        'the compile error went back to the model',
+      );
+      const source = readFileSync(path.join(out, 'internal/models/behaviour.go'), 'utf8');
+      assert.match(source, /the book is not available/);
+      // Everything asked for has its place: nothing listed as not built.
+      assert.deepEqual(
+        status.fidelity!.requirements.filter((r) => r.where === null),
+        [],
+      );
+      // Re-checked here: the Go toolchain on the output, then Schemathesis against its openapi.yaml.
+      const { GO_MOD_CACHE } = await import('../../activities/go/run-tool.js');
+      const goEnv = { ...process.env, GOMODCACHE: GO_MOD_CACHE, GOPROXY: 'off', GOFLAGS: '-mod=mod' };
+      await exec('go', ['vet', './...'], { cwd: out, env: goEnv });
+      const profile = path.join(path.dirname(out), 'cover.out');
+      await exec('go', ['test', '-count=1', '-coverpkg=./...', `-coverprofile=${profile}`, './...'], { cwd: out, env: goEnv });
+      const total = coverageTotal((await exec('go', ['tool', 'cover', `-func=${profile}`], { cwd: out, env: goEnv })).stdout);
+      assert.ok(total !== null && total >= 70, `coverage ${total}%`);
+      const st = await exec('bash', ['scripts/schemathesis.sh', out], { env: goEnv, maxBuffer: 16 << 20 }).catch(
+        (e: { stdout?: string; stderr?: string }) => e,
+      );
+      const text = `${st.stdout ?? ''}${st.stderr ?? ''}`;
+      const summary = /schemathesis: (\d+) distinct failures in (\d+) test cases/.exec(text);
+      assert.ok(summary, text.slice(-3000));
+      assert.equal(Number(summary[1]), 0, text.slice(-4000));
+    } finally {
+      await ollama.close();
+    }
+  },
+);

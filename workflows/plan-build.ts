@@ -1,0 +1,72 @@
+// The whole-plan writer (-strategy plan): code writes the Go project of docs/generated-api.md
+// from the plan (every resource, rule, relation, filter, action; SQLite or memory) and the tests
+// that prove it; the model writes only what the plan says in words (behaviour.go's methods),
+// one at a time through the guided loop, and the README. Orchestration only.
+import type { Plan, Store } from '../core/plan.js';
+import { sampleItem } from '../core/sample-item.js';
+import { singleResourceSpec } from '../core/single-resource.js';
+import { writeFile } from './file-phase.js';
+import { composeCodeFile } from './guided-code.js';
+import type { PipelineRun } from './pipeline-run.js';
+import type { LlmUsage } from './types.js';
+
+export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> {
+  const { input, workflowId } = run;
+  const store: Store = input.store ?? 'sqlite';
+  const target = { outputDir: input.outputDir, plan, store };
+  const scaffold = await run.phase('scaffold', 0, async (step) => {
+    const written = await run.toolchain.writePlanProject.executeWithOptions(
+      { ...run.toolchainOptions, summary: `scaffold: the project from the plan (${store})` },
+      [{ workflowId, outputDir: input.outputDir, plan, store, git: input.git }],
+    );
+    step({
+      files: written.files,
+      notes: [`written by code from the plan: ${written.files.length} files (models, store, handlers, server, tests, openapi.yaml)`],
+    });
+    return written;
+  });
+  await run.phase('models', 0, async (step) => {
+    if (scaffold.holes.length === 0) return step({ notes: ['nothing in the plan is described in words: the model writes no code'] });
+    const ask = (what: string, call: (o: { summary: string }) => Promise<{ content: string; usage: LlmUsage }>) =>
+      run.callModel(() => call({ ...run.llmOptions, summary: `models → behaviour.go: ${what}` }));
+    const work = (what: string) => ({ ...run.toolchainOptions, summary: `models → behaviour.go: ${what}` });
+    let unwritten: string[] = [];
+    const result = await composeCodeFile({
+      start: () => run.toolchain.startBehaviour.executeWithOptions(work('methods'), [target]),
+      ask: (hole, attempt, fix) =>
+        ask(`${hole} #${attempt + 1}${fix ? ' (fix)' : ''}`, (o) =>
+          run.llm.behaviourCandidate.executeWithOptions(o, [{ plan, hole, attempt, fix, llm: input.llm, dbPath: input.dbPath }]),
+        ),
+      check: (hole, bodies, candidate) => run.toolchain.checkBehaviour.executeWithOptions(work(`check ${hole}`), [{ ...target, hole, bodies, candidate }]),
+      finish: async (outcome) => {
+        const done = await run.toolchain.finishBehaviour.executeWithOptions(work('write'), [
+          { ...target, outcome, workflowId, model: input.llm.model, git: input.git },
+        ]);
+        unwritten = done.unwritten;
+        return done.file;
+      },
+    });
+    const notes = unwritten.map((h) => `${h}: not built (no body the model wrote compiled); it refuses nothing, matches everything, or refuses the action`);
+    step({ usage: result.usage, files: [result.file], ...(notes.length ? { notes } : {}) });
+  });
+  await run.skip('repository', 'handlers', 'server', 'tests');
+  // The smoke run creates and replaces an item of a resource without a parent, valid by its declared rules.
+  const root = plan.resources.find((r) => r.parent === undefined)!;
+  const spec = singleResourceSpec({ ...plan, resources: [root] });
+  await run.phase('readme', 0, async (step) => step(await writeFile(run, singleResourceSpec(plan), 'readme')));
+  if (input.skipValidation) return run.skip('validate', 'repair');
+  const report = await run.phase(
+    'validate',
+    0,
+    async (step) => {
+      const r = await run.toolchain.validateProject.executeWithOptions({ ...run.toolchainOptions, summary: 'go vet, build, test -cover, smoke' }, [
+        { outputDir: input.outputDir, spec, coverageGoal: input.coverageGoal, smokeBodies: { create: sampleItem(root, 0), update: sampleItem(root, 1) } },
+      ]);
+      step({ workMs: r.durationMs });
+      return r;
+    },
+    (r) => (r.ok ? undefined : (r.steps.find((s) => !s.ok && !s.skipped)?.name ?? 'coverage') + ' failed'),
+  );
+  await run.validated(0, report);
+  await run.skip('repair');
+}
