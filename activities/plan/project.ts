@@ -21,7 +21,7 @@ export interface PlanProjectInput {
 
 /** Every path a whole-plan run may write: the project's files, the model's, the run's own. */
 export function planPaths(plan: Plan, store: Store): Set<string> {
-  return new Set([...goProject(plan, { store }).map((f) => f.path), BEHAVIOUR_PATH, apiTestsGo(plan).path, 'README.md', ...RUN_FILES, MARKER_FILE]);
+  return new Set([...goProject(plan, { store }).map((f) => f.path), BEHAVIOUR_PATH, apiTestsGo(plan, store).path, 'README.md', ...RUN_FILES, MARKER_FILE]);
 }
 
 /** Writes the code-written project; the files and the functions the model is to write. */
@@ -30,7 +30,7 @@ export async function writePlanProject(input: PlanProjectInput): Promise<{ files
   const allowed = planPaths(plan, store);
   const contract = behaviourContract(plan);
   const marker = JSON.stringify({ workflowId, module: plan.module, resources: plan.resources.map((r) => r.name) }, null, 2) + '\n';
-  const tests = apiTestsGo(plan);
+  const tests = apiTestsGo(plan, store);
   const files: [string, string][] = [
     ...goProject(plan, { store }).map((f): [string, string] => [f.path, f.content]),
     [BEHAVIOUR_PATH, renderBehaviour(contract)],

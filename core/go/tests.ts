@@ -3,7 +3,7 @@
 // behaviour code writes a subtest named after its mutant (mutants.ts) that fails on that mutant:
 // `proves` maps the mutant's id to the subtest. Rules in words, actions and filters in words are
 // the model's bodies, proven by the model's cases; the file only checks their answers' shape.
-import { fieldsWithParent, goName, parentField, type Field, type Plan, type Resource } from '../plan.js';
+import { fieldsWithParent, goName, parentField, type Field, type Plan, type Resource, type Store } from '../plan.js';
 import { mutantsOf } from './mutants.js';
 import { goNumber, goString } from './names.js';
 
@@ -295,7 +295,7 @@ function contractTests(plan: Plan, r: Resource): string[] {
 }
 
 /** tests/api_test.go for the plan, and the subtest that proves each code-written mutant. */
-export function apiTestsGo(plan: Plan): { path: typeof API_TESTS_PATH; content: string; proves: Record<string, string> } {
+export function apiTestsGo(plan: Plan, store: Store = 'memory'): { path: typeof API_TESTS_PATH; content: string; proves: Record<string, string> } {
   const proves: Record<string, string> = {};
   const byModel: string[] = [];
   const tests = plan.resources.map((r) => {
@@ -307,24 +307,28 @@ export function apiTestsGo(plan: Plan): { path: typeof API_TESTS_PATH; content: 
         byModel.push(m.id);
         continue;
       }
-      proves[m.id] = `${testName(r)}/${m.id}`;
+      proves[m.id] = `${testName(r)}/${store}/${m.id}`;
       subtests.push(subtest(m.id, lines));
     }
     return `// ${testName(r)} checks the routes of the ${r.plural}, then each behaviour code writes for them:
 // the subtest named after a mutant fails on that mutant.
 func ${testName(r)}(t *testing.T) {
-${[...contractTests(plan, r), ...subtests].join('\n')}
+	forEachStore(t, func(t *testing.T) {
+${[...contractTests(plan, r), ...subtests].map(indent).join('\n')}
+	})
 }`;
   });
   const first = plan.resources[0]!;
   const routes = `// TestRoutes checks the answers of the mux itself: an unknown route, a wrong method.
 func TestRoutes(t *testing.T) {
-	c := newClient(t)
-	c.expect(404, "GET", "/no/such/route", nil)
-	status, h, _ := c.call("PATCH", ${goString(`${at(first)}/1`)}, nil)
-	if status != 405 || h.Get("Allow") == "" {
-		t.Fatalf("PATCH ${at(first)}/1: status %d, Allow %q; want 405 and the allowed methods", status, h.Get("Allow"))
-	}
+	forEachStore(t, func(t *testing.T) {
+		c := newClient(t)
+		c.expect(404, "GET", "/no/such/route", nil)
+		status, h, _ := c.call("PATCH", ${goString(`${at(first)}/1`)}, nil)
+		if status != 405 || h.Get("Allow") == "" {
+			t.Fatalf("PATCH ${at(first)}/1: status %d, Allow %q; want 405 and the allowed methods", status, h.Get("Allow"))
+		}
+	})
 }`;
   const notHere = byModel.length ? `// Proven by the model's cases, not here: ${byModel.join(', ')}.\n` : '';
   const content = `// Code generated from the plan by overnight-llm. DO NOT EDIT.
@@ -335,13 +339,13 @@ ${notHere}package tests
 
 import (
 	"bytes"
-	"encoding/json"
+${store === 'sqlite' ? '\t"context"\n' : ''}	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
+${store === 'sqlite' ? '\t"path/filepath"\n' : ''}	"slices"
 	"strings"
 	"testing"
 
@@ -349,7 +353,7 @@ import (
 	${goString(`${plan.module}/internal/store`)}
 )
 
-${[...tests, routes, ...plan.resources.map(bodyFunc), TEST_HELPERS].join('\n\n')}
+${[storesRun(store), newClientFunc(store), ...tests, routes, ...plan.resources.map(bodyFunc), TEST_HELPERS].join('\n\n')}
 `;
   return { path: API_TESTS_PATH, content, proves };
 }
@@ -358,13 +362,6 @@ const TEST_HELPERS = `// client calls the API under test; its checks fail the te
 type client struct {
 	t    *testing.T
 	base string
-}
-
-// newClient serves a fresh API over an empty memory store for the length of the test.
-func newClient(t *testing.T) *client {
-	srv := httptest.NewServer(handlers.New(store.NewMemory()))
-	t.Cleanup(srv.Close)
-	return &client{t: t, base: srv.URL}
 }
 
 // call sends a request whose body is nil, a string sent as is, or a value sent as JSON. It returns
@@ -573,3 +570,40 @@ func hasValue(t *testing.T, x map[string]any, key, want string) {
 		t.Errorf("%s is %s, want %s", key, got, want)
 	}
 }`;
+
+/** The stores the project ships, and forEachStore: every test runs once per store, in a subtest named after it. */
+function storesRun(store: Store): string {
+  const stores = store === 'sqlite' ? '"memory", "sqlite"' : '"memory"';
+  return `// stores are the stores the project ships; each test runs over every one.
+var stores = []string{${stores}}
+
+// forEachStore runs test once per store, in a subtest named after the store (newClient reads it).
+func forEachStore(t *testing.T, test func(t *testing.T)) {
+	for _, s := range stores {
+		t.Run(s, test)
+	}
+}`;
+}
+
+/** newClient: a fresh API over an empty store of the kind under test. */
+function newClientFunc(store: Store): string {
+  const sqlite = `
+	if strings.Split(t.Name(), "/")[1] == "sqlite" {
+		db, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+		if err != nil {
+			t.Fatalf("open SQLite: %v", err)
+		}
+		t.Cleanup(func() { _ = db.Close() })
+		s = db
+	}`;
+  return `// newClient serves a fresh API over an empty store of the kind under test, for the length of the test.
+func newClient(t *testing.T) *client {
+	var s store.Store = store.NewMemory()${store === 'sqlite' ? sqlite : ''}
+	srv := httptest.NewServer(handlers.New(s))
+	t.Cleanup(srv.Close)
+	return &client{t: t, base: srv.URL}
+}`;
+}
+
+/** One more tab at the start of each line of a Go block (blank lines stay blank). */
+const indent = (block: string) => block.replace(/^(?=.)/gm, '\t');

@@ -1,0 +1,102 @@
+// The tests code derives from the plan (core/go/tests.ts), run by the real Go toolchain offline:
+// on the correct project they pass under go vet, cover at least 70 % of internal/, and every
+// mutant of a behaviour code writes (core/go/mutants.ts) is killed by the subtest `proves` names
+// (activities/go/mutants.ts). The build cache lives in $OVERNIGHT_STATE_DIR (default here:
+// .state/test); every code-written mutant of the three sample plans runs, about 2 s each.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { behaviourContract, goProject, mutantsOf, renderBehaviour } from '../../core/go/index.js';
+import { EDGE_BODIES, EDGE_PLAN, LIBRARY_BODIES, LIBRARY_PLAN, TODO_PLAN } from '../../core/go/sample-plans.js';
+import { apiTestsGo, codeProves } from '../../core/go/tests.js';
+import type { Plan, Store } from '../../core/plan.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+process.env.OVERNIGHT_STATE_DIR ??= path.join(repo, '.state', 'test');
+const { runTool, toolchainEnv } = await import('../../activities/go/run-tool.js');
+const { totalCoverage } = await import('../../activities/go/coverage.js');
+const { runMutants } = await import('../../activities/go/mutants.js');
+
+const env = toolchainEnv();
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'go-tests-'));
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
+const BODIES = { ...LIBRARY_BODIES, ...EDGE_BODIES };
+
+/** The correct project with the derived tests, on disk; its folder. */
+function writeProject(plan: Plan, store: Store): string {
+  const dir = mkdtempSync(path.join(scratch, `${plan.module.replace(/\W/g, '-')}-${store}-`));
+  const contract = behaviourContract(plan);
+  const tests = apiTestsGo(plan, store);
+  for (const f of [...goProject(plan, { store }), { path: contract.path, content: renderBehaviour(contract, BODIES) }, tests]) {
+    mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    writeFileSync(path.join(dir, f.path), f.content);
+  }
+  return dir;
+}
+
+async function go(dir: string, ...args: string[]): Promise<string> {
+  const r = await runTool('go', args, { cwd: dir, env, timeoutMs: 240_000 });
+  assert.equal(r.exitCode, 0, `go ${args.join(' ')} in ${dir}:\n${r.output}`);
+  return r.output;
+}
+
+/** gofmt-clean, go vet, go test with coverage over internal/: the total, in percent. */
+async function passes(plan: Plan, store: Store): Promise<number> {
+  const started = Date.now();
+  const dir = writeProject(plan, store);
+  const fmt = await runTool('gofmt', ['-l', 'tests'], { cwd: dir, env, timeoutMs: 60_000 });
+  assert.deepEqual([fmt.exitCode, fmt.output], [0, ''], 'gofmt would change tests/api_test.go');
+  await go(dir, 'vet', './...');
+  await go(dir, 'test', './...', '-count=1', '-coverpkg=./internal/...', '-coverprofile=cover.out');
+  const total = totalCoverage(await go(dir, 'tool', 'cover', '-func=cover.out'));
+  assert.ok(total !== null, 'go tool cover printed no total');
+  console.log(`${plan.module} (${store}): vet and tests pass, coverage of internal/ ${total}% in ${Date.now() - started} ms`);
+  return total;
+}
+
+/** Every code-written mutant of the plan, each killed by the subtest that proves it. */
+async function killsEveryMutant(name: string, plan: Plan, store: Store = 'memory', kinds?: string[]): Promise<void> {
+  const { proves } = apiTestsGo(plan, store);
+  const ids = mutantsOf(plan)
+    .map((m) => m.id)
+    .filter((id) => codeProves(plan, id) && (!kinds || kinds.includes(id.split(':')[0]!)));
+  const started = Date.now();
+  const results = await runMutants({ plan, bodies: BODIES, store, ids, workDir: path.join(scratch, `${name}-${store}`) });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const killed = results.filter((r) => r.killed);
+  console.log(
+    `${plan.module} (${store}): ${killed.length}/${results.length} mutants killed in ${seconds} s (${results.map((r) => `${r.id} ${r.ms} ms`).join(', ')})`,
+  );
+  assert.deepEqual(
+    results.filter((r) => r.compileError).map((r) => `${r.id}: ${r.compileError}`),
+    [],
+    'mutants that did not compile',
+  );
+  assert.deepEqual(
+    results.filter((r) => !r.killed).map((r) => r.id),
+    [],
+    'mutants that survived',
+  );
+  for (const r of results) assert.ok(r.failed?.includes(proves[r.id]!), `${r.id} killed by ${r.failed?.join(', ')}, not by ${proves[r.id]}`);
+}
+
+for (const [name, plan] of [
+  ['library', LIBRARY_PLAN],
+  ['edge', EDGE_PLAN],
+  ['todo', TODO_PLAN],
+] as const) {
+  test(`${name}: the derived tests pass on the correct project, cover ≥ 70 %, and kill every code-written mutant`, { timeout: 280_000 }, async () => {
+    assert.ok((await passes(plan, 'memory')) >= 70);
+    await killsEveryMutant(name, plan);
+  });
+}
+
+// A SQLite project's suite runs once per store (TestMain): sqlite.go is tested as the memory store is,
+// and the behaviours each store implements on its own (uniqueness, parents, children, nested lists) are proven on SQLite too.
+test('library with the SQLite store: the suite runs over both stores, covers ≥ 70 %, and kills the store mutants on SQLite', { timeout: 400_000 }, async () => {
+  assert.ok((await passes(LIBRARY_PLAN, 'sqlite')) >= 70);
+  await killsEveryMutant('library', LIBRARY_PLAN, 'sqlite', ['unique', 'parent', 'children', 'nested']);
+});
