@@ -50,7 +50,10 @@ export function dropUnasked(resources: unknown[], request: string | undefined, n
   const named = (r: unknown) => {
     const n = nameOf(r);
     const plural = isObject(r) && typeof r.plural === 'string' ? r.plural : '';
-    return n !== '' && (words.has(n) || words.has(plural) || [...words].some((w) => w.length >= 4 && (w.startsWith(n) || n.startsWith(w))));
+    return (
+      n !== '' &&
+      (words.has(n) || words.has(plural) || [...words].some((w) => singularsOf(w).includes(n) || (w.length >= 4 && (w.startsWith(n) || n.startsWith(w)))))
+    );
   };
   const asked = kept.filter(named);
   if (asked.length === 0) return kept;
@@ -61,6 +64,28 @@ export function dropUnasked(resources: unknown[], request: string | undefined, n
     return false;
   });
   return kept;
+}
+
+const IRREGULAR: Record<string, string> = {
+  people: 'person',
+  children: 'child',
+  men: 'man',
+  women: 'woman',
+  mice: 'mouse',
+  geese: 'goose',
+  teeth: 'tooth',
+  feet: 'foot',
+};
+
+/** The singulars a word may be the plural of: shelves → shelf, shelfe; stories → story; people → person. */
+function singularsOf(w: string): string[] {
+  if (IRREGULAR[w]) return [IRREGULAR[w]];
+  const out = [w];
+  if (w.endsWith('ies')) out.push(`${w.slice(0, -3)}y`);
+  if (w.endsWith('ves')) out.push(`${w.slice(0, -3)}f`, `${w.slice(0, -3)}fe`);
+  if (w.endsWith('es')) out.push(w.slice(0, -2));
+  if (w.endsWith('s')) out.push(w.slice(0, -1));
+  return out;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -85,6 +110,7 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
       notes.push(`${String(child.name)}.parent → "${String(parent.name)}": the request says "${m[0]}"`);
     }
   }
+  markedAs(all, text, notes);
   for (const r of all) {
     for (const f of fieldsOf(r)) {
       const name = typeof f.name === 'string' ? f.name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase() : '';
@@ -106,5 +132,38 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
         notes.push(`${at}.min → ${least[1]}: the request says "${least[0]}"`);
       }
     }
+  }
+}
+
+const NOT_A_STATE = new Set(['and', 'or', 'with', 'when', 'by', 'the', 'a', 'an', 'as', 'it', 'them', 'one', 'for', 'to', 'on', 'in', 'of']);
+
+/**
+ * "a todo can be marked done", "mark a book as read": an action that sets a flag. Code puts in the
+ * flag (a boolean, false until the action) when the plan lacks it, and the action that sets it
+ * when the plan has none of that name; the model writes the action's body, as for any action.
+ */
+function markedAs(all: Record<string, unknown>[], text: string, notes: string[]): void {
+  for (const m of text.matchAll(/\bmark(?:ed|s)? (?:(?:a|an|the|it|them|one) )?(?:([a-z]+) )?(?:as )?([a-z]{3,})\b/g)) {
+    const named = all.find((r) => m[1] !== undefined && (r.name === m[1] || r.plural === m[1]));
+    const state = named || m[1] === undefined || NOT_A_STATE.has(m[1]) ? m[2]! : m[1];
+    if (NOT_A_STATE.has(state)) continue;
+    // The resource named in the phrase, else the last one the sentence names before it, else the only one.
+    const before = text.slice(0, m.index);
+    const r = named ?? [...all].sort((a, b) => before.lastIndexOf(String(b.name)) - before.lastIndexOf(String(a.name)))[0] ?? undefined;
+    if (!r || (!named && all.length > 1 && before.lastIndexOf(String(r.name)) < 0)) continue;
+    const fields = fieldsOf(r);
+    const flag = fields.find((f) => f.type === 'boolean' && (f.name === state || f.name === `is${state[0]!.toUpperCase()}${state.slice(1)}`));
+    const action = `mark${state[0]!.toUpperCase()}${state.slice(1)}`;
+    const actions = Array.isArray(r.actions) ? (r.actions as unknown[]).filter(isObject) : [];
+    const stem = state.replace(/e?d$/, '');
+    if (actions.some((a) => a.name === action || (typeof a.name === 'string' && a.name.toLowerCase().includes(stem)))) continue;
+    const field = flag ? String(flag.name) : state;
+    if (!flag) {
+      if (fields.some((f) => f.name === state)) continue; // a field of that name that is not a flag: not code's to change
+      r.fields = [...fields, { name: state, type: 'boolean', required: false, default: false }];
+      notes.push(`${String(r.name)}.${state}: a boolean (false until marked): the request says "${m[0]}"`);
+    }
+    r.actions = [...actions, { name: action, description: `sets ${field} to true (the request says "${m[0]}")` }];
+    notes.push(`${String(r.name)}.actions + ${action}: the request says "${m[0]}"`);
   }
 }

@@ -282,6 +282,63 @@ test("one resource planned twice is one resource: the second's new fields join t
   assert.equal(checked.notes!.filter((n) => /merged into the "todo" planned before it/.test(n)).length, 2);
 });
 
+test('"can be marked done", "mark a book as read": the flag and the action that sets it are put in, and named', () => {
+  const one = (name: string, fields: object[], actions: object[] = []) => ({ name, plural: `${name}s`, fields, filters: [], actions });
+  const todo = parsePlan(
+    JSON.stringify({ module: 'todo-api', resources: [one('todo', [{ name: 'title', type: 'string', required: true }])], notBuilt: [] }),
+    'REST API for a todo list where a todo has a title and can be marked done',
+  );
+  assert.ok(todo.ok, JSON.stringify(todo));
+  const [t] = todo.plan.resources;
+  assert.deepEqual(
+    t!.fields.find((f) => f.name === 'done'),
+    { name: 'done', type: 'boolean', required: false, default: false },
+  );
+  assert.deepEqual(
+    t!.actions.map((a) => a.name),
+    ['markDone'],
+  );
+  assert.match(t!.actions[0]!.description, /sets done to true/);
+  assert.ok(todo.notes!.some((n) => /todo\.actions \+ markDone: the request says "marked done"/.test(n)));
+  // The flag the plan has is the one set; a resource named in the phrase is the one marked.
+  const books = parsePlan(
+    JSON.stringify({
+      module: 'shelf-api',
+      resources: [
+        one('shelf', [{ name: 'label', type: 'string', required: true }]),
+        one('book', [
+          { name: 'title', type: 'string', required: true },
+          { name: 'isRead', type: 'boolean', required: false },
+        ]),
+      ],
+      notBuilt: [],
+    }),
+    'REST API for shelves and books; mark a book as read',
+  );
+  assert.ok(books.ok, JSON.stringify(books));
+  const book = books.plan.resources.find((r) => r.name === 'book')!;
+  assert.deepEqual(
+    book.actions.map((a) => [a.name, a.description.split(' (')[0]]),
+    [['markRead', 'sets isRead to true']],
+  );
+  assert.equal(book.fields.length, 2);
+  assert.deepEqual(books.plan.resources.find((r) => r.name === 'shelf')!.actions, []);
+  // An action the plan already has for it is kept alone: "completed" is the plan's "complete".
+  const done = parsePlan(
+    JSON.stringify({
+      module: 'todo-api',
+      resources: [one('todo', [{ name: 'title', type: 'string', required: true }], [{ name: 'complete', description: 'marks it complete' }])],
+      notBuilt: [],
+    }),
+    'REST API for todos that can be marked as completed and archived',
+  );
+  assert.ok(done.ok);
+  assert.deepEqual(
+    done.plan.resources[0]!.actions.map((a) => a.name),
+    ['complete'],
+  );
+});
+
 test('what the sentence states in so many words and the plan left out is put in, and named', () => {
   const answer = JSON.stringify({
     module: 'clinic-api',
