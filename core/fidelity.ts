@@ -205,6 +205,36 @@ function placed(asked: string, e: Element, built: Element[] | undefined): Requir
   return partly ? { asked, where: partly.where, why: `only partly: ${why}` } : { asked, where: null, why };
 }
 
+/** A method of behaviour.go that no answer of the model compiled for, and got code's fallback body. */
+export interface Unwritten {
+  kind: 'action' | 'filter' | 'rule';
+  resource: string;
+  element: string;
+}
+
+const FALLBACK: Record<Unwritten['kind'], string> = {
+  action: 'the action answers 409 and changes nothing',
+  filter: 'the filter matches every item',
+  rule: 'the rule refuses nothing',
+};
+
+/** The list after the model's methods: an element whose method the model could not write is not built, and says what it does instead. */
+export function withUnwritten(f: Fidelity, plan: Plan, unwritten: Unwritten[]): Fidelity {
+  const whereOf = (u: Unwritten) => {
+    const plural = plan.resources.find((r) => r.name === u.resource)?.plural ?? '';
+    return u.kind === 'action'
+      ? `POST /${plural}/{id}/${u.element} (`
+      : u.kind === 'filter'
+        ? `GET /${plural}?${u.element}=true (`
+        : `rule ${u.element} of ${u.resource} (`;
+  };
+  const requirements = f.requirements.map((r) => {
+    const u = unwritten.find((x) => r.where?.startsWith(whereOf(x)));
+    return u ? { asked: r.asked, where: null, why: `no body the model wrote for ${u.element} compiled: ${FALLBACK[u.kind]}` } : r;
+  });
+  return { ...f, requirements };
+}
+
 /** The list as lines for people: the CLI's last lines, the README, report.md. */
 export function fidelityLines(f: Fidelity): string[] {
   return f.requirements.map((r) =>

@@ -2,6 +2,7 @@
 // from the plan (every resource, rule, relation, filter, action; SQLite or memory) and the tests
 // that prove it; the model writes only what the plan says in words (behaviour.go's methods),
 // one at a time through the guided loop, and the README. Orchestration only.
+import { withUnwritten, type Unwritten } from '../core/fidelity.js';
 import type { Plan, Store } from '../core/plan.js';
 import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';
@@ -30,7 +31,7 @@ export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> 
     const ask = (what: string, call: (o: { summary: string }) => Promise<{ content: string; usage: LlmUsage }>) =>
       run.callModel(() => call({ ...run.llmOptions, summary: `models → behaviour.go: ${what}` }));
     const work = (what: string) => ({ ...run.toolchainOptions, summary: `models → behaviour.go: ${what}` });
-    let unwritten: string[] = [];
+    let unwritten: Unwritten[] = [];
     const result = await composeCodeFile({
       start: () => run.toolchain.startBehaviour.executeWithOptions(work('methods'), [target]),
       ask: (hole, attempt, fix) =>
@@ -46,7 +47,11 @@ export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> 
         return done.file;
       },
     });
-    const notes = unwritten.map((h) => `${h}: not built (no body the model wrote compiled); it refuses nothing, matches everything, or refuses the action`);
+    // What the model could not write is not built, in the fidelity list as in the notes.
+    if (run.state.fidelity) run.state.fidelity = withUnwritten(run.state.fidelity, plan, unwritten);
+    const notes = unwritten.map(
+      (u) => `${u.resource} ${u.kind} ${u.element}: not built (no body the model wrote compiled), code's stand-in is in behaviour.go`,
+    );
     step({ usage: result.usage, files: [result.file], ...(notes.length ? { notes } : {}) });
   });
   await run.skip('repository', 'handlers', 'server', 'tests');

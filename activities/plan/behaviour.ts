@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BEHAVIOUR_PATH, behaviourContract, renderBehaviour, type BehaviourHole } from '../../core/go/index.js';
+import type { Unwritten } from '../../core/fidelity.js';
 import type { Plan, Store } from '../../core/plan.js';
 import type { CheckedFunction, CodeFileOutcome, CodeFileStart, FunctionCandidate } from '../../workflows/guided-code.js';
 import { COMPILE_ERROR_SCORE } from '../../workflows/guided-code.js';
@@ -127,7 +128,7 @@ export const checkBehaviour = (input: CheckBehaviourInput) =>
 
 /** The file as the loop left it: a method no candidate compiled for gets its fallback body, named. */
 export const finishBehaviour = (input: FinishBehaviourInput) =>
-  withToolchain(input.outputDir, 'behaviour: go build, vet', async (session): Promise<{ file: FileRef; unwritten: string[] }> => {
+  withToolchain(input.outputDir, 'behaviour: go build, vet', async (session): Promise<{ file: FileRef; unwritten: Unwritten[] }> => {
     const holes = behaviourContract(input.plan).holes;
     const { outcome } = input;
     const unwritten = holes.filter((h) => outcome.bodies[h.name] === undefined);
@@ -139,5 +140,8 @@ export const finishBehaviour = (input: FinishBehaviourInput) =>
     const ref = writeFileAtomic(input.outputDir, BEHAVIOUR_PATH, content, planPaths(input.plan, input.store));
     const made = holes.length - unwritten.length;
     await commitFiles(input.outputDir, input.git, [BEHAVIOUR_PATH], `models: ${BEHAVIOUR_PATH}, ${made} of ${holes.length} methods by ${input.model}`);
-    return { file: { path: ref.path, bytes: ref.bytes, sha256: ref.sha256, provenance }, unwritten: unwritten.map((h) => h.name) };
+    return {
+      file: { path: ref.path, bytes: ref.bytes, sha256: ref.sha256, provenance },
+      unwritten: unwritten.map(({ kind, resource, element }) => ({ kind, resource, element })),
+    };
   });

@@ -64,7 +64,7 @@ const KINDS: Record<
     signature: (T, M) => `func (x *${T}) ${M}(now time.Time) error`,
     doc: (M, _r, words) => `${M} ${words}`,
     description: (r, name, words) =>
-      `${words} POST /${r.plural}/{id}/${name} calls it on the stored ${r.name} and saves the changes to x; an error refuses the action (409 with its message) and nothing is saved. now is the current time.`,
+      `${words} It only changes the fields of x: the handler of POST /${r.plural}/{id}/${name} stores x after it returns nil; an error refuses the action (409 with its message) and nothing is stored. now is the current time.`,
   },
   filter: {
     signature: (T, M) => `func (x ${T}) ${M}(now time.Time) bool`,

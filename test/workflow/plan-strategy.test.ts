@@ -31,7 +31,7 @@ after(async () => stop?.());
 const PROMPT = 'REST API for a library: authors with a unique email, and books that belong to an author, with a genre, a rating and a checkout action';
 const methodOf = (req: ScriptedRequest) => req.messages.map((m) => /^Method: (\S+)$/m.exec(m.content)?.[1]).find(Boolean);
 
-/** The plan, each method as LIBRARY_BODIES has it (the first Checkout does not compile), a README. */
+/** The plan, each method as LIBRARY_BODIES has it (the first Checkout and every TitleNotIsbn do not compile), a README. */
 function libraryResponder() {
   let brokenSent = false;
   const holes = behaviourContract(LIBRARY_PLAN).holes;
@@ -40,7 +40,13 @@ function libraryResponder() {
     const method = methodOf(req);
     if (method) {
       const hole = holes.find((h) => h.name === method)!;
-      const body = method === 'Book.Checkout' && !brokenSent ? ((brokenSent = true), '\tx.Available = false\n\treturn nil') : LIBRARY_BODIES[method]!;
+      // Checkout's first answer does not compile; no answer for the rule ever does (it calls what does not exist).
+      const body =
+        method === 'Book.TitleNotIsbn'
+          ? '\treturn x.Save()'
+          : method === 'Book.Checkout' && !brokenSent
+            ? ((brokenSent = true), '\tx.Available = false\n\treturn nil')
+            : LIBRARY_BODIES[method]!;
       return `\`\`\`go\n${hole.signature} {\n${body}\n}\n\`\`\`\n`;
     }
     if (req.file === 'README.md') return fencedAnswer('README.md', generatedReadme(singleResourceSpec(LIBRARY_PLAN)));
@@ -79,23 +85,25 @@ test(
       const out = input.outputDir;
       for (const f of ['internal/store/sqlite.go', 'internal/handlers/handlers.go', 'tests/api_test.go', 'openapi.yaml', 'internal/models/behaviour.go'])
         assert.ok(existsSync(path.join(out, f)), `${f} is missing`);
-      // The model's share: the three methods, one of them after a fix request.
+      // The model's share: two of the three methods, one of them after a fix request.
       const status = readStatusJson(out);
       const behaviour = status.files.find((f) => f.path === 'internal/models/behaviour.go')!;
       assert.equal(behaviour.provenance?.errorsLeft, 0);
-      assert.equal(behaviour.provenance?.candidates, 4, 'three methods, Checkout twice');
-      assert.ok((behaviour.provenance?.modelLines ?? 0) >= 8);
+      assert.equal(behaviour.provenance?.candidates, 9, 'Checkout twice, Recent once, TitleNotIsbn six times');
+      assert.ok((behaviour.provenance?.modelLines ?? 0) >= 7);
       assert.ok(
         ollama.calls.some((c) => /is not right yet/.test(c.lastUserMessage) && /Available/.test(c.lastUserMessage)),
         'the compile error went back to the model',
       );
       const source = readFileSync(path.join(out, 'internal/models/behaviour.go'), 'utf8');
       assert.match(source, /the book is not available/);
-      // Everything asked for has its place: nothing listed as not built.
+      // The rule the model could not write has code's stand-in (it refuses nothing), and the fidelity list says so; all else has its place.
+      assert.match(source, /func \(x Book\) TitleNotIsbn\(\) error \{\n\treturn nil\n\}/);
       assert.deepEqual(
-        status.fidelity!.requirements.filter((r) => r.where === null),
-        [],
+        status.fidelity!.requirements.filter((r) => r.where === null).map((r) => r.why),
+        ['no body the model wrote for titleNotIsbn compiled: the rule refuses nothing'],
       );
+      assert.ok(state.phases.find((p) => p.name === 'models')!.notes?.some((n) => /book rule titleNotIsbn: not built/.test(n)));
       // Re-checked here: the Go toolchain on the output, then Schemathesis against its openapi.yaml.
       const { GO_MOD_CACHE } = await import('../../activities/go/run-tool.js');
       const goEnv = { ...process.env, GOMODCACHE: GO_MOD_CACHE, GOPROXY: 'off', GOFLAGS: '-mod=mod' };
