@@ -3,7 +3,7 @@
 // that alone: every word of the sentence that names something is looked for in the plan, and a
 // word no element is named after is listed too, so nothing the user asked for is dropped without
 // a word. A sentence that asks only for what overnight-llm does not build ends at the plan.
-import { childrenOf, fieldsWithParent, routesOf, type Field, type Plan, type Resource, type Store } from './plan.js';
+import { childrenOf, fieldsWithParent, flagSetBy, routesOf, type Field, type Plan, type Resource, type Store } from './plan.js';
 
 /** One line of the fidelity list: a part of the plan and the words of the sentence it answers, or what is not there. */
 export interface Requirement {
@@ -114,7 +114,10 @@ function elementsOf(plan: Plan, store: Store): Element[] {
         where: f.field ? `GET /${r.plural}?${f.name}=…` : `GET /${r.plural}?${f.name}=true (${f.description}; written by the model)`,
       });
     for (const a of r.actions)
-      out.push({ names: [a.name, ...described(a.description)], where: `POST /${r.plural}/{id}/${a.name} (${a.description}; written by the model)` });
+      out.push({
+        names: [a.name, ...described(a.description)],
+        where: `POST /${r.plural}/{id}/${a.name} (${a.description}; written by ${flagSetBy(r, a) ? 'code' : 'the model'})`,
+      });
     for (const rule of r.rules)
       out.push({ names: [rule.name, ...described(rule.description)], where: `rule ${rule.name} of ${r.name} (${rule.description}; written by the model)` });
   }

@@ -153,3 +153,13 @@ export function routesOf(plan: Plan, r: Resource): { method: 'GET' | 'POST' | 'P
 
 /** A JSON object (not an array, not null): what a plan and its parts must be. */
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * An action whose whole description is setting a flag ("sets done to true", as code words the
+ * actions it puts in for "can be marked done"): no understanding is needed, so code writes its body.
+ */
+export function flagSetBy(r: Resource, a: Action): { field: Field; value: boolean } | null {
+  const m = /^sets (\w+) to (true|false)(?: \(the request says "[^"]*"\))?\.?$/.exec(a.description);
+  const field = m ? r.fields.find((f) => f.name === m[1] && f.type === 'boolean') : undefined;
+  return field ? { field, value: m![2] === 'true' } : null;
+}

@@ -3,6 +3,7 @@
 // does; a fix request shows the best answer so far with its errors. The answer is started with
 // the signature and stops at its closing brace. No file is read or written here.
 import { behaviourContract, goProject, type BehaviourHole } from '../../core/go/index.js';
+import { goContext, goResource, type GoField } from '../../core/go/names.js';
 import type { Plan } from '../../core/plan.js';
 import { goName } from '../../core/plan.js';
 import type { FixRequest } from '../../workflows/guided-code.js';
@@ -51,12 +52,35 @@ function holeOf(plan: Plan, name: string): BehaviourHole {
   return hole;
 }
 
+/** A value of a field's Go type, as the model would write it. */
+function example(f: GoField, date: string): string {
+  const t = f.field.type;
+  if (t === 'enum') return `${f.type}${goName(f.field.values![0]!)}`;
+  if (t === 'date') return `${date}{Time: now}`;
+  // int64(1): PointerTo(1) would be a *int.
+  return { string: '"text"', integer: 'int64(1)', number: '1.5', boolean: 'true', datetime: 'now' }[t];
+}
+
+/** Each field of x with its Go type and how it is read and set: a small model writes what it is shown. */
+export function fieldHints(plan: Plan, resource: string): string {
+  const ctx = goContext(plan, 'memory');
+  return goResource(ctx, resource)
+    .fields.map((f) => {
+      const x = `x.${f.go}`;
+      if (!f.pointer) return `- ${x} ${f.type}: read ${x}; set ${x} = ${example(f, ctx.date)}`;
+      const read = f.field.type === 'boolean' ? `${x} != nil && *${x}` : `${x} != nil, then *${x}`;
+      return `- ${x} *${f.type}, optional (nil when unset): read ${read}; set ${x} = PointerTo(${example(f, ctx.date)})`;
+    })
+    .join('\n');
+}
+
 /** prompts/behaviour.txt for one method. */
 export function behaviourCandidatePrompt(plan: Plan, name: string): string {
   const hole = holeOf(plan, name);
   return renderPrompt(loadPrompt('behaviour'), {
     module: plan.module,
     types: typesFor(plan, hole.resource),
+    fields: fieldHints(plan, hole.resource),
     name: hole.name,
     signature: hole.signature,
     description: hole.description,

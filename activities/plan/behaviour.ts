@@ -84,8 +84,11 @@ async function check(session: ToolchainSession, input: BehaviourInput, bodies: R
   return { errors, score: COMPILE_ERROR_SCORE * errors.length, fixes };
 }
 
+/** The bodies code knows (an action that only sets a flag), and the methods left for the model. */
 export async function startBehaviour(input: BehaviourInput): Promise<CodeFileStart> {
-  return { bodies: {}, holes: behaviourContract(input.plan).holes.map((h) => h.name) };
+  const holes = behaviourContract(input.plan).holes;
+  const bodies = Object.fromEntries(holes.filter((h) => h.knownBody).map((h) => [h.name, h.knownBody!]));
+  return { bodies, holes: holes.filter((h) => !h.knownBody).map((h) => h.name) };
 }
 
 /** One candidate for a method, checked. Bodies are kept as the model wrote them (goimports only adds imports). */
@@ -135,7 +138,7 @@ export const finishBehaviour = (input: FinishBehaviourInput) =>
     const bodies = { ...outcome.bodies, ...Object.fromEntries(unwritten.map((h) => [h.name, fallbackBody(h)])) };
     const final = await check(session, input, bodies);
     const content = existsSync(path.join(input.outputDir, BEHAVIOUR_PATH)) ? readFileSync(path.join(input.outputDir, BEHAVIOUR_PATH), 'utf8') : '';
-    const modelLines = holes.reduce((n, h) => n + (outcome.bodies[h.name] === undefined ? 0 : countLines(outcome.bodies[h.name]!)), 0);
+    const modelLines = holes.reduce((n, h) => n + (outcome.bodies[h.name] === undefined || h.knownBody ? 0 : countLines(outcome.bodies[h.name]!)), 0);
     const provenance = provenanceOf(content, modelLines, outcome, final.fixes, final.errors.length);
     const ref = writeFileAtomic(input.outputDir, BEHAVIOUR_PATH, content, planPaths(input.plan, input.store));
     const made = holes.length - unwritten.length;

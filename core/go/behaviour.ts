@@ -1,7 +1,7 @@
 // internal/models/behaviour.go, the model's file: the methods the plan describes in words
 // (actions, filters in words, rules in words). Code fixes each signature and doc comment; the
 // model writes the bodies. Until a body is accepted the stub panics, and the file compiles.
-import { goName, type Plan, type Resource } from '../plan.js';
+import { flagSetBy, goName, type Plan, type Resource } from '../plan.js';
 import { goFile, importsFor, oneLine } from './names.js';
 
 export const BEHAVIOUR_PATH = 'internal/models/behaviour.go';
@@ -23,6 +23,8 @@ export interface BehaviourHole {
   description: string;
   /** The Go doc comment, `//` lines. */
   doc: string;
+  /** The body when code knows it (an action that only sets a flag): the model is not asked. */
+  knownBody?: string;
 }
 
 export interface BehaviourContract {
@@ -91,6 +93,8 @@ function holesOf(r: Resource): BehaviourHole[] {
     const M = goName(element);
     const words = sentence(lowerFirst(text));
     const k = KINDS[kind];
+    const action = kind === 'action' ? r.actions.find((a) => a.name === element) : undefined;
+    const flag = action && flagSetBy(r, action);
     return {
       name: `${T}.${M}`,
       kind,
@@ -99,6 +103,9 @@ function holesOf(r: Resource): BehaviourHole[] {
       signature: k.signature(T, M),
       description: oneLine(k.description(r, element, words)),
       doc: docLines(k.doc(M, r, words)),
+      ...(flag
+        ? { knownBody: `\tx.${goName(flag.field.name)} = ${flag.field.required ? String(flag.value) : `PointerTo(${String(flag.value)})`}\n\treturn nil` }
+        : {}),
     };
   });
 }

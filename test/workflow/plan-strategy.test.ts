@@ -28,7 +28,9 @@ let stop: () => Promise<void>;
 before(async () => ({ env, stop } = await startDevServerWithWorker(taskQueue)));
 after(async () => stop?.());
 
-const PROMPT = 'REST API for a library: authors with a unique email, and books that belong to an author, with a genre, a rating and a checkout action';
+// "can be marked lost" is put in by code (a flag and the action that sets it), and code writes that action's body.
+const PROMPT =
+  'REST API for a library: authors with a unique email, and books that belong to an author, with a genre, a rating and a checkout action; a book can be marked lost';
 const methodOf = (req: ScriptedRequest) => req.messages.map((m) => /^Method: (\S+)$/m.exec(m.content)?.[1]).find(Boolean);
 
 /** The plan, each method as LIBRARY_BODIES has it (the first Checkout and every TitleNotIsbn do not compile), a README. */
@@ -97,6 +99,9 @@ test(
       );
       const source = readFileSync(path.join(out, 'internal/models/behaviour.go'), 'utf8');
       assert.match(source, /the book is not available/);
+      assert.match(source, /func \(x \*Book\) MarkLost\(now time\.Time\) error \{\n\tx\.Lost = PointerTo\(true\)\n\treturn nil\n\}/);
+      assert.ok(!ollama.calls.some((c) => /Method: Book\.MarkLost/.test(c.lastUserMessage)), 'the model is not asked for what code knows');
+      assert.ok(status.fidelity!.requirements.some((r) => r.where?.startsWith('POST /books/{id}/markLost') && r.where.includes('written by code')));
       // The rule the model could not write has code's stand-in (it refuses nothing), and the fidelity list says so; all else has its place.
       assert.match(source, /func \(x Book\) TitleNotIsbn\(\) error \{\n\treturn nil\n\}/);
       assert.deepEqual(
