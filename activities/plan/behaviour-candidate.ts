@@ -61,17 +61,21 @@ function example(f: GoField, date: string): string {
   return { string: '"text"', integer: 'int64(1)', number: '1.5', boolean: 'true', datetime: 'now' }[t];
 }
 
-/** Each field of x with its Go type and how it is read and set: a small model writes what it is shown. */
+/**
+ * Each field of x with its Go type, and how an optional one is set. Types and forms only: the 0.5B
+ * copied example assignments for every field into an action's body, overwriting the item.
+ */
 export function fieldHints(plan: Plan, resource: string): string {
   const ctx = goContext(plan, 'memory');
-  return goResource(ctx, resource)
-    .fields.map((f) => {
-      const x = `x.${f.go}`;
-      if (!f.pointer) return `- ${x} ${f.type}: read ${x}; set ${x} = ${example(f, ctx.date)}`;
-      const read = f.field.type === 'boolean' ? `${x} != nil && *${x}` : `${x} != nil, then *${x}`;
-      return `- ${x} *${f.type}, optional (nil when unset): read ${read}; set ${x} = PointerTo(${example(f, ctx.date)})`;
-    })
-    .join('\n');
+  const fields = goResource(ctx, resource).fields;
+  const lines = fields.map((f) => (f.pointer ? `- x.${f.go} *${f.type} (optional: nil when unset)` : `- x.${f.go} ${f.type}`));
+  const optional = fields.find((f) => f.pointer && f.field.type === 'boolean') ?? fields.find((f) => f.pointer);
+  if (optional)
+    lines.push(
+      '',
+      `Read an optional field only when it is not nil (x.${optional.go} != nil); set one with PointerTo: x.${optional.go} = PointerTo(${example(optional, ctx.date)}).`,
+    );
+  return lines.join('\n');
 }
 
 /** prompts/behaviour.txt for one method. */
