@@ -21,6 +21,7 @@ export { writeScaffold } from './files/scaffold.js';
 export { writePlanFile } from './files/plan-file.js';
 export { writePlanProject } from './plan/project.js';
 export { startBehaviour, checkBehaviour } from './plan/behaviour.js';
+export { standInFailing } from './plan/stand-in.js';
 export { validateProject } from './go/validate.js';
 export { recordRun, recordPhase, recordValidation } from './store/mirror.js';
 export { writeStatusReport } from './store/status-report.js';

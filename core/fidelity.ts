@@ -222,7 +222,7 @@ const FALLBACK: Record<Unwritten['kind'], string> = {
 };
 
 /** The list after the model's methods: an element whose method the model could not write is not built, and says what it does instead. */
-export function withUnwritten(f: Fidelity, plan: Plan, unwritten: Unwritten[]): Fidelity {
+export function withUnwritten(f: Fidelity, plan: Plan, unwritten: Unwritten[], failedTests = false): Fidelity {
   const whereOf = (u: Unwritten) => {
     const plural = plan.resources.find((r) => r.name === u.resource)?.plural ?? '';
     return u.kind === 'action'
@@ -233,7 +233,8 @@ export function withUnwritten(f: Fidelity, plan: Plan, unwritten: Unwritten[]): 
   };
   const requirements = f.requirements.map((r) => {
     const u = unwritten.find((x) => r.where?.startsWith(whereOf(x)));
-    return u ? { asked: r.asked, where: null, why: `no body the model wrote for ${u.element} compiled: ${FALLBACK[u.kind]}` } : r;
+    const what = failedTests ? `the model's body for ${u?.element} failed the API's tests` : `no body the model wrote for ${u?.element} compiled`;
+    return u ? { asked: r.asked, where: null, why: `${what}: ${FALLBACK[u.kind]}` } : r;
   });
   return { ...f, requirements };
 }

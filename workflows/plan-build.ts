@@ -3,13 +3,13 @@
 // that prove it; the model writes only what the plan says in words (behaviour.go's methods),
 // one at a time through the guided loop, and the README. Orchestration only.
 import { withUnwritten, type Unwritten } from '../core/fidelity.js';
-import type { Plan, Store } from '../core/plan.js';
+import type { Plan, Resource, Store } from '../core/plan.js';
 import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';
 import { writeFile } from './file-phase.js';
 import { composeCodeFile } from './guided-code.js';
 import type { PipelineRun } from './pipeline-run.js';
-import type { LlmUsage } from './types.js';
+import type { ApiSpec, FileProvenance, LlmUsage, ValidationReport } from './types.js';
 
 export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> {
   const { input, workflowId } = run;
@@ -26,33 +26,38 @@ export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> 
     });
     return written;
   });
-  await run.phase('models', 0, async (step) => {
-    if (scaffold.holes.length === 0) return step({ notes: ['nothing in the plan is described in words: the model writes no code'] });
+  const work = (what: string) => ({ ...run.toolchainOptions, summary: what });
+  const models = await run.phase('models', 0, async (step): Promise<{ bodies: Record<string, string>; byModel: string[]; provenance?: FileProvenance }> => {
+    if (scaffold.holes.length === 0) {
+      step({ notes: ['nothing in the plan is described in words: the model writes no code'] });
+      return { bodies: {}, byModel: [] };
+    }
     const ask = (what: string, call: (o: { summary: string }) => Promise<{ content: string; usage: LlmUsage }>) =>
       run.callModel(() => call({ ...run.llmOptions, summary: `models → behaviour.go: ${what}` }));
-    const work = (what: string) => ({ ...run.toolchainOptions, summary: `models → behaviour.go: ${what}` });
-    let unwritten: Unwritten[] = [];
+    const written = { unwritten: [] as Unwritten[], bodies: {} as Record<string, string>, byModel: [] as string[] };
     const result = await composeCodeFile({
-      start: () => run.toolchain.startBehaviour.executeWithOptions(work('methods'), [target]),
+      start: () => run.toolchain.startBehaviour.executeWithOptions(work('models → behaviour.go: methods'), [target]),
       ask: (hole, attempt, fix) =>
         ask(`${hole} #${attempt + 1}${fix ? ' (fix)' : ''}`, (o) =>
           run.llm.behaviourCandidate.executeWithOptions(o, [{ plan, hole, attempt, fix, llm: input.llm, dbPath: input.dbPath }]),
         ),
-      check: (hole, bodies, candidate) => run.toolchain.checkBehaviour.executeWithOptions(work(`check ${hole}`), [{ ...target, hole, bodies, candidate }]),
+      check: (hole, bodies, candidate) =>
+        run.toolchain.checkBehaviour.executeWithOptions(work(`models → behaviour.go: check ${hole}`), [{ ...target, hole, bodies, candidate }]),
       finish: async (outcome) => {
-        const done = await run.toolchain.finishBehaviour.executeWithOptions(work('write'), [
+        const done = await run.toolchain.finishBehaviour.executeWithOptions(work('models → behaviour.go: write'), [
           { ...target, outcome, workflowId, model: input.llm.model, git: input.git },
         ]);
-        unwritten = done.unwritten;
+        Object.assign(written, done);
         return done.file;
       },
     });
     // What the model could not write is not built, in the fidelity list as in the notes.
-    if (run.state.fidelity) run.state.fidelity = withUnwritten(run.state.fidelity, plan, unwritten);
-    const notes = unwritten.map(
+    if (run.state.fidelity) run.state.fidelity = withUnwritten(run.state.fidelity, plan, written.unwritten);
+    const notes = written.unwritten.map(
       (u) => `${u.resource} ${u.kind} ${u.element}: not built (no body the model wrote compiled), code's stand-in is in behaviour.go`,
     );
     step({ usage: result.usage, files: [result.file], ...(notes.length ? { notes } : {}) });
+    return { bodies: written.bodies, byModel: written.byModel, provenance: result.file.provenance };
   });
   await run.skip('repository', 'handlers', 'server', 'tests');
   // The smoke run creates and replaces an item of a resource without a parent, valid by its declared rules.
@@ -60,18 +65,39 @@ export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> 
   const spec = singleResourceSpec({ ...plan, resources: [root] });
   await run.phase('readme', 0, async (step) => step(await writeFile(run, singleResourceSpec(plan), 'readme')));
   if (input.skipValidation) return run.skip('validate', 'repair');
+  const validate = (round: number) => validatePlanApi(run, root, spec, round);
+  let report = await validate(0);
+  // A failed test can only come from the model's methods (code's files are proven by their tests):
+  // code swaps them for its stand-ins until the tests pass, and validates again.
+  const testsFailed = report.steps.some((s) => !s.ok && !s.skipped && (s.name === 'test' || s.name === 'smoke'));
+  if (report.ok || !testsFailed || models.byModel.length === 0 || input.maxRepairRounds === 0) return run.skip('repair');
+  run.state.repairRounds = 1;
+  await run.phase('repair', 1, async (step) => {
+    const r = await run.toolchain.standInFailing.executeWithOptions(work('repair: swap the model methods the tests fail on'), [
+      { workflowId, outputDir: input.outputDir, plan, store, git: input.git, bodies: models.bodies, byModel: models.byModel, provenance: models.provenance },
+    ]);
+    if (run.state.fidelity) run.state.fidelity = withUnwritten(run.state.fidelity, plan, r.replaced, true);
+    const notes = r.replaced.map((u) => `${u.resource} ${u.kind} ${u.element}: the model's body failed the API's tests; code's stand-in is in behaviour.go`);
+    step({ files: [r.file], notes: notes.length ? notes : ["no model method is to blame: the tests fail with code's stand-ins too"] });
+  });
+  report = await validate(1);
+}
+
+async function validatePlanApi(run: PipelineRun, root: Resource, spec: ApiSpec, round: number): Promise<ValidationReport> {
+  const { input } = run;
+  const summary = `go vet, build, test -cover, smoke${round ? ` (round ${round})` : ''}`;
   const report = await run.phase(
     'validate',
-    0,
+    round,
     async (step) => {
-      const r = await run.toolchain.validateProject.executeWithOptions({ ...run.toolchainOptions, summary: 'go vet, build, test -cover, smoke' }, [
+      const r = await run.toolchain.validateProject.executeWithOptions({ ...run.toolchainOptions, summary }, [
         { outputDir: input.outputDir, spec, coverageGoal: input.coverageGoal, smokeBodies: { create: sampleItem(root, 0), update: sampleItem(root, 1) } },
       ]);
       step({ workMs: r.durationMs });
       return r;
     },
-    (r) => (r.ok ? undefined : (r.steps.find((s) => !s.ok && !s.skipped)?.name ?? 'coverage') + ' failed'),
+    (r) => (r.ok ? undefined : `${r.steps.find((s) => !s.ok && !s.skipped)?.name ?? 'coverage'} failed`),
   );
-  await run.validated(0, report);
-  await run.skip('repair');
+  await run.validated(round, report);
+  return report;
 }

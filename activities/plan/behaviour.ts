@@ -131,20 +131,26 @@ export const checkBehaviour = (input: CheckBehaviourInput) =>
 
 /** The file as the loop left it: a method no candidate compiled for gets its fallback body, named. */
 export const finishBehaviour = (input: FinishBehaviourInput) =>
-  withToolchain(input.outputDir, 'behaviour: go build, vet', async (session): Promise<{ file: FileRef; unwritten: Unwritten[] }> => {
-    const holes = behaviourContract(input.plan).holes;
-    const { outcome } = input;
-    const unwritten = holes.filter((h) => outcome.bodies[h.name] === undefined);
-    const bodies = { ...outcome.bodies, ...Object.fromEntries(unwritten.map((h) => [h.name, fallbackBody(h)])) };
-    const final = await check(session, input, bodies);
-    const content = existsSync(path.join(input.outputDir, BEHAVIOUR_PATH)) ? readFileSync(path.join(input.outputDir, BEHAVIOUR_PATH), 'utf8') : '';
-    const modelLines = holes.reduce((n, h) => n + (outcome.bodies[h.name] === undefined || h.knownBody ? 0 : countLines(outcome.bodies[h.name]!)), 0);
-    const provenance = provenanceOf(content, modelLines, outcome, final.fixes, final.errors.length);
-    const ref = writeFileAtomic(input.outputDir, BEHAVIOUR_PATH, content, planPaths(input.plan, input.store));
-    const made = holes.length - unwritten.length;
-    await commitFiles(input.outputDir, input.git, [BEHAVIOUR_PATH], `models: ${BEHAVIOUR_PATH}, ${made} of ${holes.length} methods by ${input.model}`);
-    return {
-      file: { path: ref.path, bytes: ref.bytes, sha256: ref.sha256, provenance },
-      unwritten: unwritten.map(({ kind, resource, element }) => ({ kind, resource, element })),
-    };
-  });
+  withToolchain(
+    input.outputDir,
+    'behaviour: go build, vet',
+    async (session): Promise<{ file: FileRef; unwritten: Unwritten[]; bodies: Record<string, string>; byModel: string[] }> => {
+      const holes = behaviourContract(input.plan).holes;
+      const { outcome } = input;
+      const unwritten = holes.filter((h) => outcome.bodies[h.name] === undefined);
+      const bodies = { ...outcome.bodies, ...Object.fromEntries(unwritten.map((h) => [h.name, fallbackBody(h)])) };
+      const final = await check(session, input, bodies);
+      const content = existsSync(path.join(input.outputDir, BEHAVIOUR_PATH)) ? readFileSync(path.join(input.outputDir, BEHAVIOUR_PATH), 'utf8') : '';
+      const modelLines = holes.reduce((n, h) => n + (outcome.bodies[h.name] === undefined || h.knownBody ? 0 : countLines(outcome.bodies[h.name]!)), 0);
+      const provenance = provenanceOf(content, modelLines, outcome, final.fixes, final.errors.length);
+      const ref = writeFileAtomic(input.outputDir, BEHAVIOUR_PATH, content, planPaths(input.plan, input.store));
+      const made = holes.length - unwritten.length;
+      await commitFiles(input.outputDir, input.git, [BEHAVIOUR_PATH], `models: ${BEHAVIOUR_PATH}, ${made} of ${holes.length} methods by ${input.model}`);
+      return {
+        file: { path: ref.path, bytes: ref.bytes, sha256: ref.sha256, provenance },
+        unwritten: unwritten.map(({ kind, resource, element }) => ({ kind, resource, element })),
+        bodies,
+        byModel: holes.filter((h) => !h.knownBody && outcome.bodies[h.name] !== undefined).map((h) => h.name),
+      };
+    },
+  );

@@ -33,7 +33,7 @@ const PROMPT =
   'REST API for a library: authors with a unique email, and books that belong to an author, with a genre, a rating and a checkout action; a book can be marked lost';
 const methodOf = (req: ScriptedRequest) => req.messages.map((m) => /^Method: (\S+)$/m.exec(m.content)?.[1]).find(Boolean);
 
-/** The plan, each method as LIBRARY_BODIES has it (the first Checkout and every TitleNotIsbn do not compile), a README. */
+/** The plan, each method as LIBRARY_BODIES has it but for the broken ones below, a README. */
 function libraryResponder() {
   let brokenSent = false;
   const holes = behaviourContract(LIBRARY_PLAN).holes;
@@ -42,13 +42,15 @@ function libraryResponder() {
     const method = methodOf(req);
     if (method) {
       const hole = holes.find((h) => h.name === method)!;
-      // Checkout's first answer does not compile; no answer for the rule ever does (it calls what does not exist).
+      // Checkout's first answer does not compile; no answer for Recent ever does; the rule compiles but refuses every book.
       const body =
-        method === 'Book.TitleNotIsbn'
+        method === 'Book.Recent'
           ? '\treturn x.Save()'
-          : method === 'Book.Checkout' && !brokenSent
-            ? ((brokenSent = true), '\tx.Available = false\n\treturn nil')
-            : LIBRARY_BODIES[method]!;
+          : method === 'Book.TitleNotIsbn'
+            ? '\treturn errors.New("every book is refused")'
+            : method === 'Book.Checkout' && !brokenSent
+              ? ((brokenSent = true), '\tx.Available = false\n\treturn nil')
+              : LIBRARY_BODIES[method]!;
       return `\`\`\`go\n${hole.signature} {\n${body}\n}\n\`\`\`\n`;
     }
     if (req.file === 'README.md') return fencedAnswer('README.md', generatedReadme(singleResourceSpec(LIBRARY_PLAN)));
@@ -79,20 +81,22 @@ test(
           'server:skipped',
           'tests:skipped',
           'readme:done',
+          'validate:failed',
+          'repair:done',
           'validate:done',
-          'repair:skipped',
           'report:done',
         ],
       );
       const out = input.outputDir;
       for (const f of ['internal/store/sqlite.go', 'internal/handlers/handlers.go', 'tests/api_test.go', 'openapi.yaml', 'internal/models/behaviour.go'])
         assert.ok(existsSync(path.join(out, f)), `${f} is missing`);
-      // The model's share: two of the three methods, one of them after a fix request.
+      // The model's share: Checkout, after a fix request (Recent never compiled, the rule was swapped).
       const status = readStatusJson(out);
       const behaviour = status.files.find((f) => f.path === 'internal/models/behaviour.go')!;
       assert.equal(behaviour.provenance?.errorsLeft, 0);
-      assert.equal(behaviour.provenance?.candidates, 9, 'Checkout twice, Recent once, TitleNotIsbn six times');
-      assert.ok((behaviour.provenance?.modelLines ?? 0) >= 7);
+      assert.equal(behaviour.provenance?.candidates, 9, 'Checkout twice, Recent six times, TitleNotIsbn once');
+      assert.ok((behaviour.provenance?.modelLines ?? 0) >= 5, 'Checkout, the one the model wrote that stayed');
+      assert.ok(behaviour.provenance?.fixes.includes('stand-in'));
       assert.ok(
         ollama.calls.some((c) => /is not right yet/.test(c.lastUserMessage) && /Available/.test(c.lastUserMessage)),
         'the compile error went back to the model',
@@ -102,13 +106,19 @@ test(
       assert.match(source, /func \(x \*Book\) MarkLost\(now time\.Time\) error \{\n\tx\.Lost = PointerTo\(true\)\n\treturn nil\n\}/);
       assert.ok(!ollama.calls.some((c) => /Method: Book\.MarkLost/.test(c.lastUserMessage)), 'the model is not asked for what code knows');
       assert.ok(status.fidelity!.requirements.some((r) => r.where?.startsWith('POST /books/{id}/markLost') && r.where.includes('written by code')));
-      // The rule the model could not write has code's stand-in (it refuses nothing), and the fidelity list says so; all else has its place.
+      // The filter the model could not write has code's stand-in (it matches every book); the rule that refused every book
+      // failed the API's tests and code swapped it for its stand-in (it refuses nothing): both named, all else in place.
+      assert.match(source, /func \(x Book\) Recent\(now time\.Time\) bool \{\n\treturn true\n\}/);
       assert.match(source, /func \(x Book\) TitleNotIsbn\(\) error \{\n\treturn nil\n\}/);
       assert.deepEqual(
         status.fidelity!.requirements.filter((r) => r.where === null).map((r) => r.why),
-        ['no body the model wrote for titleNotIsbn compiled: the rule refuses nothing'],
+        [
+          'no body the model wrote for recent compiled: the filter matches every item',
+          "the model's body for titleNotIsbn failed the API's tests: the rule refuses nothing",
+        ],
       );
-      assert.ok(state.phases.find((p) => p.name === 'models')!.notes?.some((n) => /book rule titleNotIsbn: not built/.test(n)));
+      assert.ok(state.phases.find((p) => p.name === 'models')!.notes?.some((n) => /book filter recent: not built/.test(n)));
+      assert.ok(state.phases.find((p) => p.name === 'repair')!.notes?.some((n) => /book rule titleNotIsbn: the model's body failed the API's tests/.test(n)));
       // Re-checked here: the Go toolchain on the output, then Schemathesis against its openapi.yaml.
       const { GO_MOD_CACHE } = await import('../../activities/go/run-tool.js');
       const goEnv = { ...process.env, GOMODCACHE: GO_MOD_CACHE, GOPROXY: 'off', GOFLAGS: '-mod=mod' };
