@@ -1,6 +1,6 @@
-// The product's promise with a real model: `make run-local`'s default (Qwen2.5-Coder-0.5B from the
-// project's Ollama, the guided strategy) through the CLI as a user runs it, for "REST API for todo
-// list". The pipeline's verdict (exit 0 and a valid API, or exit 1 and why) is re-checked with code
+// The guided strategy with a real model (Qwen2.5-Coder-0.5B from the project's Ollama; `make
+// run-local` uses -strategy plan since, tested in plan.test.ts) through the CLI as a user runs it,
+// for "REST API for todo list". The pipeline's verdict (exit 0 and a valid API, or exit 1 and why) is re-checked with code
 // that shares nothing with it (test/support/check-api.ts: go vet, build, tests with coverage ≥ 70 %,
 // the server answering CRUD), and status.json must tell the truth about the run and who wrote what.
 // The run must end with exit 0 and an API the independent check finds valid (issue 11's promise;

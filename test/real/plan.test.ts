@@ -1,4 +1,4 @@
-// -strategy plan with a real model: Qwen2.5-Coder-0.5B from the project's Ollama turns a sentence
+// `make run-local`'s path with a real model: Qwen2.5-Coder-0.5B from the project's Ollama, -strategy plan, turns a sentence
 // that asks for rules and an action into an API, through the CLI as a user runs it. What the
 // sentence promised is checked over HTTP by an acceptance script written before any run
 // (test/support/acceptance.ts: names found by the sentence's words in openapi.yaml), the data
