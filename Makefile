@@ -8,7 +8,7 @@ OLLAMA_MODELS_WANTED ?= smollm2-135m qwen2.5-coder-0.5b
 ARGS ?=
 CLI := node bin/overnight-llm.js
 
-.PHONY: help setup deps build build-all dev run run-local worker test test-durability test-real ollama test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench bench-models bench-plans bench-models-report
+.PHONY: help setup deps build build-all dev run run-local worker test test-durability test-real ollama test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench bench-models bench-plans bench-plan-runs bench-models-report
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -78,6 +78,11 @@ bench-plans: ## 7. the plan phase alone on the fidelity prompt set, Qwen2.5-Code
 	bash scripts/setup.sh --for-tests
 	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b qwen2.5-coder-1.5b
 	node --import tsx bench/run.ts plans
+
+bench-plan-runs: ## 8. make run-local's path (-strategy plan) on the fidelity prompt set with Qwen2.5-Coder 0.5B, each output re-checked by go vet, go test and Schemathesis (rows resume; BENCH_MODELS=, BENCH_PROMPTS= narrow it)
+	bash scripts/setup.sh --for-tests
+	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b
+	node --import tsx bench/run.ts plan-runs
 
 bench-models-report: ## rewrite section 5 of BENCHMARKS.md from bench/results/models.jsonl, without running a model
 	BENCH_REPORT_ONLY=1 node --import tsx bench/run.ts models
