@@ -19,7 +19,7 @@ export { startCodeFile, checkFunction } from './guided/compose-code.js';
 export { startTestsFile, keepPassingCases, testsCoverage } from './guided/test-cases.js';
 export { writeScaffold } from './files/scaffold.js';
 export { writePlanFile } from './files/plan-file.js';
-export { writePlanProject } from './plan/project.js';
+export { writePlanProject, writePlanReadme } from './plan/project.js';
 export { startBehaviour, checkBehaviour } from './plan/behaviour.js';
 export { standInFailing } from './plan/stand-in.js';
 export { validateProject } from './go/validate.js';

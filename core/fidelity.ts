@@ -3,7 +3,7 @@
 // that alone: every word of the sentence that names something is looked for in the plan, and a
 // word no element is named after is listed too, so nothing the user asked for is dropped without
 // a word. A sentence that asks only for what overnight-llm does not build ends at the plan.
-import { childrenOf, fieldsWithParent, flagSetBy, routesOf, type Field, type Plan, type Resource, type Store } from './plan.js';
+import { childrenOf, fieldsWithParent, flagSetBy, routesOf, withArticle, type Field, type Plan, type Resource, type Store } from './plan.js';
 
 /** One line of the fidelity list: a part of the plan and the words of the sentence it answers, or what is not there. */
 export interface Requirement {
@@ -105,7 +105,7 @@ function elementsOf(plan: Plan, store: Store): Element[] {
     if (r.parent)
       out.push({
         names: [r.parent, 'belong', 'belongs'],
-        where: `${r.name} belongs to ${article(r.parent)} ${r.parent}: field ${fieldsWithParent(r)[0]!.name}, checked to exist`,
+        where: `${r.name} belongs to ${withArticle(r.parent)}: field ${fieldsWithParent(r)[0]!.name}, checked to exist`,
       });
     for (const c of childrenOf(plan, r)) out.push({ names: [c.plural], where: `GET /${r.plural}/{id}/${c.plural}` });
     for (const f of r.filters)
@@ -123,8 +123,6 @@ function elementsOf(plan: Plan, store: Store): Element[] {
   }
   return out;
 }
-
-const article = (noun: string) => (/^[aeiou]/.test(noun) ? 'an' : 'a');
 
 /** The words a sentence states a field's rules with: "a unique isbn", "a required title". */
 function ruleWords(f: Field): string[] {
@@ -244,4 +242,16 @@ export function fidelityLines(f: Fidelity): string[] {
   return f.requirements.map((r) =>
     r.where ? `${r.why ? '~' : '✓'} ${r.asked} → ${r.where}${r.why ? ` (${r.why})` : ''}` : `✗ ${r.asked}: not built — ${r.why}`,
   );
+}
+
+/** The README's last section, written by code: the fidelity list. */
+export function fidelitySection(fidelity: Fidelity): string {
+  return [
+    '## What was asked for, and where it is',
+    '',
+    "Written by overnight-llm's code from the plan and the request (also in status.json): ✓ built, ~ built in part, ✗ not built and why.",
+    '',
+    ...fidelityLines(fidelity).map((l) => `- ${l}`),
+    '',
+  ].join('\n');
 }

@@ -136,18 +136,26 @@ export function fieldsWithParent(r: Resource): Field[] {
   return r.parent ? [{ name: parentField(r.parent), type: 'integer', required: true, min: 1 }, ...r.fields] : r.fields;
 }
 
+/** A noun with its indefinite article: "an author", "a book". */
+export const withArticle = (word: string) => `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+
 /** The routes a resource is served at, as OpenAPI paths, in a fixed order. */
 export function routesOf(plan: Plan, r: Resource): { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; status: number; what: string }[] {
   const base = `/${r.plural}`;
   const item = `${base}/{id}`;
   return [
     { method: 'GET', path: base, status: 200, what: `list ${r.plural}` },
-    { method: 'POST', path: base, status: 201, what: `create a ${r.name}` },
-    { method: 'GET', path: item, status: 200, what: `get a ${r.name}` },
-    { method: 'PUT', path: item, status: 200, what: `replace a ${r.name}` },
-    { method: 'DELETE', path: item, status: 204, what: `delete a ${r.name}` },
+    { method: 'POST', path: base, status: 201, what: `create ${withArticle(r.name)}` },
+    { method: 'GET', path: item, status: 200, what: `get ${withArticle(r.name)}` },
+    { method: 'PUT', path: item, status: 200, what: `replace ${withArticle(r.name)}` },
+    { method: 'DELETE', path: item, status: 204, what: `delete ${withArticle(r.name)}` },
     ...r.actions.map((a) => ({ method: 'POST' as const, path: `${item}/${a.name}`, status: 200, what: `${a.name}: ${a.description}` })),
-    ...childrenOf(plan, r).map((c) => ({ method: 'GET' as const, path: `${item}/${c.plural}`, status: 200, what: `list the ${c.plural} of a ${r.name}` })),
+    ...childrenOf(plan, r).map((c) => ({
+      method: 'GET' as const,
+      path: `${item}/${c.plural}`,
+      status: 200,
+      what: `list the ${c.plural} of ${withArticle(r.name)}`,
+    })),
   ];
 }
 

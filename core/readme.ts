@@ -1,5 +1,8 @@
-// The output's README when the model's answer cannot be used: plain, from what was built. A
-// phase that only adds comfort never fails a valid API.
+// The output's README written by code: for a whole-plan run, from the plan; for the other
+// strategies when the model's answer cannot be used, plain, from what was built (a phase that
+// only adds comfort never fails a valid API).
+import { fieldsWithParent, routesOf, type Field, type Plan, type Resource, type Store } from './plan.js';
+import { sampleItem } from './sample-item.js';
 import type { ApiSpec } from './single-resource.js';
 
 export function plainReadme(spec: ApiSpec): string {
@@ -30,6 +33,63 @@ export function plainReadme(spec: ApiSpec): string {
     '',
     `    curl -X POST localhost:8080${base} -d '${JSON.stringify(sample)}'`,
     `    curl localhost:8080${base}`,
+    '',
+  ].join('\n');
+}
+
+const fieldLine = (f: Field): string => {
+  const rules = [
+    f.type === 'enum' ? `one of ${(f.values ?? []).join(', ')}` : f.type,
+    f.required ? 'required' : 'optional',
+    f.unique ? 'unique' : '',
+    f.format ?? '',
+    f.min !== undefined ? `min ${f.min}` : '',
+    f.max !== undefined ? `max ${f.max}` : '',
+    f.default !== undefined ? `default ${JSON.stringify(f.default)}` : '',
+  ].filter(Boolean);
+  return `- \`${f.name}\`: ${rules.join(', ')}`;
+};
+
+/**
+ * The README of a whole-plan run, written by code from the plan: how to run and test it, every
+ * route, each resource's fields with their rules, an example. (The fidelity list is appended.)
+ */
+export function planReadme(plan: Plan, store: Store, request: string): string {
+  const root = plan.resources.find((r) => r.parent === undefined)!;
+  const filters = (r: Resource) => r.filters.map((f) => `\`?${f.name}=${f.field ? '…' : 'true'}\``);
+  return [
+    `# ${plan.module}`,
+    '',
+    `A REST API in Go, written overnight by overnight-llm from the request: "${request}". The model planned it and wrote the behaviour described in words (\`internal/models/behaviour.go\`); code wrote the rest from the plan, and this README.`,
+    '',
+    '## Run',
+    '',
+    store === 'sqlite'
+      ? '    go run ./cmd/server        # listens on $PORT (default 8080); data in $DB_PATH (default data.db), kept across restarts'
+      : '    go run ./cmd/server        # listens on $PORT (default 8080); data in memory, lost when it stops',
+    '',
+    '## Test',
+    '',
+    '    go test ./...              # every route and rule, over each store',
+    '',
+    'The API is described in `openapi.yaml`. Errors are JSON: `{"error": "…"}`. Lists take `?limit=` (default 100) and `?offset=`.',
+    '',
+    ...plan.resources.flatMap((r) => [
+      `## ${r.plural}`,
+      '',
+      ...routesOf(plan, r).map((e) => `- \`${e.method} ${e.path}\` → ${e.status}: ${e.what}`),
+      ...(r.filters.length ? [`- filters on \`GET /${r.plural}\`: ${filters(r).join(', ')}`] : []),
+      '',
+      `A ${r.name} has an \`id\` the server assigns and:`,
+      '',
+      ...fieldsWithParent(r).map(fieldLine),
+      ...r.rules.map((rule) => `- rule \`${rule.name}\`: ${rule.description}`),
+      '',
+    ]),
+    '## Example',
+    '',
+    `    curl -X POST localhost:8080/${root.plural} -H 'content-type: application/json' -d '${JSON.stringify(sampleItem(root, 0))}'`,
+    `    curl localhost:8080/${root.plural}`,
     '',
   ].join('\n');
 }

@@ -6,7 +6,6 @@ import { withUnwritten, type Unwritten } from '../core/fidelity.js';
 import type { Plan, Resource, Store } from '../core/plan.js';
 import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';
-import { writeFile } from './file-phase.js';
 import { composeCodeFile } from './guided-code.js';
 import type { PipelineRun } from './pipeline-run.js';
 import type { ApiSpec, FileProvenance, LlmUsage, ValidationReport } from './types.js';
@@ -63,7 +62,21 @@ export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> 
   // The smoke run creates and replaces an item of a resource without a parent, valid by its declared rules.
   const root = plan.resources.find((r) => r.parent === undefined)!;
   const spec = singleResourceSpec({ ...plan, resources: [root] });
-  await run.phase('readme', 0, async (step) => step(await writeFile(run, singleResourceSpec(plan), 'readme')));
+  // Code writes the README from the plan: every route and rule, and the fidelity list, with nothing for a model to get wrong.
+  await run.phase('readme', 0, async (step) => {
+    const { file } = await run.toolchain.writePlanReadme.executeWithOptions(work('readme → README.md, by code'), [
+      {
+        workflowId,
+        outputDir: input.outputDir,
+        plan,
+        store,
+        git: input.git,
+        request: input.prompt,
+        ...(run.state.fidelity ? { fidelity: run.state.fidelity } : {}),
+      },
+    ]);
+    step({ files: [file], notes: ['README.md written by code from the plan'] });
+  });
   if (input.skipValidation) return run.skip('validate', 'repair');
   const validate = (round: number) => validatePlanApi(run, root, spec, round);
   let report = await validate(0);

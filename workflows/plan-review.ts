@@ -66,7 +66,8 @@ export class PlanApprovals {
     });
     // The edited plan is what is built, and what the fidelity list compares with the sentence.
     this.run.state.plan = approved;
-    this.run.state.fidelity = fidelityOf(input.prompt, approved, 'memory', builtOf(approved));
+    this.run.state.fidelity =
+      input.strategy === 'plan' ? fidelityOf(input.prompt, approved, input.store ?? 'sqlite') : fidelityOf(input.prompt, approved, 'memory', builtOf(approved));
     return { spec: singleResourceSpec(approved) };
   }
 

@@ -1,7 +1,7 @@
 // The file phases (models … readme) and the repair of one file, in three halves that run
 // where their work is: the prompt with the files it depends on (workspace), the model's answer
 // and the file extracted from it (model), the file written (workspace).
-import { fidelityLines, type Fidelity } from '../../core/fidelity.js';
+import { fidelitySection, type Fidelity } from '../../core/fidelity.js';
 import { plainReadme } from '../../core/readme.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import type {
@@ -153,18 +153,6 @@ export async function writeAnsweredFile(input: WriteAnsweredFileInput): Promise<
   const content = input.phase === 'readme' && input.fidelity ? `${input.content.trimEnd()}\n\n${fidelitySection(input.fidelity)}` : input.content;
   const { written: _written, ...file } = writeFileAtomic(input.outputDir, path, content, allowedPaths(input.spec));
   return { file };
-}
-
-/** The README's last section, written by code: the fidelity list. */
-export function fidelitySection(fidelity: Fidelity): string {
-  return [
-    '## What was asked for, and where it is',
-    '',
-    "Written by overnight-llm's code from the plan and the request (also in status.json): ✓ built, ~ built in part, ✗ not built and why.",
-    '',
-    ...fidelityLines(fidelity).map((l) => `- ${l}`),
-    '',
-  ].join('\n');
 }
 
 /** One file in one activity (runs recorded before the model queue): the prompt, the model's answer, the file written. */

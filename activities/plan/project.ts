@@ -5,6 +5,8 @@ import type { Plan, Store } from '../../core/plan.js';
 import { BEHAVIOUR_PATH, behaviourContract, goProject, renderBehaviour } from '../../core/go/index.js';
 import { apiTestsGo } from '../../core/go/tests.js';
 import { openApiFor } from '../../core/openapi.js';
+import { planReadme } from '../../core/readme.js';
+import { fidelitySection, type Fidelity } from '../../core/fidelity.js';
 import type { FileRef, GitMode } from '../../workflows/types.js';
 import { RUN_FILES } from '../../workflows/layout.js';
 import { commitFiles } from '../files/git-history.js';
@@ -50,4 +52,19 @@ export async function writePlanProject(input: PlanProjectInput): Promise<{ files
     `scaffold: the project code writes from the plan (${names}; store ${store})`,
   );
   return { files: refs, holes: contract.holes.map((h) => h.name) };
+}
+
+export interface PlanReadmeInput extends PlanProjectInput {
+  request: string;
+  fidelity?: Fidelity;
+}
+
+/** README.md written by code from the plan, ending with the fidelity list: no model call, nothing for it to get wrong. */
+export async function writePlanReadme(input: PlanReadmeInput): Promise<{ file: FileRef }> {
+  const { outputDir, plan, store, request, fidelity, git } = input;
+  const readme = planReadme(plan, store, request);
+  const content = fidelity ? `${readme.trimEnd()}\n\n${fidelitySection(fidelity)}` : readme;
+  const { written: _w, ...file } = writeFileAtomic(outputDir, 'README.md', content, planPaths(plan, store));
+  await commitFiles(outputDir, git, ['README.md'], 'readme: README.md from the plan, by code');
+  return { file };
 }

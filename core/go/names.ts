@@ -157,4 +157,4 @@ export function goFile(pkg: string, body: string, extra: string[] = []): string 
 }
 
 /** The word with its article: `a todo`, `an author`. */
-export const withArticle = (word: string) => `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+export { withArticle } from '../plan.js';

@@ -119,6 +119,16 @@ test(
       );
       assert.ok(state.phases.find((p) => p.name === 'models')!.notes?.some((n) => /book filter recent: not built/.test(n)));
       assert.ok(state.phases.find((p) => p.name === 'repair')!.notes?.some((n) => /book rule titleNotIsbn: the model's body failed the API's tests/.test(n)));
+      // The README is code's, from the plan: every resource's routes, the rules, the fidelity list; the model is not asked.
+      const readme = readFileSync(path.join(out, 'README.md'), 'utf8');
+      for (const want of [
+        '`POST /books/{id}/checkout` → 200',
+        '`GET /authors/{id}/books` → 200',
+        '- `isbn`: string, required, unique',
+        '## What was asked for, and where it is',
+      ])
+        assert.ok(readme.includes(want), `README.md lacks ${want}`);
+      assert.ok(!ollama.calls.some((c) => c.file === 'README.md'), 'the model is not asked for the README');
       // Re-checked here: the Go toolchain on the output, then Schemathesis against its openapi.yaml.
       const { GO_MOD_CACHE } = await import('../../activities/go/run-tool.js');
       const goEnv = { ...process.env, GOMODCACHE: GO_MOD_CACHE, GOPROXY: 'off', GOFLAGS: '-mod=mod' };
