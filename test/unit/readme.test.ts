@@ -22,6 +22,10 @@ test('the plan README lists every route, field rule and rule in words, and an ex
     "curl -X POST localhost:8080/authors -H 'content-type: application/json' -d '{\"name\":",
   ])
     assert.ok(text.includes(want), `the README lacks ${want}`);
+  assert.match(text, /The model planned it and wrote the behaviour described in words/);
   assert.match(planReadme(LIBRARY_PLAN, 'memory', 'x'), /data in memory, lost when it stops/);
+  // A plan with nothing in words: the model wrote no code, and the README does not say it did.
+  const plain = planReadme({ ...LIBRARY_PLAN, resources: [LIBRARY_PLAN.resources[0]!] }, 'sqlite', 'x');
+  assert.match(plain, /The model planned it; code wrote the project from the plan/);
   assert.equal(planReadme(structuredClone(LIBRARY_PLAN), 'sqlite', 'REST API for a library'), text);
 });
