@@ -65,7 +65,7 @@ describe('the real Ollama as a model server', () => {
         }
         const port = Number(new URL(ollama.url).port);
         const logFile = ollama.logFile;
-        ollama.process.kill('SIGKILL'); // gone, as after a crash: no goodbye to the call in flight
+        ollama.kill('SIGKILL'); // gone with its runner, as after a crash: no goodbye to the call in flight
         await ollama.stop();
         await new Promise((r) => setTimeout(r, 15_000)); // three heartbeat timeouts
         const details = await currentDetails(output);
