@@ -1,6 +1,6 @@
 // `make run-local`'s path with a real model: Qwen2.5-Coder-0.5B from the project's Ollama, -strategy plan, turns a sentence
 // that asks for rules and an action into an API, through the CLI as a user runs it. What the
-// sentence promised is checked over HTTP by an acceptance script written before any run
+// sentence promised is checked over HTTP by an acceptance script that reads only the sentence and openapi.yaml
 // (test/support/acceptance.ts: names found by the sentence's words in openapi.yaml), the data
 // must survive a restart (SQLite, the default store), and Schemathesis must find no failure
 // against the API's own openapi.yaml. Nothing here trusts the pipeline's verdict.

@@ -1,4 +1,4 @@
-// Acceptance over HTTP, written before any run: the generated API is built and started as a user
+// Acceptance over HTTP from the sentence alone (not from the pipeline's report): the generated API is built and started as a user
 // would start it, and what the sentence promised is checked against it. Names are found by the
 // sentence's words in the API's own openapi.yaml (a field whose name holds "due"), never taken
 // from the pipeline's report; each check says what the sentence asked and what the API did.
