@@ -3,7 +3,7 @@
 // that alone: every word of the sentence that names something is looked for in the plan, and a
 // word no element is named after is listed too, so nothing the user asked for is dropped without
 // a word. A sentence that asks only for what overnight-llm does not build ends at the plan.
-import { childrenOf, fieldsWithParent, flagSetBy, routesOf, withArticle, type Field, type Plan, type Resource, type Store } from './plan.js';
+import { childrenOf, fieldsWithParent, flagSetBy, routesOf, singularsOf, withArticle, type Field, type Plan, type Resource, type Store } from './plan.js';
 
 /** One line of the fidelity list: a part of the plan and the words of the sentence it answers, or what is not there. */
 export interface Requirement {
@@ -142,7 +142,8 @@ const matches = (word: string, name: string) => {
   const a = stem(word);
   return wordsOf(name).some((n) => {
     const b = stem(n);
-    return a === b || (a.length >= 4 && b.length >= 4 && (a.startsWith(b) || b.startsWith(a)));
+    // Irregular plurals too: "shelves" names a shelf, "people" a person.
+    return a === b || singularsOf(word).includes(n) || (a.length >= 4 && b.length >= 4 && (a.startsWith(b) || b.startsWith(a)));
   });
 };
 

@@ -1,7 +1,7 @@
 // What the request says, read by code to mend the plan: the module named after its subject, a
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
-import { isObject } from './plan.js';
+import { isObject, singularsOf } from './plan.js';
 
 /** Words a module name may carry that say nothing about the request's subject. */
 const GENERIC_MODULE_WORDS = new Set(['api', 'rest', 'go', 'golang', 'service', 'server', 'app', 'http', 'crud', 'backend', 'web']);
@@ -64,28 +64,6 @@ export function dropUnasked(resources: unknown[], request: string | undefined, n
     return false;
   });
   return kept;
-}
-
-const IRREGULAR: Record<string, string> = {
-  people: 'person',
-  children: 'child',
-  men: 'man',
-  women: 'woman',
-  mice: 'mouse',
-  geese: 'goose',
-  teeth: 'tooth',
-  feet: 'foot',
-};
-
-/** The singulars a word may be the plural of: shelves → shelf, shelfe; stories → story; people → person. */
-function singularsOf(w: string): string[] {
-  if (IRREGULAR[w]) return [IRREGULAR[w]];
-  const out = [w];
-  if (w.endsWith('ies')) out.push(`${w.slice(0, -3)}y`);
-  if (w.endsWith('ves')) out.push(`${w.slice(0, -3)}f`, `${w.slice(0, -3)}fe`);
-  if (w.endsWith('es')) out.push(w.slice(0, -2));
-  if (w.endsWith('s')) out.push(w.slice(0, -1));
-  return out;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -171,3 +171,25 @@ export function flagSetBy(r: Resource, a: Action): { field: Field; value: boolea
   const field = m ? r.fields.find((f) => f.name === m[1] && f.type === 'boolean') : undefined;
   return field ? { field, value: m![2] === 'true' } : null;
 }
+
+const IRREGULAR: Record<string, string> = {
+  people: 'person',
+  children: 'child',
+  men: 'man',
+  women: 'woman',
+  mice: 'mouse',
+  geese: 'goose',
+  teeth: 'tooth',
+  feet: 'foot',
+};
+
+/** The singulars a word may be the plural of: shelves → shelf, shelfe; stories → story; people → person. */
+export function singularsOf(w: string): string[] {
+  if (IRREGULAR[w]) return [IRREGULAR[w]];
+  const out = [w];
+  if (w.endsWith('ies')) out.push(`${w.slice(0, -3)}y`);
+  if (w.endsWith('ves')) out.push(`${w.slice(0, -3)}f`, `${w.slice(0, -3)}fe`);
+  if (w.endsWith('es')) out.push(w.slice(0, -2));
+  if (w.endsWith('s')) out.push(w.slice(0, -1));
+  return out;
+}

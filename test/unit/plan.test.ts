@@ -339,6 +339,24 @@ test('"can be marked done", "mark a book as read": the flag and the action that 
   );
 });
 
+test('fidelity: a resource named by an irregular plural is the one the sentence asks for ("people" is person, "shelves" is shelf)', () => {
+  const checked = checkPlan({
+    module: 'club-api',
+    resources: [
+      { name: 'person', plural: 'persons', fields: [{ name: 'name', type: 'string', required: true }], filters: [], actions: [] },
+      { name: 'shelf', plural: 'shelfs', fields: [{ name: 'label', type: 'string', required: true }], filters: [], actions: [] },
+    ],
+    notBuilt: [],
+  });
+  assert.ok(checked.ok);
+  const f = fidelityOf('REST API for people and shelves', checked.plan);
+  assert.deepEqual(
+    f.requirements.filter((r) => r.where === null),
+    [],
+  );
+  assert.ok(f.requirements.some((r) => r.asked === 'people' && r.where?.startsWith('/persons')));
+});
+
 test('what the sentence states in so many words and the plan left out is put in, and named', () => {
   const answer = JSON.stringify({
     module: 'clinic-api',
