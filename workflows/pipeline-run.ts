@@ -21,7 +21,7 @@ import type * as activities from '../activities/index.js';
 import { PlanApprovals } from './plan-review.js';
 import { modelTaskQueue } from './task-queues.js';
 import { statusQuery } from './queries.js';
-import { addStep, endPhase, newRunState, rootMessage, skipPhase, startPhase, type StepOutcome } from './run-state.js';
+import { addStep, endPhase, newRunState, rootMessage, skipPhase, startPhase, type Step } from './run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY, type Outcome } from './search-attributes.js';
 import {
   DEFAULT_OLLAMA_WAIT_MS,
@@ -61,7 +61,8 @@ const LOCAL_MIRROR_PATCH = 'mirror-writes-as-local-activities';
  */
 const MODEL_QUEUE_PATCH = 'model-queue';
 
-export type Step = (o: StepOutcome) => void;
+// One phase's way to record what a step did (run-state.ts, where the bookkeeping lives).
+export type { Step } from './run-state.js';
 
 export class PipelineRun {
   readonly state: RunState;

@@ -6,9 +6,20 @@ import { fidelityOf } from '../core/fidelity.js';
 import { checkPlan } from '../core/plan-check.js';
 import type { Plan } from '../core/plan.js';
 import { builtOf, singleResourceSpec } from '../core/single-resource.js';
-import type { PipelineRun, Step } from './pipeline-run.js';
+import type * as activities from '../activities/index.js';
+import type { ActivityInterfaceFor } from '@temporalio/workflow';
+import type { Step } from './run-state.js';
 import { approvePlanUpdate } from './queries.js';
-import type { ApiSpec, PlanReview, PlanStop } from './types.js';
+import type { ApiSpec, PlanReview, PlanStop, RunInput, RunState } from './types.js';
+
+/** What plan review needs of the run (PipelineRun is one): it does not import the run, so the two stay apart. */
+export interface ReviewedRun {
+  readonly input: RunInput;
+  readonly state: RunState;
+  readonly workflowId: string;
+  readonly quick: Pick<ActivityInterfaceFor<typeof activities>, 'writePlanFile'>;
+  waitingFor<T>(what: string, limit: string, body: (since: Date) => Promise<T>): Promise<T>;
+}
 
 /** The plan the run goes on with, or why it ends here. */
 export type PlanDecision = { spec: ApiSpec; stop?: PlanStop };
@@ -24,7 +35,7 @@ export class PlanApprovals {
   private waiting = false;
   private approved: { plan: Plan; edited: boolean } | null = null;
 
-  constructor(private readonly run: PipelineRun) {
+  constructor(private readonly run: ReviewedRun) {
     setHandler(approvePlanUpdate, (approval) => this.accept(approval.plan), {
       validator: (approval) => {
         if (!this.waiting) throw new Error(this.notWaiting());

@@ -45,6 +45,9 @@ export interface StepOutcome {
   notes?: string[];
 }
 
+/** What a phase's body calls to record one step. */
+export type Step = (o: StepOutcome) => void;
+
 export function addStep(state: RunState, phase: PhaseState, step: StepOutcome): void {
   phase.attempts += step.attempts ?? 1;
   if (step.usage) {
