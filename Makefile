@@ -42,7 +42,7 @@ test: ## set up (with the project Ollama, SmolLM2 and Qwen2.5-Coder-0.5B), lint,
 	bash scripts/setup-ollama.sh smollm2-135m qwen2.5-coder-0.5b
 	bash scripts/test.sh
 
-test-real: ## the real-Ollama layer only: wire format against the scripted Ollama (SmolLM2-135M), a whole guided run with Qwen2.5-Coder-0.5B that must be valid
+test-real: ## the real-Ollama layer only: wire format against the scripted Ollama (SmolLM2-135M), whole guided and -strategy plan runs with Qwen2.5-Coder-0.5B that must be valid (the plan run checked over HTTP and by Schemathesis)
 	bash scripts/setup.sh --for-tests
 	bash scripts/setup-ollama.sh smollm2-135m qwen2.5-coder-0.5b
 	bash scripts/test.sh real
