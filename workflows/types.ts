@@ -138,6 +138,8 @@ export interface FileProvenance {
   strategy: Strategy;
   /** Non-blank lines that came from the model's answers (function bodies, test cases, prose). */
   modelLines: number;
+  /** Of modelLines, those found word for word in the model's prompt (-strategy plan): copied, not chosen. */
+  verbatimLines?: number;
   /** Non-blank lines code wrote: the contract (types, signatures, routes, helpers) and renderings. */
   contractLines: number;
   /** Model answers tried for this file (first tries, fixes and other samples). */

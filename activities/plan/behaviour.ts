@@ -13,11 +13,11 @@ import type { FileRef, GitMode } from '../../workflows/types.js';
 import { checkPackage, fixUnusedVariables, parseGoErrors, runGoimports } from '../go/fixers.js';
 import type { ToolchainSession } from '../go/toolchain-session.js';
 import { errorsForPrompt } from '../guided/function-prompt.js';
-import { bodyFromAnswer, countLines, NoFunctionError, otherBodiesIn } from '../guided/go-source.js';
+import { bodyFromAnswer, NoFunctionError, otherBodiesIn } from '../guided/go-source.js';
 import { provenanceOf, withToolchain } from '../guided/compose-code.js';
 import { commitFiles } from '../files/git-history.js';
 import { writeFileAtomic } from '../files/write-file.js';
-import { asFunction } from './behaviour-candidate.js';
+import { asFunction, behaviourCandidatePrompt } from './behaviour-candidate.js';
 import { planPaths } from './project.js';
 
 export interface BehaviourInput {
@@ -38,6 +38,25 @@ export interface FinishBehaviourInput extends BehaviourInput {
   model: string;
   workflowId: string;
   git?: GitMode;
+}
+
+/**
+ * The model's share of behaviour.go: its non-blank lines in the methods it wrote, and how many of
+ * them appear word for word in the method's prompt (copied, not chosen). Braces alone are not counted as copied.
+ */
+export function modelShare(plan: Plan, bodies: Record<string, string>, byModel: string[]): { modelLines: number; verbatimLines: number } {
+  let modelLines = 0;
+  let verbatimLines = 0;
+  for (const name of byModel) {
+    const prompt = behaviourCandidatePrompt(plan, name);
+    const lines = (bodies[name] ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    modelLines += lines.length;
+    verbatimLines += lines.filter((l) => /[\w"]/.test(l) && prompt.includes(l)).length;
+  }
+  return { modelLines, verbatimLines };
 }
 
 /** What a method left unwritten does instead of panicking: nothing is refused, nothing matches less, the action is refused. */
@@ -141,8 +160,13 @@ export const finishBehaviour = (input: FinishBehaviourInput) =>
       const bodies = { ...outcome.bodies, ...Object.fromEntries(unwritten.map((h) => [h.name, fallbackBody(h)])) };
       const final = await check(session, input, bodies);
       const content = existsSync(path.join(input.outputDir, BEHAVIOUR_PATH)) ? readFileSync(path.join(input.outputDir, BEHAVIOUR_PATH), 'utf8') : '';
-      const modelLines = holes.reduce((n, h) => n + (outcome.bodies[h.name] === undefined || h.knownBody ? 0 : countLines(outcome.bodies[h.name]!)), 0);
-      const provenance = provenanceOf(content, modelLines, outcome, final.fixes, final.errors.length);
+      const byModel = holes.filter((h) => !h.knownBody && outcome.bodies[h.name] !== undefined).map((h) => h.name);
+      const share = modelShare(input.plan, outcome.bodies, byModel);
+      const provenance = {
+        ...provenanceOf(content, share.modelLines, outcome, final.fixes, final.errors.length),
+        strategy: 'plan' as const,
+        verbatimLines: share.verbatimLines,
+      };
       const ref = writeFileAtomic(input.outputDir, BEHAVIOUR_PATH, content, planPaths(input.plan, input.store));
       const made = holes.length - unwritten.length;
       await commitFiles(input.outputDir, input.git, [BEHAVIOUR_PATH], `models: ${BEHAVIOUR_PATH}, ${made} of ${holes.length} methods by ${input.model}`);
@@ -150,7 +174,7 @@ export const finishBehaviour = (input: FinishBehaviourInput) =>
         file: { path: ref.path, bytes: ref.bytes, sha256: ref.sha256, provenance },
         unwritten: unwritten.map(({ kind, resource, element }) => ({ kind, resource, element })),
         bodies,
-        byModel: holes.filter((h) => !h.knownBody && outcome.bodies[h.name] !== undefined).map((h) => h.name),
+        byModel,
       };
     },
   );

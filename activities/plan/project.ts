@@ -7,7 +7,8 @@ import { apiTestsGo } from '../../core/go/tests.js';
 import { openApiFor } from '../../core/openapi.js';
 import { planReadme } from '../../core/readme.js';
 import { fidelitySection, type Fidelity } from '../../core/fidelity.js';
-import type { FileRef, GitMode } from '../../workflows/types.js';
+import type { FileProvenance, FileRef, GitMode } from '../../workflows/types.js';
+import { countLines } from '../guided/go-source.js';
 import { RUN_FILES } from '../../workflows/layout.js';
 import { commitFiles } from '../files/git-history.js';
 import { MARKER_FILE } from '../files/output-dir.js';
@@ -20,6 +21,17 @@ export interface PlanProjectInput {
   store: Store;
   git?: GitMode;
 }
+
+/** A file code wrote whole from the plan: every line is code's. */
+const byCode = (content: string): FileProvenance => ({
+  strategy: 'plan',
+  modelLines: 0,
+  contractLines: countLines(content),
+  candidates: 0,
+  fixes: [],
+  errorsSeen: [],
+  errorsLeft: 0,
+});
 
 /** Every path a whole-plan run may write: the project's files, the model's, the run's own. */
 export function planPaths(plan: Plan, store: Store): Set<string> {
@@ -40,9 +52,9 @@ export async function writePlanProject(input: PlanProjectInput): Promise<{ files
     ['openapi.yaml', openApiFor(plan)],
     [MARKER_FILE, marker],
   ];
-  const refs = files.map(([p, content]) => {
+  const refs = files.map(([p, content]): FileRef => {
     const { written: _w, ...ref } = writeFileAtomic(outputDir, p, content, allowed);
-    return ref;
+    return p === BEHAVIOUR_PATH || p === MARKER_FILE ? ref : { ...ref, provenance: byCode(content) };
   });
   const names = plan.resources.map((r) => r.plural).join(', ');
   await commitFiles(
@@ -64,7 +76,7 @@ export async function writePlanReadme(input: PlanReadmeInput): Promise<{ file: F
   const { outputDir, plan, store, request, fidelity, git } = input;
   const readme = planReadme(plan, store, request);
   const content = fidelity ? `${readme.trimEnd()}\n\n${fidelitySection(fidelity)}` : readme;
-  const { written: _w, ...file } = writeFileAtomic(outputDir, 'README.md', content, planPaths(plan, store));
+  const { written: _w, ...ref } = writeFileAtomic(outputDir, 'README.md', content, planPaths(plan, store));
   await commitFiles(outputDir, git, ['README.md'], 'readme: README.md from the plan, by code');
-  return { file };
+  return { file: { ...ref, provenance: byCode(content) } };
 }

@@ -15,7 +15,7 @@ import { runGoimports } from '../go/fixers.js';
 import type { ToolchainSession } from '../go/toolchain-session.js';
 import { withToolchain } from '../guided/compose-code.js';
 import { countLines } from '../guided/go-source.js';
-import { fallbackBody } from './behaviour.js';
+import { fallbackBody, modelShare } from './behaviour.js';
 import { planPaths } from './project.js';
 
 export interface StandInInput {
@@ -81,10 +81,15 @@ export const standInFailing = (input: StandInInput) =>
         [BEHAVIOUR_PATH],
         `repair: ${replaced.map((r) => r.name).join(', ')} swapped for code's stand-in (the tests failed with the model's body)`,
       );
-    const modelLines = input.byModel.filter((n) => !replaced.some((r) => r.name === n)).reduce((sum, n) => sum + countLines(bodies[n] ?? ''), 0);
+    const { modelLines, verbatimLines } = modelShare(
+      input.plan,
+      bodies,
+      input.byModel.filter((n) => !replaced.some((r) => r.name === n)),
+    );
     const provenance: FileProvenance | undefined = input.provenance && {
       ...input.provenance,
       modelLines,
+      verbatimLines,
       contractLines: Math.max(0, countLines(onDisk) - modelLines),
       fixes: replaced.length ? [...input.provenance.fixes, 'stand-in'] : input.provenance.fixes,
     };

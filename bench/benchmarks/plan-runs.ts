@@ -1,8 +1,10 @@
 // 8. Whole-plan runs: `make run-local`'s path (-strategy plan) with a real model on the fidelity
 // prompt set, each run re-checked by code that shares nothing with the pipeline's verdict: go vet,
-// go test with coverage over every package, Schemathesis against the API's own openapi.yaml. The
-// row also counts the fidelity list (placed, not built) and the model's share of behaviour.go
-// (methods it wrote, methods code wrote, stand-ins). Rows go to bench/results/plan-runs.jsonl as
+// go test with coverage over every package, Schemathesis against the API's own openapi.yaml, and
+// the prompt's acceptance script over HTTP (bench/fidelity/acceptance.ts): elements asked,
+// delivered, named "not built", silently missing. The row also counts the fidelity list and the
+// model's share of behaviour.go (methods it wrote, methods code wrote, stand-ins; its lines and
+// how many of them are copied word for word from its prompt). Rows go to bench/results/plan-runs.jsonl as
 // they finish; rows of this commit are skipped, so a stopped bench resumes. BENCH_MODELS and
 // BENCH_PROMPTS (ids) narrow it. `make bench-plan-runs`.
 import { execFile } from 'node:child_process';
@@ -18,13 +20,14 @@ import { rootMessage } from '../../workflows/run-state.js';
 import type { RunResult } from '../../workflows/types.js';
 import type { Benchmark } from '../benchmark.js';
 import { FIDELITY_PROMPTS } from '../fidelity/prompts.js';
+import { scoreAcceptance, type ElementScore, type Requirement } from '../fidelity/score.js';
 import { describeMachine, measuredLine } from '../machine.js';
 import { checkoutLabel } from '../model-rows.js';
 import { startProductWorker } from '../pipeline-runs.js';
 
 const exec = promisify(execFile);
 const ROWS_PATH = path.join(PROJECT_ROOT, 'bench', 'results', 'plan-runs.jsonl');
-const MODELS = ['qwen2.5-coder-0.5b'];
+const MODELS = ['qwen2.5-coder-0.5b', 'qwen2.5-coder-1.5b'];
 const TASK_QUEUE = 'bench-plan-runs';
 // The CLI's defaults, so the figures are what `make run-local` sees.
 const OPTIONS = { temperature: 0.2, num_ctx: 8192, seed: 42, num_predict: 4096 };
@@ -51,6 +54,20 @@ export interface PlanRunRow {
   byModel: number;
   byCode: number;
   standIns: number;
+  /** The acceptance script's verdict per element (absent in rows measured before it existed; null when the API did not build). */
+  elements?: ElementScore[] | null;
+  /** behaviour.go's non-blank lines the model wrote and kept, and of them those copied from its prompt. */
+  modelLines?: number;
+  verbatimLines?: number;
+}
+
+/** asked / delivered / named not built / silently missing, from the acceptance script's verdicts. */
+export function elementCounts(r: PlanRunRow, asked: number): { asked: number; delivered: number; named: number; silent: number } | null {
+  if (r.elements === undefined) return null;
+  const e = r.elements ?? [];
+  const delivered = e.filter((x) => x.delivered).length;
+  const named = e.filter((x) => !x.delivered && x.named).length;
+  return { asked, delivered, named, silent: asked - delivered - named };
 }
 
 function readRows(): PlanRunRow[] {
@@ -88,16 +105,30 @@ function section(rows: PlanRunRow[]): string {
   const latest = new Map<string, PlanRunRow>();
   for (const r of rows) latest.set(`${r.model} ${r.prompt}`, r);
   const cell = (v: number | null, unit = '') => (v === null ? '—' : `${v}${unit}`);
-  const table = [...latest.values()].map(
-    (r) =>
-      `| ${r.model} | ${r.prompt} | ${r.valid ? 'yes' : `no: ${(r.error ?? '').slice(0, 80)}`} | ${(r.wallMs / 1000).toFixed(0)} s | ${r.vetAndTests === null ? '—' : r.vetAndTests ? 'pass' : 'FAIL'} | ${cell(r.coverage, ' %')} | ${r.schemathesis ? `${r.schemathesis.failures} / ${r.schemathesis.cases}` : '—'} | ${r.placed} | ${r.notBuilt} | ${r.byModel} | ${r.byCode} | ${r.standIns} | ${r.commit} |`,
-  );
+  const asked = (id: string) => FIDELITY_PROMPTS.find((p) => p.id === id)?.elements.length ?? 0;
+  const table = [...latest.values()].map((r) => {
+    const n = elementCounts(r, asked(r.prompt));
+    const elements = n ? `${n.asked} | ${n.delivered} | ${n.named} | ${n.silent}` : '— | — | — | —';
+    const verbatim =
+      r.modelLines === undefined ? '—' : r.modelLines === 0 ? '0' : `${r.modelLines} (${Math.round((100 * (r.verbatimLines ?? 0)) / r.modelLines)} % copied)`;
+    return `| ${r.model} | ${r.prompt} | ${r.valid ? 'yes' : `no: ${(r.error ?? '').slice(0, 80)}`} | ${(r.wallMs / 1000).toFixed(0)} s | ${r.vetAndTests === null ? '—' : r.vetAndTests ? 'pass' : 'FAIL'} | ${cell(r.coverage, ' %')} | ${r.schemathesis ? `${r.schemathesis.failures} / ${r.schemathesis.cases}` : '—'} | ${elements} | ${r.placed} | ${r.notBuilt} | ${r.byModel} | ${r.byCode} | ${r.standIns} | ${verbatim} | ${r.commit} |`;
+  });
   const valid = [...latest.values()].filter((r) => r.valid && r.vetAndTests && (r.schemathesis?.failures ?? 1) === 0).length;
+  const scored = [...latest.values()].map((r) => ({ r, n: elementCounts(r, asked(r.prompt)) })).filter((x) => x.n);
+  const perModel = [...new Set(scored.map((x) => x.r.model))].map((m) => {
+    const rows = scored.filter((x) => x.r.model === m);
+    const whole = rows.filter((x) => x.n!.delivered === x.n!.asked).length;
+    const silent = rows.reduce((sum, x) => sum + x.n!.silent, 0);
+    const [d, a] = [rows.reduce((sum, x) => sum + x.n!.delivered, 0), rows.reduce((sum, x) => sum + x.n!.asked, 0)];
+    return `${m}: ${whole} of ${rows.length} prompts delivered whole, ${d} of ${a} elements, ${silent} silently missing.`;
+  });
   return [
-    `Whole runs with \`-strategy plan\` (\`make run-local\`'s path) on the fidelity prompt set (bench/fidelity/prompts.ts), the project Ollama on CPU, the CLI's model options. Each output re-checked here: go vet and go test (coverage over every package), Schemathesis against its own openapi.yaml (distinct failures / cases). "placed" / "not built": lines of the run's fidelity list. behaviour.go: methods the model wrote and kept, methods code wrote (an action that only sets a flag), code's stand-ins (no answer compiled, or the tests failed with it). ${valid} of ${latest.size} runs valid and clean under both checks. Rows: bench/results/plan-runs.jsonl.`,
+    `Whole runs with \`-strategy plan\` (\`make run-local\`'s path) on the fidelity prompt set (bench/fidelity/prompts.ts), the project Ollama on CPU, the CLI's model options. Each output re-checked here: go vet and go test (coverage over every package), Schemathesis against its own openapi.yaml (distinct failures / cases), and the prompt's acceptance script over HTTP (bench/fidelity/acceptance.ts, written before these rows' runs): elements asked, delivered, named "not built" by the fidelity list, silently missing. "placed" / "not built": lines of the run's fidelity list. behaviour.go: methods the model wrote and kept, methods code wrote (an action that only sets a flag), code's stand-ins (no answer compiled, or the tests failed with it); "model lines": behaviour.go's non-blank lines the model wrote and kept, and the share found word for word in its prompt. ${valid} of ${latest.size} runs valid and clean under both checks. Rows: bench/results/plan-runs.jsonl.`,
     '',
-    '| model | prompt | valid | wall | vet + tests | coverage | Schemathesis | placed | not built | by model | by code | stand-ins | commit |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...perModel.map((l) => `- ${l}`),
+    '',
+    '| model | prompt | valid | wall | vet + tests | coverage | Schemathesis | asked | delivered | named | silent | placed | not built | by model | by code | stand-ins | model lines | commit |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...table,
   ].join('\n');
 }
@@ -149,7 +180,7 @@ export const benchmark: Benchmark = {
           const status = existsSync(statusPath) ? JSON.parse(readFileSync(statusPath, 'utf8')) : null;
           const built = existsSync(path.join(input.outputDir, 'go.mod'));
           const go = built ? await goCheck(input.outputDir) : null;
-          const requirements: { where: string | null; why?: string }[] = status?.fidelity?.requirements ?? [];
+          const requirements: Requirement[] = status?.fidelity?.requirements ?? [];
           const behaviour = (status?.files ?? []).find((f: { path: string }) => f.path === 'internal/models/behaviour.go');
           const source = behaviour ? readFileSync(path.join(input.outputDir, behaviour.path), 'utf8') : '';
           const methods = (source.match(/^func \(/gm) ?? []).length;
@@ -173,10 +204,18 @@ export const benchmark: Benchmark = {
             byModel: Math.max(0, methods - byCode - standIns),
             byCode,
             standIns,
+            elements: go?.ok
+              ? await scoreAcceptance(p.id, input.outputDir, requirements).catch((e: Error) => {
+                  ctx.log(`  acceptance: ${e.message}`);
+                  return null;
+                })
+              : null,
+            modelLines: behaviour?.provenance?.modelLines ?? 0,
+            verbatimLines: behaviour?.provenance?.verbatimLines ?? 0,
           };
           appendFileSync(ROWS_PATH, JSON.stringify(row) + '\n');
           ctx.log(
-            `  ${row.valid ? 'valid' : 'invalid'} in ${(wallMs / 1000).toFixed(0)} s, coverage ${row.coverage ?? '—'}, Schemathesis ${JSON.stringify(row.schemathesis)}`,
+            `  ${row.valid ? 'valid' : 'invalid'} in ${(wallMs / 1000).toFixed(0)} s, coverage ${row.coverage ?? '—'}, Schemathesis ${JSON.stringify(row.schemathesis)}, acceptance ${JSON.stringify(elementCounts(row, p.elements.length))}`,
           );
         }
       }

@@ -52,6 +52,7 @@ export async function serve(binary: string, dbPath: string): Promise<Served> {
       return { status: res.status, json: text ? JSON.parse(text) : null };
     },
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await gone;

@@ -97,6 +97,11 @@ test(
       assert.equal(behaviour.provenance?.candidates, 9, 'Checkout twice, Recent six times, TitleNotIsbn once');
       assert.ok((behaviour.provenance?.modelLines ?? 0) >= 5, 'Checkout, the one the model wrote that stayed');
       assert.ok(behaviour.provenance?.fixes.includes('stand-in'));
+      assert.equal(behaviour.provenance?.strategy, 'plan');
+      assert.equal(behaviour.provenance?.verbatimLines, 0, 'Checkout chose its lines: none is in its prompt');
+      // Every other Go file is code's, line for line.
+      for (const f of status.files.filter((x) => x.path.endsWith('.go') && x.path !== 'internal/models/behaviour.go'))
+        assert.deepEqual([f.path, f.provenance?.modelLines, (f.provenance?.contractLines ?? 0) > 0], [f.path, 0, true]);
       assert.ok(
         ollama.calls.some((c) => /is not right yet/.test(c.lastUserMessage) && /Available/.test(c.lastUserMessage)),
         'the compile error went back to the model',
