@@ -10,7 +10,7 @@ import type { BatchInput, BatchItemState, BatchItemStatus, BatchState } from '..
 import type { runBatch } from '../workflows/batch.js';
 import { REPORT_FILE } from '../activities/store/morning-report.js';
 import { itemFolders, readBatchFile } from './batch-file.js';
-import { clientFor, resultOf, uiLink, withWorker, type Io, type RunMemo } from './commands.js';
+import { clientFor, resultOf, uiLink, withWorker, type Io, type RunMemo } from './session.js';
 import type { Flags } from './flags.js';
 import { folderIdFor, runInputFrom, webUiRunsUrl, workflowIdFor } from './run-input.js';
 import { ensureSearchAttributes } from './search-attributes.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { rootMessage } from '../workflows/run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../workflows/search-attributes.js';
 import type { RunState } from '../workflows/types.js';
-import { clientFor, type Io, type RunMemo } from './commands.js';
+import { clientFor, type Io, type RunMemo } from './session.js';
 import { UsageError, type Flags } from './flags.js';
 import { liveState, recordedState } from './mirror-state.js';
 import { phaseLine, waitingLine } from './progress.js';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { recordedReport, renderReport, reportRow } from '../activities/store/morning-report.js';
 import type { ReportItem } from '../workflows/types.js';
-import { clientFor, type Io, type RunMemo } from './commands.js';
+import { clientFor, type Io, type RunMemo } from './session.js';
 import type { Flags } from './flags.js';
 import { webUiRunsUrl } from './run-input.js';
 import { parseDuration } from './time-flags.js';

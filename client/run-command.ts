@@ -3,7 +3,8 @@
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
-import { attachCommand, cancelCommand, startCommand, watchCommand, type Io } from './commands.js';
+import { attachCommand, cancelCommand, startCommand, watchCommand } from './commands.js';
+import type { Io } from './session.js';
 import { listCommand, statusCommand } from './inspect-commands.js';
 import { approveCommand, planCommand } from './plan-commands.js';
 import { batchCommand } from './batch-command.js';
