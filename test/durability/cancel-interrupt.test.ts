@@ -36,12 +36,15 @@ after(async () => {
   await ollama?.stop();
 });
 
+/** -strategy whole: the model writes each file, so the handlers call streams long enough to cancel or interrupt inside. */
+const WHOLE = ['-strategy', 'whole'];
+
 /** The handlers call of this run (the calls file is shared by the file's tests). */
 const handlersCall = (after: number) => ollamaCalls(ollama).find((c) => c.key === HANDLERS && c.at >= after);
 
 test('cancel: the CLI exits non-zero, status.json and the mirror say cancelled, the LLM stream is closed', async () => {
   const started = Date.now();
-  const { args, output, db } = b.runArgs('cancelled-api', ollama.url);
+  const { args, output, db } = b.runArgs('cancelled-api', ollama.url, WHOLE);
   const cli = new CliProcess(args, b.env);
   try {
     const runId = await cli.runId();
@@ -82,7 +85,7 @@ test('cancel: the CLI exits non-zero, status.json and the mirror say cancelled, 
 
 test('Ctrl-C: the CLI exits 130 within 15 s saying how to resume; the same command attaches and finishes', async () => {
   const started = Date.now();
-  const { args, output } = b.runArgs('interrupted-api', ollama.url);
+  const { args, output } = b.runArgs('interrupted-api', ollama.url, WHOLE);
   const first = new CliProcess(args, b.env);
   let again: CliProcess | undefined;
   try {

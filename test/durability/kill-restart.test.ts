@@ -42,7 +42,8 @@ after(async () => {
 
 test('SIGKILL between phases, inside an LLM call, inside go test and inside the smoke run: the same command attaches and finishes', async () => {
   const started = Date.now();
-  const { args, output } = b.runArgs('todo-api', ollama.url);
+  // -strategy whole: the model writes each file, so there is an LLM call long enough to kill the worker inside.
+  const { args, output } = b.runArgs('todo-api', ollama.url, ['-strategy', 'whole']);
   const runs: CliProcess[] = [];
   const start = () => {
     const cli = new CliProcess(args, b.env);

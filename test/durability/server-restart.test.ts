@@ -39,7 +39,8 @@ after(async () => {
 
 test('the dev server stopped mid-call and started again from its database: the run finishes', async () => {
   const started = Date.now();
-  const { args, output, db } = b.runArgs('todo-api', ollama.url);
+  // -strategy whole: the model writes each file, so there is an LLM call to take the server away under.
+  const { args, output, db } = b.runArgs('todo-api', ollama.url, ['-strategy', 'whole']);
   const runs: CliProcess[] = [];
   let outcome = '';
   try {

@@ -56,7 +56,8 @@ after(async () => {
 });
 
 test('a 20 s pause of worker, Ollama and server mid-call: the run finishes and the pause is not working time', async () => {
-  const { args, output } = b.runArgs('todo-api', ollama.url, ['-budget', '1']);
+  // -strategy whole: the model writes each file, so there is an LLM call to sleep inside.
+  const { args, output } = b.runArgs('todo-api', ollama.url, ['-budget', '1', '-strategy', 'whole']);
   const started = Date.now();
   const cli = new CliProcess(args, b.env);
   try {

@@ -10,7 +10,7 @@ import { checkApi, specFromOutput } from '../support/check-api.js';
 import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
 import { todoApiResponder, whenPlan, withOverrides, type Responder } from '../support/scripted-ollama.js';
-import { readStatusJson } from '../support/status-schema.js';
+import { readStatusJson, writersOf } from '../support/status-schema.js';
 
 let setup: CliSetup;
 /** What each call asked (model, options, the whole conversation), by call index; and how often each question was answered whole. */
@@ -29,7 +29,7 @@ before(async () => {
   setup = await cliSetup({
     respond,
     models: ['codellama:7b', 'codellama:13b'],
-    tokensPerSecond: 600, // a few seconds a file: long enough to kill the CLI mid-batch
+    tokensPerSecond: 100, // a plan streams for over a second, so the kill below lands inside the third item's plan call
     onCallEnd: (call, end) => {
       const question = questions.get(call.index)!;
       if (end.complete) finished.set(question, (finished.get(question) ?? 0) + 1);
@@ -62,9 +62,9 @@ describe('overnight-llm batch', () => {
     const first = spawnCli(args());
     let stdout = '';
     first.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    // Kill it once the first item has some files and the third has started.
+    // Kill it once the third item has started: its plan is streaming (the default strategy: the model writes the plan, code the project).
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-      if (setup.ollama.calls.filter((c) => c.model === 'codellama:13b' && c.file).length >= 1) break;
+      if (setup.ollama.calls.some((c) => c.model === 'codellama:13b')) break;
     }
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
@@ -77,12 +77,13 @@ describe('overnight-llm batch', () => {
     assert.match(again.stdout, /^batch done: 2 of 3 valid — .*report\.md$/m);
     assert.ok(setup.ollama.calls.length > callsBefore, 'the second command finished the work');
     for (const [question, times] of finished) assert.equal(times, 1, `answered whole ${times} times: ${question.slice(0, 160)}`);
-    assert.ok(finished.size >= 12, `${finished.size} answers: two runs' worth`);
+    assert.equal(finished.size, 5, "two plans and the failing item's three tries, each answered whole");
 
     const folders = [path.join(night, 'rest-api-for-todo-list'), path.join(night, 'broken'), path.join(night, 'rest-api-for-a-todo-list-with-due-dates')];
     for (const folder of [folders[0]!, folders[2]!]) {
       const check = await checkApi(folder, specFromOutput(folder));
       assert.equal(check.valid, true, `${folder}: ${check.details}`);
+      assert.deepEqual(writersOf(folder), ['plan'], 'an item without a strategy of its own runs the default');
     }
     assert.equal(readStatusJson(folders[1]!).run.status, 'failed');
   });

@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { checkApi, specFromOutput } from '../support/check-api.js';
 import { cliSetup, PROJECT_ROOT, runCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
+import { writersOf } from '../support/status-schema.js';
 
 const hasCompose = spawnSync('sh', ['-c', 'command -v docker-compose']).status === 0;
 
@@ -73,9 +74,11 @@ describe('the compose stack’s workers', () => {
       assert.equal(started.code, 0, started.stderr);
       const watched = await runCli(['watch', started.stdout.trim(), ...common]);
       assert.equal(watched.code, 0, `${watched.stdout}\n${watched.stderr}`);
-      assert.ok(setup.ollama.calls.length > 5, 'the model worker asked its own Ollama');
+      // The default strategy asks the model for the plan only; the run could not have one from -ollama.
+      assert.equal(setup.ollama.calls.length, 1, 'the model worker asked its own Ollama for the plan');
       const check = await checkApi(output, specFromOutput(output));
       assert.equal(check.valid, true, check.details);
+      assert.deepEqual(writersOf(output), ['plan'], 'the default strategy');
     },
   );
 });

@@ -10,6 +10,7 @@ import { checkApi, specFromOutput } from '../support/check-api.js';
 import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
 import type { ScriptedOllama } from '../support/scripted-ollama.js';
+import { writersOf } from '../support/status-schema.js';
 
 let setup: CliSetup;
 let ollama: ScriptedOllama;
@@ -57,6 +58,7 @@ describe('-detach, a standalone worker, watch and attach', () => {
     }
     const check = await checkApi(output, specFromOutput(output));
     assert.equal(check.valid, true, check.details);
+    assert.deepEqual(writersOf(output), ['plan'], 'a detached run without -strategy runs the default');
   });
 
   test('attach to the finished run: its outcome and exit code, no model call', async () => {
@@ -79,7 +81,7 @@ describe('-allow-existing', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual([sha(path.join(output, 'notes.txt')), sha(path.join(output, 'docs', 'plan.md'))], before);
     assert.deepEqual(readdirSync(path.join(output, 'docs')), ['plan.md']);
-    for (const f of ['go.mod', 'cmd/server/main.go', 'internal/models/todo.go', 'status.json'])
+    for (const f of ['go.mod', 'cmd/server/main.go', 'internal/models/models.go', 'internal/store/sqlite.go', 'status.json'])
       assert.ok(readdirSync(path.dirname(path.join(output, f))).includes(path.basename(f)), `${f} written`);
   });
 });

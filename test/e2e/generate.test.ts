@@ -3,15 +3,15 @@
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { checkApi, specFromOutput } from '../support/check-api.js';
+import { checkApi, specFromOutput, type ApiCheck } from '../support/check-api.js';
 import { scenarioResponder, type ScriptedOllama } from '../support/scripted-ollama.js';
 import { cliSetup, runCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, VARIANTS_DIR, tmpDir } from '../support/run-fixtures.js';
-import { readStatusJson } from '../support/status-schema.js';
+import { readStatusJson, writersOf } from '../support/status-schema.js';
 
 let setup: CliSetup;
 let ollama: ScriptedOllama;
@@ -25,12 +25,39 @@ before(async () => {
 
 after(() => setup?.stop());
 
-describe('overnight-llm end to end', () => {
+/** The toolchain and CRUD over HTTP, by the test's own checker (none of the pipeline's validate or smoke code): valid, coverage ≥ 70 %. */
+async function validApi(output: string): Promise<ApiCheck> {
+  const check = await checkApi(output, specFromOutput(output));
+  assert.equal(check.valid, true, check.details);
+  assert.ok(check.coveragePercent !== null && check.coveragePercent >= 70, check.details);
+  return check;
+}
+
+/** `git log` of the output folder, oldest first: author|subject. */
+function gitLog(output: string): string[] {
+  return execFileSync('git', ['-C', output, 'log', '--reverse', '--format=%an|%s'], { encoding: 'utf8' }).trim().split('\n');
+}
+
+/** What openapi.yaml lists ("GET /todos/{id} 404"), and what the check's CRUD round was answered ("GET /todos/{id} 200"). */
+function openapiAgainstCrud(output: string, details: string): { listed: string[]; answered: Set<string> } {
+  const answered = new Set(
+    [...details.matchAll(/^(GET|POST|PUT|DELETE) (\S+) -> (\d{3})$/gm)].map(([, m, p, s]) => `${m} ${p!.replace(/\/\d+$/, '/{id}')} ${s}`),
+  );
+  const doc = parseYaml(readFileSync(path.join(output, 'openapi.yaml'), 'utf8')) as { paths: Record<string, Record<string, { responses: object }>> };
+  const listed = Object.entries(doc.paths).flatMap(([route, item]) =>
+    Object.entries(item)
+      .filter(([k]) => k !== 'parameters')
+      .flatMap(([method, op]) => Object.keys(op.responses).map((status) => `${method.toUpperCase()} ${route} ${status}`)),
+  );
+  return { listed, answered };
+}
+
+describe('overnight-llm end to end, with no -strategy: the default, plan', () => {
   const dir = tmpDir('e2e');
   const output = path.join(dir, 'todo-api');
   const db = path.join(dir, 'poc.db');
 
-  test('one command writes a Go API that vets, builds, tests ≥ 70 % and serves CRUD', async () => {
+  test('one command: the model plans, code writes a Go API that vets, builds, tests ≥ 70 % and serves CRUD', async () => {
     const run = await runCli(['-output', output, '--db', db, ...common]);
     assert.equal(run.code, 0, `exit ${run.code}\n${run.stdout}\n${run.stderr}`);
     assert.match(run.stderr, /started the Temporal dev server/);
@@ -41,51 +68,41 @@ describe('overnight-llm end to end', () => {
     assert.match(run.stdout, /^what you asked for, and where it is:\n {2}✓ todo → \/todos: GET, POST, GET, PUT, DELETE\n/m);
     const readme = readFileSync(path.join(output, 'README.md'), 'utf8');
     assert.match(readme, /\n## What was asked for, and where it is\n\n.*\n\n- ✓ todo → \/todos: GET, POST, GET, PUT, DELETE\n/);
-    assert.deepEqual(readStatusJson(output).fidelity?.buildable, true);
+    const status = readStatusJson(output);
+    assert.deepEqual(status.fidelity?.buildable, true);
 
-    // The scripted model answers with the fixture's files: what reached the folder is exactly them.
+    // The plan strategy's project (docs/generated-api.md), all of it code's: the plan holds nothing in words,
+    // so the model was asked for the plan and nothing else.
     for (const file of [
-      'cmd/server/main.go',
-      'internal/models/todo.go',
-      'internal/repository/todo_repo.go',
-      'internal/handlers/todo_handler.go',
-      'tests/todo_handler_test.go',
-    ]) {
-      assert.equal(
-        readFileSync(path.join(output, file), 'utf8'),
-        readFileSync(path.join(FIXTURE_DIR, file), 'utf8'),
-        `${file} is the model's answer, byte for byte`,
-      );
-    }
-    // The toolchain and CRUD over HTTP, by the test's own checker (none of the pipeline's validate or smoke code).
-    const check = await checkApi(output, specFromOutput(output));
-    assert.equal(check.valid, true, check.details);
-    assert.ok(check.coveragePercent !== null && check.coveragePercent >= 70, check.details);
-    // The night's story in git: a commit per phase that wrote files, by overnight-llm, and nothing left uncommitted.
-    const gitOut = (...args: string[]) => execFileSync('git', ['-C', output, ...args], { encoding: 'utf8' }).trim();
-    assert.deepEqual(gitOut('log', '--reverse', '--format=%an|%s').split('\n'), [
-      'overnight-llm|scaffold: go.mod, openapi.yaml, .overnight-llm.json (module todo-api, resource todo)',
-      'overnight-llm|models: internal/models/todo.go (codellama:7b)',
-      'overnight-llm|repository: internal/repository/todo_repo.go (codellama:7b)',
-      'overnight-llm|handlers: internal/handlers/todo_handler.go (codellama:7b)',
-      'overnight-llm|server: cmd/server/main.go (codellama:7b)',
-      'overnight-llm|tests: tests/todo_handler_test.go (codellama:7b)',
-      'overnight-llm|readme: README.md (codellama:7b)',
-      'overnight-llm|report: status.json (run completed, validation passed, coverage ' + readStatusJson(output).validation?.final.coveragePercent + '%)',
+      'internal/models/models.go',
+      'internal/models/behaviour.go',
+      'internal/store/sqlite.go',
+      'internal/handlers/handlers.go',
+      'tests/api_test.go',
+      'openapi.yaml',
+    ])
+      assert.ok(existsSync(path.join(output, file)), `${file} is missing`);
+    assert.equal(existsSync(path.join(output, 'internal/handlers/todo_handler.go')), false, 'no file of the whole strategy');
+    assert.deepEqual(writersOf(output), ['plan']);
+    for (const f of status.files.filter((x) => x.provenance)) assert.equal(f.provenance?.modelLines, 0, `${f.path}: the model wrote none of it`);
+    assert.deepEqual(
+      ollama.calls.map((c) => c.file),
+      [undefined],
+      'one model call, the plan',
+    );
+    const check = await validApi(output);
+    // The night's story in git: code's commits, by overnight-llm, and nothing left uncommitted.
+    assert.deepEqual(gitLog(output), [
+      'overnight-llm|scaffold: the project code writes from the plan (todos; store sqlite)',
+      'overnight-llm|readme: README.md from the plan, by code',
+      'overnight-llm|report: status.json (run completed, validation passed, coverage ' + status.validation?.final.coveragePercent + '%)',
     ]);
-    assert.equal(gitOut('status', '--porcelain'), '');
-    // openapi.yaml promises nothing the server did not answer in that CRUD round.
-    const answered = new Set(
-      [...check.details.matchAll(/^(GET|POST|PUT|DELETE) (\S+) -> (\d{3})$/gm)].map(([, m, p, s]) => `${m} ${p!.replace(/\/\d+$/, '/{id}')} ${s}`),
-    );
-    const doc = parseYaml(readFileSync(path.join(output, 'openapi.yaml'), 'utf8')) as { paths: Record<string, Record<string, { responses: object }>> };
-    const listed = Object.entries(doc.paths).flatMap(([route, item]) =>
-      Object.entries(item)
-        .filter(([k]) => k !== 'parameters')
-        .flatMap(([method, op]) => Object.keys(op.responses).map((status) => `${method.toUpperCase()} ${route} ${status}`)),
-    );
-    assert.equal(listed.length, 6, listed.join(', '));
-    for (const r of listed) assert.ok(answered.has(r), `openapi.yaml lists ${r}, which the server did not answer (${[...answered].join(', ')})`);
+    assert.equal(execFileSync('git', ['-C', output, 'status', '--porcelain'], { encoding: 'utf8' }).trim(), '');
+    // openapi.yaml promises no success the server did not answer in that CRUD round.
+    const { listed, answered } = openapiAgainstCrud(output, check.details);
+    const successes = listed.filter((r) => / 2\d\d$/.test(r));
+    assert.equal(successes.length, 5, listed.join(', '));
+    for (const r of successes) assert.ok(answered.has(r), `openapi.yaml lists ${r}, which the server did not answer (${[...answered].join(', ')})`);
   });
 
   test('status.json and the SQLite mirror agree on every phase', () => {
@@ -116,9 +133,14 @@ describe('overnight-llm end to end', () => {
       ]),
       rows.map((r) => [r.phase, r.round, r.status, r.tokens_in, r.tokens_out]),
     );
+    // Code writes the project at the scaffold and the behaviour at models: the phases of files the model writes whole are skipped.
     assert.deepEqual(
-      status.phases.map((p: { name: string }) => p.name),
-      ['preflight', 'plan', 'scaffold', 'models', 'repository', 'handlers', 'server', 'tests', 'readme', 'validate', 'report'],
+      status.phases.map((p) => `${p.name}:${p.status}`),
+      [
+        ...['preflight', 'plan', 'scaffold', 'models'].map((p) => `${p}:done`),
+        ...['repository', 'handlers', 'server', 'tests'].map((p) => `${p}:skipped`),
+        ...['readme:done', 'validate:done', 'repair:skipped', 'report:done'],
+      ],
     );
     assert.equal(status.run.status, 'completed');
     assert.ok(status.totals.tokensOut > 0);
@@ -173,7 +195,7 @@ describe('overnight-llm end to end', () => {
     assert.equal(json.code, 0, json.stderr);
     const state = JSON.parse(json.stdout) as { status: string; phases: { name: string }[]; validation: { ok: boolean } };
     assert.equal(state.status, 'completed');
-    assert.equal(state.phases.length, 11);
+    assert.equal(state.phases.length, 12);
     assert.equal(state.validation.ok, true);
     const id = (JSON.parse(json.stdout) as { workflowId: string }).workflowId;
     const watch = await runCli(['watch', id, '-db', db, ...common]);
@@ -195,11 +217,60 @@ describe('overnight-llm end to end', () => {
     assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
     assert.match(again.stderr, /run 2 for .*todo-api: model seed 43/);
     const asked = ollama.calls.slice(before);
-    assert.ok(asked.length >= 5, `the model was asked again (${asked.length} calls), not the response cache`);
+    assert.deepEqual(
+      asked.map((c) => c.file),
+      [undefined],
+      'the model was asked for the plan again, not the response cache',
+    );
     assert.deepEqual([...new Set(asked.map((c) => c.seed))], [43], 'every call of the second run has the new seed');
     assert.ok(
       ollama.calls.slice(0, before).every((c) => c.seed === 42),
       'the first run used -seed (42)',
     );
+  });
+});
+
+describe('-strategy whole end to end', () => {
+  test('the model writes each file whole: the folder holds its answers byte for byte, a commit a file, a valid API', async () => {
+    const dir = tmpDir('e2e-whole');
+    const output = path.join(dir, 'whole-api');
+    const run = await runCli(['-output', output, '--db', path.join(dir, 'poc.db'), '-strategy', 'whole', ...common]);
+    assert.equal(run.code, 0, `exit ${run.code}\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /^done: the API is ready, coverage \d+\.\d%/m);
+    assert.deepEqual(
+      readStatusJson(output).phases.map((p) => p.name),
+      ['preflight', 'plan', 'scaffold', 'models', 'repository', 'handlers', 'server', 'tests', 'readme', 'validate', 'report'],
+    );
+    // The scripted model answers with the fixture's files: what reached the folder is exactly them.
+    for (const file of [
+      'cmd/server/main.go',
+      'internal/models/todo.go',
+      'internal/repository/todo_repo.go',
+      'internal/handlers/todo_handler.go',
+      'tests/todo_handler_test.go',
+    ]) {
+      assert.equal(
+        readFileSync(path.join(output, file), 'utf8'),
+        readFileSync(path.join(FIXTURE_DIR, file), 'utf8'),
+        `${file} is the model's answer, byte for byte`,
+      );
+    }
+    const check = await validApi(output);
+    // The night's story in git: a commit per phase that wrote files, by overnight-llm, and nothing left uncommitted.
+    assert.deepEqual(gitLog(output), [
+      'overnight-llm|scaffold: go.mod, openapi.yaml, .overnight-llm.json (module todo-api, resource todo)',
+      'overnight-llm|models: internal/models/todo.go (codellama:7b)',
+      'overnight-llm|repository: internal/repository/todo_repo.go (codellama:7b)',
+      'overnight-llm|handlers: internal/handlers/todo_handler.go (codellama:7b)',
+      'overnight-llm|server: cmd/server/main.go (codellama:7b)',
+      'overnight-llm|tests: tests/todo_handler_test.go (codellama:7b)',
+      'overnight-llm|readme: README.md (codellama:7b)',
+      'overnight-llm|report: status.json (run completed, validation passed, coverage ' + readStatusJson(output).validation?.final.coveragePercent + '%)',
+    ]);
+    assert.equal(execFileSync('git', ['-C', output, 'status', '--porcelain'], { encoding: 'utf8' }).trim(), '');
+    // openapi.yaml promises nothing the server did not answer in that CRUD round.
+    const { listed, answered } = openapiAgainstCrud(output, check.details);
+    assert.equal(listed.length, 6, listed.join(', '));
+    for (const r of listed) assert.ok(answered.has(r), `openapi.yaml lists ${r}, which the server did not answer (${[...answered].join(', ')})`);
   });
 });

@@ -48,6 +48,7 @@ describe('-review-plan and -plan-only', () => {
       const asJson = await runCli(['plan', id, '-json', ...common]);
       assert.deepEqual(JSON.parse(asJson.stdout), TODO_PLAN, 'plan -json is the form -edit takes');
       assert.equal(setup.ollama.calls.filter((c) => c.file).length, 0, 'no file asked for before approval');
+      assert.equal(setup.ollama.calls.length, 1, 'the plan, asked once');
       assert.deepEqual(JSON.parse(readFileSync(path.join(output, 'plan.json'), 'utf8')), TODO_PLAN);
 
       const bad = path.join(dir, 'bad.json');
@@ -66,7 +67,7 @@ describe('-review-plan and -plan-only', () => {
       assert.match(unreadable.stderr, /-edit .*not\.json is not JSON/);
       assert.match((await runCli(['plan', id, ...common])).stdout, /waiting for approval until/, 'still waiting');
 
-      // The edit: description becomes required (a change the fixture's code serves unchanged).
+      // The edit: description becomes required, which the project code writes from the plan must then require.
       const edited: Plan = {
         ...TODO_PLAN,
         resources: [{ ...todo, fields: todo.fields.map((f) => (f.name === 'description' ? { ...f, required: true } : f)) }],
@@ -84,11 +85,16 @@ describe('-review-plan and -plan-only', () => {
       JSON.parse(readFileSync(path.join(output, 'plan.json'), 'utf8')).resources[0].fields,
       TODO_PLAN.resources[0]!.fields.map((f) => ({ ...f, required: f.required || f.name === 'description' })),
     );
-    // Every later phase had the edit: the scaffold's openapi.yaml says so, and the files were written after it.
+    // Every later phase had the edit: the scaffold's openapi.yaml and models say so (no pointer, no omitempty), and
+    // the model was asked for nothing after the plan (the default strategy: code writes the project from the plan).
     const openapi = parseYaml(readFileSync(path.join(output, 'openapi.yaml'), 'utf8')) as { components: { schemas: Record<string, { required?: string[] }> } };
     assert.ok(openapi.components.schemas.TodoInput?.required?.includes('description'), 'openapi.yaml has the edited required field');
-    const fileCalls = setup.ollama.calls.filter((c) => c.file);
-    assert.equal(fileCalls.length, 6);
+    assert.match(readFileSync(path.join(output, 'internal/models/models.go'), 'utf8'), /^\tDescription +string +`json:"description"`$/m);
+    assert.deepEqual(
+      setup.ollama.calls.map((c) => c.file),
+      [undefined],
+      'one model call, the plan',
+    );
     const check = await checkApi(output, specFromOutput(output));
     assert.equal(check.valid, true, check.details);
     const log = execFileSync('git', ['-C', output, 'log', '--format=%s', '--reverse'], { encoding: 'utf8' });

@@ -32,9 +32,12 @@ async function scripted(respond: Responder) {
 
 describe('the same command again', () => {
   test('after a run that finished with an invalid API: exit 1, says so and how to try again, asks the model nothing', async () => {
+    // The handlers file the model writes whole does not compile, and no repair round may fix it.
     const ollama = await scripted(scenarioResponder('broken-handlers-once', { fixtureDir: FIXTURE_DIR, variantsDir: VARIANTS_DIR }));
     const dir = tmpDir('again-invalid');
     const args = [
+      '-strategy',
+      'whole',
       '-output',
       path.join(dir, 'api'),
       '-db',

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { checkApi, specFromOutput } from '../support/check-api.js';
 import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
+import { writersOf } from '../support/status-schema.js';
 
 let setup: CliSetup;
 before(async () => {
@@ -48,6 +49,7 @@ describe('-at: a run started later by a schedule on the server', () => {
       assert.ok(started >= at.getTime() - 1000, `the first model call came ${at.getTime() - started} ms before the -at time`);
       const check = await checkApi(output, specFromOutput(output));
       assert.equal(check.valid, true, check.details);
+      assert.deepEqual(writersOf(output), ['plan'], 'a scheduled run without -strategy runs the default');
 
       const after = JSON.parse((await runCli(['list', '-json', ...setup.common])).stdout) as { workflowId: string; status: string }[];
       assert.ok(

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from '../../activities/free-port.js';
 
 export type FieldType = 'string' | 'int' | 'int64' | 'float64' | 'bool';
@@ -43,6 +44,8 @@ const GO_ENV = {
   CGO_ENABLED: '0',
   GOCACHE: path.join(CACHE_ROOT, 'go-build'),
   GOPATH: path.join(CACHE_ROOT, 'gopath'),
+  // The modules set-up fetched (modernc.org/sqlite, for -strategy plan's SQLite store); whole and guided outputs need none.
+  GOMODCACHE: fileURLToPath(new URL('../../.tools/go-mod', import.meta.url)),
   GOWORK: 'off',
   GOTELEMETRY: 'off',
 };
@@ -240,20 +243,25 @@ export function pluralFromHandlers(source: string): string | null {
 }
 
 /**
- * What a check needs, from a run's output folder: module and resource from `.overnight-llm.json`;
- * plural and fields from there or status.json when recorded, else from the generated Go files.
+ * What a check needs, from a run's output folder: module and resource from `.overnight-llm.json`
+ * (-strategy plan's marker lists its resources: the first is checked); plural and fields from
+ * there or status.json when recorded, else from the generated Go files (the resource's own files,
+ * or the plan writer's handlers.go and models.go).
  */
 export function specFromOutput(outputDir: string): CheckSpec & { module: string } {
   const read = (rel: string) => {
     const file = path.join(outputDir, rel);
     return existsSync(file) ? readFileSync(file, 'utf8') : null;
   };
-  const marker = JSON.parse(read('.overnight-llm.json') ?? 'null') as (Partial<CheckSpec> & { module?: string; spec?: Partial<CheckSpec> }) | null;
-  if (!marker?.resource || !marker.module) throw new Error(`${outputDir} has no .overnight-llm.json with module and resource: the run never reached scaffold`);
+  const marker = JSON.parse(read('.overnight-llm.json') ?? 'null') as
+    (Partial<CheckSpec> & { module?: string; resources?: string[]; spec?: Partial<CheckSpec> }) | null;
+  const resource = marker?.resource ?? marker?.resources?.[0];
+  if (!resource || !marker?.module) throw new Error(`${outputDir} has no .overnight-llm.json with module and resource: the run never reached scaffold`);
   const status = JSON.parse(read('status.json') ?? 'null') as { spec?: Partial<CheckSpec> } | null;
   const recorded = { ...status?.spec, ...marker.spec, ...marker };
-  const { resource, module } = marker;
-  const plural = recorded.plural ?? pluralFromHandlers(read(`internal/handlers/${resource}_handler.go`) ?? '') ?? `${resource}s`;
-  const fields = recorded.fields ?? fieldsFromModels(read(`internal/models/${resource}.go`) ?? '', resource);
+  const { module } = marker;
+  const handlers = read(`internal/handlers/${resource}_handler.go`) ?? read('internal/handlers/handlers.go') ?? '';
+  const plural = recorded.plural ?? pluralFromHandlers(handlers) ?? `${resource}s`;
+  const fields = recorded.fields ?? fieldsFromModels(read(`internal/models/${resource}.go`) ?? read('internal/models/models.go') ?? '', resource);
   return { module, resource, plural, fields };
 }

@@ -23,3 +23,8 @@ export function readStatusJson(outputDir: string): StatusReport {
   assert.deepEqual(statusSchemaErrors(status), [], 'status.json does not match schema/status.schema.json');
   return status as StatusReport;
 }
+
+/** The strategies status.json names as the writers of the output's files (plan and guided record theirs; whole files carry none). */
+export function writersOf(outputDir: string): string[] {
+  return [...new Set(readStatusJson(outputDir).files.flatMap((f) => (f.provenance ? [f.provenance.strategy] : [])))];
+}

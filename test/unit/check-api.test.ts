@@ -2,7 +2,7 @@
 // spec comes from, the request body, the coverage total.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,32 @@ test('specFromOutput reads module and resource from the marker, plural and field
     JSON.stringify({ module: 'todo-api', resource: 'todo', plural: 'tasks', fields: TODO_FIELDS.slice(1, 2) }),
   );
   assert.deepEqual(specFromOutput(dir), { module: 'todo-api', resource: 'todo', plural: 'tasks', fields: TODO_FIELDS.slice(1, 2) });
+});
+
+test("specFromOutput reads -strategy plan's marker (its resources) and its handlers.go and models.go", (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'check-api-unit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(path.join(dir, 'internal/handlers'), { recursive: true });
+  mkdirSync(path.join(dir, 'internal/models'), { recursive: true });
+  writeFileSync(path.join(dir, '.overnight-llm.json'), JSON.stringify({ workflowId: 'w', module: 'library', resources: ['book', 'author'] }));
+  writeFileSync(
+    path.join(dir, 'internal/handlers/handlers.go'),
+    'a.mux.HandleFunc("GET /books", a.listBooks)\na.mux.HandleFunc("GET /authors", a.listAuthors)\n',
+  );
+  writeFileSync(
+    path.join(dir, 'internal/models/models.go'),
+    'type Author struct {\n\tName string `json:"name"`\n}\n\ntype Book struct {\n\tID int64 `json:"id"`\n\tTitle string `json:"title"`\n\tLost *bool `json:"lost,omitempty"`\n}\n',
+  );
+  assert.deepEqual(specFromOutput(dir), {
+    module: 'library',
+    resource: 'book',
+    plural: 'books',
+    fields: [
+      { name: 'ID', type: 'int64', json: 'id', required: true },
+      { name: 'Title', type: 'string', json: 'title', required: true },
+      { name: 'Lost', type: 'bool', json: 'lost', required: false },
+    ],
+  });
 });
 
 test('fieldsFromModels maps Go types, omitempty and skips what a sample cannot fill', () => {

@@ -282,17 +282,36 @@ describe('-phase-options', () => {
   test('a part without options is refused', () => assertUsage(['-phase-options', 'plan'], /write PHASE:option=value/));
 });
 
+/** The run input `argv` gives, with its output folder and mirror in a scratch folder. */
+function runInputOf(argv: string[]) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'overnight-flags-'));
+  try {
+    return runInputFrom(parse(['-output', path.join(dir, 'out'), '-db', path.join(dir, 'poc.db'), ...argv]).flags);
+  } finally {
+    closeMirrors();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('-strategy, -store', () => {
+  // The strategy that delivers is the default for every way of starting a run; the others stay options.
+  const writerOf = (argv: string[]) => {
+    const { strategy, store } = runInputOf(argv);
+    return store === undefined ? { strategy } : { strategy, store };
+  };
+  test('plan by default, its items in SQLite', () => assert.deepEqual(writerOf([]), { strategy: 'plan', store: 'sqlite' }));
+  test('plan with -store memory; whole and guided on request, without a store', () => {
+    assert.deepEqual(writerOf(['-store', 'memory']), { strategy: 'plan', store: 'memory' });
+    assert.deepEqual(writerOf(['-strategy', 'whole']), { strategy: 'whole' });
+    assert.deepEqual(writerOf(['-strategy', 'guided']), { strategy: 'guided' });
+  });
+  test('the help names the default', () => assert.match(helpText('0.1.0'), /^ {2}-strategy, -store .*\(default "plan", "sqlite"\)$/m));
+  test('an unknown strategy is bad usage naming the three', () => assertUsage(['-strategy', 'fast'], '-strategy must be guided, whole, plan, not "fast"'));
+});
+
 describe('-num-predict', () => {
   // Ollama shifts its context and keeps generating: the cap is what stops a looping model.
-  const optionsFor = (argv: string[]) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'overnight-flags-'));
-    try {
-      return runInputFrom(parse(['-output', path.join(dir, 'out'), '-db', path.join(dir, 'poc.db'), ...argv]).flags).llm.options;
-    } finally {
-      closeMirrors();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
+  const optionsFor = (argv: string[]) => runInputOf(argv).llm.options;
   test('caps every answer at 4096 tokens by default', () => assert.equal(optionsFor([]).num_predict, 4096));
   test('takes another cap, and 0 for none', () => {
     assert.equal(optionsFor(['-num-predict', '2048']).num_predict, 2048);
@@ -302,15 +321,7 @@ describe('-num-predict', () => {
 });
 
 describe('-git, -no-git', () => {
-  const gitOf = (argv: string[]) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'overnight-flags-'));
-    try {
-      return runInputFrom(parse(['-output', path.join(dir, 'out'), '-db', path.join(dir, 'poc.db'), ...argv]).flags).git;
-    } finally {
-      closeMirrors();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
+  const gitOf = (argv: string[]) => runInputOf(argv).git;
   test('history in a repository of the run own by default; -git also in yours; -no-git none', () => {
     assert.deepEqual([gitOf([]), gitOf(['-git']), gitOf(['-no-git'])], ['auto', 'on', 'off']);
   });

@@ -38,7 +38,10 @@ test(
   { skip: existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (make test installs it)' },
   async () => {
     const output = path.join(tmpDir('webui'), 'todo-api');
+    // -strategy whole: a file the model writes, its repair round and their activities are what the page must show.
     const run = await runCli([
+      '-strategy',
+      'whole',
       '-output',
       output,
       '-db',
