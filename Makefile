@@ -69,19 +69,19 @@ bench: ## benchmarks 1-4 into BENCHMARKS.md (~11 min; BENCH_REPS=1 for a quick l
 	bash scripts/setup.sh --for-tests
 	node --import tsx bench/run.ts
 
-bench-models: ## 5. real models: whole runs, Qwen2.5-Coder 0.5B and 1.5B on five prompts (≈ 1.5 h guided; rows resume; BENCH_MODELS=, BENCH_PROMPTS=, BENCH_STRATEGY= narrow it)
+bench-models: ## 5 and 8. real models, Qwen2.5-Coder 0.5B and 1.5B: five plain prompts, then the fidelity prompt set with its acceptance scripts (≈ 2 h; rows resume; BENCH_MODELS=, BENCH_PROMPTS=, BENCH_STRATEGY= narrow it)
 	bash scripts/setup.sh --for-tests
 	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b qwen2.5-coder-1.5b
-	node --import tsx bench/run.ts models
+	node --import tsx bench/run.ts models plan-runs
 
 bench-plans: ## 7. the plan phase alone on the fidelity prompt set, Qwen2.5-Coder 0.5B and 1.5B (rows resume; BENCH_MODELS=, BENCH_PROMPTS= narrow it)
 	bash scripts/setup.sh --for-tests
 	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b qwen2.5-coder-1.5b
 	node --import tsx bench/run.ts plans
 
-bench-plan-runs: ## 8. make run-local's path (-strategy plan) on the fidelity prompt set with Qwen2.5-Coder 0.5B, each output re-checked by go vet, go test and Schemathesis (rows resume; BENCH_MODELS=, BENCH_PROMPTS= narrow it)
+bench-plan-runs: ## 8. make run-local's path (-strategy plan) on the fidelity prompt set with Qwen2.5-Coder 0.5B and 1.5B, each output re-checked by go vet, go test, Schemathesis and the prompt's acceptance script over HTTP (≈ 40 min; rows resume; BENCH_MODELS=, BENCH_PROMPTS= narrow it)
 	bash scripts/setup.sh --for-tests
-	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b
+	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b qwen2.5-coder-1.5b
 	node --import tsx bench/run.ts plan-runs
 
 bench-models-report: ## rewrite section 5 of BENCHMARKS.md from bench/results/models.jsonl, without running a model
