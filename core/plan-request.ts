@@ -111,6 +111,7 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
       }
     }
   }
+  listedAs(resources, text, notes);
 }
 
 const NOT_A_STATE = new Set(['and', 'or', 'with', 'when', 'by', 'the', 'a', 'an', 'as', 'it', 'them', 'one', 'for', 'to', 'on', 'in', 'of']);
@@ -143,5 +144,56 @@ function markedAs(all: Record<string, unknown>[], text: string, notes: string[])
     }
     r.actions = [...actions, { name: action, description: `sets ${field} to true (the request says "${m[0]}")` }];
     notes.push(`${String(r.name)}.actions + ${action}: the request says "${m[0]}"`);
+  }
+}
+
+const camel = (words: string) => words.replace(/ ([a-z])/g, (_m, c: string) => c.toUpperCase());
+const filtersOf = (r: Record<string, unknown>) => (Array.isArray(r.filters) ? r.filters.filter(isObject) : []);
+const spaced = (name: unknown) => (typeof name === 'string' ? name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase() : '');
+
+/**
+ * "list the classes on a given date", "list the trips by status": a filter by that field's value;
+ * "list the tools that are available", "list the active bookings": a filter by a flag of that
+ * name, or, when the plan has none, a filter in words (the model writes what "active" means).
+ * Put in only when the resource has no filter of that name; a resource the model made of the
+ * adjective ("free" for "the free rooms") is dropped. Each change is named in the notes.
+ */
+function listedAs(resources: unknown[], text: string, notes: string[]): void {
+  const all = resources.filter(isObject);
+  const byPlural = (w: string) => all.find((r) => r.plural === w);
+  const add = (r: Record<string, unknown>, filter: Record<string, unknown>, phrase: string) => {
+    if (filtersOf(r).some((f) => f.name === filter.name || (filter.field !== undefined && f.field === filter.field))) return;
+    r.filters = [...filtersOf(r), filter];
+    notes.push(`${String(r.name)}.filters + ${String(filter.name)}: the request says "${phrase}"`);
+  };
+  const byState = (r: Record<string, unknown>, state: string, phrase: string) => {
+    const name = camel(state);
+    const flag = fieldsOf(r).find((f) => f.type === 'boolean' && (f.name === name || f.name === `is${name[0]!.toUpperCase()}${name.slice(1)}`));
+    add(r, flag ? { name: flag.name, field: flag.name } : { name, description: `the request lists them as "${phrase}"` }, phrase);
+  };
+  const clause = (at: number) => text.slice(at).split(/[;.]/)[0]!.trim();
+  for (const m of text.matchAll(/\blist (?:all )?(?:the |of the )?([a-z]+)(?: ([a-z]+))?\b/g)) {
+    const phrase = clause(m.index);
+    const first = byPlural(m[1]!);
+    if (first) {
+      const rest = text.slice(m.index + m[0].length - (m[2]?.length ?? 0)).split(/[;.,(]/)[0]!;
+      const by = /^(?:on|by|with|for|per) (?:a |an |the |their |its )?(?:given |certain |specific |chosen )?([a-z]+(?: [a-z]+)?)/.exec(rest);
+      const state = /^(?:that|which|who) (?:are |is )?(?:currently |still )?([a-z]+(?: water| attention| repair)?)/.exec(rest);
+      if (by) {
+        const field = fieldsOf(first).find((f) => f.type !== 'datetime' && f.type !== 'number' && [by[1], by[1]!.split(' ')[0]].includes(spaced(f.name)));
+        if (field) add(first, { name: field.name, field: field.name }, phrase);
+      } else if (state && !NOT_A_STATE.has(state[1]!)) byState(first, state[1]!, phrase);
+      continue;
+    }
+    // "list the quick recipes": an adjective before a planned plural.
+    const second = m[2] ? byPlural(m[2]) : undefined;
+    if (!second || NOT_A_STATE.has(m[1]!) || all.some((r) => r.plural === m[1])) continue;
+    const made = all.find((r) => r !== second && r.name === m[1] && r.parent === undefined && !all.some((o) => o.parent === r.name));
+    if (made) {
+      all.splice(all.indexOf(made), 1);
+      resources.splice(resources.indexOf(made), 1);
+      notes.push(`resource ${JSON.stringify(m[1])} dropped: the request uses "${m[1]}" of ${m[2]} ("${phrase}")`);
+    }
+    byState(second, m[1]!, phrase);
   }
 }

@@ -1,0 +1,79 @@
+// "list the …" in the sentence, read by code: a filter by a field's value, by a flag, or in words
+// for the model to write, when the model's plan left it out; a resource made of an adjective is dropped.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parsePlan } from '../../core/plan-check.js';
+import type { Plan } from '../../core/plan.js';
+
+const resource = (name: string, plural: string, fields: object[], extra: object = {}) => ({
+  name,
+  plural,
+  fields,
+  filters: [],
+  actions: [],
+  rules: [],
+  ...extra,
+});
+
+function mended(sentence: string, resources: object[]): { plan: Plan; notes: string } {
+  const checked = parsePlan(JSON.stringify({ module: 'x-api', resources, notBuilt: [] }), sentence);
+  assert.ok(checked.ok, JSON.stringify(checked));
+  return { plan: checked.plan, notes: (checked.notes ?? []).join('\n') };
+}
+
+test('"on a given date" and "by status": a filter by that field', () => {
+  const gym = mended('REST API for a gym: classes with a title and a date; list the classes on a given date', [
+    resource('class', 'classes', [
+      { name: 'title', type: 'string', required: true },
+      { name: 'date', type: 'date', required: true },
+    ]),
+  ]);
+  assert.deepEqual(gym.plan.resources[0]!.filters, [{ name: 'date', field: 'date' }]);
+  assert.match(gym.notes, /class\.filters \+ date: the request says "list the classes on a given date"/);
+  const fleet = mended('REST API for trips with a status of planned or done; list the trips by status', [
+    resource('trip', 'trips', [{ name: 'status', type: 'enum', values: ['planned', 'done'], required: true }]),
+  ]);
+  assert.deepEqual(fleet.plan.resources[0]!.filters, [{ name: 'status', field: 'status' }]);
+});
+
+test('"that are available": the flag of that name when there is one, else a filter in words', () => {
+  const withFlag = mended('REST API for tools that can be lent; list the tools that are available', [
+    resource('tool', 'tools', [
+      { name: 'name', type: 'string', required: true },
+      { name: 'available', type: 'boolean', required: false, default: true },
+    ]),
+  ]);
+  assert.deepEqual(withFlag.plan.resources[0]!.filters, [{ name: 'available', field: 'available' }]);
+  const inWords = mended('REST API for a garden: plants with a name; list the plants that need water', [
+    resource('plant', 'plants', [{ name: 'name', type: 'string', required: true }]),
+  ]);
+  assert.deepEqual(inWords.plan.resources[0]!.filters, [{ name: 'needWater', description: 'the request lists them as "list the plants that need water"' }]);
+});
+
+test('"the free rooms": the resource the model made of "free" is dropped and rooms get the filter', () => {
+  const room = resource('room', 'rooms', [{ name: 'number', type: 'integer', required: true }]);
+  const { plan, notes } = mended('REST API for a hotel: rooms with a number; list the free rooms', [
+    room,
+    resource('free', 'frees', [{ name: 'number', type: 'integer', required: true }]),
+  ]);
+  assert.deepEqual(
+    plan.resources.map((r) => r.name),
+    ['room'],
+  );
+  assert.deepEqual(plan.resources[0]!.filters, [{ name: 'free', description: 'the request lists them as "list the free rooms"' }]);
+  assert.match(notes, /resource "free" dropped/);
+});
+
+test('what the plan already holds, a nested list and a bare "list the todos" change nothing', () => {
+  const filtered = mended('REST API for bookings; list the active bookings', [
+    resource('booking', 'bookings', [{ name: 'plate', type: 'string', required: true }], { filters: [{ name: 'active', description: 'not cancelled' }] }),
+  ]);
+  assert.deepEqual(filtered.plan.resources[0]!.filters, [{ name: 'active', description: 'not cancelled' }]);
+  const nested = mended('REST API for owners and pets that belong to an owner; list the pets of an owner', [
+    resource('owner', 'owners', [{ name: 'name', type: 'string', required: true }]),
+    resource('pet', 'pets', [{ name: 'owner', type: 'string', required: true }], { parent: 'owner' }),
+  ]);
+  assert.deepEqual(nested.plan.resources[1]!.filters, []);
+  const plain = mended('REST API for todo list; list the todos', [resource('todo', 'todos', [{ name: 'title', type: 'string', required: true }])]);
+  assert.deepEqual(plain.plan.resources[0]!.filters, []);
+});
