@@ -30,7 +30,11 @@ const OUT_OF_SCOPE: { words: RegExp; why: string }[] = [
     why: 'authentication: the generated API has no users or login',
   },
   { words: /^(payment|payments|pay|paid|stripe|checkout|billing|invoice|invoices)$/, why: 'payments: no payment provider is called' },
-  { words: /^(email|emails|sms|notify|notification|notifications|remind|reminder|reminders)$/, why: 'sending messages: the API stores data, it sends nothing' },
+  // Not "email": "guests with a name and an email" asks for a field; "sends an email" is caught by "sends".
+  {
+    words: /^(send|sends|sending|sms|notify|notification|notifications|remind|reminder|reminders)$/,
+    why: 'sending messages: the API stores data, it sends nothing',
+  },
   { words: /^(upload|uploads|image|images|photo|photos|attachment|attachments|pdf)$/, why: 'file uploads: fields hold text, numbers, dates and choices' },
   { words: /^(realtime|websocket|websockets|live|stream|streaming|chat)$/, why: 'real-time updates: the API answers requests, it pushes nothing' },
   {

@@ -77,3 +77,17 @@ test('what the plan already holds, a nested list and a bare "list the todos" cha
   const plain = mended('REST API for todo list; list the todos', [resource('todo', 'todos', [{ name: 'title', type: 'string', required: true }])]);
   assert.deepEqual(plain.plan.resources[0]!.filters, []);
 });
+
+test('"an email" is a thing to store, not a message to send; "sends an email" is named as sending', async () => {
+  const { fidelityOf } = await import('../../core/fidelity.js');
+  const { plan } = mended('REST API for a hotel: guests with a name and an email', [
+    resource('guest', 'guests', [{ name: 'name', type: 'string', required: true }]),
+  ]);
+  const missing = fidelityOf('REST API for a hotel: guests with a name and an email', plan).requirements.filter((r) => !r.where);
+  assert.deepEqual(missing, [{ asked: 'email', where: null, why: 'nothing in the plan is named after these words of the request' }]);
+  const sends = fidelityOf('REST API for guests that sends an email to each guest', plan).requirements.filter((r) => !r.where);
+  assert.ok(
+    sends.some((r) => r.asked.includes('sends') && /sending messages/.test(r.why ?? '')),
+    JSON.stringify(sends),
+  );
+});
