@@ -188,7 +188,10 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
     // "list the quick recipes": an adjective before a planned plural.
     const second = m[2] ? byPlural(m[2]) : undefined;
     if (!second || NOT_A_STATE.has(m[1]!) || all.some((r) => r.plural === m[1])) continue;
-    const made = all.find((r) => r !== second && r.name === m[1] && r.parent === undefined && !all.some((o) => o.parent === r.name));
+    const made = all.find(
+      (r) =>
+        r !== second && [m[1], `${m[1]}${String(second.name)}`].includes(String(r.name)) && r.parent === undefined && !all.some((o) => o.parent === r.name),
+    );
     if (made) {
       all.splice(all.indexOf(made), 1);
       resources.splice(resources.indexOf(made), 1);

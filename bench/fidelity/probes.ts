@@ -37,7 +37,10 @@ const hasWord = (name: string, words: string[]) => words.some((w) => name.toLowe
 /** The one collection whose path holds one of `words`. */
 export function collection(api: Api, words: string[]): Collection {
   const paths = Object.keys(api.doc?.paths ?? {});
-  const found = paths.filter((p) => /^\/[^/{]+$/.test(p) && hasWord(p, words) && api.doc.paths[p].post);
+  const holding = paths.filter((p) => /^\/[^/{]+$/.test(p) && hasWord(p, words) && api.doc.paths[p].post);
+  // "recipe" names /recipes, not /quickrecipes too: a path that starts with the word wins over one that only holds it.
+  const starting = holding.filter((p) => words.some((w) => p.toLowerCase().startsWith(`/${w}`)));
+  const found = starting.length === 1 ? starting : holding;
   if (found.length !== 1) throw new Missing(`no single collection path holds ${words.join(' or ')} (paths: ${paths.join(', ')})`);
   const plural = found[0]!.slice(1);
   const resolve = (s: Json): Json => (s?.$ref ? api.doc.components.schemas[s.$ref.split('/').pop()] : s);

@@ -62,6 +62,15 @@ test('"the free rooms": the resource the model made of "free" is dropped and roo
   );
   assert.deepEqual(plan.resources[0]!.filters, [{ name: 'free', description: 'the request lists them as "list the free rooms"' }]);
   assert.match(notes, /resource "free" dropped/);
+  const recipe = resource('recipe', 'recipes', [{ name: 'title', type: 'string', required: true }]);
+  const quick = mended('REST API for recipes with a title; list the quick recipes (under 30 minutes)', [
+    recipe,
+    resource('quickrecipe', 'quickrecipes', [{ name: 'title', type: 'string', required: true }]),
+  ]);
+  assert.deepEqual(
+    quick.plan.resources.map((r) => [r.name, r.filters.map((f) => f.name)]),
+    [['recipe', ['quick']]],
+  );
 });
 
 test('what the plan already holds, a nested list and a bare "list the todos" change nothing', () => {
