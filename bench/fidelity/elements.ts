@@ -74,7 +74,7 @@ export const date =
   (of: string[], field: string[]): Probe =>
   async (api) => {
     const c = collection(api, of);
-    const f = fieldOf(c, field);
+    const f = fieldOf(c, field, undefined, (s) => s.format === 'date' || s.format === 'date-time');
     const format = c.properties[f].format;
     if (format !== 'date' && format !== 'date-time') throw new Missing(`${f} is ${c.properties[f].type}${format ? ` (${format})` : ''}, not a date`);
     const value = format === 'date' ? '2026-03-14' : '2026-03-14T09:30:00Z';

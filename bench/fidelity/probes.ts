@@ -56,14 +56,17 @@ export function collection(api: Api, words: string[]): Collection {
   return { plural, properties: body.properties ?? {}, actions, params };
 }
 
-/** The one name among `names` that holds one of `words`. */
-export function pick(names: string[], words: string[], what: string): string {
-  const found = names.filter((n) => hasWord(n, words));
+/** The one name among `names` that holds one of `words`; of several, the one `prefer` singles out (ownerId beside owner). */
+export function pick(names: string[], words: string[], what: string, prefer?: (name: string) => boolean): string {
+  const holding = names.filter((n) => hasWord(n, words));
+  const preferred = prefer ? holding.filter(prefer) : [];
+  const found = holding.length > 1 && preferred.length === 1 ? preferred : holding;
   if (found.length !== 1) throw new Missing(`${what}: ${found.length} names hold ${words.join(' or ')} (among ${names.join(', ') || 'none'})`);
   return found[0]!;
 }
 
-export const fieldOf = (c: Collection, words: string[], what = `a field of /${c.plural}`) => pick(Object.keys(c.properties), words, what);
+export const fieldOf = (c: Collection, words: string[], what = `a field of /${c.plural}`, prefer?: (schema: Json) => boolean) =>
+  pick(Object.keys(c.properties), words, what, prefer && ((name) => prefer(c.properties[name])));
 
 /** A field that refers to an item of `parent` (ownerId for /owners), found by the parent's name. */
 export function referenceTo(api: Api, c: Collection, parent: Collection): string {
@@ -72,6 +75,7 @@ export function referenceTo(api: Api, c: Collection, parent: Collection): string
     Object.keys(c.properties).filter((f) => c.properties[f].type === 'integer'),
     [singular.toLowerCase()],
     `/${c.plural}'s reference to /${parent.plural}`,
+    (f) => f.toLowerCase() === `${singular.toLowerCase()}id`,
   );
 }
 
@@ -93,7 +97,8 @@ export function valueFor(schema: Json): unknown {
   if (schema.enum) return schema.enum[0];
   if (schema.type === 'boolean') return false;
   if (schema.type === 'integer' || schema.type === 'number') {
-    const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 1);
+    // A bound beyond ±1e9 (an int64's own, as some plans give) is no bound a probe needs, and JSON numbers lose digits past 2^53.
+    const min = Math.max(schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 1), -1e9);
     const max = Math.min(schema.maximum ?? min + 1000, min + 1000);
     return min + (n % (max - min + 1));
   }
