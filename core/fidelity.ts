@@ -3,7 +3,8 @@
 // that alone: every word of the sentence that names something is looked for in the plan, and a
 // word no element is named after is listed too, so nothing the user asked for is dropped without
 // a word. A sentence that asks only for what overnight-llm does not build ends at the plan.
-import { childrenOf, fieldsWithParent, flagSetBy, routesOf, singularsOf, withArticle, type Field, type Plan, type Resource, type Store } from './plan.js';
+import { relationsStated, actionsStated } from './sentence.js';
+import { childrenOf, fieldsWithParent, stateSetBy, routesOf, singularsOf, withArticle, type Field, type Plan, type Resource, type Store } from './plan.js';
 
 /** One line of the fidelity list: a part of the plan and the words of the sentence it answers, or what is not there. */
 export interface Requirement {
@@ -120,7 +121,7 @@ function elementsOf(plan: Plan, store: Store): Element[] {
     for (const a of r.actions)
       out.push({
         names: [a.name, ...described(a.description)],
-        where: `POST /${r.plural}/{id}/${a.name} (${a.description}; written by ${flagSetBy(r, a) ? 'code' : 'the model'})`,
+        where: `POST /${r.plural}/{id}/${a.name} (${a.description}; written by ${stateSetBy(r, a) ? 'code' : 'the model'})`,
       });
     for (const rule of r.rules)
       out.push({ names: [rule.name, ...described(rule.description)], where: `rule ${rule.name} of ${r.name} (${rule.description}; written by the model)` });
@@ -178,6 +179,7 @@ export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite'
     else unmatched.push(word);
   }
   const requirements: Requirement[] = [
+    ...statedNotPlanned(sentence, plan),
     ...elements
       .filter((e, i) => (i > 0 && e.names !== PERSISTENCE) || asked.has(e))
       .map((e) => placed(asked.get(e)?.join(' ') ?? e.names[0]!, e, built && elementsOf(built, store))),
@@ -198,6 +200,28 @@ export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite'
     buildable,
     message: `the request asks for ${whys}, which overnight-llm does not build, and names nothing for the API to store: describe the things it keeps, e.g. "REST API for a reading list: books with a title and a rating from 1 to 5"`,
   };
+}
+
+/** A relation or an action the sentence states in so many words that the plan (after code's mends) still lacks. */
+function statedNotPlanned(sentence: string, plan: Plan): Requirement[] {
+  const text = sentence.toLowerCase();
+  const relations = relationsStated(text, plan.resources).flatMap((s): Requirement[] => {
+    const child = plan.resources.find((r) => r.name === s.child);
+    if (child?.parent === s.parent) return [];
+    const why = !child
+      ? `the plan has no ${s.child} resource to belong to ${withArticle(s.parent)}`
+      : child.parent
+        ? `${child.name} belongs to ${withArticle(child.parent)} in the plan, and a resource belongs to at most one other`
+        : `the plan does not make ${child.plural} belong to ${s.parent}`;
+    return [{ asked: s.phrase, where: null, why }];
+  });
+  const actions = actionsStated(text, plan.resources).flatMap((a): Requirement[] => {
+    const r = plan.resources.find((x) => x.name === a.resource)!;
+    return r.actions.some((x) => x.name.toLowerCase().startsWith(a.verb) || x.name.toLowerCase().includes(a.state))
+      ? []
+      : [{ asked: a.phrase, where: null, why: `the plan has no action ${a.verb} on /${r.plural}` }];
+  });
+  return [...relations, ...actions];
 }
 
 /**

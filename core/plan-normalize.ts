@@ -65,6 +65,7 @@ export function normalizePlan(value: unknown, request?: string): { value: unknow
   linkParents(Array.isArray(plan.resources) ? plan.resources : [], notes);
   if (Array.isArray(plan.resources)) plan.resources = dropUnasked(plan.resources, request, notes);
   if (Array.isArray(plan.resources) && request !== undefined) statedInSentence(plan.resources, request, notes);
+  if (Array.isArray(plan.resources)) relationSaidOnce(plan.resources, notes);
   return { value: plan, notes };
 }
 
@@ -211,6 +212,22 @@ function linkParents(resources: unknown[], notes: string[]): void {
     notes.push(`${String(r.name)}.${String(field.name)} → parent "${parent}": it holds a ${parent}'s id`);
     r.parent = parent;
     r.fields = r.fields.filter((_, i) => i !== index);
+  }
+}
+
+/** A child holds its parent's id in `<parent>Id`, which code adds: a field `ownerId` (or a number `owner`) beside it says the relation twice. */
+function relationSaidOnce(resources: unknown[], notes: string[]): void {
+  for (const r of resources) {
+    if (!isObject(r) || typeof r.parent !== 'string' || !Array.isArray(r.fields)) continue;
+    const parent = r.parent;
+    // `owner` only as a number: as text it may be the owner's name.
+    const twice = (f: unknown) =>
+      isObject(f) &&
+      (((f.name === `${parent}Id` || f.name === `${parent}ID`) && f.type !== 'boolean' && f.type !== 'enum') || (f.name === parent && f.type === 'integer'));
+    const kept = r.fields.filter((f) => !twice(f));
+    if (kept.length === r.fields.length || kept.length === 0) continue;
+    notes.push(`${String(r.name)}: a field for its ${r.parent} dropped: it belongs to ${r.parent} already (field ${r.parent}Id)`);
+    r.fields = kept;
   }
 }
 

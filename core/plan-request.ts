@@ -1,7 +1,9 @@
 // What the request says, read by code to mend the plan: the module named after its subject, a
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
+import { actionsPutIn, NOT_A_STATE } from './plan-actions.js';
 import { isObject, singularsOf } from './plan.js';
+import { relationsStated } from './sentence.js';
 
 /** Words a module name may carry that say nothing about the request's subject. */
 const GENERIC_MODULE_WORDS = new Set(['api', 'rest', 'go', 'golang', 'service', 'server', 'app', 'http', 'crud', 'backend', 'web']);
@@ -78,17 +80,15 @@ const fieldsOf = (r: Record<string, unknown>) => (Array.isArray(r.fields) ? r.fi
 export function statedInSentence(resources: unknown[], request: string, notes: string[]): void {
   const text = request.toLowerCase();
   const all = resources.filter(isObject);
-  const byWord = (w: string) => all.find((r) => r.name === w || r.plural === w || r.name === w.replace(/s$/, ''));
-  for (const m of text.matchAll(/([a-z]+) (?:that |which |who )?belongs? to (?:a |an |the |one )?([a-z]+)/g)) {
-    const child = byWord(m[1]!);
-    const parent = byWord(m[2]!);
-    if (child && parent && child !== parent && child.parent === undefined && parent.parent !== child.name) {
+  for (const stated of relationsStated(text, all)) {
+    const child = all.find((r) => r.name === stated.child);
+    const parent = all.find((r) => r.name === stated.parent)!;
+    if (child && child.parent === undefined && parent.parent !== child.name) {
       child.parent = parent.name;
-      child.fields = fieldsOf(child).filter((f) => f.name !== `${String(parent.name)}Id`);
-      notes.push(`${String(child.name)}.parent → "${String(parent.name)}": the request says "${m[0]}"`);
+      notes.push(`${String(child.name)}.parent → "${String(parent.name)}": the request says "${stated.phrase}"`);
     }
   }
-  markedAs(all, text, notes);
+  actionsPutIn(all, text, notes);
   for (const r of all) {
     for (const f of fieldsOf(r)) {
       const name = typeof f.name === 'string' ? f.name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase() : '';
@@ -112,39 +112,6 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
     }
   }
   listedAs(resources, text, notes);
-}
-
-const NOT_A_STATE = new Set(['and', 'or', 'with', 'when', 'by', 'the', 'a', 'an', 'as', 'it', 'them', 'one', 'for', 'to', 'on', 'in', 'of']);
-
-/**
- * "a todo can be marked done", "mark a book as read": an action that sets a flag. Code puts in the
- * flag (a boolean, false until the action) when the plan lacks it, and the action that sets it
- * when the plan has none of that name; the model writes the action's body, as for any action.
- */
-function markedAs(all: Record<string, unknown>[], text: string, notes: string[]): void {
-  for (const m of text.matchAll(/\bmark(?:ed|s)? (?:(?:a|an|the|it|them|one) )?(?:([a-z]+) )?(?:as )?([a-z]{3,})\b/g)) {
-    const named = all.find((r) => m[1] !== undefined && (r.name === m[1] || r.plural === m[1]));
-    const state = named || m[1] === undefined || NOT_A_STATE.has(m[1]) ? m[2]! : m[1];
-    if (NOT_A_STATE.has(state)) continue;
-    // The resource named in the phrase, else the last one the sentence names before it, else the only one.
-    const before = text.slice(0, m.index);
-    const r = named ?? [...all].sort((a, b) => before.lastIndexOf(String(b.name)) - before.lastIndexOf(String(a.name)))[0] ?? undefined;
-    if (!r || (!named && all.length > 1 && before.lastIndexOf(String(r.name)) < 0)) continue;
-    const fields = fieldsOf(r);
-    const flag = fields.find((f) => f.type === 'boolean' && (f.name === state || f.name === `is${state[0]!.toUpperCase()}${state.slice(1)}`));
-    const action = `mark${state[0]!.toUpperCase()}${state.slice(1)}`;
-    const actions = Array.isArray(r.actions) ? (r.actions as unknown[]).filter(isObject) : [];
-    const stem = state.replace(/e?d$/, '');
-    if (actions.some((a) => a.name === action || (typeof a.name === 'string' && a.name.toLowerCase().includes(stem)))) continue;
-    const field = flag ? String(flag.name) : state;
-    if (!flag) {
-      if (fields.some((f) => f.name === state)) continue; // a field of that name that is not a flag: not code's to change
-      r.fields = [...fields, { name: state, type: 'boolean', required: false, default: false }];
-      notes.push(`${String(r.name)}.${state}: a boolean (false until marked): the request says "${m[0]}"`);
-    }
-    r.actions = [...actions, { name: action, description: `sets ${field} to true (the request says "${m[0]}")` }];
-    notes.push(`${String(r.name)}.actions + ${action}: the request says "${m[0]}"`);
-  }
 }
 
 const camel = (words: string) => words.replace(/ ([a-z])/g, (_m, c: string) => c.toUpperCase());

@@ -163,13 +163,16 @@ export function routesOf(plan: Plan, r: Resource): { method: 'GET' | 'POST' | 'P
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * An action whose whole description is setting a flag ("sets done to true", as code words the
- * actions it puts in for "can be marked done"): no understanding is needed, so code writes its body.
+ * An action whose whole description is setting a state: a flag to true or false, or an enum to one
+ * of its values ("sets done to true", as code words the actions it puts in for "can be marked
+ * done"): no understanding is needed, so code writes its body.
  */
-export function flagSetBy(r: Resource, a: Action): { field: Field; value: boolean } | null {
-  const m = /^sets (\w+) to (true|false)(?: \(the request says "[^"]*"\))?\.?$/.exec(a.description);
-  const field = m ? r.fields.find((f) => f.name === m[1] && f.type === 'boolean') : undefined;
-  return field ? { field, value: m![2] === 'true' } : null;
+export function stateSetBy(r: Resource, a: Action): { field: Field; value: boolean | string } | null {
+  const m = /^sets (\w+) to ([a-z0-9_]+)(?: \(the request says "[^"]*"\))?\.?$/.exec(a.description);
+  const field = m ? r.fields.find((f) => f.name === m[1]) : undefined;
+  if (field?.type === 'boolean' && (m![2] === 'true' || m![2] === 'false')) return { field, value: m![2] === 'true' };
+  if (field?.type === 'enum' && field.values!.includes(m![2]!)) return { field, value: m![2]! };
+  return null;
 }
 
 const IRREGULAR: Record<string, string> = {

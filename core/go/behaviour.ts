@@ -1,8 +1,8 @@
 // internal/models/behaviour.go, the model's file: the methods the plan describes in words
 // (actions, filters in words, rules in words). Code fixes each signature and doc comment; the
 // model writes the bodies. Until a body is accepted the stub panics, and the file compiles.
-import { flagSetBy, goName, type Plan, type Resource } from '../plan.js';
-import { goFile, importsFor, oneLine } from './names.js';
+import { goName, stateSetBy, type Field, type Plan, type Resource } from '../plan.js';
+import { enumType, goFile, importsFor, oneLine } from './names.js';
 
 export const BEHAVIOUR_PATH = 'internal/models/behaviour.go';
 
@@ -94,7 +94,7 @@ function holesOf(r: Resource): BehaviourHole[] {
     const words = sentence(lowerFirst(text));
     const k = KINDS[kind];
     const action = kind === 'action' ? r.actions.find((a) => a.name === element) : undefined;
-    const flag = action && flagSetBy(r, action);
+    const set = action && stateSetBy(r, action);
     return {
       name: `${T}.${M}`,
       kind,
@@ -103,12 +103,16 @@ function holesOf(r: Resource): BehaviourHole[] {
       signature: k.signature(T, M),
       description: oneLine(k.description(r, element, words)),
       doc: docLines(k.doc(M, r, words)),
-      ...(flag
-        ? { knownBody: `\tx.${goName(flag.field.name)} = ${flag.field.required ? String(flag.value) : `PointerTo(${String(flag.value)})`}\n\treturn nil` }
+      ...(set
+        ? { knownBody: `\tx.${goName(set.field.name)} = ${set.field.required ? literalOf(r, set) : `PointerTo(${literalOf(r, set)})`}\n\treturn nil` }
         : {}),
     };
   });
 }
+
+/** The Go value an action code writes sets: `true`, or an enum's constant (`BookingStatusCancelled`). */
+const literalOf = (r: Resource, s: { field: Field; value: boolean | string }) =>
+  typeof s.value === 'boolean' ? String(s.value) : `${enumType(r, s.field)}${goName(s.value)}`;
 
 /** The model's file as code frames it: its holes, resource by resource, and the stubs' header. */
 export function behaviourContract(plan: Plan): BehaviourContract {

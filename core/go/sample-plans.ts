@@ -100,7 +100,8 @@ export const EDGE_PLAN: Plan = {
         { name: 'note', field: 'note' },
         { name: 'day', field: 'day' },
       ],
-      actions: [],
+      // An action that sets an enum value: code writes its body (stateSetBy).
+      actions: [{ name: 'goOnline', description: 'sets kind to online' }],
       rules: [{ name: 'countNotZero', description: 'count is not zero' }],
     },
     {

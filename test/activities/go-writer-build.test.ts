@@ -27,7 +27,12 @@ test.after(() => rmSync(scratch, { recursive: true, force: true }));
 function writeProject(plan: Plan, store: Store, mutant?: string): string {
   const dir = mkdtempSync(path.join(scratch, `${plan.module.replace(/\W/g, '-')}-${store}-`));
   const contract = behaviourContract(plan);
-  const files = [...goProject(plan, { store, mutant }), { path: contract.path, content: renderBehaviour(contract, { ...LIBRARY_BODIES, ...EDGE_BODIES }) }];
+  // The bodies code writes itself (an action that sets a state), then the sample's model bodies.
+  const known = Object.fromEntries(contract.holes.filter((h) => h.knownBody).map((h) => [h.name, h.knownBody!]));
+  const files = [
+    ...goProject(plan, { store, mutant }),
+    { path: contract.path, content: renderBehaviour(contract, { ...known, ...LIBRARY_BODIES, ...EDGE_BODIES }) },
+  ];
   for (const f of files) {
     mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
     writeFileSync(path.join(dir, f.path), f.content);
@@ -245,6 +250,7 @@ test('the todo API (memory) and the edge plan (both stores) build and serve', { 
       assert.equal((await expect(200, 'POST', '/slots/1/archive')).body.archived, true);
       assert.equal((await expect(200, 'GET', '/dates?kind=in_person&day=2024-02-29')).body.length, 1);
       assert.equal((await expect(200, 'GET', '/dates/1/slots?dateId=1')).body.length, 1);
+      assert.equal((await expect(200, 'POST', '/dates/1/goOnline')).body.kind, 'online', "code's body for an action that sets an enum value");
     } finally {
       await edge.stop();
     }

@@ -2,24 +2,7 @@
 // for the model to write, when the model's plan left it out; a resource made of an adjective is dropped.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePlan } from '../../core/plan-check.js';
-import type { Plan } from '../../core/plan.js';
-
-const resource = (name: string, plural: string, fields: object[], extra: object = {}) => ({
-  name,
-  plural,
-  fields,
-  filters: [],
-  actions: [],
-  rules: [],
-  ...extra,
-});
-
-function mended(sentence: string, resources: object[]): { plan: Plan; notes: string } {
-  const checked = parsePlan(JSON.stringify({ module: 'x-api', resources, notBuilt: [] }), sentence);
-  assert.ok(checked.ok, JSON.stringify(checked));
-  return { plan: checked.plan, notes: (checked.notes ?? []).join('\n') };
-}
+import { mended, resource } from '../support/mended-plan.js';
 
 test('"on a given date" and "by status": a filter by that field', () => {
   const gym = mended('REST API for a gym: classes with a title and a date; list the classes on a given date', [

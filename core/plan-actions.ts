@@ -1,0 +1,63 @@
+// Actions the sentence states and the model's plan left out, put in by code: "a todo can be
+// marked done", "a booking can be cancelled", "tools that can be lent and returned". Each is an
+// action that sets a state: a flag of that name (false until the action), or the enum value of
+// that name when the plan has one. Code writes such a body (core/plan.ts stateSetBy); each change
+// is named in the notes.
+import { isObject } from './plan.js';
+import { actionsStated } from './sentence.js';
+
+export const NOT_A_STATE = new Set(['and', 'or', 'with', 'when', 'by', 'the', 'a', 'an', 'as', 'it', 'them', 'one', 'for', 'to', 'on', 'in', 'of']);
+
+type Raw = Record<string, unknown>;
+const fieldsOf = (r: Raw) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
+const actionsOf = (r: Raw) => (Array.isArray(r.actions) ? (r.actions as unknown[]).filter(isObject) : []);
+const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
+
+/** Every action the sentence states, put into the plan's raw resources where missing. */
+export function actionsPutIn(all: Raw[], text: string, notes: string[]): void {
+  markedAs(all, text, notes);
+  for (const a of actionsStated(text, all)) {
+    const r = all.find((x) => x.name === a.resource)!;
+    // The model planned it under a name of its own ("cancelBooking"): its name starts with the verb.
+    if (actionsOf(r).some((x) => typeof x.name === 'string' && x.name.toLowerCase().startsWith(a.verb))) continue;
+    putAction(r, a.verb, a.state, !a.undoes, a.phrase, notes);
+  }
+}
+
+/**
+ * The action `name` that sets `state` to `value` on an item of `r`: by the flag of that name (put
+ * in when missing), or by the enum value of that name ("status: cancelled").
+ */
+function putAction(r: Raw, name: string, state: string, value: boolean, phrase: string, notes: string[]): void {
+  const fields = fieldsOf(r);
+  const flag = fields.find((f) => f.type === 'boolean' && (f.name === state || f.name === `is${capital(state)}`));
+  const choice = fields.find((f) => f.type === 'enum' && Array.isArray(f.values) && f.values.includes(state));
+  let description: string;
+  if (flag) description = `sets ${String(flag.name)} to ${value}`;
+  else if (choice) description = value ? `sets ${String(choice.name)} to ${state}` : `ends the ${state} state of ${String(choice.name)}`;
+  else {
+    if (fields.some((f) => f.name === state)) return; // a field of that name that is no flag: not code's to change
+    r.fields = [...fields, { name: state, type: 'boolean', required: false, default: false }];
+    notes.push(`${String(r.name)}.${state}: a boolean (false until ${name}): the request says "${phrase}"`);
+    description = `sets ${state} to ${value}`;
+  }
+  r.actions = [...actionsOf(r), { name, description: `${description} (the request says "${phrase}")` }];
+  notes.push(`${String(r.name)}.actions + ${name}: the request says "${phrase}"`);
+}
+
+/** "a todo can be marked done", "mark a book as read": the action `markDone` that sets the flag `done`. */
+function markedAs(all: Raw[], text: string, notes: string[]): void {
+  for (const m of text.matchAll(/\bmark(?:ed|s)? (?:(?:a|an|the|it|them|one) )?(?:([a-z]+) )?(?:as )?([a-z]{3,})\b/g)) {
+    const named = all.find((r) => m[1] !== undefined && (r.name === m[1] || r.plural === m[1]));
+    const state = named || m[1] === undefined || NOT_A_STATE.has(m[1]) ? m[2]! : m[1];
+    if (NOT_A_STATE.has(state)) continue;
+    // The resource named in the phrase, else the last one the sentence names before it, else the only one.
+    const before = text.slice(0, m.index);
+    const r = named ?? [...all].sort((a, b) => before.lastIndexOf(String(b.name)) - before.lastIndexOf(String(a.name)))[0] ?? undefined;
+    if (!r || (!named && all.length > 1 && before.lastIndexOf(String(r.name)) < 0)) continue;
+    const action = `mark${capital(state)}`;
+    const stem = state.replace(/e?d$/, '');
+    if (actionsOf(r).some((a) => a.name === action || (typeof a.name === 'string' && a.name.toLowerCase().includes(stem)))) continue;
+    putAction(r, action, state, true, m[0], notes);
+  }
+}

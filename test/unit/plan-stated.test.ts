@@ -1,0 +1,139 @@
+// Relations and actions the sentence states in so many words (core/sentence.ts): code puts them
+// into the model's plan when it left them out (core/plan-request.ts, core/plan-actions.ts), and
+// the fidelity list names the ones the plan still cannot hold (core/fidelity.ts).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { behaviourContract } from '../../core/go/index.js';
+import { fidelityOf } from '../../core/fidelity.js';
+import { stateSetBy, type Plan } from '../../core/plan.js';
+import { mended, resource } from '../support/mended-plan.js';
+
+const text = (name: string) => ({ name, type: 'string', required: true });
+const parentsOf = (plan: Plan) => Object.fromEntries(plan.resources.map((r) => [r.name, r.parent ?? null]));
+/** The fidelity list's ✗ lines, but for the catch-all of words nothing is named after. */
+const missing = (sentence: string, plan: Plan) =>
+  fidelityOf(sentence, plan).requirements.filter((r) => r.where === null && !r.why?.startsWith('nothing in the plan is named after'));
+
+test('"trips of a van", "plants in a plot", "each pet has an owner", "authors and their books": the child belongs to the parent', () => {
+  const cases: [string, object[], Record<string, string | null>][] = [
+    [
+      'REST API for a fleet: vans with a plate, and trips of a van with a destination',
+      [resource('van', 'vans', [text('plate')]), resource('trip', 'trips', [text('destination')])],
+      { van: null, trip: 'van' },
+    ],
+    [
+      'plots with a code, and plants in a plot with a name',
+      [resource('plot', 'plots', [text('code')]), resource('plant', 'plants', [text('name')])],
+      { plot: null, plant: 'plot' },
+    ],
+    [
+      'owners with a name; each pet has an owner',
+      [resource('owner', 'owners', [text('name')]), resource('pet', 'pets', [text('name')])],
+      { owner: null, pet: 'owner' },
+    ],
+    [
+      'REST API for authors and their books',
+      [resource('author', 'authors', [text('name')]), resource('book', 'books', [text('title')])],
+      { author: null, book: 'author' },
+    ],
+    [
+      'spots with a number, and bookings of a parking spot',
+      [resource('spot', 'spots', [text('number')]), resource('booking', 'bookings', [text('plate')])],
+      { spot: null, booking: 'spot' },
+    ],
+  ];
+  for (const [sentence, resources, parents] of cases) {
+    const { plan, notes } = mended(sentence, resources);
+    assert.deepEqual(parentsOf(plan), parents, sentence);
+    assert.match(notes, /\.parent → "\w+": the request says "/, sentence);
+    assert.deepEqual(missing(sentence, plan), [], sentence);
+  }
+});
+
+test('"the author of a post" is the post\'s, not a relation of authors to posts; a word that is no resource makes none', () => {
+  const { plan } = mended('posts with a title, and the author of a post with a name', [
+    resource('post', 'posts', [text('title')]),
+    resource('author', 'authors', [text('name')]),
+  ]);
+  assert.deepEqual(parentsOf(plan), { post: null, author: null });
+  const gym = mended('REST API for a gym: classes on a given date with a title', [resource('class', 'classes', [text('title')])]);
+  assert.deepEqual(parentsOf(gym.plan), { class: null });
+});
+
+test('the relation said twice: a spotId or a number spot beside the parent code adds is dropped', () => {
+  const { plan, notes } = mended('spots with a number, and bookings of a spot with a plate', [
+    resource('spot', 'spots', [text('number')]),
+    resource('booking', 'bookings', [{ name: 'spot', type: 'integer', required: true }, text('plate')]),
+  ]);
+  assert.deepEqual(
+    plan.resources[1]!.fields.map((f) => f.name),
+    ['plate'],
+  );
+  assert.match(notes, /booking: a field for its spot dropped/);
+});
+
+test('"a booking can be cancelled": a flag, false until the action code writes sets it', () => {
+  const { plan, notes } = mended('REST API for bookings with a plate; a booking can be cancelled', [resource('booking', 'bookings', [text('plate')])]);
+  const booking = plan.resources[0]!;
+  assert.deepEqual(booking.fields[1], { name: 'cancelled', type: 'boolean', required: false, default: false });
+  assert.deepEqual(
+    booking.actions.map((a) => a.name),
+    ['cancel'],
+  );
+  assert.deepEqual(stateSetBy(booking, booking.actions[0]!), { field: booking.fields[1], value: true });
+  assert.match(notes, /booking\.actions \+ cancel: the request says "booking can be cancelled"/);
+  // Code writes its body: no hole is left for the model.
+  assert.match(behaviourContract(plan).holes[0]!.knownBody!, /x\.Cancelled = PointerTo\(true\)/);
+});
+
+test('"tools … that can be lent and returned": lend sets lent, return clears it', () => {
+  const sentence = 'REST API for a tool library: tools with a name and a condition of good or worn, that can be lent and returned';
+  const { plan } = mended(sentence, [resource('tool', 'tools', [text('name'), { name: 'condition', type: 'enum', required: true, values: ['good', 'worn'] }])]);
+  const tool = plan.resources[0]!;
+  assert.deepEqual(
+    tool.actions.map((a) => [a.name, stateSetBy(tool, a)?.field.name, stateSetBy(tool, a)?.value]),
+    [
+      ['lend', 'lent', true],
+      ['return', 'lent', false],
+    ],
+  );
+  assert.deepEqual(missing(sentence, plan), []);
+});
+
+test('an enum holding the state is set instead of a new flag; an action the model planned is kept; "assigned to a member" is not a flag', () => {
+  const status = { name: 'status', type: 'enum', required: true, values: ['active', 'cancelled'] };
+  const byEnum = mended('orders with a status; an order can be cancelled', [resource('order', 'orders', [status])]).plan.resources[0]!;
+  assert.deepEqual(
+    byEnum.fields.map((f) => f.name),
+    ['status'],
+  );
+  assert.deepEqual(stateSetBy(byEnum, byEnum.actions[0]!), { field: byEnum.fields[0], value: 'cancelled' });
+  const planned = mended('orders with a status; an order can be cancelled', [
+    resource('order', 'orders', [status], { actions: [{ name: 'cancelOrder', description: 'sets status to cancelled unless already cancelled' }] }),
+  ]).plan.resources[0]!;
+  assert.deepEqual(
+    planned.actions.map((a) => a.name),
+    ['cancelOrder'],
+  );
+  const assigned = mended('tasks with a title that can be assigned to a member', [resource('task', 'tasks', [text('title')])]).plan.resources[0]!;
+  assert.deepEqual([assigned.fields.length, assigned.actions.length], [1, 0]);
+});
+
+test('what the plan still cannot hold is named: a second parent, a child the model made a field', () => {
+  const sentence = 'REST API for recipes with a title, and ingredients that belong to a recipe with a name';
+  const { plan } = mended(sentence, [resource('recipe', 'recipes', [text('title'), text('ingredients')])]);
+  assert.deepEqual(missing(sentence, plan), [
+    { asked: 'ingredients that belong to a recipe', where: null, why: 'the plan has no ingredients resource to belong to a recipe' },
+  ]);
+  const two = 'shelves with a label, rooms with a name, and books on a shelf and books in a room';
+  const shelved = mended(two, [
+    resource('shelf', 'shelves', [text('label')]),
+    resource('room', 'rooms', [text('name')]),
+    resource('book', 'books', [text('title')]),
+  ]);
+  assert.equal(parentsOf(shelved.plan).book, 'shelf');
+  assert.deepEqual(
+    missing(two, shelved.plan).map((r) => r.why),
+    ['book belongs to a shelf in the plan, and a resource belongs to at most one other'],
+  );
+});
