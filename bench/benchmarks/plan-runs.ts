@@ -19,7 +19,7 @@ import { runInput } from '../../test/support/run-fixtures.js';
 import { rootMessage } from '../../workflows/run-state.js';
 import type { RunResult } from '../../workflows/types.js';
 import type { Benchmark } from '../benchmark.js';
-import { FIDELITY_PROMPTS } from '../fidelity/prompts.js';
+import { PLAIN_PROMPTS, PLAN_RUN_PROMPTS } from '../fidelity/prompts.js';
 import { scoreAcceptance, type ElementScore, type Requirement } from '../fidelity/score.js';
 import { describeMachine, measuredLine } from '../machine.js';
 import { checkoutLabel } from '../model-rows.js';
@@ -105,7 +105,7 @@ function section(rows: PlanRunRow[]): string {
   const latest = new Map<string, PlanRunRow>();
   for (const r of rows) latest.set(`${r.model} ${r.prompt}`, r);
   const cell = (v: number | null, unit = '') => (v === null ? '—' : `${v}${unit}`);
-  const asked = (id: string) => FIDELITY_PROMPTS.find((p) => p.id === id)?.elements.length ?? 0;
+  const asked = (id: string) => PLAN_RUN_PROMPTS.find((p) => p.id === id)?.elements.length ?? 0;
   const table = [...latest.values()].map((r) => {
     const n = elementCounts(r, asked(r.prompt));
     const elements = n ? `${n.asked} | ${n.delivered} | ${n.named} | ${n.silent}` : '— | — | — | —';
@@ -115,15 +115,21 @@ function section(rows: PlanRunRow[]): string {
   });
   const valid = [...latest.values()].filter((r) => r.valid && r.vetAndTests && (r.schemathesis?.failures ?? 1) === 0).length;
   const scored = [...latest.values()].map((r) => ({ r, n: elementCounts(r, asked(r.prompt)) })).filter((x) => x.n);
+  const isPlain = (id: string) => PLAIN_PROMPTS.some((p) => p.id === id);
   const perModel = [...new Set(scored.map((x) => x.r.model))].map((m) => {
-    const rows = scored.filter((x) => x.r.model === m);
+    const rows = scored.filter((x) => x.r.model === m && !isPlain(x.r.prompt));
+    const plain = scored.filter((x) => x.r.model === m && isPlain(x.r.prompt));
     const whole = rows.filter((x) => x.n!.delivered === x.n!.asked).length;
-    const silent = rows.reduce((sum, x) => sum + x.n!.silent, 0);
+    const silent = scored.filter((x) => x.r.model === m).reduce((sum, x) => sum + x.n!.silent, 0);
     const [d, a] = [rows.reduce((sum, x) => sum + x.n!.delivered, 0), rows.reduce((sum, x) => sum + x.n!.asked, 0)];
-    return `${m}: ${whole} of ${rows.length} prompts delivered whole, ${d} of ${a} elements, ${silent} silently missing.`;
+    const plainValid = plain.filter((x) => x.r.valid && x.r.vetAndTests && x.r.schemathesis?.failures === 0 && x.n!.delivered === x.n!.asked).length;
+    return (
+      `${m}: fidelity set ${whole} of ${rows.length} prompts delivered whole, ${d} of ${a} elements; ` +
+      `plain prompts ${plainValid} of ${plain.length} valid, clean and under their noun; ${silent} elements silently missing in all.`
+    );
   });
   return [
-    `Whole runs with \`-strategy plan\` (\`make run-local\`'s path) on the fidelity prompt set (bench/fidelity/prompts.ts), the project Ollama on CPU, the CLI's model options. Each output re-checked here: go vet and go test (coverage over every package), Schemathesis against its own openapi.yaml (distinct failures / cases), and the prompt's acceptance script over HTTP (bench/fidelity/acceptance.ts, written before these rows' runs): elements asked, delivered, named "not built" by the fidelity list, silently missing. "placed" / "not built": lines of the run's fidelity list. behaviour.go: methods the model wrote and kept, methods code wrote (an action that only sets a flag), code's stand-ins (no answer compiled, or the tests failed with it); "model lines": behaviour.go's non-blank lines the model wrote and kept, and the share found word for word in its prompt. ${valid} of ${latest.size} runs valid and clean under both checks. Rows: bench/results/plan-runs.jsonl.`,
+    `Whole runs with \`-strategy plan\` (\`make run-local\`'s path) on the fidelity prompt set and the five plain prompts of section 5 (bench/fidelity/prompts.ts), the project Ollama on CPU, the CLI's model options. Each output re-checked here: go vet and go test (coverage over every package), Schemathesis against its own openapi.yaml (distinct failures / cases), and the prompt's acceptance script over HTTP (bench/fidelity/acceptance.ts, written before these rows' runs): elements asked, delivered, named "not built" by the fidelity list, silently missing. "placed" / "not built": lines of the run's fidelity list. behaviour.go: methods the model wrote and kept, methods code wrote (an action that only sets a flag), code's stand-ins (no answer compiled, or the tests failed with it); "model lines": behaviour.go's non-blank lines the model wrote and kept, and the share found word for word in its prompt. ${valid} of ${latest.size} runs valid and clean under both checks. Rows: bench/results/plan-runs.jsonl.`,
     '',
     ...perModel.map((l) => `- ${l}`),
     '',
@@ -142,9 +148,9 @@ export const benchmark: Benchmark = {
     const models = listFrom(process.env.BENCH_MODELS, MODELS);
     const ids = listFrom(
       process.env.BENCH_PROMPTS,
-      FIDELITY_PROMPTS.map((p) => p.id),
+      PLAN_RUN_PROMPTS.map((p) => p.id),
     );
-    const prompts = FIDELITY_PROMPTS.filter((p) => ids.includes(p.id));
+    const prompts = PLAN_RUN_PROMPTS.filter((p) => ids.includes(p.id));
     for (const m of models) if (!hasProjectModel(m)) throw new Error(`model ${m} is not in the project Ollama: bash scripts/setup-ollama.sh ${m}`);
     const commit = checkoutLabel();
     const machine = describeMachine();

@@ -33,6 +33,12 @@ const now = Date.now();
 const at = (hours: number) => new Date(now + hours * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
 
 export const ACCEPTANCE: Record<string, Check[]> = {
+  // The plain prompts: the sentence's noun, an item read back as it was sent.
+  todo: [{ words: ['todo'], probe: resource(['todo']) }],
+  bookstore: [{ words: ['book'], probe: resource(['book']) }],
+  notes: [{ words: ['note'], probe: resource(['note']) }],
+  inventory: [{ words: ['item', 'product', 'inventor', 'stock'], probe: resource(['item', 'product', 'inventor', 'stock']) }],
+  events: [{ words: ['event'], probe: resource(['event']) }],
   gym: [
     { words: ['member'], probe: resource(['member']) },
     { words: ['class'], probe: resource(['class']) },

@@ -2,6 +2,8 @@
 // the plan must hold (a relation, an enum or range, an action or a filter in words, a date, a
 // uniqueness rule, persistence), in domains the project's own examples do not use. Written before
 // any generation; each element is what an acceptance script probes over HTTP.
+import { PROMPTS } from '../model-rows.js';
+
 export type ElementKind = 'resource' | 'field' | 'enum' | 'range' | 'unique' | 'relation' | 'filter' | 'action' | 'date' | 'persistence' | 'format' | 'default';
 
 export interface FidelityPrompt {
@@ -125,3 +127,20 @@ export const FIDELITY_PROMPTS: FidelityPrompt[] = [
     ],
   },
 ];
+
+/**
+ * The five plain prompts of section 5 (bench/model-rows.ts), run on the same path: each asks for
+ * one kind of item, kept under the sentence's noun and read back as it was sent.
+ */
+export const PLAIN_PROMPTS: FidelityPrompt[] = (
+  [
+    { id: 'todo', elements: [{ kind: 'resource', description: 'todos at /todos' }] },
+    { id: 'bookstore', elements: [{ kind: 'resource', description: 'books at /books' }] },
+    { id: 'notes', elements: [{ kind: 'resource', description: 'notes at /notes' }] },
+    { id: 'inventory', elements: [{ kind: 'resource', description: 'inventory items (items, products or stock) at their path' }] },
+    { id: 'events', elements: [{ kind: 'resource', description: 'events at /events' }] },
+  ] as Omit<FidelityPrompt, 'sentence'>[]
+).map((p) => ({ ...p, sentence: PROMPTS[p.id]! }));
+
+/** Every prompt `make bench-plan-runs` runs: the fidelity set, then the plain prompts. */
+export const PLAN_RUN_PROMPTS = [...FIDELITY_PROMPTS, ...PLAIN_PROMPTS];

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildServer, serve, type Served } from '../../test/support/acceptance.js';
-import { FIDELITY_PROMPTS } from './prompts.js';
+import { PLAN_RUN_PROMPTS } from './prompts.js';
 import { ACCEPTANCE } from './acceptance.js';
 import { readOpenApi, type Api } from './probes.js';
 
@@ -31,7 +31,7 @@ export function namedNotBuilt(requirements: Requirement[], words: string[]): boo
 }
 
 export async function scoreAcceptance(promptId: string, outputDir: string, requirements: Requirement[]): Promise<ElementScore[]> {
-  const prompt = FIDELITY_PROMPTS.find((p) => p.id === promptId);
+  const prompt = PLAN_RUN_PROMPTS.find((p) => p.id === promptId);
   const checks = ACCEPTANCE[promptId];
   if (!prompt || !checks || checks.length !== prompt.elements.length) throw new Error(`no acceptance script for every element of ${promptId}`);
   const scratch = mkdtempSync(path.join(os.tmpdir(), `accept-${promptId}-`));
