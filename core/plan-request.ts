@@ -2,8 +2,9 @@
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
 import { actionsPutIn, NOT_A_STATE } from './plan-actions.js';
-import { isObject, singularsOf } from './plan.js';
+import { isObject, MAX_FIELDS, singularsOf } from './plan.js';
 import { relationsStated } from './sentence.js';
+import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
 
 /** Words a module name may carry that say nothing about the request's subject. */
 const GENERIC_MODULE_WORDS = new Set(['api', 'rest', 'go', 'golang', 'service', 'server', 'app', 'http', 'crud', 'backend', 'web']);
@@ -88,6 +89,7 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
       notes.push(`${String(child.name)}.parent → "${String(parent.name)}": the request says "${stated.phrase}"`);
     }
   }
+  fieldsPutIn(all, text, notes);
   actionsPutIn(all, text, notes);
   for (const r of all) {
     for (const f of fieldsOf(r)) {
@@ -112,6 +114,38 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
     }
   }
   listedAs(resources, text, notes);
+}
+
+/**
+ * "guests with a name and an email": a field the sentence lists and the plan lacks is put in, with
+ * the type and rules its words give; a planned one gets what the sentence states and it lacks (the
+ * values of "a level of basic, silver or gold", a range, a date the model typed as text or a number).
+ */
+function fieldsPutIn(all: Record<string, unknown>[], text: string, notes: string[]): void {
+  for (const stated of fieldsStated(text, all)) {
+    const r = all.find((x) => x.name === stated.resource)!;
+    const fields = fieldsOf(r);
+    const planned = fields.find((f) => typeof f.name === 'string' && isStatedField(f.name, stated));
+    const says = `the request says "${stated.phrase}"`;
+    if (!planned) {
+      if (fields.length >= MAX_FIELDS || (r.parent !== undefined && isStatedField(`${String(r.parent)}Id`, stated))) continue;
+      const { resource: _r, words: _w, phrase: _p, unique, ...rules } = stated;
+      r.fields = [...fields, { name: statedName(stated), ...rules, ...(unique ? { unique } : {}) }];
+      notes.push(`${String(r.name)}.${statedName(stated)}: a ${stated.type} field the plan left out: ${says}`);
+      continue;
+    }
+    const at = `${String(r.name)}.${String(planned.name)}`;
+    const retype =
+      (stated.type === 'enum' && planned.type === 'string') || (/^date/.test(stated.type) && (planned.type === 'string' || planned.type === 'integer'));
+    if (retype) {
+      notes.push(`${at}.type ${String(planned.type)} → ${stated.type}: ${says}`);
+      planned.type = stated.type;
+      if (stated.values) planned.values = stated.values;
+      delete planned.min;
+      delete planned.max;
+      delete planned.default;
+    }
+  }
 }
 
 const camel = (words: string) => words.replace(/ ([a-z])/g, (_m, c: string) => c.toUpperCase());

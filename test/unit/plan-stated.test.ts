@@ -137,3 +137,53 @@ test('what the plan still cannot hold is named: a second parent, a child the mod
     ['book belongs to a shelf in the plan, and a resource belongs to at most one other'],
   );
 });
+
+test('"guests with a name and an email", "pets … with a species of dog, cat or bird, and a birth date": a field the plan dropped is put back, typed by its words', () => {
+  const sentence =
+    'REST API for a clinic: owners with a name and a phone, pets that belong to an owner with a name and a species of dog, cat or bird, and a birth date';
+  const { plan, notes } = mended(sentence, [resource('owner', 'owners', [text('name')]), resource('pet', 'pets', [text('name')])]);
+  const [owner, pet] = plan.resources;
+  assert.deepEqual(
+    owner!.fields.map((f) => [f.name, f.type]),
+    [
+      ['name', 'string'],
+      ['phone', 'string'],
+    ],
+  );
+  assert.deepEqual(pet!.fields.slice(1), [
+    { name: 'species', type: 'enum', required: false, values: ['dog', 'cat', 'bird'] },
+    { name: 'birthDate', type: 'date', required: false },
+  ]);
+  assert.match(notes, /pet\.birthDate: a date field the plan left out: the request says "a birth date"/);
+  assert.deepEqual(missing(sentence, plan), []);
+});
+
+test('the rules the sentence gives a field: a range, at least, unique, an email; minutes are a number of them; a time a date-time', () => {
+  const sentence =
+    'recipes with a title and a preparation time in minutes from 1 to 600; bookings with a unique code, a start time, a price of at least 0 and an email';
+  const { plan } = mended(sentence, [resource('recipe', 'recipes', [text('title')]), resource('booking', 'bookings', [text('code')])]);
+  const fields = Object.fromEntries(plan.resources.flatMap((r) => r.fields.map((f) => [`${r.name}.${f.name}`, f])));
+  assert.deepEqual(fields['recipe.preparationTime'], { name: 'preparationTime', type: 'integer', required: false, min: 1, max: 600 });
+  assert.equal(fields['booking.code']!.unique, true);
+  assert.equal(fields['booking.startTime']!.type, 'datetime');
+  assert.deepEqual([fields['booking.price']!.type, fields['booking.price']!.min], ['number', 0]);
+  assert.equal(fields['booking.email']!.format, 'email');
+});
+
+test('a planned field is the stated one by its telling word, and gets the type the sentence gives it', () => {
+  const sentence = 'members with a level of basic, silver or gold and a join date; bookings with a licence plate';
+  const { plan, notes } = mended(sentence, [
+    resource('member', 'members', [text('level'), text('joinDate')]),
+    resource('booking', 'bookings', [text('licensePlate')]),
+  ]);
+  assert.deepEqual(plan.resources[0]!.fields, [
+    { name: 'level', type: 'enum', required: true, values: ['basic', 'silver', 'gold'] },
+    { name: 'joinDate', type: 'date', required: true },
+  ]);
+  assert.deepEqual(
+    plan.resources[1]!.fields.map((f) => f.name),
+    ['licensePlate'],
+    '"licence plate" is licensePlate, not a second field',
+  );
+  assert.match(notes, /member\.level\.type string → enum: the request says "a level of basic, silver or gold"/);
+});

@@ -1,0 +1,114 @@
+// The fields a sentence lists for a resource: "guests with a name and an email", "each recipe has
+// a title, a preparation time in minutes from 1 to 600 and a difficulty of easy, medium or hard".
+// Read by code so that a field the model's plan dropped is put back (core/plan-request.ts) with
+// the rules the sentence gives it; its type is read from its words where they say it (a list of
+// values, a date, a time, a flag, a number of minutes), and is text otherwise.
+import { jsonName } from './plan.js';
+import { resourceByWord } from './sentence.js';
+
+export interface StatedField {
+  /** The resource's name. */
+  resource: string;
+  /** The field's words as the sentence has them: "preparation time". */
+  words: string[];
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'enum';
+  values?: string[];
+  unique: boolean;
+  required: boolean;
+  min?: number;
+  max?: number;
+  format?: 'email' | 'url';
+  phrase: string;
+}
+
+/** Words after which a field's name ends: "a time in minutes", "a size of small, …", "a capacity from 1 to 30". */
+const NAME_ENDS = /^(?:of|from|in|between|at|under|over|for|per|that|which|who|to|on|as|with|and|or)$/;
+const ARTICLE = /^(?:a|an|one|its|their)$/;
+const QUALIFIERS = new Set(['unique', 'required', 'optional', 'mandatory']);
+// Head nouns whose type is their meaning; anything else is text.
+const INTEGER = /^(?:count|quantity|number|capacity|age|year|stock|seats|pages|minutes|hours|days|duration|level|floor|rank|position|priority)$/;
+const NUMBER = /^(?:price|cost|amount|weight|area|total|balance|salary|distance|mileage|height|width|length|volume|rating|score|temperature|budget|fee)$/;
+
+/** The field lists of a sentence, by the resource whose clause holds them. */
+export function fieldsStated(text: string, resources: { name?: unknown; plural?: unknown }[]): StatedField[] {
+  const out: StatedField[] = [];
+  // Clauses: what a colon, a semicolon or ", (and) pets that …" starts.
+  for (const clause of text.split(/[:;.]|(?:,? and|,) (?=[a-z]+ (?:with|that|which|who|of|in|for|on|has|have)\b)/)) {
+    const m = /\b(?:with|has|have|having)\b (.*)$/.exec(clause);
+    if (!m) continue;
+    const head = clause
+      .slice(0, m.index)
+      .split(/[^a-z]+/)
+      .filter(Boolean);
+    const owner = head.map((w) => resourceByWord(resources, w)).find((r) => r !== undefined);
+    if (!owner) continue;
+    for (const item of itemsOf(m[1]!)) {
+      const field = fieldOf(item);
+      if (field) out.push({ resource: String(owner.name), ...field, phrase: item });
+    }
+  }
+  return out;
+}
+
+/** "a title, a date and a capacity from 1 to 30" → its items; "silver or gold" after "a level of basic" stays with it. */
+function itemsOf(list: string): string[] {
+  const items: string[] = [];
+  for (const part of list.split(/,? and |, /)) {
+    const first = part.trim().split(' ')[0] ?? '';
+    if (ARTICLE.test(first)) items.push(part.trim());
+    else if (items.length && /\bof [a-z]+$|\bof [a-z ,]+$/.test(items.at(-1)!)) items[items.length - 1] += `, ${part.trim()}`;
+    else break;
+  }
+  return items;
+}
+
+function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null {
+  const words = item.split(/\s+/).slice(1);
+  const qualifiers = words.filter((w, i) => i < 2 && QUALIFIERS.has(w));
+  const rest = words.slice(qualifiers.length);
+  const end = rest.findIndex((w) => NAME_ENDS.test(w) || /\d/.test(w));
+  let name = end < 0 ? rest : rest.slice(0, end);
+  const tail = end < 0 ? '' : rest.slice(end).join(' ');
+  if (name.length === 0 || name.length > 3 || name.some((w) => !/^[a-z]+$/.test(w))) return null;
+  const field: Omit<StatedField, 'resource' | 'phrase'> = {
+    words: name,
+    type: 'string',
+    unique: qualifiers.includes('unique'),
+    required: qualifiers.includes('required') || qualifiers.includes('mandatory'),
+  };
+  const headNoun = name.at(-1)!;
+  const value = '[a-z]+(?: [a-z]+){0,2}';
+  const values = new RegExp(`^of (${value}(?:, ${value})*,? or ${value})`).exec(tail);
+  const range = /(?:from|between) (-?\d+(?:\.\d+)?) (?:to|and) (-?\d+(?:\.\d+)?)/.exec(tail);
+  const least = /at least (-?\d+(?:\.\d+)?)/.exec(tail);
+  if (values) {
+    field.type = 'enum';
+    field.values = values[1]!.split(/,? or |, /).map((v) => v.trim().replace(/\s+/g, '_'));
+  } else if (headNoun === 'flag' && name.length > 1) {
+    name = name.slice(0, -1);
+    field.words = name;
+    field.type = 'boolean';
+  } else if (headNoun === 'date' || headNoun === 'birthday') field.type = 'date';
+  else if (/^in (?:minutes|hours|seconds|days)\b/.test(tail) || INTEGER.test(headNoun)) field.type = 'integer';
+  else if (headNoun === 'time' || headNoun === 'deadline' || headNoun === 'timestamp') field.type = 'datetime';
+  else if (NUMBER.test(headNoun) || /^in (?:square )?(?:metres|meters|kg|grams|euros|dollars|km|miles)\b/.test(tail)) field.type = 'number';
+  else if (headNoun === 'email') field.format = 'email';
+  else if (/^(?:url|website|link|homepage)$/.test(headNoun)) field.format = 'url';
+  if ((field.type === 'integer' || field.type === 'number') && range) [field.min, field.max] = [Number(range[1]), Number(range[2])];
+  else if ((field.type === 'integer' || field.type === 'number') && least) field.min = Number(least[1]);
+  return field;
+}
+
+/** The JSON name a stated field gets: "preparation time" → preparationTime. */
+export const statedName = (f: StatedField) => jsonName(f.words.join(' '));
+
+const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** Words too common to tell two fields apart: "start time" is not "end time". */
+const GENERIC = new Set(['time', 'date', 'name', 'number', 'flag', 'code', 'type', 'status']);
+
+/** Whether a planned field is the stated one: the same name, or one holding its telling word ("licensePlate" for "licence plate" by "plate"). */
+export function isStatedField(planned: string, f: StatedField): boolean {
+  const p = squash(planned);
+  if (p === squash(f.words.join(''))) return true;
+  return f.words.some((w) => w.length >= 4 && !GENERIC.has(w) && (p.includes(w) || (w.length >= 6 && p.includes(w.slice(0, 4)))));
+}
