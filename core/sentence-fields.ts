@@ -42,7 +42,7 @@ export function fieldsStated(text: string, resources: { name?: unknown; plural?:
       .filter(Boolean);
     const owner = head.map((w) => resourceByWord(resources, w)).find((r) => r !== undefined);
     if (!owner) continue;
-    for (const item of itemsOf(m[1]!)) {
+    for (const item of itemsOf(m[1]!, (w) => resourceByWord(resources, w) !== undefined)) {
       const field = fieldOf(item);
       if (field) out.push({ resource: String(owner.name), ...field, phrase: item });
     }
@@ -50,13 +50,21 @@ export function fieldsStated(text: string, resources: { name?: unknown; plural?:
   return out;
 }
 
-/** "a title, a date and a capacity from 1 to 30" → its items; "silver or gold" after "a level of basic" stays with it. */
-function itemsOf(list: string): string[] {
+/**
+ * "a title, a date and a capacity from 1 to 30" → its items; "silver or gold" after "a level of
+ * basic" stays with it. A terse list without articles ("name, price and stock") is read too; a
+ * part that names a resource ("with an owner") ends the list: that is a relation, not a field.
+ */
+function itemsOf(list: string, namesResource: (word: string) => boolean): string[] {
   const items: string[] = [];
-  for (const part of list.split(/,? and |, /)) {
-    const first = part.trim().split(' ')[0] ?? '';
-    if (ARTICLE.test(first)) items.push(part.trim());
-    else if (items.length && /\bof [a-z]+$|\bof [a-z ,]+$/.test(items.at(-1)!)) items[items.length - 1] += `, ${part.trim()}`;
+  const parts = list.split(/,? and |, /).map((p) => p.trim());
+  const terse = !ARTICLE.test(parts[0]?.split(' ')[0] ?? '');
+  for (const part of parts) {
+    const words = part.split(' ');
+    if (words.some(namesResource)) break;
+    if (ARTICLE.test(words[0]!)) items.push(part);
+    else if (items.length && /\bof [a-z ,]+$/.test(items.at(-1)!)) items[items.length - 1] += `, ${part}`;
+    else if (terse && words.length <= 3) items.push(`a ${part}`);
     else break;
   }
   return items;

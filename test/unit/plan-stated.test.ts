@@ -187,3 +187,20 @@ test('a planned field is the stated one by its telling word, and gets the type t
   );
   assert.match(notes, /member\.level\.type string → enum: the request says "a level of basic, silver or gold"/);
 });
+
+test('a terse list ("products with name, price and stock") is read too; "books with authors" is a relation, not a field', () => {
+  const shop = mended('REST API for a shop: products with name, price and stock', [resource('product', 'products', [text('name')])]);
+  assert.deepEqual(
+    shop.plan.resources[0]!.fields.map((f) => [f.name, f.type]),
+    [
+      ['name', 'string'],
+      ['price', 'number'],
+      ['stock', 'integer'],
+    ],
+  );
+  const books = mended('REST API for books with authors', [resource('book', 'books', [text('title')]), resource('author', 'authors', [text('name')])]);
+  assert.deepEqual(
+    books.plan.resources.map((r) => r.fields.length),
+    [1, 1],
+  );
+});
