@@ -1,7 +1,7 @@
 // The output's README written by code: for a whole-plan run, from the plan; for the other
 // strategies when the model's answer cannot be used, plain, from what was built (a phase that
 // only adds comfort never fails a valid API).
-import { fieldsWithParent, flagSetBy, routesOf, type Field, type Plan, type Resource, type Store } from './plan.js';
+import { fieldsWithParent, stateSetBy, routesOf, type Field, type Plan, type Resource, type Store } from './plan.js';
 import { sampleItem } from './sample-item.js';
 import type { ApiSpec } from './single-resource.js';
 
@@ -57,7 +57,7 @@ const fieldLine = (f: Field): string => {
 export function planReadme(plan: Plan, store: Store, request: string): string {
   const root = plan.resources.find((r) => r.parent === undefined)!;
   // What the model writes: actions (but those that only set a flag), filters and rules in words.
-  const inWords = plan.resources.some((r) => r.actions.some((a) => !flagSetBy(r, a)) || r.rules.length > 0 || r.filters.some((f) => !f.field));
+  const inWords = plan.resources.some((r) => r.actions.some((a) => !stateSetBy(r, a)) || r.rules.length > 0 || r.filters.some((f) => !f.field));
   const filters = (r: Resource) => r.filters.map((f) => `\`?${f.name}=${f.field ? '…' : 'true'}\``);
   return [
     `# ${plan.module}`,
