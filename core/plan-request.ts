@@ -2,7 +2,7 @@
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
 import { actionsPutIn, NOT_A_STATE } from './plan-actions.js';
-import { isObject, MAX_FIELDS, singularsOf } from './plan.js';
+import { isObject, MAX_FIELDS, singularsOf, withArticle } from './plan.js';
 import { relationsStated } from './sentence.js';
 import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
 
@@ -131,7 +131,7 @@ function fieldsPutIn(all: Record<string, unknown>[], text: string, notes: string
       if (fields.length >= MAX_FIELDS || (r.parent !== undefined && isStatedField(`${String(r.parent)}Id`, stated))) continue;
       const { resource: _r, words: _w, phrase: _p, unique, ...rules } = stated;
       r.fields = [...fields, { name: statedName(stated), ...rules, ...(unique ? { unique } : {}) }];
-      notes.push(`${String(r.name)}.${statedName(stated)}: a ${stated.type} field the plan left out: ${says}`);
+      notes.push(`${String(r.name)}.${statedName(stated)}: ${withArticle(stated.type)} field the plan left out: ${says}`);
       continue;
     }
     const at = `${String(r.name)}.${String(planned.name)}`;

@@ -24,6 +24,7 @@ export interface StatedField {
 /** Words after which a field's name ends: "a time in minutes", "a size of small, …", "a capacity from 1 to 30". */
 const NAME_ENDS = /^(?:of|from|in|between|at|under|over|for|per|that|which|who|to|on|as|with|and|or)$/;
 const ARTICLE = /^(?:a|an|one|its|their)$/;
+const CLAUSE_WORDS = /^(?:that|which|who|can|could|may|must|should|will|with|has|have)$/;
 const QUALIFIERS = new Set(['unique', 'required', 'optional', 'mandatory']);
 // Head nouns whose type is their meaning; anything else is text.
 const INTEGER = /^(?:count|quantity|number|capacity|age|year|stock|seats|pages|minutes|hours|days|duration|level|floor|rank|position|priority)$/;
@@ -63,7 +64,9 @@ function itemsOf(list: string, namesResource: (word: string) => boolean): string
     const words = part.split(' ');
     if (words.some(namesResource)) break;
     if (ARTICLE.test(words[0]!)) items.push(part);
-    else if (items.length && /\bof [a-z ,]+$/.test(items.at(-1)!)) items[items.length - 1] += `, ${part}`;
+    // The values of "a size of small, regular or large", until the "or" that ends them.
+    else if (items.length && /\bof [a-z ,]+$/.test(items.at(-1)!) && !/\bof .* or /.test(items.at(-1)!) && !words.some((w) => CLAUSE_WORDS.test(w)))
+      items[items.length - 1] += `, ${part}`;
     else if (terse && words.length <= 3) items.push(`a ${part}`);
     else break;
   }

@@ -5,7 +5,7 @@
 import { behaviourContract, goProject, type BehaviourHole } from '../../core/go/index.js';
 import { goContext, goResource, type GoField } from '../../core/go/names.js';
 import type { Plan } from '../../core/plan.js';
-import { goName } from '../../core/plan.js';
+import { goName, withArticle } from '../../core/plan.js';
 import type { FixRequest } from '../../workflows/guided-code.js';
 import type { LlmSettings, LlmUsage } from '../../workflows/types.js';
 import { llmForPhase } from '../llm/phase-options.js';
@@ -78,6 +78,18 @@ export function fieldHints(plan: Plan, resource: string): string {
   return lines.join('\n');
 }
 
+/**
+ * The item's actions other than this method, with what each does: what its fields mean ("the
+ * available tools" read beside "lend: sets lent to true" are the ones not lent).
+ */
+export function actionHints(plan: Plan, hole: BehaviourHole): string {
+  const r = plan.resources.find((x) => x.name === hole.resource)!;
+  const others = r.actions.filter((a) => hole.kind !== 'action' || a.name !== hole.element);
+  if (others.length === 0) return '';
+  const lines = others.map((a) => `- POST /${r.plural}/{id}/${a.name}: ${a.description.replace(/ \(the request says "[^"]*"\)$/, '')}`);
+  return ['', `The actions on ${withArticle(r.name)}, for what its fields mean:`, ...lines].join('\n');
+}
+
 /** prompts/behaviour.txt for one method. */
 export function behaviourCandidatePrompt(plan: Plan, name: string): string {
   const hole = holeOf(plan, name);
@@ -85,6 +97,7 @@ export function behaviourCandidatePrompt(plan: Plan, name: string): string {
     module: plan.module,
     types: typesFor(plan, hole.resource),
     fields: fieldHints(plan, hole.resource),
+    actions: actionHints(plan, hole),
     name: hole.name,
     signature: hole.signature,
     description: hole.description,
