@@ -78,6 +78,10 @@ describe('templates', () => {
       assert.ok(text.includes(want), `the prompt lacks ${want}`);
     assert.match(text, /a book that is not available cannot be checked out/);
     assert.ok(!text.includes('type Author struct'), "another resource's type is not shown");
+    assert.ok(!text.includes('The actions on a book'), 'the only action is the method itself: no list of others');
+    // A filter in words sees the actions and what they set: what the fields mean.
+    const recent = behaviourCandidatePrompt(LIBRARY_PLAN, 'Book.Recent');
+    assert.match(recent, /The actions on a book, for what its fields mean:\n- POST \/books\/\{id\}\/checkout: sets available to false/);
   });
 
   test('every template renders for the todo spec with no {{ left', () => {
