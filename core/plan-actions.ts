@@ -19,9 +19,26 @@ export function actionsPutIn(all: Raw[], text: string, notes: string[]): void {
   for (const a of actionsStated(text, all)) {
     const r = all.find((x) => x.name === a.resource)!;
     // The model planned it under a name of its own ("cancelBooking"): its name starts with the verb.
-    if (actionsOf(r).some((x) => typeof x.name === 'string' && x.name.toLowerCase().startsWith(a.verb))) continue;
-    putAction(r, a.verb, a.state, !a.undoes, a.phrase, notes);
+    const planned = actionsOf(r).find((x) => typeof x.name === 'string' && x.name.toLowerCase().startsWith(a.verb));
+    if (planned && namesAField(String(planned.description ?? ''), r)) continue;
+    // A planned one whose words name no field has nothing to change (seen: the 0.5B's "cancels a
+    // booking" emptied the booking): code's reading of the sentence replaces it, under its name.
+    if (planned) {
+      r.actions = actionsOf(r).filter((x) => x !== planned);
+      notes.push(`${String(r.name)}.actions.${String(planned.name)}: its description names no field of ${String(r.name)}, so code says what it sets`);
+    }
+    putAction(r, planned ? String(planned.name) : a.verb, a.state, !a.undoes, a.phrase, notes);
   }
+}
+
+/** Whether words name a field of `r` ("sets endTime to now", "the end time"). */
+function namesAField(words: string, r: Raw): boolean {
+  const text = words.toLowerCase();
+  return fieldsOf(r).some((f) => {
+    const name = String(f.name ?? '');
+    const spaced = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+    return name.length > 0 && (text.includes(name.toLowerCase()) || text.includes(spaced));
+  });
 }
 
 /**

@@ -204,3 +204,17 @@ test('a terse list ("products with name, price and stock") is read too; "books w
     [1, 1],
   );
 });
+
+test('a planned action whose words name no field ("cancels a booking") gets code\'s reading of the sentence, under its own name', () => {
+  const { plan, notes } = mended('bookings with a plate; a booking can be cancelled', [
+    resource('booking', 'bookings', [text('plate')], {
+      actions: [{ name: 'cancel', description: 'cancels a booking; a cancelled booking cannot be cancelled again' }],
+    }),
+  ]);
+  const booking = plan.resources[0]!;
+  assert.deepEqual(
+    booking.actions.map((a) => [a.name, stateSetBy(booking, a)?.field.name, stateSetBy(booking, a)?.value]),
+    [['cancel', 'cancelled', true]],
+  );
+  assert.match(notes, /booking\.actions\.cancel: its description names no field of booking/);
+});
