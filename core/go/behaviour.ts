@@ -121,8 +121,8 @@ export function behaviourContract(plan: Plan): BehaviourContract {
   return { path: BEHAVIOUR_PATH, header: `package models${imports ? `\n\n${imports.trimEnd()}` : ''}`, holes };
 }
 
-/** behaviour.go with the bodies given (by hole name, tab-indented statements), the stub elsewhere. */
+/** behaviour.go with the bodies given (by hole name, tab-indented statements), else code's known body, else the stub. */
 export function renderBehaviour(contract: BehaviourContract, bodies: Partial<Record<string, string>> = {}): string {
-  const funcs = contract.holes.map((h) => `${h.doc}\n${h.signature} {\n${(bodies[h.name] ?? UNWRITTEN_BODY).replace(/^\n+|\s+$/g, '')}\n}`);
+  const funcs = contract.holes.map((h) => `${h.doc}\n${h.signature} {\n${(bodies[h.name] ?? h.knownBody ?? UNWRITTEN_BODY).replace(/^\n+|\s+$/g, '')}\n}`);
   return funcs.length === 0 ? 'package models\n' : goFile('models', funcs.join('\n\n'));
 }

@@ -27,12 +27,7 @@ test.after(() => rmSync(scratch, { recursive: true, force: true }));
 function writeProject(plan: Plan, store: Store, mutant?: string): string {
   const dir = mkdtempSync(path.join(scratch, `${plan.module.replace(/\W/g, '-')}-${store}-`));
   const contract = behaviourContract(plan);
-  // The bodies code writes itself (an action that sets a state), then the sample's model bodies.
-  const known = Object.fromEntries(contract.holes.filter((h) => h.knownBody).map((h) => [h.name, h.knownBody!]));
-  const files = [
-    ...goProject(plan, { store, mutant }),
-    { path: contract.path, content: renderBehaviour(contract, { ...known, ...LIBRARY_BODIES, ...EDGE_BODIES }) },
-  ];
+  const files = [...goProject(plan, { store, mutant }), { path: contract.path, content: renderBehaviour(contract, { ...LIBRARY_BODIES, ...EDGE_BODIES }) }];
   for (const f of files) {
     mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
     writeFileSync(path.join(dir, f.path), f.content);
