@@ -104,8 +104,18 @@ function normalizeResource(value: unknown, at: string, mend: Mend, notes: string
   // A filter by value named after its field, as the contract has it.
   if (Array.isArray(r.filters) && Array.isArray(r.fields)) {
     const fieldNames = new Set(r.fields.map((f) => (isObject(f) ? f.name : undefined)));
-    r.filters = r.filters.map((f) => {
+    const byValueless = new Set(
+      r.fields.filter((f) => isObject(f) && (f.type === 'number' || f.type === 'datetime')).map((f) => (f as Record<string, unknown>).name),
+    );
+    r.filters = r.filters.map((f, i) => {
       if (!isObject(f)) return f;
+      // "quick" by preparationTime: no equal value of a number means quick; the filter is in words, its body the model's.
+      if (typeof f.name === 'string' && typeof f.field === 'string' && f.name !== f.field && byValueless.has(f.field)) {
+        const description =
+          typeof f.description === 'string' && f.description.trim() ? f.description : `${f.name} ${String(r.plural ?? 'items')}, by their ${f.field}`;
+        mend(`${at}.filters[${i}]`, { name: f.name, field: f.field }, { name: f.name, description });
+        return { name: f.name, description };
+      }
       if (typeof f.field === 'string' && f.field !== f.name && fieldNames.has(f.field) && !f.description) return { name: f.field, field: f.field };
       if (f.field === undefined && fieldNames.has(f.name)) return { ...f, field: f.name };
       if (f.field !== undefined && !fieldNames.has(f.field) && typeof f.description === 'string') {

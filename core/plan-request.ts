@@ -30,6 +30,34 @@ export function moduleFitsRequest(module: string, request: string, resources: un
   return own.length === 0 || own.some((w) => lower.includes(w) || names.some((n) => n && (n.includes(w) || w.includes(n))));
 }
 
+/** Whether the request names a resource: by its name, its plural, or a word that starts like it ("gardening" for garden). */
+function namedBy(request: string): (r: unknown) => boolean {
+  const words = new Set(
+    request
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean),
+  );
+  return (r) => {
+    const n = isObject(r) && typeof r.name === 'string' ? r.name : '';
+    const plural = isObject(r) && typeof r.plural === 'string' ? r.plural : '';
+    return (
+      n !== '' &&
+      (words.has(n) || words.has(plural) || [...words].some((w) => singularsOf(w).includes(n) || (w.length >= 4 && (w.startsWith(n) || n.startsWith(w)))))
+    );
+  };
+}
+
+/**
+ * The resources of a plan that are the plan prompt's worked example's (`example`: their names),
+ * though the request names none of them: the model copied the example instead of planning the
+ * request (seen: cars and repairs for "REST API for inventory").
+ */
+export function copiedFromExample(resources: { name: string; plural: string }[], request: string, example: string[]): string[] {
+  const named = namedBy(request);
+  return resources.filter((r) => example.includes(r.name) && !named(r)).map((r) => r.plural);
+}
+
 /**
  * The sentence decides the API: when it names some of the planned resources, a resource it does
  * not name and none of those belongs to is the model's addition (seen: users with passwords for
@@ -44,20 +72,7 @@ export function dropUnasked(resources: unknown[], request: string | undefined, n
     return false;
   });
   if (request === undefined) return kept;
-  const words = new Set(
-    request
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter(Boolean),
-  );
-  const named = (r: unknown) => {
-    const n = nameOf(r);
-    const plural = isObject(r) && typeof r.plural === 'string' ? r.plural : '';
-    return (
-      n !== '' &&
-      (words.has(n) || words.has(plural) || [...words].some((w) => singularsOf(w).includes(n) || (w.length >= 4 && (w.startsWith(n) || n.startsWith(w)))))
-    );
-  };
+  const named = namedBy(request);
   const asked = kept.filter(named);
   if (asked.length === 0) return kept;
   const parents = new Set(asked.map((r) => (isObject(r) && typeof r.parent === 'string' ? r.parent : '')));
@@ -136,7 +151,14 @@ function fieldsPutIn(all: Record<string, unknown>[], text: string, notes: string
     }
     const at = `${String(r.name)}.${String(planned.name)}`;
     const retype =
-      (stated.type === 'enum' && planned.type === 'string') || (/^date/.test(stated.type) && (planned.type === 'string' || planned.type === 'integer'));
+      (stated.type === 'enum' && planned.type !== 'enum') || (/^date/.test(stated.type) && (planned.type === 'string' || planned.type === 'integer'));
+    const plannedValues = Array.isArray(planned.values) ? planned.values.map(String) : [];
+    if (!retype && stated.values && planned.type === 'enum' && [...plannedValues].sort().join() !== [...stated.values].sort().join()) {
+      // The sentence's values, not the model's reading of them ("on_road", or "on the road" left out).
+      notes.push(`${at}.values ${plannedValues.join(', ')} → ${stated.values.join(', ')}: ${says}`);
+      planned.values = stated.values;
+      if (planned.default !== undefined && !stated.values.includes(String(planned.default))) delete planned.default;
+    }
     if (retype) {
       notes.push(`${at}.type ${String(planned.type)} → ${stated.type}: ${says}`);
       planned.type = stated.type;

@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { fidelityOf } from '../../core/fidelity.js';
 import { parsePlan } from '../../core/plan-check.js';
+import { copiedFromExample } from '../../core/plan-request.js';
 import type { Store } from '../../core/plan.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
 import { builtOf, singleResourceSpec } from '../../core/single-resource.js';
@@ -26,7 +27,10 @@ export interface PlanInput {
 
 export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, wholePlan, store = 'sqlite' }: PlanInput): Promise<PlanResult> {
   const llm = llmForPhase(runLlm, 'plan');
-  const messages: Message[] = [{ role: 'user', content: renderPrompt(loadPrompt('plan'), { request: prompt }) }];
+  const template = loadPrompt('plan');
+  const messages: Message[] = [{ role: 'user', content: renderPrompt(template, { request: prompt }) }];
+  // The worked example's resources, read from the prompt file itself: a plan of them the request does not name was copied.
+  const example = [...template.matchAll(/"name": "([a-z]+)", "plural": "[a-z]+"/g)].map((m) => m[1]!);
   const usage: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
   let errors: string[] = [];
   for (let attempt = 1; attempt <= maxTries; attempt++) {
@@ -36,15 +40,21 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, whole
     usage.durationMs += answer.usage.durationMs;
     usage.cached &&= answer.usage.cached;
     const checked = parsePlan(answer.content, prompt);
-    if (checked.ok) {
+    const copied = checked.ok ? copiedFromExample(checked.plan.resources, prompt, example) : [];
+    if (checked.ok && copied.length === 0) {
       const { plan } = checked;
       const fidelity = wholePlan ? fidelityOf(prompt, plan, store) : fidelityOf(prompt, plan, 'memory', builtOf(plan));
       return { spec: singleResourceSpec(plan), plan, fidelity, usage, attempts: attempt, ...(checked.notes ? { notes: checked.notes } : {}) };
     }
-    errors = checked.errors;
+    errors = checked.ok
+      ? [`${copied.join(' and ')} are the example's, and the request names none of them: plan what "${prompt}" keeps, named by its own words`]
+      : checked.errors;
     messages.push(
       { role: 'assistant', content: answer.content.slice(0, 4000) },
-      { role: 'user', content: `That plan does not fit the schema:\n- ${errors.join('\n- ')}\nAnswer again with the corrected JSON only.` },
+      {
+        role: 'user',
+        content: `That plan does not fit the ${checked.ok ? 'request' : 'schema'}:\n- ${errors.join('\n- ')}\nAnswer again with the corrected JSON only.`,
+      },
     );
   }
   throw ApplicationFailure.nonRetryable(

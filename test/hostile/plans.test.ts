@@ -1,7 +1,8 @@
-// Hostile plans to planApi: 13 cases (the layer's total is in support.ts).
+// Hostile plans to planApi: 14 cases (the layer's total is in support.ts).
 // No name in a plan reaches a path, a go.mod or a prompt before the checks pass: a plan that
 // stays bad is PlanInvalid after three tries, not retryable, and names what was wrong.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { closeMirrors } from '../../activities/store/db.js';
 import { TODO_PLAN, TODO_SPEC } from '../support/scripted-ollama.js';
@@ -12,6 +13,10 @@ const plan = ({ module, ...over }: Record<string, unknown>) =>
   JSON.stringify({ ...TODO_PLAN, ...(module === undefined ? {} : { module }), resources: [{ ...TODO_PLAN.resources[0], ...over }] });
 const invalid = (message: RegExp) => ({ failure: { type: 'PlanInvalid', nonRetryable: true, message } });
 const RESOURCE = /no valid plan in 3 tries \(resources\[0\]\.name must be one lower-case word.*-model/;
+/** The plan prompt's worked example, answered back word for word (the 0.5B did this for "REST API for inventory"). */
+const EXAMPLE = readFileSync(new URL('../../prompts/plan.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .find((l) => l.startsWith('{"module"'))!;
 const field = (i: number) => ({ name: `field${i}`, type: 'string', required: false });
 
 export const PLAN_CASES: HostileCase[] = [
@@ -35,6 +40,13 @@ export const PLAN_CASES: HostileCase[] = [
     calls: 3,
     limitMs: 5000,
     expect: invalid(/"module" must match/),
+  },
+  {
+    name: "the prompt's example copied for a request about something else: asked again, then refused naming the copy",
+    answer: EXAMPLE,
+    calls: 3,
+    limitMs: 5000,
+    expect: invalid(/no valid plan in 3 tries \(cars and repairs are the example's, and the request names none of them/),
   },
   {
     name: 'a plan that is not JSON at all',

@@ -82,3 +82,19 @@ test('"an email" is a thing to store, not a message to send; "sends an email" is
     JSON.stringify(sends),
   );
 });
+
+test('"quick" by preparationTime: a number has no equal value that means quick, so the filter is in words, not a plan refused', () => {
+  const { plan, notes } = mended('REST API for recipes with a title and a preparation time in minutes; list the quick recipes (under 30 minutes)', [
+    resource(
+      'recipe',
+      'recipes',
+      [
+        { name: 'title', type: 'string', required: true },
+        { name: 'preparationTime', type: 'number', required: true },
+      ],
+      { filters: [{ name: 'quick', field: 'preparationTime' }] },
+    ),
+  ]);
+  assert.deepEqual(plan.resources[0]!.filters, [{ name: 'quick', description: 'quick recipes, by their preparationTime' }]);
+  assert.match(notes, /resources\[0\]\.filters\[0\] {"name":"quick","field":"preparationTime"} → {"name":"quick","description"/);
+});

@@ -218,3 +218,23 @@ test('a planned action whose words name no field ("cancels a booking") gets code
   );
   assert.match(notes, /booking\.actions\.cancel: its description names no field of booking/);
 });
+
+test(`"a status of planned, on the road or done": the sentence's values replace the model's reading of them; an int priority with stated values becomes the enum`, () => {
+  const sentence = 'trips with a destination and a status of planned, on the road or done; tasks with a priority of low, medium or high';
+  const { plan, notes } = mended(sentence, [
+    resource('trip', 'trips', [
+      text('destination'),
+      { name: 'status', type: 'enum', required: true, values: ['planned', 'on_road', 'done'], default: 'on_road' },
+    ]),
+    resource('task', 'tasks', [{ name: 'priority', type: 'integer', required: true, min: 1, max: 3 }]),
+  ]);
+  const [trip, task] = plan.resources;
+  assert.deepEqual(trip!.fields[1], { name: 'status', type: 'enum', required: true, values: ['planned', 'on_the_road', 'done'] });
+  assert.match(notes, /trip\.status\.values planned, on_road, done → planned, on_the_road, done: the request says "a status of planned, on the road or done"/);
+  assert.deepEqual(task!.fields[0], { name: 'priority', type: 'enum', required: true, values: ['low', 'medium', 'high'] });
+  // The same values in another order are left as the model planned them.
+  const same = mended('tools with a condition of good, worn or broken', [
+    resource('tool', 'tools', [{ name: 'condition', type: 'enum', required: true, values: ['broken', 'good', 'worn'] }]),
+  ]);
+  assert.deepEqual(same.plan.resources[0]!.fields[0]!.values, ['broken', 'good', 'worn']);
+});

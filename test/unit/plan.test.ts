@@ -6,6 +6,7 @@ import { checkPlan, parsePlan } from '../../core/plan-check.js';
 import { fidelityLines, fidelityOf } from '../../core/fidelity.js';
 import { goName, jsonName, routesOf, type Plan } from '../../core/plan.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
+import { copiedFromExample } from '../../core/plan-request.js';
 
 const library = {
   module: 'library-api',
@@ -479,4 +480,16 @@ test('unsafe names are not mended into safe ones: they are still reported', () =
   const errors = (checked as { errors: string[] }).errors.join('\n');
   assert.match(errors, /fields\[0\]\.name must be a lower camelCase JSON name/);
   assert.match(errors, /filters\[0\]\.name must be a lower camelCase word/);
+});
+
+test("copiedFromExample: the example's resources are a copy only where the request names none of them", () => {
+  const example = ['car', 'repair'];
+  const garage = [
+    { name: 'car', plural: 'cars' },
+    { name: 'repair', plural: 'repairs' },
+  ];
+  assert.deepEqual(copiedFromExample(garage, 'REST API for inventory', example), ['cars', 'repairs']);
+  assert.deepEqual(copiedFromExample(garage, 'REST API for a car dealership with a repair shop', example), []);
+  assert.deepEqual(copiedFromExample([garage[0]!, { name: 'item', plural: 'items' }], 'REST API for inventory items', example), ['cars']);
+  assert.deepEqual(copiedFromExample([{ name: 'item', plural: 'items' }], 'REST API for inventory', example), []);
 });
