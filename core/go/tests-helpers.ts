@@ -109,6 +109,23 @@ func acted(t *testing.T, c *client, path string, id int64) {
 	}
 }
 
+// setsState checks an action whose description begins "sets key to want", on an item where key is
+// not want yet: 200 and key reads want afterwards, or 409 saying the action is not built (the run
+// names what is not built).
+func setsState(t *testing.T, c *client, path string, key string, want any) {
+	t.Helper()
+	status, _, v := c.call("POST", path, nil)
+	if status == http.StatusConflict && strings.Contains(errorOf(t, v), "is not built") {
+		return
+	}
+	if status != http.StatusOK {
+		t.Fatalf("POST %s: status %d, want 200 (it sets %s to %v): %v", path, status, key, want, v)
+	}
+	if got := object(t, v)[key]; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("POST %s: %s is %v afterwards, want %v", path, key, got, want)
+	}
+}
+
 // item is the path of one item.
 func item(base string, id int64) string {
 	return fmt.Sprintf("%s/%d", base, id)

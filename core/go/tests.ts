@@ -3,7 +3,7 @@
 // behaviour code writes a subtest named after its mutant (mutants.ts) that fails on that mutant:
 // `proves` maps the mutant's id to the subtest. Rules in words, actions and filters in words are
 // the model's bodies, proven by the model's cases; the file only checks their answers' shape.
-import { fieldsWithParent, goName, parentField, type Field, type Plan, type Resource, type Store } from '../plan.js';
+import { fieldsWithParent, goName, parentField, type Action, type Field, type Plan, type Resource, type Store } from '../plan.js';
 import { mutantsOf } from './mutants.js';
 import { goNumber, goString } from './names.js';
 import { newClientFunc, storesRun, TEST_HELPERS } from './tests-helpers.js';
@@ -281,7 +281,7 @@ function contractTests(plan: Plan, r: Resource): string[] {
       ...(parent ? [`\tc.expect(400, "GET", fmt.Sprintf(${goString(`${at(parent)}/%d${at(r)}?`)}, p)+q, nil)`] : []),
       `}`,
     ]),
-    ...r.actions.map((a) => subtest(`action ${a.name}`, [`a := ${newFn(r)}(c, 1)`, `acted(t, c, item(${P}, a)+${goString(`/${a.name}`)}, a)`])),
+    ...r.actions.map((a) => subtest(`action ${a.name}`, actionLines(r, a))),
     ...r.filters
       .filter((f) => f.field === undefined)
       .map((f) =>
@@ -293,6 +293,33 @@ function contractTests(plan: Plan, r: Resource): string[] {
       ),
   ];
   return out;
+}
+
+/**
+ * An action's subtest. One whose description begins "sets F to V" (code's own, or the model's
+ * "sets published to true and publishedAt to now") is held to it on an item where F is not V yet;
+ * any other answers 200 with the item or 409 with an error.
+ */
+function actionLines(r: Resource, a: Action): string[] {
+  const P = goString(at(r));
+  const path = `item(${P}, a)+${goString(`/${a.name}`)}`;
+  const m = /^sets (\w+) to ([a-z0-9_]+)\b/i.exec(a.description.trim());
+  const field = m && r.fields.find((f) => f.name === m[1]);
+  const want =
+    field?.type === 'boolean' && /^(true|false)$/i.test(m![2]!)
+      ? m![2]!.toLowerCase() === 'true'
+      : field?.type === 'enum'
+        ? field.values?.find((v) => v === m![2])
+        : undefined;
+  const before = want === undefined ? undefined : typeof want === 'boolean' ? !want : field!.values!.find((v) => v !== want);
+  if (want === undefined || before === undefined) return [`a := ${newFn(r)}(c, 1)`, `acted(t, c, ${path}, a)`];
+  return [
+    ...parentSetup(r),
+    `b := ${body(r, 1)}`,
+    `b[${goString(field!.name)}] = ${literal(before)}`,
+    `a := c.create(${P}, b)`,
+    `setsState(t, c, ${path}, ${goString(field!.name)}, ${literal(want)})`,
+  ];
 }
 
 /** tests/api_test.go for the plan, and the subtest that proves each code-written mutant. */

@@ -26,11 +26,11 @@ test.after(() => rmSync(scratch, { recursive: true, force: true }));
 const BODIES = { ...LIBRARY_BODIES, ...EDGE_BODIES };
 
 /** The correct project with the derived tests, on disk; its folder. */
-function writeProject(plan: Plan, store: Store): string {
+function writeProject(plan: Plan, store: Store, bodies: Record<string, string> = BODIES): string {
   const dir = mkdtempSync(path.join(scratch, `${plan.module.replace(/\W/g, '-')}-${store}-`));
   const contract = behaviourContract(plan);
   const tests = apiTestsGo(plan, store);
-  for (const f of [...goProject(plan, { store }), { path: contract.path, content: renderBehaviour(contract, BODIES) }, tests]) {
+  for (const f of [...goProject(plan, { store }), { path: contract.path, content: renderBehaviour(contract, bodies) }, tests]) {
     mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
     writeFileSync(path.join(dir, f.path), f.content);
   }
@@ -99,4 +99,22 @@ for (const [name, plan] of [
 test('library with the SQLite store: the suite runs over both stores, covers ≥ 70 %, and kills the store mutants on SQLite', { timeout: 400_000 }, async () => {
   assert.ok((await passes(LIBRARY_PLAN, 'sqlite')) >= 70);
   await killsEveryMutant('library', LIBRARY_PLAN, 'sqlite', ['unique', 'parent', 'children', 'nested']);
+});
+
+// The model's bodies are not code's to prove, but what an action's description says it sets is: a
+// checkout that refuses a book still available, or answers 200 and leaves it available, fails the
+// derived tests (and the pipeline then swaps it for code's stand-in, named not built).
+test("an action body that does not set what its description says fails the derived tests; code's stand-in passes them", { timeout: 280_000 }, async () => {
+  const run = async (body: string) => {
+    const dir = writeProject(LIBRARY_PLAN, 'memory', { ...BODIES, 'Book.Checkout': body });
+    return runTool('go', ['test', '-count=1', './tests/'], { cwd: dir, env, timeoutMs: 240_000 });
+  };
+  const refuses = await run('\treturn errors.New("book is already checked out")');
+  assert.notEqual(refuses.exitCode, 0);
+  assert.match(refuses.output, /action_checkout[\s\S]*status 409, want 200 \(it sets available to false\)/);
+  const idle = await run('\treturn nil');
+  assert.notEqual(idle.exitCode, 0);
+  assert.match(idle.output, /available is true afterwards, want false/);
+  const standIn = await run('\treturn errors.New("checkout is not built: no body the model wrote compiled")');
+  assert.equal(standIn.exitCode, 0, standIn.output);
 });
