@@ -4,6 +4,7 @@
 import {
   FIELD_NAME_PATTERN,
   FIELD_TYPES,
+  GO_KEYWORDS,
   goName,
   isObject,
   MAX_FIELDS,
@@ -24,12 +25,6 @@ import { normalizePlan } from './plan-normalize.js';
 // A Go module path such as todo-api or github.com/acme/todo-api; no '..', spaces or quotes.
 const MODULE_PATTERN = /^[a-z0-9]([a-z0-9-]|\.(?!\.)){0,59}(\/[a-z0-9][a-z0-9_-]{0,39}){0,3}$/;
 const ENUM_VALUE_PATTERN = /^[a-z][a-z0-9_]{0,29}$/;
-/** Go's keywords: a resource's name may become a variable's. */
-const GO_KEYWORDS = new Set(
-  'break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var'.split(
-    ' ',
-  ),
-);
 /** Query parameters and Go names code itself uses. */
 const RESERVED = new Set(['id', 'limit', 'offset', 'validate']);
 

@@ -4,7 +4,7 @@
 // plain strings, no plural. Each mend is named, for status.json; what is left goes to checkPlan,
 // which stays the authority.
 import { isObject, jsonName, pluralOf } from './plan.js';
-import { dropUnasked, moduleFitsRequest, moduleFromRequest, statedInSentence } from './plan-request.js';
+import { dropUnasked, listNounKept, moduleFitsRequest, moduleFromRequest, statedInSentence } from './plan-request.js';
 
 const TYPE_ALIASES: Record<string, string> = {
   int: 'integer',
@@ -64,6 +64,7 @@ export function normalizePlan(value: unknown, request?: string): { value: unknow
   if (Array.isArray(plan.resources)) plan.resources = mergeRepeated(plan.resources, notes);
   linkParents(Array.isArray(plan.resources) ? plan.resources : [], notes);
   if (Array.isArray(plan.resources)) plan.resources = dropUnasked(plan.resources, request, notes);
+  if (Array.isArray(plan.resources) && request !== undefined) listNounKept(plan.resources, request, notes);
   if (Array.isArray(plan.resources) && request !== undefined) statedInSentence(plan.resources, request, notes);
   if (Array.isArray(plan.resources)) relationSaidOnce(plan.resources, notes);
   return { value: plan, notes };

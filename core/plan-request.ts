@@ -2,7 +2,7 @@
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
 import { actionsPutIn, NOT_A_STATE } from './plan-actions.js';
-import { isObject, MAX_FIELDS, singularsOf, withArticle } from './plan.js';
+import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle } from './plan.js';
 import { relationsStated } from './sentence.js';
 import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
 
@@ -56,6 +56,32 @@ function namedBy(request: string): (r: unknown) => boolean {
 export function copiedFromExample(resources: { name: string; plural: string }[], request: string, example: string[]): string[] {
   const named = namedBy(request);
   return resources.filter((r) => example.includes(r.name) && !named(r)).map((r) => r.plural);
+}
+
+/**
+ * "REST API for todo list", "a guest list": the word before "list" is the item the list holds. A
+ * plan of one resource the sentence does not name (the 1.5B planned tasks for a todo list) takes
+ * that noun, so the API keeps the sentence's word. "reading list" and "shopping list" name an
+ * activity, not an item: left alone.
+ */
+export function listNounKept(resources: unknown[], request: string, notes: string[]): void {
+  const noun = /\b([a-z]+) list\b/.exec(request.toLowerCase())?.[1];
+  const [only] = resources;
+  // Only a well-formed name is replaced: a bad one is still reported to the model, not mended into a good one.
+  if (
+    !noun ||
+    resources.length !== 1 ||
+    !isObject(only) ||
+    typeof only.name !== 'string' ||
+    !RESOURCE_PATTERN.test(only.name) ||
+    GO_KEYWORDS.has(only.name) ||
+    namedBy(request)(only)
+  )
+    return;
+  if (noun.endsWith('ing') || noun.endsWith('s') || ARTICLES.has(noun) || GENERIC_MODULE_WORDS.has(noun) || !/^[a-z]{3,20}$/.test(noun)) return;
+  notes.push(`resource ${JSON.stringify(only.name)} → ${JSON.stringify(noun)}: the request asks for a ${noun} list`);
+  only.name = noun;
+  only.plural = pluralOf(noun);
 }
 
 /**

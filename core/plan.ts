@@ -92,6 +92,12 @@ export const MAX_RESOURCES = 5;
 export const MAX_FIELDS = 12;
 
 export const RESOURCE_PATTERN = /^[a-z][a-z0-9]{0,29}$/;
+/** Go's keywords: a resource's name may become a variable's. */
+export const GO_KEYWORDS = new Set(
+  'break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var'.split(
+    ' ',
+  ),
+);
 export const FIELD_NAME_PATTERN = /^[a-z][A-Za-z0-9]{0,39}$/;
 
 const words = (s: string) =>

@@ -493,3 +493,17 @@ test("copiedFromExample: the example's resources are a copy only where the reque
   assert.deepEqual(copiedFromExample([garage[0]!, { name: 'item', plural: 'items' }], 'REST API for inventory items', example), ['cars']);
   assert.deepEqual(copiedFromExample([{ name: 'item', plural: 'items' }], 'REST API for inventory', example), []);
 });
+
+test('"REST API for todo list": a single resource the sentence does not name takes the noun before "list"; "reading list" is left alone', () => {
+  const task = { name: 'task', plural: 'tasks', fields: [{ name: 'title', type: 'string', required: true }], filters: [], actions: [], rules: [] };
+  const plan = (resources: object[]) => JSON.stringify({ module: 'todo-api', resources, notBuilt: [] });
+  const todo = parsePlan(plan([task]), 'REST API for todo list');
+  assert.ok(todo.ok);
+  assert.deepEqual([todo.plan.resources[0]!.name, todo.plan.resources[0]!.plural], ['todo', 'todos']);
+  assert.match(todo.notes!.join('\n'), /resource "task" → "todo": the request asks for a todo list/);
+  for (const sentence of ['REST API for a reading list', 'REST API for my task list', 'REST API for a shopping list']) {
+    const kept = parsePlan(plan([task]), sentence);
+    assert.ok(kept.ok);
+    assert.equal(kept.plan.resources[0]!.name, 'task', sentence);
+  }
+});
