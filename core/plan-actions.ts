@@ -11,6 +11,7 @@ export const NOT_A_STATE = new Set(['and', 'or', 'with', 'when', 'by', 'the', 'a
 type Raw = Record<string, unknown>;
 const fieldsOf = (r: Raw) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
 const actionsOf = (r: Raw) => (Array.isArray(r.actions) ? (r.actions as unknown[]).filter(isObject) : []);
+const filtersOf = (r: Raw) => (Array.isArray(r.filters) ? (r.filters as unknown[]).filter(isObject) : []);
 const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
 
 /** Every action the sentence states, put into the plan's raw resources where missing. */
@@ -76,5 +77,33 @@ function markedAs(all: Raw[], text: string, notes: string[]): void {
     const stem = state.replace(/e?d$/, '');
     if (actionsOf(r).some((a) => a.name === action || (typeof a.name === 'string' && a.name.toLowerCase().includes(stem)))) continue;
     putAction(r, action, state, true, m[0], notes);
+  }
+}
+
+/**
+ * An "action" named list… ("listPlantsThatNeedWater", the 0.5B's) is a listing, not something done
+ * to one item (POST /plants/{id}/listPlantsThatNeedWater): dropped when the resource has a filter
+ * in words already (code's reading of "list the …"), else made a filter: by the flag it names, or
+ * in the model's words.
+ */
+export function listingsAsFilters(all: Raw[], notes: string[]): void {
+  for (const r of all) {
+    for (const a of actionsOf(r).filter((x) => typeof x.name === 'string' && /^list[A-Z]/.test(x.name))) {
+      r.actions = actionsOf(r).filter((x) => x !== a);
+      const at = `${String(r.name)}.actions.${String(a.name)}`;
+      const inWords = filtersOf(r).find((f) => f.field === undefined);
+      if (inWords) {
+        notes.push(`${at} dropped: a listing is a filter, here ${String(inWords.name)}`);
+        continue;
+      }
+      const rest = String(a.name)
+        .slice(4)
+        .replace(new RegExp(`^${capital(String(r.plural ?? ''))}`), '')
+        .replace(/^(?:That|Which|Who)(?:Are|Is)?(?=[A-Z])/, '');
+      const name = rest ? `${rest[0]!.toLowerCase()}${rest.slice(1)}` : 'listed';
+      const flag = fieldsOf(r).find((f) => f.name === name && f.type === 'boolean');
+      r.filters = [...filtersOf(r), flag ? { name, field: name } : { name, description: String(a.description ?? name) }];
+      notes.push(`${at} → filter ${name}: a listing is a filter, not an action on one ${String(r.name)}`);
+    }
   }
 }

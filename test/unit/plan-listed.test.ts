@@ -98,3 +98,38 @@ test('"quick" by preparationTime: a number has no equal value that means quick, 
   assert.deepEqual(plan.resources[0]!.filters, [{ name: 'quick', description: 'quick recipes, by their preparationTime' }]);
   assert.match(notes, /resources\[0\]\.filters\[0\] {"name":"quick","field":"preparationTime"} → {"name":"quick","description"/);
 });
+
+test('an "action" named list… is a listing: dropped beside the filter code read from "list the …", else made a filter', () => {
+  const garden = mended('REST API for a garden: plants with a name and a watered flag; list the plants that need water', [
+    resource('plant', 'plants', [{ name: 'name', type: 'string', required: true }], {
+      actions: [{ name: 'listPlantsThatNeedWater', description: 'lists the plants whose watered flag is false' }],
+    }),
+  ]);
+  const plant = garden.plan.resources[0]!;
+  assert.deepEqual(plant.actions, []);
+  assert.deepEqual(
+    plant.filters.map((f) => f.name),
+    ['needWater'],
+  );
+  assert.match(garden.notes, /plant\.actions\.listPlantsThatNeedWater dropped: a listing is a filter, here needWater/);
+  const shop = mended('REST API for a shop: products with a name and an available flag', [
+    resource(
+      'product',
+      'products',
+      [
+        { name: 'name', type: 'string', required: true },
+        { name: 'available', type: 'boolean', required: false },
+      ],
+      {
+        actions: [
+          { name: 'listAvailable', description: 'lists the available products' },
+          { name: 'listProductsOnSale', description: 'the products on sale' },
+        ],
+      },
+    ),
+  ]);
+  assert.deepEqual(shop.plan.resources[0]!.filters, [
+    { name: 'available', field: 'available' },
+    { name: 'onSale', description: 'the products on sale' },
+  ]);
+});
