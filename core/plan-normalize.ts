@@ -108,23 +108,36 @@ function normalizeResource(value: unknown, at: string, mend: Mend, notes: string
     const byValueless = new Set(
       r.fields.filter((f) => isObject(f) && (f.type === 'number' || f.type === 'datetime')).map((f) => (f as Record<string, unknown>).name),
     );
-    r.filters = r.filters.map((f, i) => {
-      if (!isObject(f)) return f;
-      // "quick" by preparationTime: no equal value of a number means quick; the filter is in words, its body the model's.
-      if (typeof f.name === 'string' && typeof f.field === 'string' && f.name !== f.field && byValueless.has(f.field)) {
-        const description =
-          typeof f.description === 'string' && f.description.trim() ? f.description : `${f.name} ${String(r.plural ?? 'items')}, by their ${f.field}`;
-        mend(`${at}.filters[${i}]`, { name: f.name, field: f.field }, { name: f.name, description });
-        return { name: f.name, description };
-      }
-      if (typeof f.field === 'string' && f.field !== f.name && fieldNames.has(f.field) && !f.description) return { name: f.field, field: f.field };
-      if (f.field === undefined && fieldNames.has(f.name)) return { ...f, field: f.name };
-      if (f.field !== undefined && !fieldNames.has(f.field) && typeof f.description === 'string') {
-        const { field: _dropped, ...inWords } = f;
-        return inWords;
-      }
-      return f;
-    });
+    r.filters = r.filters
+      .map((f, i) => {
+        if (!isObject(f)) return f;
+        // "quick" by preparationTime: no equal value of a number means quick; the filter is in words, its body the model's.
+        if (typeof f.name === 'string' && typeof f.field === 'string' && f.name !== f.field && byValueless.has(f.field)) {
+          const description =
+            typeof f.description === 'string' && f.description.trim() ? f.description : `${f.name} ${String(r.plural ?? 'items')}, by their ${f.field}`;
+          mend(`${at}.filters[${i}]`, { name: f.name, field: f.field }, { name: f.name, description });
+          return { name: f.name, description };
+        }
+        if (typeof f.field === 'string' && f.field !== f.name && fieldNames.has(f.field) && !f.description) return { name: f.field, field: f.field };
+        if (f.field === undefined && fieldNames.has(f.name)) return { ...f, field: f.name };
+        if (f.field !== undefined && !fieldNames.has(f.field) && typeof f.description === 'string') {
+          const { field: _dropped, ...inWords } = f;
+          return inWords;
+        }
+        return f;
+      })
+      .map((f, i) => {
+        // A filter by a field this resource lacks (another resource's), or by the equal value of a
+        // date-time or a number, which no one asks for: not built, and said so, rather than asked again.
+        // A parent's id ("ownerId") may become a field only later, when the relation is read from the
+        // sentence; a bad name stays for the checks to report.
+        if (!isObject(f) || typeof f.field !== 'string' || /[a-z]Id$/.test(f.field) || !/^[a-z][A-Za-z0-9]{0,40}$/.test(String(f.name))) return f;
+        if (fieldNames.has(f.field) && !byValueless.has(f.field)) return f;
+        const why = fieldNames.has(f.field) ? `a ${f.field} of equal value is no list anyone asks for` : `${f.field} is not a field of ${String(r.name)}`;
+        notes.push(`${at}.filters[${i}] ${JSON.stringify(f.name)} dropped: ${why}`);
+        return undefined;
+      })
+      .filter((f) => f !== undefined);
   }
   return r;
 }

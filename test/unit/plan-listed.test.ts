@@ -133,3 +133,20 @@ test('an "action" named list… is a listing: dropped beside the filter code rea
     { name: 'onSale', description: 'the products on sale' },
   ]);
 });
+
+test('a filter by a field the resource lacks, or by the equal value of a date-time, is dropped and named, not asked again (the 0.5B failed parking three times on these)', () => {
+  const { plan, notes } = mended('REST API for parking: spots with a number, and bookings of a spot with a start time; list the active bookings', [
+    resource('spot', 'spots', [{ name: 'number', type: 'integer', required: true }], { filters: [{ name: 'startTime', field: 'startTime' }] }),
+    resource('booking', 'bookings', [{ name: 'startTime', type: 'datetime', required: true }], {
+      filters: [{ name: 'startTime' }, { name: 'spotId', field: 'spotId' }],
+    }),
+  ]);
+  const [spot, booking] = plan.resources;
+  assert.deepEqual(spot!.filters, []);
+  assert.deepEqual(
+    booking!.filters.map((f) => f.name),
+    ['spotId', 'active'],
+  );
+  assert.match(notes, /resources\[0\]\.filters\[0\] "startTime" dropped: startTime is not a field of spot/);
+  assert.match(notes, /resources\[1\]\.filters\[0\] "startTime" dropped: a startTime of equal value is no list anyone asks for/);
+});
