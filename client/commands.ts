@@ -9,10 +9,10 @@ import { rootMessage } from '../workflows/run-state.js';
 import type { generateApi } from '../workflows/pipeline.js';
 import type { RunInput, RunResult } from '../workflows/types.js';
 import { currentHeartbeat, runView, type RunView } from './live-display.js';
-import { runInputFrom, workflowIdFor } from './run-input.js';
+import { inputDigest, runInputFrom, workflowIdFor } from './run-input.js';
 import { clientFor, resultOf, uiLink, withWorker, type Io, type RunMemo } from './session.js';
 import { liveState, recordedState } from './mirror-state.js';
-import type { Flags } from './flags.js';
+import { UsageError, type Flags } from './flags.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { SCHEDULE_PREFIX, removeSchedule, scheduleWork } from './schedules.js';
 
@@ -23,7 +23,7 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
   if (!attributes.ok) io.err(`runs will not be filterable by phase, model or outcome (${attributes.reason})`);
   let input: RunInput = { ...fromFlags, searchAttributes: attributes.ok };
   const workflowId = workflowIdFor(input.outputDir);
-  const memo: RunMemo = { prompt: input.prompt, model: input.llm.model, outputDir: input.outputDir };
+  const memo: RunMemo = { prompt: input.prompt, model: input.llm.model, outputDir: input.outputDir, input: inputDigest(fromFlags) };
   if (flags.at || flags.every) {
     const args = [{ ...input, ...(flags.every ? { outputPerStart: true } : {}) }];
     return scheduleWork(client, flags, io, { workflowType: 'generateApi', args, workflowId, memo });
@@ -33,6 +33,13 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
     .describe()
     .catch(() => null);
   if (previous?.status.name === 'RUNNING') {
+    // Another run writes this folder: following it is right only when this command asks for the same run.
+    const theirs = (previous.memo ?? {}) as Partial<RunMemo>;
+    const same = theirs.input !== undefined ? theirs.input === memo.input : theirs.prompt === memo.prompt && theirs.model === memo.model;
+    if (!same)
+      throw new UsageError(
+        `${input.outputDir} is being written by run ${workflowId} (prompt ${JSON.stringify(theirs.prompt ?? '?')}, other flags than these): follow it with overnight-llm attach ${workflowId}, or choose another -output`,
+      );
     io.err(`a run for ${input.outputDir} is already in progress (${workflowId}): attaching to it`);
   } else if (previous?.status.name === 'COMPLETED' && !flags.restart && existsSync(path.join(input.outputDir, 'status.json'))) {
     // A finished run whose folder was emptied since is started afresh. The exit code is the

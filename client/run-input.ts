@@ -32,6 +32,24 @@ export function folderIdFor(kind: string, folder: string): string {
 
 export const workflowIdFor = (outputDir: string) => folderIdFor('overnight', outputDir);
 
+/** A digest of what a run was asked to do (every run flag): two starts into one folder are the same run only when theirs agree. */
+export function inputDigest(input: RunInput): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, sorted(x)]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(sorted(input)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
 /** `target` must be creatable: its nearest existing ancestor a writable folder (or itself, of the right kind). */
 function assertWritablePath(flag: string, target: string, kind: 'file' | 'folder'): void {
   let existing = target;

@@ -19,6 +19,8 @@ export interface RunMemo {
   prompt: string;
   model: string;
   outputDir: string;
+  /** inputDigest of the run's input (runs started before it was kept have none). */
+  input?: string;
 }
 
 export async function clientFor(flags: Flags, io: Io): Promise<Client> {

@@ -45,6 +45,23 @@ describe('-detach, a standalone worker, watch and attach', () => {
     assert.match(state.waiting?.for ?? '', /^a worker on task queue overnight-llm \(start one: overnight-llm worker\)$/);
   });
 
+  test('a second command into that folder: another prompt is refused naming the run; the same command attaches', async () => {
+    const other = await runCli(['-output', output, '-db', db, '-detach', '-prompt', 'REST API for a garden of plants', ...common]);
+    assert.equal(other.code, 2, other.stderr);
+    assert.equal(other.stdout, '');
+    assert.match(
+      other.stderr.trim(),
+      new RegExp(
+        `^overnight-llm: .*todo-api is being written by run ${id} \\(prompt "REST API for todo list", other flags than these\\): follow it with overnight-llm attach ${id}, or choose another -output$`,
+      ),
+    );
+    const same = await runCli(['-output', output, '-db', db, '-detach', ...common]);
+    assert.equal(same.code, 0, same.stderr);
+    assert.equal(same.stdout.trim(), id);
+    assert.match(same.stderr, /already in progress .*: attaching to it/);
+    assert.equal(ollama.calls.length, 0, 'still no worker, no model call');
+  });
+
   test('a standalone worker runs it; watch follows it to its end and exits with its outcome', async () => {
     const worker = spawnCli(['worker', ...common]);
     try {
