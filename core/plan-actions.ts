@@ -107,3 +107,17 @@ export function listingsAsFilters(all: Raw[], notes: string[]): void {
     }
   }
 }
+
+/**
+ * An "action" delete, remove or destroy is DELETE /{plural}/{id}, which every resource has: the
+ * model's body for it (seen: the 1.5B's "removes the task", which dereferenced a nil field) would
+ * only shadow the route code writes. Dropped, and named.
+ */
+export function deletesAsRoute(all: Raw[], notes: string[]): void {
+  for (const r of all) {
+    for (const a of actionsOf(r).filter((x) => typeof x.name === 'string' && /^(?:delete|remove|destroy)(?:[A-Z][a-z]*)?$/.test(x.name))) {
+      r.actions = actionsOf(r).filter((x) => x !== a);
+      notes.push(`${String(r.name)}.actions.${String(a.name)} dropped: DELETE /${String(r.plural)}/{id} removes an item already`);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 // What the request says, read by code to mend the plan: the module named after its subject, a
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
-import { actionsPutIn, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
+import { actionsPutIn, deletesAsRoute, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
 import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle } from './plan.js';
 import { relationsStated } from './sentence.js';
 import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
@@ -156,6 +156,7 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
   }
   listedAs(resources, text, notes);
   listingsAsFilters(all, notes);
+  deletesAsRoute(all, notes);
 }
 
 /**

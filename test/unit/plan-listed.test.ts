@@ -150,3 +150,20 @@ test('a filter by a field the resource lacks, or by the equal value of a date-ti
   assert.match(notes, /resources\[0\]\.filters\[0\] "startTime" dropped: startTime is not a field of spot/);
   assert.match(notes, /resources\[1\]\.filters\[0\] "startTime" dropped: a startTime of equal value is no list anyone asks for/);
 });
+
+test('an "action" delete or removeTask is the DELETE route every resource has: dropped and named; "archive" stays', () => {
+  const { plan, notes } = mended('REST API for todo list', [
+    resource('todo', 'todos', [{ name: 'title', type: 'string', required: true }], {
+      actions: [
+        { name: 'delete', description: 'removes the task from the list' },
+        { name: 'removeTodo', description: 'removes it' },
+        { name: 'archive', description: 'sets archived to true' },
+      ],
+    }),
+  ]);
+  assert.deepEqual(
+    plan.resources[0]!.actions.map((a) => a.name),
+    ['archive'],
+  );
+  assert.match(notes, /todo\.actions\.delete dropped: DELETE \/todos\/\{id\} removes an item already/);
+});
