@@ -63,7 +63,7 @@ export function modelShare(plan: Plan, bodies: Record<string, string>, byModel: 
 export function fallbackBody(h: BehaviourHole): string {
   if (h.kind === 'rule') return '\treturn nil';
   if (h.kind === 'filter') return '\treturn true';
-  return `\treturn errors.New(${JSON.stringify(`${h.element} is not built: no body the model wrote compiled`)})`;
+  return `\treturn errors.New(${JSON.stringify(`${h.element} is not built: README.md names what the run could not build`)})`;
 }
 
 function holeOf(plan: Plan, name: string): BehaviourHole {

@@ -109,6 +109,30 @@ func acted(t *testing.T, c *client, path string, id int64) {
 	}
 }
 
+// createMinimal posts an item with only its required fields: its id and true; or false when the API
+// refuses it with 400, 409 or 422 and an error (a rule in words may); never a 500.
+func createMinimal(t *testing.T, c *client, path string, body map[string]any) (int64, bool) {
+	t.Helper()
+	status, _, v := c.call("POST", path, body)
+	switch status {
+	case http.StatusCreated:
+		return idOf(t, object(t, v)), true
+	case http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity:
+		errorOf(t, v)
+		return 0, false
+	}
+	t.Fatalf("POST %s with only the required fields: status %d, want 201 (or 400, 409, 422 refusing it): %v", path, status, v)
+	return 0, false
+}
+
+// answered checks that the API answers the request with one of the statuses (never a 500).
+func answered(t *testing.T, c *client, method, path string, body any, statuses ...int) {
+	t.Helper()
+	if status, _, v := c.call(method, path, body); !slices.Contains(statuses, status) {
+		t.Fatalf("%s %s: status %d, want one of %v: %v", method, path, status, statuses, v)
+	}
+}
+
 // setsState checks an action whose description begins "sets key to want", on an item where key is
 // not want yet: 200 and key reads want afterwards, or 409 saying the action is not built (the run
 // names what is not built).

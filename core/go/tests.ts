@@ -1,97 +1,16 @@
 // tests/api_test.go: the tests code derives from the plan (docs/generated-api.md). Each resource
 // gets its contract checked over HTTP (create, get, list, replace, delete, the errors), and each
 // behaviour code writes a subtest named after its mutant (mutants.ts) that fails on that mutant:
-// `proves` maps the mutant's id to the subtest. Rules in words, actions and filters in words are
-// the model's bodies, proven by the model's cases; the file only checks their answers' shape.
-import { fieldsWithParent, goName, parentField, type Action, type Field, type Plan, type Resource, type Store } from '../plan.js';
+// `proves` maps the mutant's id to the subtest. What the model writes from words (actions, filters
+// and rules in words) gets the checks every such method owes the API (tests-words.ts).
+import { fieldsWithParent, parentField, type Plan, type Resource, type Store } from '../plan.js';
 import { mutantsOf } from './mutants.js';
 import { goNumber, goString } from './names.js';
+import { at, body, bodyFunc, literal, newFn, otherValue, parentSetup, stringOfLength, subtest, testName } from './tests-values.js';
 import { newClientFunc, storesRun, TEST_HELPERS } from './tests-helpers.js';
+import { wordsTests } from './tests-words.js';
 
 export const API_TESTS_PATH = 'tests/api_test.go';
-
-type Value = string | number | boolean;
-
-const literal = (v: Value) => (typeof v === 'string' ? goString(v) : typeof v === 'number' ? goNumber(v) : String(v));
-
-/** A string of `length` characters in the field's format (email, url), else of x's. */
-function stringOfLength(f: Field, length: number): string {
-  if (f.format === 'email') return `${'a'.repeat(Math.max(1, length - 5))}@b.co`;
-  if (f.format === 'url') return `https://${'a'.repeat(Math.max(1, length - 8))}`;
-  return 'x'.repeat(Math.max(0, length));
-}
-
-/** Valid values of a field, distinct where the type allows; the first is the sample. */
-function candidates(f: Field): Value[] {
-  const four = [1, 2, 3, 4];
-  switch (f.type) {
-    case 'boolean':
-      return [true, false];
-    case 'enum':
-      return f.values ?? [];
-    case 'date':
-      return four.map((n) => `2024-05-0${n}`);
-    case 'datetime':
-      return four.map((n) => `2024-05-01T1${n - 1}:00:00Z`);
-    case 'integer':
-    case 'number': {
-      const lo = f.min ?? -Infinity;
-      const hi = f.max ?? Infinity;
-      const start = lo <= 1 && 1 <= hi ? 1 : Number.isFinite(lo) ? Math.ceil(lo) : Math.floor(hi);
-      // Zero last: a rule in words often refuses it ("count is not zero").
-      const out = [0, 1, 2, 3, -1, -2, -3, 4, 5, 6].map((d) => start + d).filter((v) => v >= lo && v <= hi && v !== 0);
-      return out.length > 0 ? out.slice(0, 4) : [Number.isFinite(lo) ? lo : hi];
-    }
-    case 'string': {
-      if (f.format === 'email') return ['a', 'b', 'c', 'd'].map((c) => `${c}@example.com`);
-      if (f.format === 'url') return ['', '/2', '/3', '/4'].map((p) => `https://example.com${p}`);
-      return four.map((n) => {
-        let s = `${f.name} ${n}`;
-        if (f.max !== undefined && s.length > f.max) s = `${n}${f.name}`.slice(0, Math.max(1, f.max));
-        return s.padEnd(Math.max(1, f.min ?? 1), 'x');
-      });
-    }
-  }
-}
-
-/** Another valid value than the sample, for a filter's second item; undefined: leave the field out. */
-function otherValue(f: Field): Value | undefined | null {
-  const c = candidates(f);
-  if (c.length > 1) return c[1];
-  return f.required ? null : undefined;
-}
-
-const bodyFn = (r: Resource) => `${r.name}Body`;
-const newFn = (r: Resource) => `new${goName(r.name)}`;
-const testName = (r: Resource) => `Test${goName(r.plural)}`;
-const at = (r: Resource) => `/${r.plural}`;
-
-/** `authorBody(n)`, `bookBody(n, p)`: the n-th valid item of r (its parent p). */
-const body = (r: Resource, n: number | string, parent = 'p') => `${bodyFn(r)}(${n}${r.parent ? `, ${parent}` : ''})`;
-
-function bodyFunc(r: Resource): string {
-  const lines = fieldsWithParent(r).map((f) => {
-    if (r.parent && f.name === parentField(r.parent)) return `\tb[${goString(f.name)}] = parent`;
-    const c = candidates(f);
-    const varies = (f.unique || f.type === 'string') && c.length > 1;
-    return `\tb[${goString(f.name)}] = ${varies ? `nth(n, ${c.map(literal).join(', ')})` : literal(c[0]!)}`;
-  });
-  const parent = r.parent ? `, and of the ${r.parent} parent` : '';
-  return `// ${bodyFn(r)} is a valid ${r.name}, the n-th: its unique values differ from the other n's${parent}.
-func ${bodyFn(r)}(n int${r.parent ? ', parent int64' : ''}) map[string]any {
-	b := map[string]any{}
-${lines.join('\n')}
-	return b
-}
-
-// ${newFn(r)} creates the n-th ${r.name}${r.parent ? `, and first its ${r.parent}` : ''}; its id.
-func ${newFn(r)}(c *client, n int) int64 {
-	return c.create(${goString(at(r))}, ${r.parent ? `${bodyFn(r)}(n, ${newFn({ ...r, name: r.parent })}(c, n))` : `${bodyFn(r)}(n)`})
-}`;
-}
-
-/** The statement creating the parent `p` a body of r needs, if any. */
-const parentSetup = (r: Resource) => (r.parent ? [`p := ${newFn({ ...r, name: r.parent })}(c, 1)`] : []);
 
 /** A bad value for a filter's query parameter, or none (a string filter takes any). */
 function badParam(plan: Plan, r: Resource, name: string): string | undefined {
@@ -207,9 +126,6 @@ export function codeProves(plan: Plan, id: string): boolean {
   return plan.resources.find((r) => r.name === resource)?.filters.find((f) => f.name === name)?.field !== undefined;
 }
 
-const subtest = (name: string, lines: string[]) =>
-  `\tt.Run(${goString(name)}, func(t *testing.T) {\n\t\tc := newClient(t)\n${lines.map((l) => `\t\t${l}`).join('\n')}\n\t})`;
-
 function contractTests(plan: Plan, r: Resource): string[] {
   const P = goString(at(r));
   const children = plan.resources.filter((c) => c.parent === r.name);
@@ -281,45 +197,9 @@ function contractTests(plan: Plan, r: Resource): string[] {
       ...(parent ? [`\tc.expect(400, "GET", fmt.Sprintf(${goString(`${at(parent)}/%d${at(r)}?`)}, p)+q, nil)`] : []),
       `}`,
     ]),
-    ...r.actions.map((a) => subtest(`action ${a.name}`, actionLines(r, a))),
-    ...r.filters
-      .filter((f) => f.field === undefined)
-      .map((f) =>
-        subtest(`filter ${f.name}`, [
-          `a := ${newFn(r)}(c, 1)`,
-          `b := ${newFn(r)}(c, 2)`,
-          `partition(t, c.expect(200, "GET", ${goString(`${at(r)}?${f.name}=true`)}, nil), c.expect(200, "GET", ${goString(`${at(r)}?${f.name}=false`)}, nil), a, b)`,
-        ]),
-      ),
+    ...wordsTests(r),
   ];
   return out;
-}
-
-/**
- * An action's subtest. One whose description begins "sets F to V" (code's own, or the model's
- * "sets published to true and publishedAt to now") is held to it on an item where F is not V yet;
- * any other answers 200 with the item or 409 with an error.
- */
-function actionLines(r: Resource, a: Action): string[] {
-  const P = goString(at(r));
-  const path = `item(${P}, a)+${goString(`/${a.name}`)}`;
-  const m = /^sets (\w+) to ([a-z0-9_]+)\b/i.exec(a.description.trim());
-  const field = m && r.fields.find((f) => f.name === m[1]);
-  const want =
-    field?.type === 'boolean' && /^(true|false)$/i.test(m![2]!)
-      ? m![2]!.toLowerCase() === 'true'
-      : field?.type === 'enum'
-        ? field.values?.find((v) => v === m![2])
-        : undefined;
-  const before = want === undefined ? undefined : typeof want === 'boolean' ? !want : field!.values!.find((v) => v !== want);
-  if (want === undefined || before === undefined) return [`a := ${newFn(r)}(c, 1)`, `acted(t, c, ${path}, a)`];
-  return [
-    ...parentSetup(r),
-    `b := ${body(r, 1)}`,
-    `b[${goString(field!.name)}] = ${literal(before)}`,
-    `a := c.create(${P}, b)`,
-    `setsState(t, c, ${path}, ${goString(field!.name)}, ${literal(want)})`,
-  ];
 }
 
 /** tests/api_test.go for the plan, and the subtest that proves each code-written mutant. */

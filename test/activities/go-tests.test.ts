@@ -19,6 +19,10 @@ process.env.OVERNIGHT_STATE_DIR ??= path.join(repo, '.state', 'test');
 const { runTool, toolchainEnv } = await import('../../activities/go/run-tool.js');
 const { totalCoverage } = await import('../../activities/go/coverage.js');
 const { runMutants } = await import('../../activities/go/mutants.js');
+const { fallbackBody } = await import('../../activities/plan/behaviour.js');
+const holeNamed = (name: string) => behaviourContract(LIBRARY_PLAN).holes.find((h) => h.name === name)!;
+const checkout = holeNamed('Book.Checkout');
+const recent = holeNamed('Book.Recent');
 
 const env = toolchainEnv();
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'go-tests-'));
@@ -115,6 +119,38 @@ test("an action body that does not set what its description says fails the deriv
   const idle = await run('\treturn nil');
   assert.notEqual(idle.exitCode, 0);
   assert.match(idle.output, /available is true afterwards, want false/);
-  const standIn = await run('\treturn errors.New("checkout is not built: no body the model wrote compiled")');
+  const standIn = await run(fallbackBody(checkout));
   assert.equal(standIn.exitCode, 0, standIn.output);
 });
+
+// The derived tests' items set every optional field; a body that reads one without looking for nil
+// passes them and answers 500 to the first client that leaves it out (the 1.5B's todo action did).
+// The minimal-item subtests catch it; code's stand-ins pass them.
+test(
+  'a filter or an action body that dereferences an absent optional field fails the minimal-item subtests; the stand-ins pass',
+  { timeout: 280_000 },
+  async () => {
+    const run = async (bodies: Record<string, string>) => {
+      const dir = writeProject(LIBRARY_PLAN, 'memory', { ...BODIES, ...bodies });
+      return runTool('go', ['test', '-count=1', './tests/'], { cwd: dir, env, timeoutMs: 240_000 });
+    };
+    const nilFilter = await run({ 'Book.Recent': '\treturn x.Published.After(now.AddDate(-1, 0, 0))' });
+    assert.notEqual(nilFilter.exitCode, 0);
+    assert.match(nilFilter.output, /--- FAIL: \S*minimal_item:_filter_recent/);
+    assert.doesNotMatch(nilFilter.output, /--- FAIL: \S*\/filter_recent/, 'the full item has published set: only the minimal item trips it');
+    const nilAction = await run({
+      'Book.Checkout': [
+        '\tif *x.Pages == 0 {',
+        '\t\treturn errors.New("a book without pages")',
+        '\t}',
+        '\tx.Available = PointerTo(false)',
+        '\tx.LastBorrowedAt = &now',
+        '\treturn nil',
+      ].join('\n'),
+    });
+    assert.notEqual(nilAction.exitCode, 0);
+    assert.match(nilAction.output, /--- FAIL: \S*minimal_item:_action_checkout[\s\S]*status 500/);
+    const standIns = await run({ 'Book.Recent': fallbackBody(recent), 'Book.Checkout': fallbackBody(checkout) });
+    assert.equal(standIns.exitCode, 0, standIns.output);
+  },
+);
