@@ -125,6 +125,58 @@ func createMinimal(t *testing.T, c *client, path string, body map[string]any) (i
 	return 0, false
 }
 
+// actsOnSome checks that an action does something. Each body is created (a rule may refuse it),
+// acted on and deleted: the action answers 200 with the item or 409 with an error, and on at least
+// one item it answers 200 and the item changes. One that refuses every item or changes none is
+// broken; code's stand-in answers 409 saying it is not built, and passes.
+func actsOnSome(t *testing.T, c *client, base, action string, bodies ...map[string]any) {
+	t.Helper()
+	tried := 0
+	for _, b := range bodies {
+		id, ok := createMinimal(t, c, base, b)
+		if !ok {
+			continue
+		}
+		tried++
+		before := c.expect(http.StatusOK, "GET", item(base, id), nil)
+		path := item(base, id) + "/" + action
+		status, _, v := c.call("POST", path, nil)
+		switch status {
+		case http.StatusOK:
+			if got := idOf(t, object(t, v)); got != id {
+				t.Fatalf("POST %s: the answer is item %d, want %d", path, got, id)
+			}
+			if jsonText(v) != jsonText(before) {
+				return
+			}
+		case http.StatusConflict:
+			if strings.Contains(errorOf(t, v), "is not built") {
+				return
+			}
+		default:
+			t.Fatalf("POST %s: status %d, want 200 or 409: %v", path, status, v)
+		}
+		c.call("DELETE", item(base, id), nil)
+	}
+	if tried > 0 {
+		t.Fatalf("POST %s/{id}/%s refused or left unchanged each of the %d items tried: an action must change an item it accepts", base, action, tried)
+	}
+}
+
+// with is a copy of the body with key set to v, or left out when v is nil.
+func with(b map[string]any, key string, v any) map[string]any {
+	out := map[string]any{}
+	for k, x := range b {
+		out[k] = x
+	}
+	if v == nil {
+		delete(out, key)
+	} else {
+		out[key] = v
+	}
+	return out
+}
+
 // answered checks that the API answers the request with one of the statuses (never a 500).
 func answered(t *testing.T, c *client, method, path string, body any, statuses ...int) {
 	t.Helper()

@@ -1,17 +1,35 @@
 // The subtests of the methods the model writes from words: actions, filters in words, rules in
 // words. Code cannot know what they mean, so it checks what every such method owes the API: an
-// action answers 200 with the item or 409 with an error, and does what a description "sets F to V"
-// says; a filter's =true and =false lists hold each item once. Each runs again on an item with only
+// action answers 200 with the item or 409 with an error, changes some item it is tried on, and
+// does what a description "sets F to V" says; a filter's =true and =false lists hold each item once. Each runs again on an item with only
 // its required fields, whose optional ones are nil pointers: a body that reads one without looking
 // answers 500, fails here, and the run swaps it for code's stand-in and names it.
 import { fieldsWithParent, parentField, type Action, type Resource } from '../plan.js';
 import { goString } from './names.js';
-import { at, body, literal, newFn, parentSetup, subtest } from './tests-values.js';
+import { at, body, candidates, literal, newFn, parentSetup, subtest } from './tests-values.js';
+
+/** Go expressions of items to try an action on: the sample item b, then b with one field changed
+ * (each boolean flipped, each other enum value, each day in the future), then b with only the
+ * required fields: an action that works on none of them is broken. */
+function variants(r: Resource): string[] {
+  const out = ['b'];
+  const own = r.fields.filter((f) => !(r.parent && f.name === parentField(r.parent)));
+  for (const f of own) {
+    const key = goString(f.name);
+    if (f.type === 'boolean') out.push(`with(b, ${key}, ${literal(!candidates(f)[0])})`);
+    if (f.type === 'enum') out.push(...(f.values ?? []).slice(1, 4).map((v) => `with(b, ${key}, ${goString(v)})`));
+    if (f.type === 'date') out.push(`with(b, ${key}, "2099-01-01")`);
+    if (f.type === 'datetime') out.push(`with(b, ${key}, "2099-01-01T00:00:00Z")`);
+  }
+  const bare = leftOut(r);
+  if (bare.length) out.push(bare.reduce((b, f) => `with(${b}, ${goString(f.name)}, nil)`, 'b'));
+  return out.slice(0, 12);
+}
 
 /**
  * An action's subtest. One whose description begins "sets F to V" (code's own, or the model's
  * "sets published to true and publishedAt to now") is held to it on an item where F is not V yet;
- * any other answers 200 with the item or 409 with an error.
+ * any other must change at least one of the items it is tried on (variants).
  */
 function actionLines(r: Resource, a: Action): string[] {
   const P = goString(at(r));
@@ -25,7 +43,8 @@ function actionLines(r: Resource, a: Action): string[] {
         ? field.values?.find((v) => v === m![2])
         : undefined;
   const before = want === undefined ? undefined : typeof want === 'boolean' ? !want : field!.values!.find((v) => v !== want);
-  if (want === undefined || before === undefined) return [`a := ${newFn(r)}(c, 1)`, `acted(t, c, ${path}, a)`];
+  if (want === undefined || before === undefined)
+    return [...parentSetup(r), `b := ${body(r, 1)}`, `actsOnSome(t, c, ${P}, ${goString(a.name)}, ${variants(r).join(', ')})`];
   return [
     ...parentSetup(r),
     `b := ${body(r, 1)}`,

@@ -154,3 +154,21 @@ test(
     assert.equal(standIns.exitCode, 0, standIns.output);
   },
 );
+
+// An action in words that refuses every item (the 0.5B's cancel: 409 "invalid timestamp" always),
+// or answers 200 and changes nothing (the 1.5B's publish), is broken whatever it means: no item of
+// the variants (each boolean flipped, each enum value, days in the future, only required fields)
+// is changed by it. Code's stand-in says it is not built, and passes.
+test('an action in words that refuses every item or changes none fails the derived tests; the stand-in passes', { timeout: 280_000 }, async () => {
+  const run = async (body: string) => {
+    const dir = writeProject(EDGE_PLAN, 'memory', { ...BODIES, 'Slot.Archive': body });
+    return runTool('go', ['test', '-count=1', './tests/'], { cwd: dir, env, timeoutMs: 240_000 });
+  };
+  for (const body of ['\treturn errors.New("invalid timestamp")', '\treturn nil']) {
+    const broken = await run(body);
+    assert.notEqual(broken.exitCode, 0, body);
+    assert.match(broken.output, /--- FAIL: \S*\/action_archive[\s\S]*refused or left unchanged each of the \d+ items tried/, body);
+  }
+  const standIn = await run(fallbackBody(behaviourContract(EDGE_PLAN).holes.find((h) => h.name === 'Slot.Archive')!));
+  assert.equal(standIn.exitCode, 0, standIn.output);
+});
