@@ -87,6 +87,7 @@ function normalizeResource(value: unknown, at: string, mend: Mend, notes: string
   }
   for (const key of ['filters', 'actions', 'rules'] as const) if (r[key] === undefined || r[key] === null) r[key] = [];
   if (Array.isArray(r.fields)) r.fields = r.fields.flatMap((f, i) => normalizeField(f, `${at}.fields[${i}]`, String(r.name ?? 'item'), mend, notes));
+  flagsByState(r, at, mend);
   // Filters and actions given as plain names.
   const word = (s: string) => (/^[A-Za-z][A-Za-z0-9 _-]*$/.test(s) ? jsonName(s) : s);
   if (Array.isArray(r.filters)) r.filters = r.filters.map((f) => (typeof f === 'string' ? { name: word(f) } : f));
@@ -140,6 +141,32 @@ function normalizeResource(value: unknown, at: string, mend: Mend, notes: string
       .filter((f) => f !== undefined);
   }
   return r;
+}
+
+/**
+ * "a watered flag": the flag is the state, so wateredFlag (or watered_flag) is named watered, as
+ * "list the plants that are watered" and "sets watered to true" say it; filters by it and action
+ * descriptions that name it follow.
+ */
+function flagsByState(r: Record<string, unknown>, at: string, mend: Mend): void {
+  if (!Array.isArray(r.fields)) return;
+  const names = new Set(r.fields.map((f) => (isObject(f) ? f.name : undefined)));
+  r.fields.forEach((f, i) => {
+    const m = isObject(f) && f.type === 'boolean' && typeof f.name === 'string' ? /^([a-z][A-Za-z0-9]*?)Flag$/.exec(f.name) : null;
+    if (!m || names.has(m[1]) || !isObject(f)) return;
+    const [from, to] = [f.name as string, m[1]!];
+    mend(`${at}.fields[${i}].name`, from, to);
+    f.name = to;
+    const renamed = (e: unknown) => {
+      if (!isObject(e)) return e;
+      const out = { ...e };
+      if (out.field === from) out.field = to;
+      if (out.name === from) out.name = to;
+      if (typeof out.description === 'string') out.description = out.description.replace(new RegExp(`\\b${from}\\b`, 'g'), to);
+      return out;
+    };
+    for (const key of ['filters', 'actions', 'rules'] as const) if (Array.isArray(r[key])) r[key] = (r[key] as unknown[]).map(renamed);
+  });
 }
 
 function normalizeField(value: unknown, at: string, resource: string, mend: Mend, notes: string[]): unknown[] {

@@ -132,6 +132,35 @@ test("near-misses are mended and named: the old one-resource shape, Go types, na
   assert.match(notes, /type "int" → "integer"/);
   assert.match(notes, /required true → false \(default false\)/);
 
+  // "a watered flag": the 0.5B's wateredFlag is the state watered, and what names it follows.
+  const flag = parsePlan(
+    JSON.stringify({
+      module: 'garden-api',
+      resources: [
+        {
+          name: 'plant',
+          plural: 'plants',
+          fields: [
+            { name: 'name', type: 'string', required: true },
+            { name: 'wateredFlag', type: 'boolean', required: false },
+          ],
+          filters: [{ name: 'wateredFlag', field: 'wateredFlag' }],
+          actions: [{ name: 'water', description: 'sets wateredFlag to true' }],
+        },
+      ],
+    }),
+    'REST API for plants with a name and a watered flag; a plant can be watered',
+  );
+  assert.ok(flag.ok, JSON.stringify(flag));
+  const watered = flag.plan.resources[0]!;
+  assert.deepEqual(
+    watered.fields.map((f) => f.name),
+    ['name', 'watered'],
+  );
+  assert.deepEqual(watered.filters, [{ name: 'watered', field: 'watered' }]);
+  assert.equal(watered.actions[0]!.description, 'sets watered to true');
+  assert.match(flag.notes!.join('\n'), /fields\[1\]\.name "wateredFlag" → "watered"/);
+
   const old = parsePlan(
     JSON.stringify({
       module: 'notes-api',
