@@ -48,6 +48,22 @@ function namedBy(request: string): (r: unknown) => boolean {
   };
 }
 
+/** The resource names of the plan prompt's worked example, read from the prompt text itself. */
+export const exampleResources = (template: string) => [...template.matchAll(/"name": "([a-z]+)", "plural": "[a-z]+"/g)].map((m) => m[1]!);
+
+/**
+ * The plan prompt without its worked example (from "For example" to the line before "Now the
+ * plan for", and the reminder about it): what a model that copied the example is asked next, in a
+ * fresh conversation, since showing it the example again gets the copy again.
+ */
+export function withoutExample(template: string): string {
+  const lines = template.split('\n');
+  const from = lines.findIndex((l) => l.startsWith('For example'));
+  const to = lines.findIndex((l) => l.startsWith('Now the plan for'));
+  if (from < 0 || to <= from) return template;
+  return [...lines.slice(0, from), ...lines.slice(to).filter((l) => !/from the example/.test(l))].join('\n');
+}
+
 /**
  * The resources of a plan that are the plan prompt's worked example's (`example`: their names),
  * though the request names none of them: the model copied the example instead of planning the

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { fidelityOf } from '../../core/fidelity.js';
 import { parsePlan } from '../../core/plan-check.js';
-import { copiedFromExample } from '../../core/plan-request.js';
+import { copiedFromExample, exampleResources, withoutExample } from '../../core/plan-request.js';
 import type { Store } from '../../core/plan.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
 import { builtOf, singleResourceSpec } from '../../core/single-resource.js';
@@ -30,9 +30,10 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, whole
   const template = loadPrompt('plan');
   const messages: Message[] = [{ role: 'user', content: renderPrompt(template, { request: prompt }) }];
   // The worked example's resources, read from the prompt file itself: a plan of them the request does not name was copied.
-  const example = [...template.matchAll(/"name": "([a-z]+)", "plural": "[a-z]+"/g)].map((m) => m[1]!);
+  const example = exampleResources(template);
   const usage: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
   let errors: string[] = [];
+  let shownExample = true;
   for (let attempt = 1; attempt <= maxTries; attempt++) {
     const answer = await chatOnce({ dbPath, llm, messages, format: PLAN_SCHEMA as unknown as Record<string, unknown>, label: 'plan' });
     usage.tokensIn += answer.usage.tokensIn;
@@ -49,6 +50,12 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, whole
     errors = checked.ok
       ? [`${copied.join(' and ')} are the example's, and the request names none of them: plan what "${prompt}" keeps, named by its own words`]
       : checked.errors;
+    if (copied.length > 0 && shownExample) {
+      // Shown the example again, the 0.5B copies it again: a fresh conversation, without it.
+      shownExample = false;
+      messages.splice(0, messages.length, { role: 'user', content: renderPrompt(withoutExample(template), { request: prompt }) });
+      continue;
+    }
     messages.push(
       { role: 'assistant', content: answer.content.slice(0, 4000) },
       {

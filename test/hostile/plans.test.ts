@@ -47,6 +47,12 @@ export const PLAN_CASES: HostileCase[] = [
     calls: 3,
     limitMs: 5000,
     expect: invalid(/no valid plan in 3 tries \(cars and repairs are the example's, and the request names none of them/),
+    // The second try is a fresh conversation whose prompt has no worked example to copy again.
+    after: ({ server }) => {
+      assert.match(server.calls[0]!.lastUserMessage, /garage/);
+      assert.doesNotMatch(server.calls[1]!.lastUserMessage, /garage|from the example/);
+      assert.match(server.calls[1]!.lastUserMessage, /Plan the Go REST API[\s\S]*Now the plan for/);
+    },
   },
   {
     name: 'a plan that is not JSON at all',

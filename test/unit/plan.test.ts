@@ -1,12 +1,13 @@
 // The plan a sentence becomes: what it can hold, what code mends, what it refuses, and the
 // fidelity list that names where each asked-for thing lives or that it is not built.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { checkPlan, parsePlan } from '../../core/plan-check.js';
 import { fidelityLines, fidelityOf } from '../../core/fidelity.js';
 import { goName, jsonName, routesOf, type Plan } from '../../core/plan.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
-import { copiedFromExample } from '../../core/plan-request.js';
+import { copiedFromExample, exampleResources, withoutExample } from '../../core/plan-request.js';
 
 const library = {
   module: 'library-api',
@@ -535,4 +536,18 @@ test('"REST API for todo list": a single resource the sentence does not name tak
     assert.ok(kept.ok);
     assert.equal(kept.plan.resources[0]!.name, 'task', sentence);
   }
+});
+
+test('the plan prompt without its worked example keeps every instruction and the request, and names none of the example', () => {
+  const template = readFileSync(new URL('../../prompts/plan.txt', import.meta.url), 'utf8');
+  assert.deepEqual(exampleResources(template), ['car', 'repair']);
+  const bare = withoutExample(template);
+  assert.doesNotMatch(bare, /garage|"cars"|repairs|from the example/);
+  assert.equal(bare.match(/\{\{request\}\}/g)?.length, 2);
+  for (const line of template.split('\n').slice(
+    0,
+    template.split('\n').findIndex((l) => l.startsWith('For example')),
+  ))
+    assert.ok(bare.includes(line), line);
+  assert.equal(withoutExample('no example here'), 'no example here');
 });
