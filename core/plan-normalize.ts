@@ -143,6 +143,22 @@ function normalizeResource(value: unknown, at: string, mend: Mend, notes: string
   return r;
 }
 
+/** A format is email or url on a string: "uri" is url, a "date" or "date-time" string is that type,
+ * and any other ("sku", "currency", a format on a number) is dropped and named, not asked again. */
+function formatKept(f: Record<string, unknown>, at: string, mend: Mend, notes: string[]): void {
+  const format = typeof f.format === 'string' ? f.format.toLowerCase() : f.format;
+  const asType = f.type === 'string' && typeof format === 'string' ? { date: 'date', 'date-time': 'datetime', datetime: 'datetime' }[format] : undefined;
+  if (f.type === 'string' && (format === 'uri' || format === 'email' || format === 'url')) {
+    if (f.format !== (format === 'uri' ? 'url' : format)) mend(`${at}.format`, f.format, format === 'uri' ? 'url' : format);
+    f.format = format === 'uri' ? 'url' : format;
+    return;
+  }
+  if (asType) mend(`${at}.type`, f.type, asType);
+  else notes.push(`${at}.format ${JSON.stringify(f.format)} dropped: a format is email or url, on a string field`);
+  if (asType) f.type = asType;
+  delete f.format;
+}
+
 /**
  * "a watered flag": the flag is the state, so wateredFlag (or watered_flag) is named watered, as
  * "list the plants that are watered" and "sets watered to true" say it; filters by it and action
@@ -234,6 +250,7 @@ function normalizeField(value: unknown, at: string, resource: string, mend: Mend
   }
   for (const key of ['unique', 'format', 'default'] as const) if (f[key] === null || f[key] === '') delete f[key];
   if (f.unique === false) delete f.unique;
+  if (f.format !== undefined) formatKept(f, at, mend, notes);
   // A JSON body cannot tell false from a missing bool in a small model's mind: a required bool
   // refuses nothing a user would send. It becomes optional with false as its default.
   if (f.type === 'boolean' && f.required === true) {

@@ -2,7 +2,7 @@
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
 import { actionsPutIn, deletesAsRoute, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
-import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle } from './plan.js';
+import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle, type Plan } from './plan.js';
 import { relationsStated } from './sentence.js';
 import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
 
@@ -48,20 +48,42 @@ function namedBy(request: string): (r: unknown) => boolean {
   };
 }
 
-/** The resource names of the plan prompt's worked example, read from the prompt text itself. */
-export const exampleResources = (template: string) => [...template.matchAll(/"name": "([a-z]+)", "plural": "[a-z]+"/g)].map((m) => m[1]!);
+/** The resource names of the plan prompt's examples, read from the prompt text itself: the worked
+ * example's, the relation's ("a book belongs to an author") and the plain request's ("a todo has"). */
+export const exampleResources = (template: string) => [
+  ...[...template.matchAll(/"name": "([a-z]+)", "plural": "[a-z]+"/g)].map((m) => m[1]!),
+  ...[...template.matchAll(/\(an? ([a-z]+) belongs to an? ([a-z]+)\)/g)].flatMap((m) => [m[1]!, m[2]!]),
+  ...[...template.matchAll(/^A plain request .*?: an? ([a-z]+) has\b/gm)].map((m) => m[1]!),
+];
+
+/** The filter and action names the plan prompt gives as examples: ("overdue"), ("mark done", "cancel"). */
+export const exampleWords = (template: string) =>
+  [...template.matchAll(/\(("[a-z ]+"(?:, "[a-z ]+")*)\)/g)].flatMap((m) => [...m[1]!.matchAll(/"([a-z ]+)"/g)].map((w) => w[1]!));
 
 /**
- * The plan prompt without its worked example (from "For example" to the line before "Now the
- * plan for", and the reminder about it): what a model that copied the example is asked next, in a
- * fresh conversation, since showing it the example again gets the copy again.
+ * The filters and actions of a plan named by one of the prompt's examples (`words`: "overdue",
+ * "mark done") that the request does not say: the model's additions, copied from the prompt, each
+ * dropped and named (the 0.5B gave "REST API for inventory" an overdue filter and a cancel action).
  */
-export function withoutExample(template: string): string {
-  const lines = template.split('\n');
-  const from = lines.findIndex((l) => l.startsWith('For example'));
-  const to = lines.findIndex((l) => l.startsWith('Now the plan for'));
-  if (from < 0 || to <= from) return template;
-  return [...lines.slice(0, from), ...lines.slice(to).filter((l) => !/from the example/.test(l))].join('\n');
+export function exampleElementsDropped(plan: Plan, request: string, words: string[]): { plan: Plan; notes: string[] } {
+  const said = request.toLowerCase();
+  const copied = (name: string) =>
+    words.some((w) => w.replace(/ /g, '').toLowerCase() === name.toLowerCase()) &&
+    !name
+      .split(/(?=[A-Z])/)
+      .map((w) => w.toLowerCase())
+      .every((w) => said.includes(w.length > 4 ? w.slice(0, -1) : w));
+  const notes: string[] = [];
+  const resources = plan.resources.map((r) => {
+    const keep = <T extends { name: string }>(kind: string, list: T[]) =>
+      list.filter((e) => {
+        if (!copied(e.name)) return true;
+        notes.push(`${r.name} ${kind} ${e.name} dropped: the plan prompt's example, and the request does not ask for it`);
+        return false;
+      });
+    return { ...r, filters: keep('filter', r.filters), actions: keep('action', r.actions) };
+  });
+  return { plan: { ...plan, resources }, notes };
 }
 
 /**

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { fidelityOf } from '../../core/fidelity.js';
 import { parsePlan } from '../../core/plan-check.js';
-import { copiedFromExample, exampleResources, withoutExample } from '../../core/plan-request.js';
+import { copiedFromExample, exampleElementsDropped, exampleResources, exampleWords } from '../../core/plan-request.js';
 import type { Store } from '../../core/plan.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
 import { builtOf, singleResourceSpec } from '../../core/single-resource.js';
@@ -31,6 +31,7 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, whole
   const messages: Message[] = [{ role: 'user', content: renderPrompt(template, { request: prompt }) }];
   // The worked example's resources, read from the prompt file itself: a plan of them the request does not name was copied.
   const example = exampleResources(template);
+  const words = exampleWords(template);
   const usage: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
   let errors: string[] = [];
   let shownExample = true;
@@ -43,17 +44,18 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, whole
     const checked = parsePlan(answer.content, prompt);
     const copied = checked.ok ? copiedFromExample(checked.plan.resources, prompt, example) : [];
     if (checked.ok && copied.length === 0) {
-      const { plan } = checked;
+      const { plan, notes: dropped } = exampleElementsDropped(checked.plan, prompt, words);
+      const notes = [...(checked.notes ?? []), ...dropped];
       const fidelity = wholePlan ? fidelityOf(prompt, plan, store) : fidelityOf(prompt, plan, 'memory', builtOf(plan));
-      return { spec: singleResourceSpec(plan), plan, fidelity, usage, attempts: attempt, ...(checked.notes ? { notes: checked.notes } : {}) };
+      return { spec: singleResourceSpec(plan), plan, fidelity, usage, attempts: attempt, ...(notes.length ? { notes } : {}) };
     }
     errors = checked.ok
       ? [`${copied.join(' and ')} are the example's, and the request names none of them: plan what "${prompt}" keeps, named by its own words`]
       : checked.errors;
     if (copied.length > 0 && shownExample) {
-      // Shown the example again, the 0.5B copies it again: a fresh conversation, without it.
+      // Shown the examples again, the 0.5B copies them again: a fresh conversation, with a prompt that has none.
       shownExample = false;
-      messages.splice(0, messages.length, { role: 'user', content: renderPrompt(withoutExample(template), { request: prompt }) });
+      messages.splice(0, messages.length, { role: 'user', content: renderPrompt(loadPrompt('plan-bare'), { request: prompt }) });
       continue;
     }
     messages.push(

@@ -7,7 +7,7 @@ import { checkPlan, parsePlan } from '../../core/plan-check.js';
 import { fidelityLines, fidelityOf } from '../../core/fidelity.js';
 import { goName, jsonName, routesOf, type Plan } from '../../core/plan.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
-import { copiedFromExample, exampleResources, withoutExample } from '../../core/plan-request.js';
+import { copiedFromExample, exampleElementsDropped, exampleResources, exampleWords } from '../../core/plan-request.js';
 
 const library = {
   module: 'library-api',
@@ -132,6 +132,32 @@ test("near-misses are mended and named: the old one-resource shape, Go types, na
   assert.match(notes, /bedId → parent "bed"/);
   assert.match(notes, /type "int" → "integer"/);
   assert.match(notes, /required true → false \(default false\)/);
+
+  // A format the plan cannot hold is mended or dropped and named, not asked again (the 0.5B's "sku").
+  const formats = parsePlan(
+    JSON.stringify({
+      module: 'inventory-api',
+      resources: [
+        {
+          name: 'item',
+          plural: 'items',
+          fields: [
+            { name: 'title', type: 'string', required: true },
+            { name: 'sku', type: 'string', format: 'sku' },
+            { name: 'site', type: 'string', format: 'URI' },
+            { name: 'arrived', type: 'string', format: 'date-time' },
+            { name: 'count', type: 'integer', format: 'int32' },
+          ],
+        },
+      ],
+    }),
+  );
+  assert.ok(formats.ok, JSON.stringify(formats));
+  assert.deepEqual(
+    formats.plan.resources[0]!.fields.map((f) => `${f.name}:${f.type}:${f.format ?? ''}`),
+    ['title:string:', 'sku:string:', 'site:string:url', 'arrived:datetime:', 'count:integer:'],
+  );
+  assert.match(formats.notes!.join('\n'), /fields\[1\]\.format "sku" dropped: a format is email or url/);
 
   // "a watered flag": the 0.5B's wateredFlag is the state watered, and what names it follows.
   const flag = parsePlan(
@@ -538,16 +564,43 @@ test('"REST API for todo list": a single resource the sentence does not name tak
   }
 });
 
-test('the plan prompt without its worked example keeps every instruction and the request, and names none of the example', () => {
-  const template = readFileSync(new URL('../../prompts/plan.txt', import.meta.url), 'utf8');
-  assert.deepEqual(exampleResources(template), ['car', 'repair']);
-  const bare = withoutExample(template);
-  assert.doesNotMatch(bare, /garage|"cars"|repairs|from the example/);
+test("the bare plan prompt (asked after a copy) keeps the request and names none of the plan prompt's examples", () => {
+  const prompt = (name: string) => readFileSync(new URL(`../../prompts/${name}.txt`, import.meta.url), 'utf8');
+  const template = prompt('plan');
+  assert.deepEqual(exampleResources(template), ['car', 'repair', 'book', 'author', 'todo']);
+  assert.deepEqual(exampleWords(template), ['overdue', 'mark done', 'cancel']);
+  const bare = prompt('plan-bare');
   assert.equal(bare.match(/\{\{request\}\}/g)?.length, 2);
-  for (const line of template.split('\n').slice(
-    0,
-    template.split('\n').findIndex((l) => l.startsWith('For example')),
-  ))
-    assert.ok(bare.includes(line), line);
-  assert.equal(withoutExample('no example here'), 'no example here');
+  for (const word of [...exampleResources(template), ...exampleWords(template), 'garage', 'logins'])
+    assert.doesNotMatch(bare, new RegExp(`\\b${word}`, 'i'), word);
+});
+
+test("a filter or an action named by the plan prompt's example that the request does not say is dropped and named", () => {
+  const checked = parsePlan(
+    JSON.stringify({
+      module: 'inventory-api',
+      resources: [
+        {
+          name: 'item',
+          plural: 'items',
+          fields: [{ name: 'name', type: 'string', required: true }],
+          filters: [{ name: 'overdue', description: 'past its due date' }],
+          actions: [
+            { name: 'markDone', description: 'marks it done' },
+            { name: 'cancel', description: 'cancels it' },
+          ],
+        },
+      ],
+    }),
+  );
+  assert.ok(checked.ok);
+  const words = ['overdue', 'mark done', 'cancel'];
+  const inventory = exampleElementsDropped(checked.plan, 'REST API for inventory items', words);
+  assert.deepEqual(inventory.plan.resources[0]!.filters, []);
+  assert.deepEqual(inventory.plan.resources[0]!.actions, []);
+  assert.equal(inventory.notes.length, 3);
+  assert.match(inventory.notes[0]!, /item filter overdue dropped: the plan prompt's example/);
+  const asked = exampleElementsDropped(checked.plan, 'REST API for orders: list the overdue orders; an order can be cancelled or marked done', words);
+  assert.deepEqual(asked.notes, []);
+  assert.equal(asked.plan.resources[0]!.actions.length, 2);
 });
