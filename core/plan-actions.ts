@@ -3,7 +3,7 @@
 // action that sets a state: a flag of that name (false until the action), or the enum value of
 // that name when the plan has one. Code writes such a body (core/plan.ts stateSetBy); each change
 // is named in the notes.
-import { isObject } from './plan.js';
+import { goName, isObject } from './plan.js';
 import { actionsStated } from './sentence.js';
 
 export const NOT_A_STATE = new Set(['and', 'or', 'with', 'when', 'by', 'the', 'a', 'an', 'as', 'it', 'them', 'one', 'for', 'to', 'on', 'in', 'of']);
@@ -108,16 +108,30 @@ export function listingsAsFilters(all: Raw[], notes: string[]): void {
   }
 }
 
+/** The route each CRUD verb is, for an "action" that only names one. */
+const CRUD_ROUTES: [RegExp, (plural: string) => string][] = [
+  [/^(?:delete|remove|destroy)$/, (p) => `DELETE /${p}/{id} removes`],
+  [/^(?:create|add|new)$/, (p) => `POST /${p} creates`],
+  [/^(?:read|get|fetch|retrieve|show|view)$/, (p) => `GET /${p}/{id} reads`],
+  [/^(?:update|edit|modify|replace)$/, (p) => `PUT /${p}/{id} replaces`],
+];
+
 /**
- * An "action" delete, remove or destroy is DELETE /{plural}/{id}, which every resource has: the
- * model's body for it (seen: the 1.5B's "removes the task", which dereferenced a nil field) would
- * only shadow the route code writes. Dropped, and named.
+ * An "action" delete, create, read or update (remove, add, get, edit…) is a route every resource
+ * has: the model's body for it (seen: the 1.5B's "removes the task", which dereferenced a nil
+ * field; the 0.5B's create, read and update on a person) would only shadow the route code writes.
+ * Dropped, and named.
  */
 export function deletesAsRoute(all: Raw[], notes: string[]): void {
   for (const r of all) {
-    for (const a of actionsOf(r).filter((x) => typeof x.name === 'string' && /^(?:delete|remove|destroy)(?:[A-Z][a-z]*)?$/.test(x.name))) {
+    const own = new Set(['', goName(String(r.name)), goName(String(r.plural))]);
+    for (const a of actionsOf(r)) {
+      // The verb alone, or with the resource's own name: "removeTask"; "addIngredient" is not a route of recipes.
+      const m = typeof a.name === 'string' ? /^([a-z]+)([A-Z]\w*)?$/.exec(a.name) : null;
+      const route = m && own.has(m[2] ?? '') ? CRUD_ROUTES.find(([verb]) => verb.test(m[1]!)) : undefined;
+      if (!route) continue;
       r.actions = actionsOf(r).filter((x) => x !== a);
-      notes.push(`${String(r.name)}.actions.${String(a.name)} dropped: DELETE /${String(r.plural)}/{id} removes an item already`);
+      notes.push(`${String(r.name)}.actions.${String(a.name)} dropped: ${route[1](String(r.plural))} an item already`);
     }
   }
 }

@@ -151,19 +151,26 @@ test('a filter by a field the resource lacks, or by the equal value of a date-ti
   assert.match(notes, /resources\[1\]\.filters\[0\] "startTime" dropped: a startTime of equal value is no list anyone asks for/);
 });
 
-test('an "action" delete or removeTask is the DELETE route every resource has: dropped and named; "archive" stays', () => {
+test('an "action" that names a CRUD route (delete, removeTodo, create, getTodo, update) is that route: dropped and named; "archive" and "addTag" stay', () => {
   const { plan, notes } = mended('REST API for todo list', [
     resource('todo', 'todos', [{ name: 'title', type: 'string', required: true }], {
       actions: [
         { name: 'delete', description: 'removes the task from the list' },
         { name: 'removeTodo', description: 'removes it' },
         { name: 'archive', description: 'sets archived to true' },
+        { name: 'create', description: 'creates a new todo' },
+        { name: 'getTodo', description: 'reads a todo' },
+        { name: 'update', description: "updates a todo's details" },
+        { name: 'addTag', description: 'adds a tag to the todo' },
       ],
     }),
   ]);
   assert.deepEqual(
     plan.resources[0]!.actions.map((a) => a.name),
-    ['archive'],
+    ['archive', 'addTag'],
   );
   assert.match(notes, /todo\.actions\.delete dropped: DELETE \/todos\/\{id\} removes an item already/);
+  assert.match(notes, /todo\.actions\.create dropped: POST \/todos creates an item already/);
+  assert.match(notes, /todo\.actions\.getTodo dropped: GET \/todos\/\{id\} reads an item already/);
+  assert.match(notes, /todo\.actions\.update dropped: PUT \/todos\/\{id\} replaces an item already/);
 });

@@ -147,6 +147,7 @@ test("near-misses are mended and named: the old one-resource shape, Go types, na
             { name: 'site', type: 'string', format: 'URI' },
             { name: 'arrived', type: 'string', format: 'date-time' },
             { name: 'count', type: 'integer', format: 'int32' },
+            { name: 'contact', type: 'Email' },
           ],
         },
       ],
@@ -155,7 +156,7 @@ test("near-misses are mended and named: the old one-resource shape, Go types, na
   assert.ok(formats.ok, JSON.stringify(formats));
   assert.deepEqual(
     formats.plan.resources[0]!.fields.map((f) => `${f.name}:${f.type}:${f.format ?? ''}`),
-    ['title:string:', 'sku:string:', 'site:string:url', 'arrived:datetime:', 'count:integer:'],
+    ['title:string:', 'sku:string:', 'site:string:url', 'arrived:datetime:', 'count:integer:', 'contact:string:email'],
   );
   assert.match(formats.notes!.join('\n'), /fields\[1\]\.format "sku" dropped: a format is email or url/);
 
