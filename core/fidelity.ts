@@ -152,6 +152,12 @@ const matches = (word: string, name: string) => {
   });
 };
 
+/** Whether the text names something the sentence says: a word of it, not a filler word. */
+export function namesWordOf(sentence: string, text: string): boolean {
+  const said = wordsOf(sentence).filter((w) => !FILLER.has(w) && w.length > 1);
+  return wordsOf(text).some((t) => !FILLER.has(t) && said.some((w) => matches(w, t)));
+}
+
 /** The fidelity list of a plan against the sentence it was made from. */
 export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite', built?: Plan): Fidelity {
   const elements = elementsOf(plan, store);

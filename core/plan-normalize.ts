@@ -4,7 +4,7 @@
 // plain strings, no plural. Each mend is named, for status.json; what is left goes to checkPlan,
 // which stays the authority.
 import { isObject, jsonName, pluralOf } from './plan.js';
-import { dropUnasked, listNounKept, moduleFitsRequest, moduleFromRequest, statedInSentence } from './plan-request.js';
+import { dropUnasked, listNounKept, moduleFitsRequest, moduleFromRequest, notBuiltAsked, statedInSentence } from './plan-request.js';
 import { flagsByState, formatKept, type Mend } from './plan-fields.js';
 
 const TYPE_ALIASES: Record<string, string> = {
@@ -66,6 +66,7 @@ export function normalizePlan(value: unknown, request?: string): { value: unknow
   if (Array.isArray(plan.resources) && request !== undefined) listNounKept(plan.resources, request, notes);
   if (Array.isArray(plan.resources) && request !== undefined) statedInSentence(plan.resources, request, notes);
   if (Array.isArray(plan.resources)) relationSaidOnce(plan.resources, notes);
+  if (Array.isArray(plan.notBuilt) && request !== undefined) plan.notBuilt = notBuiltAsked(plan.notBuilt, request, notes);
   return { value: plan, notes };
 }
 

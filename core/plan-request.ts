@@ -3,6 +3,7 @@
 // many words put in. Code reads what the sentence says; it does not guess what it means.
 import { actionsPutIn, deletesAsRoute, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
 import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle, type Plan } from './plan.js';
+import { namesWordOf } from './fidelity.js';
 import { relationsStated } from './sentence.js';
 import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
 
@@ -288,4 +289,17 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
     }
     byState(second, m[1]!, phrase);
   }
+}
+
+/**
+ * What the model says is not built, kept where it names something the request says: "payments" for
+ * a shop that takes them. The rest is the model's own ("logins" for an inventory, "create a new
+ * person" for CRUD it has): dropped and named, so the morning's list holds only what was asked.
+ */
+export function notBuiltAsked(notBuilt: unknown[], request: string, notes: string[]): unknown[] {
+  return notBuilt.filter((n) => {
+    if (!isObject(n) || typeof n.what !== 'string' || namesWordOf(request, n.what)) return true;
+    notes.push(`notBuilt ${JSON.stringify(n.what)} dropped: the request does not ask for it`);
+    return false;
+  });
 }

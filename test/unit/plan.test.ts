@@ -605,3 +605,30 @@ test("a filter or an action named by the plan prompt's example that the request 
   assert.deepEqual(asked.notes, []);
   assert.equal(asked.plan.resources[0]!.actions.length, 2);
 });
+
+test('what the model says is not built stays only where the request asks for it; its own inventions are dropped and named', () => {
+  const answer = (notBuilt: object[]) =>
+    JSON.stringify({
+      module: 'shop-api',
+      resources: [{ name: 'order', plural: 'orders', fields: [{ name: 'total', type: 'number', required: true }] }],
+      notBuilt,
+    });
+  const shop = parsePlan(
+    answer([
+      { what: 'card payments', why: 'payments are not built' },
+      { what: 'logins', why: 'authentication is not built' },
+      { what: 'Create a new person with the given details.', why: 'not possible in this API' },
+    ]),
+    'REST API for a shop: orders with a total, paid by card',
+  );
+  assert.ok(shop.ok, JSON.stringify(shop));
+  assert.deepEqual(
+    shop.plan.notBuilt.map((n) => n.what),
+    ['card payments'],
+  );
+  assert.match(shop.notes!.join('\n'), /notBuilt "logins" dropped: the request does not ask for it/);
+  // Without the request (the plan file edited by hand) nothing is dropped.
+  const byHand = parsePlan(answer([{ what: 'logins', why: 'not built' }]));
+  assert.ok(byHand.ok);
+  assert.equal(byHand.plan.notBuilt.length, 1);
+});
