@@ -51,7 +51,7 @@ ollama: ## build Ollama into .tools/bin and import small real models (OLLAMA_MOD
 	bash scripts/setup-ollama.sh $(OLLAMA_MODELS_WANTED)
 
 run-local: setup ## generate with the project's own Ollama and Qwen2.5-Coder-0.5B (no Ollama needed): make run-local ARGS='-prompt "REST API for notes" -output ./notes-api'
-	bash scripts/setup-ollama.sh qwen2.5-coder-0.5b
+	bash scripts/setup-ollama.sh $(LOCAL_MODEL)
 	node --import tsx scripts/project-ollama.ts -- $(CLI) -model $(LOCAL_MODEL) -strategy plan $(ARGS)
 
 test-durability: ## kill, sleep (SIGSTOP), server-restart, cancel and Ctrl-C tests only (part of make test)

@@ -1,5 +1,5 @@
 // The CLI's commands. Each returns the process exit code: 0 done and valid, 1 the run
-// failed, 2 bad usage (DESIGN.md).
+// failed, 2 bad usage (docs/DESIGN.md).
 import { fidelityLines } from '../core/fidelity.js';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure, WorkflowNotFoundError } from '@temporalio/common';

@@ -37,7 +37,7 @@ const GO_TYPES: Record<Field['type'], FieldSpec['type']> = {
   enum: 'string',
 };
 
-/** The endpoints of DESIGN.md for a plural. */
+/** The endpoints of docs/DESIGN.md for a plural. */
 export function standardEndpoints(plural: string): EndpointSpec[] {
   return [
     { method: 'GET', path: `/${plural}`, status: 200 },

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test suite, layer by layer (DESIGN.md "Tests, in layers"). Arguments pick layers:
+# The test suite, layer by layer (docs/DESIGN.md "Tests, in layers"). Arguments pick layers:
 # unit activities workflow replay e2e hostile durability webui real (default: all of them).
 #
 # No layer can hang CI: each test file has its layer's time limit (node 20's --test-timeout

@@ -1,4 +1,4 @@
-// The generated project's layout (a DESIGN.md contract), in one table: where each file phase's
+// The generated project's layout (a docs/DESIGN.md contract), in one table: where each file phase's
 // file goes, the Go package it declares, and which files its whole-file prompt carries. Every
 // other place (allowed paths, scaffold's folders, the repair loop's file map, import fixing,
 // extraction's package check) derives from it. Pure, so the workflow can name files too.

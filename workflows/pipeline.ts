@@ -1,4 +1,4 @@
-// The overnight run: the fixed phase sequence of DESIGN.md and the bounded repair loop.
+// The overnight run: the fixed phase sequence of docs/DESIGN.md and the bounded repair loop.
 // Deterministic: no clock, randomness, network or disk except through Temporal's APIs; the
 // bookkeeping every phase shares (mirror, status query, Web UI, budget) is in pipeline-run.ts.
 import { workflowInfo } from '@temporalio/workflow';

@@ -5,7 +5,7 @@ import type { Fidelity } from '../core/fidelity.js';
 import type { Plan, Store } from '../core/plan.js';
 import type { ApiSpec } from '../core/single-resource.js';
 
-/** The phases of a run, in the fixed order of DESIGN.md. */
+/** The phases of a run, in the fixed order of docs/DESIGN.md. */
 export const PHASES = [
   'preflight',
   'plan',

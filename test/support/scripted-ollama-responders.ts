@@ -62,7 +62,7 @@ export function hasFormat(format: unknown): boolean {
   return typeof format === 'object' && format !== null;
 }
 
-/** The first `File: <path>` line of a prompt, as DESIGN.md's prompts name the file asked for. */
+/** The first `File: <path>` line of a prompt, as docs/DESIGN.md's prompts name the file asked for. */
 export function fileLineOf(text: string): string | undefined {
   return /^[ \t]*File:[ \t]*(\S+)[ \t]*$/m.exec(text)?.[1];
 }

@@ -1,31 +1,47 @@
-// The README code writes for a whole-plan run: every resource's routes, each field with its rules,
-// the rules in words, how to run and test it, an example a reader can paste; the same every time.
+// The README is a newcomer's ten minutes: short, and every command, flag, make target and link it
+// names is one the project has, so it cannot drift from the code that holds those facts.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { LIBRARY_PLAN } from '../../core/go/sample-plans.js';
-import { planReadme } from '../../core/readme.js';
+import { fileURLToPath } from 'node:url';
+import { COMMANDS, FLAGS } from '../../client/flags.js';
 
-test('the plan README lists every route, field rule and rule in words, and an example item valid by the rules', () => {
-  const text = planReadme(LIBRARY_PLAN, 'sqlite', 'REST API for a library');
-  for (const want of [
-    '# library-api',
-    'from the request: "REST API for a library"',
-    'data in $DB_PATH (default data.db), kept across restarts',
-    '- `GET /authors` → 200: list authors',
-    '- `POST /books/{id}/checkout` → 200: checkout: sets available to false',
-    '- `GET /authors/{id}/books` → 200: list the books of an author',
-    '- `authorId`: integer, required, min 1',
-    '- `isbn`: string, required, unique',
-    '- `genre`: one of fiction, science, history, optional, default "fiction"',
-    '- filters on `GET /books`: `?genre=…`, `?authorId=…`, `?published=…`, `?recent=true`',
-    '- rule `titleNotIsbn`: the title is not the same text as the isbn',
-    "curl -X POST localhost:8080/authors -H 'content-type: application/json' -d '{\"name\":",
-  ])
-    assert.ok(text.includes(want), `the README lacks ${want}`);
-  assert.match(text, /The model planned it and wrote the behaviour described in words/);
-  assert.match(planReadme(LIBRARY_PLAN, 'memory', 'x'), /data in memory, lost when it stops/);
-  // A plan with nothing in words: the model wrote no code, and the README does not say it did.
-  const plain = planReadme({ ...LIBRARY_PLAN, resources: [LIBRARY_PLAN.resources[0]!] }, 'sqlite', 'x');
-  assert.match(plain, /The model planned it; code wrote the project from the plan/);
-  assert.equal(planReadme(structuredClone(LIBRARY_PLAN), 'sqlite', 'REST API for a library'), text);
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const read = (p: string) => readFileSync(path.join(repo, p), 'utf8');
+const readme = read('README.md');
+const docs = readdirSync(path.join(repo, 'docs'))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => `docs/${f}`);
+
+test('the README fits in 250 lines', () => {
+  assert.ok(readme.split('\n').length <= 250, `README.md has ${readme.split('\n').length} lines`);
+});
+
+test('every make target the README names is in the Makefile', () => {
+  const targets = new Set([...read('Makefile').matchAll(/^([a-z][a-z-]*):/gm)].map((m) => m[1]));
+  for (const m of readme.matchAll(/\bmake ([a-z][a-z-]*)/g)) assert.ok(targets.has(m[1]), `make ${m[1]}`);
+});
+
+test('every flag and command the README shows the CLI with is one the CLI has', () => {
+  const flags = new Set(Object.keys(FLAGS));
+  const commands = new Set([...Object.keys(COMMANDS), 'help']);
+  for (const block of readme.matchAll(/```bash\n([\s\S]*?)```/g)) {
+    for (const line of block[1]!.split('\n').filter((l) => /overnight-llm(\.js)? /.test(l))) {
+      const args = line.replace(/#.*$/, '').replace(/^.*overnight-llm(\.js)? /, '');
+      for (const f of args.matchAll(/(?:^|\s)-([a-z][a-z-]*)/g)) assert.ok(flags.has(f[1]!), `-${f[1]} in: ${line}`);
+      const first = /^([a-z]+)\b/.exec(args)?.[1];
+      if (first) assert.ok(commands.has(first), `command ${first} in: ${line}`);
+    }
+  }
+  for (const m of readme.matchAll(/`-([a-z][a-z-]+)[ `]/g)) assert.ok(flags.has(m[1]!), `-${m[1]}`);
+});
+
+test('every relative link of the README and docs/ points at a file of the repository', () => {
+  for (const file of ['README.md', ...docs]) {
+    for (const m of read(file).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+      if (/^[a-z]+:/.test(m[1]!)) continue;
+      assert.ok(existsSync(path.join(repo, path.dirname(file), m[1]!)), `${file}: ${m[1]}`);
+    }
+  }
 });
