@@ -28,7 +28,7 @@ build-all: build ## what a user installs: an npm tarball in dist/ (npm i -g dist
 	@echo "install it with: npm i -g dist/overnight-llm-$$(node -p 'require(\"./package.json\").version').tgz"
 
 dev: setup ## a worker that restarts when a source file changes (runs with -detach, or a second terminal's CLI, use it)
-	node --watch-path=client --watch-path=activities --watch-path=worker --watch-path=workflows --watch-path=prompts --import tsx client/cli.ts worker $(ARGS)
+	node --watch-path=core --watch-path=lib --watch-path=client --watch-path=activities --watch-path=worker --watch-path=workflows --watch-path=prompts --import tsx client/cli.ts worker $(ARGS)
 
 run: setup ## generate: make run ARGS='-prompt "REST API for notes" -output ./notes-api'
 	$(CLI) $(ARGS)

@@ -1,7 +1,7 @@
 // The Temporal activity context, for code that also runs outside an activity (plain calls
 // in tests and benchmarks): heartbeats and cancellation when there is one, nothing otherwise.
 import { Context } from '@temporalio/activity';
-import type { ActivityProgress } from '../workflows/types.js';
+import type { ActivityProgress } from '../core/types.js';
 
 export function activityContext(): Context | undefined {
   try {

@@ -1,5 +1,5 @@
 // The activities that only call the model: served on the model task queue
-// (workflows/task-queues.ts) by a worker beside the model server. None reads or writes the
+// (core/task-queues.ts) by a worker beside the model server. None reads or writes the
 // output folder; each returns text and usage (or waits for the server).
 export { planApi } from './llm/plan-api.js';
 export { waitForOllama } from './llm/wait-for-ollama.js';

@@ -2,7 +2,7 @@
 // each failure a one-line message that says what to do. None is worth retrying. Two halves,
 // each where its work is: the output folder and Go (workspace), the model server (model).
 import { ApplicationFailure } from '@temporalio/activity';
-import { MODEL_SERVER_GONE, type LlmSettings, type PreflightResult } from '../workflows/types.js';
+import { MODEL_SERVER_GONE, type LlmSettings, type PreflightResult } from '../core/types.js';
 import { OutputDirError, checkOutputDir } from './files/output-dir.js';
 import { goVersion } from './go/validate.js';
 import { serverName } from './llm/model-server.js';

@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../activities/project-root.js';
-import type { Strategy } from '../workflows/types.js';
+import { PROJECT_ROOT } from '../lib/project-root.js';
+import type { Strategy } from '../core/types.js';
 import { COVERAGE_GOAL, type ApiCheck } from '../test/support/check-api.js';
 import { taxonomyOfRun, type RoundText, type RunTaxonomy } from './taxonomy.js';
 

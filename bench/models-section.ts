@@ -2,7 +2,7 @@
 // newest run of each model and prompt (with the commit it measured), each model's score against
 // its target, and the failure taxonomy
 // before (whole) and after (guided). Pure: rows in, Markdown out.
-import { STRATEGIES, type Strategy } from '../workflows/types.js';
+import { STRATEGIES, type Strategy } from '../core/types.js';
 import { COVERAGE_GOAL } from '../test/support/check-api.js';
 import { PROMPTS, promptName, type ModelRow } from './model-rows.js';
 import { markdownTable } from './stats.js';

@@ -5,9 +5,9 @@ import proto from '@temporalio/proto'; // CommonJS: no named exports under ESM
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { StatusReport } from '../activities/store/status-report.js';
+import type { StatusReport } from '../lib/status-report.js';
 import { createWorker } from '../worker/create-worker.js';
-import type { RunResult } from '../workflows/types.js';
+import type { RunResult } from '../core/types.js';
 import { FIXTURE_DIR, runInput } from '../test/support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder } from '../test/support/scripted-ollama.js';
 import { removeFolder } from './fixture-validation.js';

@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PROJECT_ROOT } from '../activities/project-root.js';
+import { PROJECT_ROOT } from '../lib/project-root.js';
 import type { Benchmark, BenchContext } from './benchmark.js';
 import { describeMachine, measuredLine } from './machine.js';
 import { REPORT_PATH, updateReport } from './report.js';

@@ -22,7 +22,7 @@ const PACKAGE_NAMES = new Set(
   (
     'http httptest json fmt strconv errors strings log os sync atomic time bytes io context sort math rand ' +
     'url regexp bufio filepath path reflect unicode utf8 slices maps testing slog signal net mux ' +
-    // the generated project's own packages (workflows/layout.ts)
+    // the generated project's own packages (core/layout.ts)
     'models repository handlers'
   ).split(' '),
 );

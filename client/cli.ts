@@ -1,7 +1,7 @@
 // overnight-llm: the command line. Parses flags first, so -help, -version and bad usage answer
 // without loading Temporal's native runtime; then hands the command to client/run-command.ts.
 import { readFileSync } from 'node:fs';
-import { projectPath } from '../activities/project-root.js';
+import { projectPath } from '../lib/project-root.js';
 import { UsageError, helpText, parseArgs } from './flags.js';
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;

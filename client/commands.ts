@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { rootMessage } from '../workflows/run-state.js';
 import type { generateApi } from '../workflows/pipeline.js';
-import type { RunInput, RunResult } from '../workflows/types.js';
+import type { RunInput, RunResult } from '../core/types.js';
 import { currentHeartbeat, runView, type RunView } from './live-display.js';
 import { inputDigest, runInputFrom, workflowIdFor } from './run-input.js';
 import { clientFor, resultOf, uiLink, withWorker, type Io, type RunMemo } from './session.js';

@@ -1,10 +1,10 @@
 // Go-style flags, as in the proof of concept: `-output DIR`, `--output DIR` and
 // `-output=DIR` all work. Every bad value is a UsageError naming the flag (exit code 2).
 
-import { OPTIONS_PHASES, REVIEW_TIMEOUT_ACTIONS, STRATEGIES, type ModelOptions, type OptionsPhase } from '../workflows/types.js';
+import { OPTIONS_PHASES, REVIEW_TIMEOUT_ACTIONS, STRATEGIES, type ModelOptions, type OptionsPhase } from '../core/types.js';
 import { STORES } from '../core/plan.js';
 import { parseDuration, parseStartTime } from './time-flags.js';
-import { SERVED_WORK, type ServedWork } from '../workflows/task-queues.js';
+import { SERVED_WORK, type ServedWork } from '../core/task-queues.js';
 
 export class UsageError extends Error {
   constructor(message: string) {

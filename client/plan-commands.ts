@@ -7,7 +7,7 @@ import { rootMessage } from '../workflows/run-state.js';
 import { approvePlanUpdate } from '../workflows/queries.js';
 import { fidelityLines } from '../core/fidelity.js';
 import { routesOf, type Field, type Plan } from '../core/plan.js';
-import { PLAN_FILE } from '../activities/files/plan-file.js';
+import { PLAN_FILE } from '../core/layout.js';
 import { clientFor, type Io, type RunMemo } from './session.js';
 import { UsageError, type Flags } from './flags.js';
 import { liveState } from './mirror-state.js';

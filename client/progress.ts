@@ -1,6 +1,6 @@
 // Plain one-line-per-event progress from the workflow's `status` query.
-import type { PhaseState, RunState } from '../workflows/types.js';
-import { PHASES } from '../workflows/types.js';
+import type { PhaseState, RunState } from '../core/types.js';
+import { PHASES } from '../core/types.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 

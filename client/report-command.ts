@@ -1,8 +1,8 @@
 // `overnight-llm report`: the morning report of the runs started in the last -since, from the
 // server's list of runs and what each recorded (the -db mirror, else the status.json in its folder).
 import path from 'node:path';
-import { recordedReport, renderReport, reportRow } from '../activities/store/morning-report.js';
-import type { ReportItem } from '../workflows/types.js';
+import { recordedReport, renderReport, reportRow } from '../lib/morning-report.js';
+import type { ReportItem } from '../core/types.js';
 import { clientFor, type Io, type RunMemo } from './session.js';
 import type { Flags } from './flags.js';
 import { webUiRunsUrl } from './run-input.js';

@@ -10,7 +10,7 @@ import { approveCommand, planCommand } from './plan-commands.js';
 import { batchCommand } from './batch-command.js';
 import { reportCommand } from './report-command.js';
 import { servedWork, UsageError, type FlagName, type Flags, type ParsedArgs } from './flags.js';
-import { modelTaskQueue } from '../workflows/task-queues.js';
+import { modelTaskQueue } from '../core/task-queues.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
 
 export async function runCommand({ command, positional, flags, given }: ParsedArgs, io: Io): Promise<number> {

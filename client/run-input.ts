@@ -3,11 +3,11 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { ReviewTimeoutAction, RunInput, Strategy } from '../workflows/types.js';
+import type { ReviewTimeoutAction, RunInput, Strategy } from '../core/types.js';
 import type { Store } from '../core/plan.js';
 import { parseDuration } from './time-flags.js';
-import { openMirror } from '../activities/store/db.js';
-import { makeFolders } from '../activities/files/make-folders.js';
+import { openMirror } from '../lib/db.js';
+import { makeFolders } from '../lib/make-folders.js';
 import { parsePhaseOptions, UsageError, type Flags } from './flags.js';
 
 /** The Web UI's address of a run in -namespace, without the run's id. */

@@ -5,8 +5,8 @@ import { Connection } from '@temporalio/client';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectPath } from '../activities/project-root.js';
-import { stateDir } from '../activities/state-dir.js';
+import { projectPath } from '../lib/project-root.js';
+import { stateDir } from '../lib/state-dir.js';
 import { devServerSearchAttributeArgs } from './search-attributes.js';
 
 /** The Temporal CLI: $OVERNIGHT_TEMPORAL_BIN, then PATH, then the project's .tools/bin. */

@@ -4,10 +4,10 @@
 //   node --import tsx scripts/project-ollama.ts -- node bin/overnight-llm.js -model smollm2-135m …
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
-import { freePort } from '../activities/free-port.js';
+import { freePort } from '../lib/free-port.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../activities/project-root.js';
+import { PROJECT_ROOT } from '../lib/project-root.js';
 
 const ROOT = PROJECT_ROOT;
 export const PROJECT_TOOLS = path.join(ROOT, '.tools');

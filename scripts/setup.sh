@@ -85,7 +85,7 @@ if ! command -v git >/dev/null 2>&1; then
 fi
 
 # The CLI runs compiled from dist/ (bin/overnight-llm.js falls back to the sources when they are newer).
-if [[ ! -f dist/.built ]] || [[ -n $(find client activities worker workflows -name '*.ts' -newer dist/.built -print -quit) ]]; then
+if [[ ! -f dist/.built ]] || [[ -n $(find core lib client activities worker workflows -name '*.ts' -newer dist/.built -print -quit) ]]; then
   step "compiling the CLI into dist/"
   npm run --silent build
 fi

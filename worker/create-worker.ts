@@ -4,7 +4,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import * as activities from '../activities/index.js';
 import * as modelActivities from '../activities/model-activities.js';
-import { modelTaskQueue, SERVED_WORK, type ServedWork } from '../workflows/task-queues.js';
+import { modelTaskQueue, SERVED_WORK, type ServedWork } from '../core/task-queues.js';
 import { modelWorkerCache, withModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
 import { WORKFLOWS_PATH, cachedWorkflowBundle } from './workflow-bundle.js';
 

@@ -4,8 +4,8 @@
 // cache moves with the model calls: a worker that serves them without the workspace keeps it
 // in a file of its own, since the run's mirror (-db) is a path on the workspace's machine.
 import path from 'node:path';
-import { stateDir } from '../activities/state-dir.js';
-import type { LlmSettings } from '../workflows/types.js';
+import { stateDir } from '../lib/state-dir.js';
+import type { LlmSettings } from '../core/types.js';
 
 export interface ModelEndpoint {
   /** The server's URL, for every model call this worker serves; the run's when absent. */

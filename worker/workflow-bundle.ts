@@ -4,8 +4,8 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectPath } from '../activities/project-root.js';
-import { stateDir } from '../activities/state-dir.js';
+import { projectPath } from '../lib/project-root.js';
+import { stateDir } from '../lib/state-dir.js';
 
 // The sources, also when this runs compiled from dist/: the bundler compiles them itself.
 export const WORKFLOWS_DIR = projectPath('workflows');

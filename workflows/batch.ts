@@ -3,12 +3,12 @@
 // end. A killed CLI or server finds the batch where it was: its children's histories hold
 // every finished step.
 import { ChildWorkflowFailure, isCancellation, executeChild, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { folderForStart, startStamp } from './layout.js';
+import { folderForStart, startStamp } from '../core/layout.js';
 import type * as activities from '../activities/index.js';
 import type { generateApi } from './pipeline.js';
 import { batchStatusQuery } from './queries.js';
 import { rootMessage } from './run-state.js';
-import type { BatchInput, BatchItem, BatchItemState, BatchState, RunResult } from './types.js';
+import type { BatchInput, BatchItem, BatchItemState, BatchState, RunResult } from '../core/types.js';
 
 const { writeMorningReport } = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 5 } });
 

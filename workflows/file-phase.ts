@@ -4,11 +4,11 @@
 // write it; the guided strategy runs its loops (guided-code.ts, guided-tests.ts) here, each
 // model call on the model queue and each check on the workspace. Runs recorded before that
 // call ONE activity per file, which does it all on one worker.
-import { filePathFor, isContractPhase, type ContractPhase } from './layout.js';
-import { composeCodeFile } from './guided-code.js';
-import { composeTestsFile } from './guided-tests.js';
+import { filePathFor, isContractPhase, type ContractPhase } from '../core/layout.js';
+import { composeCodeFile } from '../core/guided-code.js';
+import { composeTestsFile } from '../core/guided-tests.js';
 import type { PipelineRun } from './pipeline-run.js';
-import type { ApiSpec, FilePhase, FileRef, LlmUsage, RepairRequest } from './types.js';
+import type { ApiSpec, FilePhase, FileRef, LlmUsage, RepairRequest } from '../core/types.js';
 
 export async function writeFile(
   run: PipelineRun,

@@ -19,7 +19,7 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type * as activities from '../activities/index.js';
 import { PlanApprovals } from './plan-review.js';
-import { modelTaskQueue } from './task-queues.js';
+import { modelTaskQueue } from '../core/task-queues.js';
 import { statusQuery } from './queries.js';
 import { addStep, endPhase, newRunState, rootMessage, skipPhase, startPhase, type Step } from './run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY, type Outcome } from './search-attributes.js';
@@ -36,7 +36,7 @@ import {
   type RunResult,
   type RunState,
   type ValidationReport,
-} from './types.js';
+} from '../core/types.js';
 
 const CANCELLED = 'the run was cancelled (overnight-llm cancel, or Cancel in the Web UI); the files written so far are kept';
 

@@ -4,10 +4,10 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { writeFile } from './file-phase.js';
 import { buildPlanApi } from './plan-build.js';
-import { folderForStart } from './layout.js';
+import { folderForStart } from '../core/layout.js';
 import { PipelineRun, type Step } from './pipeline-run.js';
 import type { PlanDecision } from './plan-review.js';
-import { FILE_PHASES, type ApiSpec, type RunInput, type RunResult, type ValidationReport } from './types.js';
+import { FILE_PHASES, type ApiSpec, type RunInput, type RunResult, type ValidationReport } from '../core/types.js';
 
 export async function generateApi(input: RunInput): Promise<RunResult> {
   const run = new PipelineRun(input.outputPerStart ? { ...input, outputDir: folderForStart(input.outputDir, workflowInfo().startTime) } : input);

@@ -6,9 +6,9 @@ import { withUnwritten, type Unwritten } from '../core/fidelity.js';
 import type { Plan, Resource, Store } from '../core/plan.js';
 import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';
-import { composeCodeFile } from './guided-code.js';
+import { composeCodeFile } from '../core/guided-code.js';
 import type { PipelineRun } from './pipeline-run.js';
-import type { ApiSpec, FileProvenance, LlmUsage, ValidationReport } from './types.js';
+import type { ApiSpec, FileProvenance, LlmUsage, ValidationReport } from '../core/types.js';
 
 export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> {
   const { input, workflowId } = run;

@@ -10,7 +10,7 @@ import type * as activities from '../activities/index.js';
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Step } from './run-state.js';
 import { approvePlanUpdate } from './queries.js';
-import type { ApiSpec, PlanReview, PlanStop, RunInput, RunState } from './types.js';
+import type { ApiSpec, PlanReview, PlanStop, RunInput, RunState } from '../core/types.js';
 
 /** What plan review needs of the run (PipelineRun is one): it does not import the run, so the two stay apart. */
 export interface ReviewedRun {

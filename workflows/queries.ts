@@ -3,7 +3,7 @@
 // workflow's code.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Plan } from '../core/plan.js';
-import type { BatchState, PlanApproval, RunState } from './types.js';
+import type { BatchState, PlanApproval, RunState } from '../core/types.js';
 
 export const statusQuery = defineQuery<RunState>('status');
 

@@ -6,7 +6,7 @@
 import { execa } from 'execa';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FileRef, GenerateFileInput, GitMode } from '../../workflows/types.js';
+import type { FileRef, GenerateFileInput, GitMode } from '../../core/types.js';
 
 /** Written into .git when the run created the repository: it is ours to commit to. */
 const OURS = 'overnight-llm';

@@ -1,7 +1,7 @@
 // openapi.yaml (OpenAPI 3.1) for the generated project, written by code from the plan: the
 // routes and the status codes the validation's smoke run checks the server answers (the plan's
 // endpoints, and 404 for an id that is not there), and the resource's schema from its fields.
-import type { ApiSpec, FieldSpec } from '../../workflows/types.js';
+import type { ApiSpec, FieldSpec } from '../../core/types.js';
 
 const JSON_TYPES: Record<FieldSpec['type'], { type: string; format?: string }> = {
   string: { type: 'string' },

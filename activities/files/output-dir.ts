@@ -3,9 +3,8 @@
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeFolders } from './make-folders.js';
-
-export const MARKER_FILE = '.overnight-llm.json';
+import { makeFolders } from '../../lib/make-folders.js';
+import { MARKER_FILE } from '../../core/layout.js';
 
 export class OutputDirError extends Error {
   constructor(message: string) {

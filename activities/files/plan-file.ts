@@ -1,12 +1,11 @@
 // plan.json in the output folder: the plan a reviewed run waits on (-review-plan, -plan-only),
 // in the form `overnight-llm approve ID -edit FILE` takes back.
 import type { Plan } from '../../core/plan.js';
-import type { FileRef, GitMode } from '../../workflows/types.js';
-import { allowedPaths } from '../../workflows/layout.js';
+import type { FileRef, GitMode } from '../../core/types.js';
+import { allowedPaths } from '../../core/layout.js';
 import { commitFiles } from './git-history.js';
 import { writeFileAtomic } from './write-file.js';
-
-export const PLAN_FILE = 'plan.json';
+import { PLAN_FILE } from '../../core/layout.js';
 
 export interface PlanFileInput {
   outputDir: string;

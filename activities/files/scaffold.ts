@@ -1,12 +1,12 @@
 // The scaffold phase: go.mod, openapi.yaml and the folders, written by code, not by the LLM.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiSpec, FileRef, GitMode } from '../../workflows/types.js';
+import type { ApiSpec, FileRef, GitMode } from '../../core/types.js';
 import { commitFiles } from './git-history.js';
 import { assertNoLinks } from './confine.js';
-import { allowedPaths, LAYOUT_DIRS } from '../../workflows/layout.js';
+import { allowedPaths, LAYOUT_DIRS } from '../../core/layout.js';
 import { openApiFor } from './openapi.js';
-import { MARKER_FILE } from './output-dir.js';
+import { MARKER_FILE } from '../../core/layout.js';
 import { writeFileAtomic } from './write-file.js';
 
 export interface ScaffoldInput {

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { FileRef } from '../../workflows/types.js';
+import type { FileRef } from '../../core/types.js';
 import { assertNoLinks, confinedPath } from './confine.js';
 
 export function sha256(data: string | Buffer): string {

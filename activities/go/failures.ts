@@ -1,8 +1,8 @@
 // Maps toolchain output to the generated files it names, so the repair loop asks the LLM
 // to rewrite only those files, each with only the lines about it. Lines are made stable
 // (relative paths, no timings, no addresses) so an unchanged failure compares equal.
-import type { FilePhase } from '../../workflows/types.js';
-import { CODE_PHASES, filePathFor } from '../../workflows/layout.js';
+import type { FilePhase } from '../../core/types.js';
+import { CODE_PHASES, filePathFor } from '../../core/layout.js';
 
 export interface PhaseFailure {
   phase: FilePhase;

@@ -4,8 +4,8 @@
 // package built and vetted, the errors as lines `path:line:col: message`.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { projectPath } from '../project-root.js';
-import { FILE_LAYOUT, LIBRARY_PHASES, importPathFor } from '../../workflows/layout.js';
+import { projectPath } from '../../lib/project-root.js';
+import { FILE_LAYOUT, LIBRARY_PHASES, importPathFor } from '../../core/layout.js';
 import { runTool } from './run-tool.js';
 import type { ToolchainSession } from './toolchain-session.js';
 

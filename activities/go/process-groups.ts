@@ -4,7 +4,7 @@
 // in whatever worker, reaps the groups whose owner is gone.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stateDir } from '../state-dir.js';
+import { stateDir } from '../../lib/state-dir.js';
 
 interface GroupRecord {
   pgid: number;

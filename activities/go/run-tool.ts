@@ -5,8 +5,8 @@ import { execa } from 'execa';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { projectPath } from '../project-root.js';
-import { stateDir } from '../state-dir.js';
+import { projectPath } from '../../lib/project-root.js';
+import { stateDir } from '../../lib/state-dir.js';
 import type { Containment } from './containment.js';
 import { groupGone, killGroup, trackGroup, untrackGroup } from './process-groups.js';
 

@@ -3,12 +3,12 @@
 // run to run (no timings, no port), so an unchanged failure compares equal.
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { freePort } from '../free-port.js';
+import { freePort } from '../../lib/free-port.js';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, request as httpRequest } from 'undici';
-import type { ApiSpec, FieldSpec } from '../../workflows/types.js';
+import type { ApiSpec, FieldSpec } from '../../core/types.js';
 import type { Containment } from './containment.js';
 import { killGroup, trackGroup, untrackGroup } from './process-groups.js';
 import { OutputTail, runTool } from './run-tool.js';

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ApiSpec, ValidationReport, ValidationStep, ValidationStepName } from '../../workflows/types.js';
+import type { ApiSpec, ValidationReport, ValidationStep, ValidationStepName } from '../../core/types.js';
 import { totalCoverage } from './coverage.js';
 import { FailureCollector, failuresFromOutput } from './failures.js';
 import { sweepPidsCgroups } from './pids-cgroup.js';

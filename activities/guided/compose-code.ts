@@ -1,15 +1,15 @@
 // One code file of the guided strategy, the workspace's side: code writes the contract, and each
 // candidate body the model wrote is checked where it is written: the file goes through the
 // deterministic fixers, then its package is built and vetted, then the function's probe runs.
-// The loop that picks candidates is workflows/guided-code.ts; the model's side is
+// The loop that picks candidates is core/guided-code.ts; the model's side is
 // function-candidate.ts. Each activity opens its own toolchain session; composeFile (runs
 // recorded before the split) shares one across a whole file.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiSpec, FileRef, FileProvenance, GitMode, RepairRequest } from '../../workflows/types.js';
-import type { CheckedFunction, CodeFileOutcome, CodeFileStart, FunctionCandidate } from '../../workflows/guided-code.js';
-import { COMPILE_ERROR_SCORE } from '../../workflows/guided-code.js';
-import { allowedPaths } from '../../workflows/layout.js';
+import type { ApiSpec, FileRef, FileProvenance, GitMode, RepairRequest } from '../../core/types.js';
+import type { CheckedFunction, CodeFileOutcome, CodeFileStart, FunctionCandidate } from '../../core/guided-code.js';
+import { COMPILE_ERROR_SCORE } from '../../core/guided-code.js';
+import { allowedPaths } from '../../core/layout.js';
 import { activityContext, heartbeatIntervalMs, reportProgress } from '../activity-context.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import {
@@ -29,7 +29,7 @@ import { errorsForPrompt } from './function-prompt.js';
 import { runProbe } from './probes.js';
 import { bodiesInFile, bodyFromAnswer, countLines, NoFunctionError, otherBodiesIn, renderFile } from './go-source.js';
 
-export { MAX_CANDIDATES } from '../../workflows/guided-code.js';
+export { MAX_CANDIDATES } from '../../core/guided-code.js';
 
 /** Which code file: the workspace reads and writes it under outputDir. */
 export interface CodeFileInput {

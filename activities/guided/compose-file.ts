@@ -1,11 +1,11 @@
 // The guided strategy's file phases as ONE activity, as runs recorded before the model queue
 // scheduled them (they replay that way; workflows/pipeline-run.ts MODEL_QUEUE_PATCH): the same
-// loops the workflow runs with activities on two queues (workflows/guided-code.ts,
+// loops the workflow runs with activities on two queues (core/guided-code.ts,
 // guided-tests.ts), run here in-process with one toolchain session per file. The README is
 // prose, written whole.
-import type { GenerateFileInput, GenerateFileResult } from '../../workflows/types.js';
-import { composeCodeFile } from '../../workflows/guided-code.js';
-import { composeTestsFile } from '../../workflows/guided-tests.js';
+import type { GenerateFileInput, GenerateFileResult } from '../../core/types.js';
+import { composeCodeFile } from '../../core/guided-code.js';
+import { composeTestsFile } from '../../core/guided-tests.js';
 import { generateFile } from '../llm/generate-file.js';
 import { checkFunctionIn, finishCodeFileIn, startCodeFile, withToolchain } from './compose-code.js';
 import { isContractPhase, type ContractPhase } from './contract.js';

@@ -2,8 +2,8 @@
 // on (the model type and its fields, the error variables, the repository's and handlers'
 // types and signatures, the routes, small helpers) and names the functions the model writes.
 // A small model then writes one function body at a time against names that already exist.
-import type { ApiSpec, FieldSpec, FilePhase } from '../../workflows/types.js';
-import { filePathFor } from '../../workflows/layout.js';
+import type { ApiSpec, FieldSpec, FilePhase } from '../../core/types.js';
+import { filePathFor } from '../../core/layout.js';
 
 /** A function whose signature code writes and whose body the model writes. */
 export interface FunctionHole {
@@ -31,8 +31,8 @@ export interface FileContract {
 }
 
 // The code phases whose files are made of a contract and function bodies (one list, in the layout).
-export { CONTRACT_PHASES, isContractPhase, type ContractPhase } from '../../workflows/layout.js';
-import type { ContractPhase } from '../../workflows/layout.js';
+export { CONTRACT_PHASES, isContractPhase, type ContractPhase } from '../../core/layout.js';
+import type { ContractPhase } from '../../core/layout.js';
 
 /** The body a function has on disk until the model's is accepted: it compiles with any result list. */
 export const UNWRITTEN_BODY = '\tpanic("not written yet")';

@@ -2,9 +2,9 @@
 // function and its steps (function-prompt.ts); a fix request shows the best answer so far with
 // its errors. The answer is started for the model with the function's signature and stops at
 // its closing brace. No file is read or written here: the workspace checks the answer
-// (compose-code.ts), and the loop between them is workflows/guided-code.ts.
-import type { ApiSpec, LlmSettings, LlmUsage, RepairRequest } from '../../workflows/types.js';
-import type { FixRequest } from '../../workflows/guided-code.js';
+// (compose-code.ts), and the loop between them is core/guided-code.ts.
+import type { ApiSpec, LlmSettings, LlmUsage, RepairRequest } from '../../core/types.js';
+import type { FixRequest } from '../../core/guided-code.js';
 import { chatOnce } from '../llm/chat.js';
 import type { Message } from '../llm/ollama.js';
 import { llmForPhase } from '../llm/phase-options.js';

@@ -3,7 +3,7 @@
 // candidate for the fix request, each beside the line it points at.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiSpec } from '../../workflows/types.js';
+import type { ApiSpec } from '../../core/types.js';
 import { parseGoErrors } from '../go/fixers.js';
 import { loadPrompt, PROMPTS_DIR, renderPrompt } from '../llm/prompts.js';
 import { contractFor, contractSummary, type ContractPhase, type FileContract, type FunctionHole } from './contract.js';

@@ -5,8 +5,8 @@
 // the model's cases). A compiling body that does nothing right no longer passes for a good one.
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiSpec, FieldSpec } from '../../workflows/types.js';
-import { FILE_LAYOUT } from '../../workflows/layout.js';
+import type { ApiSpec, FieldSpec } from '../../core/types.js';
+import { FILE_LAYOUT } from '../../core/layout.js';
 import type { ToolchainSession } from '../go/toolchain-session.js';
 import { namesOf, type ContractPhase } from './contract.js';
 import { sampleBody } from './tests-file.js';

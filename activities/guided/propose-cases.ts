@@ -1,9 +1,9 @@
 // Test cases from the model, the guided strategy's model side: prompts/test-cases.txt with
 // one request (an endpoint, or the lines no case ran yet), the answer held to a JSON schema by
 // Ollama's `format`, parsed into cases (malformed ones dropped). No file is touched here.
-import type { ApiSpec, LlmSettings, LlmUsage } from '../../workflows/types.js';
-import { filePathFor } from '../../workflows/layout.js';
-import type { TestCase } from '../../workflows/guided-tests.js';
+import type { ApiSpec, LlmSettings, LlmUsage } from '../../core/types.js';
+import { filePathFor } from '../../core/layout.js';
+import type { TestCase } from '../../core/guided-tests.js';
 import { chatOnce } from '../llm/chat.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, renderPrompt, specVars } from '../llm/prompts.js';
@@ -11,7 +11,7 @@ import { parseCases, sampleBody, TEST_CASES_SCHEMA } from './tests-file.js';
 
 export interface ProposeCasesInput {
   spec: ApiSpec;
-  /** Which cases to ask for (workflows/guided-tests.ts words it). */
+  /** Which cases to ask for (core/guided-tests.ts words it). */
   ask: string;
   /** What the last validation said, on a repair; else empty. */
   note: string;

@@ -2,12 +2,12 @@
 // into a table-driven httptest file, and only the cases that pass against the code are kept (a
 // failing case is a wrong guess or a handler bug; the smoke run judges the handlers
 // independently); the cover profile says which lines no case ran yet. The loop is
-// workflows/guided-tests.ts; the model's side is propose-cases.ts.
+// core/guided-tests.ts; the model's side is propose-cases.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiSpec, FileProvenance, FileRef, GitMode, RepairRequest } from '../../workflows/types.js';
-import { allowedPaths, filePathFor } from '../../workflows/layout.js';
-import type { TestCase } from '../../workflows/guided-tests.js';
+import type { ApiSpec, FileProvenance, FileRef, GitMode, RepairRequest } from '../../core/types.js';
+import { allowedPaths, filePathFor } from '../../core/layout.js';
+import type { TestCase } from '../../core/guided-tests.js';
 import { reportProgress } from '../activity-context.js';
 import { totalCoverage } from '../go/coverage.js';
 import type { ToolchainSession } from '../go/toolchain-session.js';
@@ -17,7 +17,7 @@ import { withToolchain } from './compose-code.js';
 import { countLines } from './go-source.js';
 import { casesInFile, failedCases, renderTests } from './tests-file.js';
 
-export { endpointAsk, MAX_CASE_ROUNDS } from '../../workflows/guided-tests.js';
+export { endpointAsk, MAX_CASE_ROUNDS } from '../../core/guided-tests.js';
 
 export interface TestsFileInput {
   outputDir: string;

@@ -1,8 +1,8 @@
 // The tests file of the guided strategy as data and as Go: the cases the model proposes (held
 // to a JSON schema by Ollama's `format`), the table-driven httptest file code renders around
 // them, and what `go test -json` says of each case.
-import type { ApiSpec } from '../../workflows/types.js';
-import type { TestCase } from '../../workflows/guided-tests.js';
+import type { ApiSpec } from '../../core/types.js';
+import type { TestCase } from '../../core/guided-tests.js';
 import { namesOf } from './contract.js';
 
 export type { TestCase };

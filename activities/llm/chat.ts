@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { activityContext, heartbeatIntervalMs, reportProgress } from '../activity-context.js';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { MODEL_SERVER_GONE, type ChatProgress, type LlmSettings, type LlmUsage } from '../../workflows/types.js';
+import { MODEL_SERVER_GONE, type ChatProgress, type LlmSettings, type LlmUsage } from '../../core/types.js';
 import { loopStart } from '../../core/repetition.js';
 import { cachedAnswer, storeAnswer } from '../store/llm-cache.js';
 import { serverName, streamChat } from './model-server.js';
@@ -35,7 +35,7 @@ export interface ChatOutput {
   looped?: boolean;
 }
 
-export { addUsage, NO_USAGE } from '../../workflows/usage.js';
+export { addUsage, NO_USAGE } from '../../core/usage.js';
 
 export function cacheKey(llm: LlmSettings, messages: Message[], format: ChatRequest['format'], stop?: string[]): string {
   // `stop` only when set, and `api` only when not Ollama's native one, so the keys of answers

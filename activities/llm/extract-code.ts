@@ -1,6 +1,6 @@
 // Pulls the file out of an LLM answer. The answer is hostile input: prose around the
 // code, several blocks, a missing closing fence, or binary junk are all expected.
-import { goPackageFor } from '../../workflows/layout.js';
+import { goPackageFor } from '../../core/layout.js';
 import { oneLine } from './ollama.js';
 
 export class ExtractionError extends Error {

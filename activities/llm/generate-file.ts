@@ -4,19 +4,9 @@
 import { fidelitySection, type Fidelity } from '../../core/fidelity.js';
 import { plainReadme } from '../../core/readme.js';
 import { ApplicationFailure } from '@temporalio/activity';
-import type {
-  ApiSpec,
-  FilePhase,
-  FileRef,
-  GenerateFileInput,
-  GenerateFileResult,
-  GitMode,
-  LlmSettings,
-  LlmUsage,
-  RepairRequest,
-} from '../../workflows/types.js';
-import { CODE_PHASES, FILE_LAYOUT, filePathFor, allowedPaths } from '../../workflows/layout.js';
-import { CROSSING_LIMIT_BYTES } from '../../workflows/task-queues.js';
+import type { ApiSpec, FilePhase, FileRef, GenerateFileInput, GenerateFileResult, GitMode, LlmSettings, LlmUsage, RepairRequest } from '../../core/types.js';
+import { CODE_PHASES, FILE_LAYOUT, filePathFor, allowedPaths } from '../../core/layout.js';
+import { CROSSING_LIMIT_BYTES } from '../../core/task-queues.js';
 import { readGeneratedFile, writeFileAtomic } from '../files/write-file.js';
 import { addUsage, chatOnce } from './chat.js';
 import { llmForPhase } from './phase-options.js';

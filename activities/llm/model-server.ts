@@ -1,7 +1,7 @@
 // The model server a run talks to, whichever API it speaks (llm.api: Ollama's native API when
 // absent, or the OpenAI-compatible one): one streamed chat call, one "are you there" probe,
 // and how messages name it. Everything above this (cache, heartbeats, caps, failures) is shared.
-import type { LlmSettings, ModelOptions } from '../../workflows/types.js';
+import type { LlmSettings, ModelOptions } from '../../core/types.js';
 import { OllamaClient, type CallOptions, type ChatRequest, type Message } from './ollama.js';
 import { OpenAiClient, chatCompletionRequest } from './openai.js';
 

@@ -2,7 +2,7 @@
 // api/client.go: types that mirror the wire, one function per endpoint, streaming
 // through a per-chunk callback.
 import { request } from 'undici';
-import type { ModelOptions } from '../../workflows/types.js';
+import type { ModelOptions } from '../../core/types.js';
 
 export interface Message {
   role: 'system' | 'user' | 'assistant';

@@ -3,7 +3,7 @@
 // completions as Ollama's openai/openai.go has them), one function per endpoint, streaming
 // through a per-chunk callback.
 import { request } from 'undici';
-import type { ModelOptions } from '../../workflows/types.js';
+import type { ModelOptions } from '../../core/types.js';
 import { ndjsonLines, oneLine, type CallOptions, type ChatRequest, type Message } from './ollama.js';
 
 /** The environment variable the worker reads the API key from, at call time (never in a run's input). */

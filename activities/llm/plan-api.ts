@@ -9,7 +9,7 @@ import { copiedFromExample, exampleElementsDropped, exampleResources, exampleWor
 import type { Store } from '../../core/plan.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
 import { builtOf, singleResourceSpec } from '../../core/single-resource.js';
-import type { LlmSettings, LlmUsage, PlanResult } from '../../workflows/types.js';
+import type { LlmSettings, LlmUsage, PlanResult } from '../../core/types.js';
 import { chatOnce } from './chat.js';
 import { llmForPhase } from './phase-options.js';
 import type { Message } from './ollama.js';

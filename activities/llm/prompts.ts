@@ -1,9 +1,9 @@
 // Prompt templates live in prompts/*.txt, plain text a person can edit; this fills their
 // {{placeholders}} from the plan and from files already written.
 import { readFileSync } from 'node:fs';
-import { projectPath } from '../project-root.js';
-import type { ApiSpec, FilePhase } from '../../workflows/types.js';
-import { filePathFor } from '../../workflows/layout.js';
+import { projectPath } from '../../lib/project-root.js';
+import type { ApiSpec, FilePhase } from '../../core/types.js';
+import { filePathFor } from '../../core/layout.js';
 
 export const PROMPTS_DIR = process.env.OVERNIGHT_PROMPTS_DIR ?? projectPath('prompts');
 

@@ -6,8 +6,8 @@ import { behaviourContract, goProject, type BehaviourHole } from '../../core/go/
 import { goContext, goResource, type GoField } from '../../core/go/names.js';
 import type { Plan } from '../../core/plan.js';
 import { goName, withArticle } from '../../core/plan.js';
-import type { FixRequest } from '../../workflows/guided-code.js';
-import type { LlmSettings, LlmUsage } from '../../workflows/types.js';
+import type { FixRequest } from '../../core/guided-code.js';
+import type { LlmSettings, LlmUsage } from '../../core/types.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { askForFunction } from '../guided/function-candidate.js';
 import { loadPrompt, renderPrompt } from '../llm/prompts.js';

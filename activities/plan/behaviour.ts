@@ -1,15 +1,15 @@
 // internal/models/behaviour.go, the workspace's side: each candidate body the model wrote for a
 // method in words (an action, a filter in words, a rule in words) is rendered into the file,
 // goimports'd and its package built and vetted where it is written. The loop that picks
-// candidates is workflows/guided-code.ts, the model's side behaviour-candidate.ts.
+// candidates is core/guided-code.ts, the model's side behaviour-candidate.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BEHAVIOUR_PATH, behaviourContract, renderBehaviour, type BehaviourHole } from '../../core/go/index.js';
 import type { Unwritten } from '../../core/fidelity.js';
 import type { Plan, Store } from '../../core/plan.js';
-import type { CheckedFunction, CodeFileOutcome, CodeFileStart, FunctionCandidate } from '../../workflows/guided-code.js';
-import { COMPILE_ERROR_SCORE } from '../../workflows/guided-code.js';
-import type { FileRef, GitMode } from '../../workflows/types.js';
+import type { CheckedFunction, CodeFileOutcome, CodeFileStart, FunctionCandidate } from '../../core/guided-code.js';
+import { COMPILE_ERROR_SCORE } from '../../core/guided-code.js';
+import type { FileRef, GitMode } from '../../core/types.js';
 import { checkPackage, fixUnusedVariables, parseGoErrors, runGoimports } from '../go/fixers.js';
 import type { ToolchainSession } from '../go/toolchain-session.js';
 import { errorsForPrompt } from '../guided/function-prompt.js';

@@ -7,11 +7,11 @@ import { apiTestsGo } from '../../core/go/tests.js';
 import { openApiFor } from '../../core/openapi.js';
 import { planReadme } from '../../core/readme.js';
 import { fidelitySection, type Fidelity } from '../../core/fidelity.js';
-import type { FileProvenance, FileRef, GitMode } from '../../workflows/types.js';
+import type { FileProvenance, FileRef, GitMode } from '../../core/types.js';
 import { countLines } from '../guided/go-source.js';
-import { RUN_FILES } from '../../workflows/layout.js';
+import { RUN_FILES } from '../../core/layout.js';
 import { commitFiles } from '../files/git-history.js';
-import { MARKER_FILE } from '../files/output-dir.js';
+import { MARKER_FILE } from '../../core/layout.js';
 import { writeFileAtomic } from '../files/write-file.js';
 
 export interface PlanProjectInput {

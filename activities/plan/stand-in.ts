@@ -8,7 +8,7 @@ import path from 'node:path';
 import { BEHAVIOUR_PATH, behaviourContract, renderBehaviour } from '../../core/go/index.js';
 import type { Unwritten } from '../../core/fidelity.js';
 import type { Plan, Store } from '../../core/plan.js';
-import type { FileProvenance, FileRef, GitMode } from '../../workflows/types.js';
+import type { FileProvenance, FileRef, GitMode } from '../../core/types.js';
 import { commitFiles } from '../files/git-history.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import { runGoimports } from '../go/fixers.js';

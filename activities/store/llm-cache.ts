@@ -1,5 +1,5 @@
 // The LLM response cache: a retried activity finds the answer an earlier attempt paid for.
-import { openMirror } from './db.js';
+import { openMirror } from '../../lib/db.js';
 
 export interface CachedAnswer {
   content: string;

@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import path from 'node:path';
 import { hasProjectModel, startProjectOllama } from '../../scripts/project-ollama.js';
 import { rootMessage } from '../../workflows/run-state.js';
-import { STRATEGIES, type RunResult, type Strategy } from '../../workflows/types.js';
+import { STRATEGIES, type RunResult, type Strategy } from '../../core/types.js';
 import { runInput } from '../../test/support/run-fixtures.js';
 import { checkApi, specFromOutput, type ApiCheck } from '../../test/support/check-api.js';
 import type { Benchmark, BenchContext } from '../benchmark.js';

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../../activities/project-root.js';
+import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { promisify } from 'node:util';
 import type { Benchmark } from '../benchmark.js';
 import { removeFolder } from '../fixture-validation.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { ApiSpec } from '../../workflows/types.js';
+import type { ApiSpec } from '../../core/types.js';
 import { TODO_SPEC } from '../support/scripted-ollama-responders.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));

@@ -17,7 +17,7 @@ import type { Plan, Store } from '../../core/plan.js';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 process.env.OVERNIGHT_STATE_DIR ??= path.join(repo, '.state', 'test');
 const { runTool, toolchainEnv } = await import('../../activities/go/run-tool.js');
-const { freePort } = await import('../../activities/free-port.js');
+const { freePort } = await import('../../lib/free-port.js');
 
 const env = toolchainEnv();
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'go-writer-build-'));

@@ -11,12 +11,12 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { writeScaffold } from '../../activities/files/scaffold.js';
 import { writeFileAtomic } from '../../activities/files/write-file.js';
-import { allowedPaths } from '../../workflows/layout.js';
+import { allowedPaths } from '../../core/layout.js';
 import { answerFile, fileRequest, generateFile } from '../../activities/llm/generate-file.js';
 import { planApi, type PlanInput } from '../../activities/llm/plan-api.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
-import { closeMirrors } from '../../activities/store/db.js';
-import type { FilePhase, GenerateFileInput, GenerateFileResult, PlanResult } from '../../workflows/types.js';
+import { closeMirrors } from '../../lib/db.js';
+import type { FilePhase, GenerateFileInput, GenerateFileResult, PlanResult } from '../../core/types.js';
 import { FIXTURE_DIR, runInput } from '../support/run-fixtures.js';
 import {
   fencedAnswer,

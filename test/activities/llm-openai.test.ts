@@ -10,7 +10,7 @@ import { cacheKey } from '../../activities/llm/chat.js';
 import { waitForOllama } from '../../activities/llm/wait-for-ollama.js';
 import { API_KEY_VARIABLE } from '../../activities/llm/openai.js';
 import { preflight } from '../../activities/preflight.js';
-import { MODEL_SERVER_GONE, type PreflightResult } from '../../workflows/types.js';
+import { MODEL_SERVER_GONE, type PreflightResult } from '../../core/types.js';
 import { MODELS_FILE, chatInput, cleanUpChatInputs, closedPort, failure, quietEnv, runChat, withServer } from '../support/chat-activity.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
 import { fencedAnswer } from '../support/scripted-ollama.js';

@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { MARKER_FILE } from '../../activities/files/output-dir.js';
+import { MARKER_FILE } from '../../core/layout.js';
 import { preflight, type PreflightInput } from '../../activities/preflight.js';
-import type { PreflightResult } from '../../workflows/types.js';
+import type { PreflightResult } from '../../core/types.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
 import { startScriptedOllama, type ScriptedOllama } from '../support/scripted-ollama.js';
 

@@ -6,11 +6,12 @@ import { readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:
 import path from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { closeMirrors, openMirror, SCHEMA_VERSION } from '../../activities/store/db.js';
+import { closeMirrors, openMirror, SCHEMA_VERSION } from '../../lib/db.js';
 import { recordPhase, recordRun, recordValidation, type RunRecord } from '../../activities/store/mirror.js';
-import { buildStatusReport, writeStatusReport } from '../../activities/store/status-report.js';
+import { writeStatusReport } from '../../activities/store/status-report.js';
+import { buildStatusReport } from '../../lib/status-report.js';
 import { statusSchemaErrors } from '../support/status-schema.js';
-import type { PhaseState, ValidationReport } from '../../workflows/types.js';
+import type { PhaseState, ValidationReport } from '../../core/types.js';
 import { tmpDir } from '../support/run-fixtures.js';
 
 const WF = 'wf-store-1';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ReportRow } from '../../activities/store/morning-report.js';
+import type { ReportRow } from '../../lib/morning-report.js';
 import { checkApi, specFromOutput } from '../support/check-api.js';
 import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { closeMirrors } from '../../activities/store/db.js';
+import { closeMirrors } from '../../lib/db.js';
 import { plainReadme } from '../../core/readme.js';
 import { TODO_SPEC } from '../support/scripted-ollama-responders.js';
 import { fencedAnswer } from '../support/scripted-ollama.js';

@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { writeScaffold } from '../../activities/files/scaffold.js';
 import { generateFile } from '../../activities/llm/generate-file.js';
-import { closeMirrors } from '../../activities/store/db.js';
+import { closeMirrors } from '../../lib/db.js';
 import { FIXTURE_DIR } from '../support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder, TODO_SPEC, whenFile, withOverrides } from '../support/scripted-ollama.js';
 import {

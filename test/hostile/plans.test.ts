@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { closeMirrors } from '../../activities/store/db.js';
+import { closeMirrors } from '../../lib/db.js';
 import { TODO_PLAN, TODO_SPEC } from '../support/scripted-ollama.js';
 import { caseTimeout, runCase, type HostileCase } from './support.js';
 

@@ -23,8 +23,8 @@ import { DefaultLogger } from '@temporalio/worker';
 import { writeScaffold } from '../../activities/files/scaffold.js';
 import { generateFile } from '../../activities/llm/generate-file.js';
 import { planApi } from '../../activities/llm/plan-api.js';
-import { filePathFor } from '../../workflows/layout.js';
-import type { ApiSpec, FilePhase, GenerateFileInput, GenerateFileResult, LlmSettings, PlanResult } from '../../workflows/types.js';
+import { filePathFor } from '../../core/layout.js';
+import type { ApiSpec, FilePhase, GenerateFileInput, GenerateFileResult, LlmSettings, PlanResult } from '../../core/types.js';
 import { FIXTURE_DIR } from '../support/run-fixtures.js';
 import {
   startScriptedOllama,

@@ -4,7 +4,7 @@
 // a failure that says what happened and whether a retry can help; nothing is written.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { closeMirrors } from '../../activities/store/db.js';
+import { closeMirrors } from '../../lib/db.js';
 import { KiB, MiB, caseTimeout, runCase, type ExpectFailure, type HostileCase } from './support.js';
 
 const fails = (type: string, nonRetryable: boolean, message: RegExp): { failure: ExpectFailure } => ({ failure: { type, nonRetryable, message } });

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { closeMirrors } from '../../activities/store/db.js';
+import { closeMirrors } from '../../lib/db.js';
 import { rootMessage } from '../../workflows/run-state.js';
-import type { LlmSettings, RunInput, RunResult, RunState } from '../../workflows/types.js';
+import type { LlmSettings, RunInput, RunResult, RunState } from '../../core/types.js';
 import { FIXTURE_DIR, startDevServerWithWorker } from '../support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder, TODO_SPEC, whenFile, whenPlan, withOverrides, type Override } from '../support/scripted-ollama.js';
 import {

@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { generateFile } from '../../activities/llm/generate-file.js';
-import { closeMirrors } from '../../activities/store/db.js';
-import type { GenerateFileInput, GenerateFileResult } from '../../workflows/types.js';
+import { closeMirrors } from '../../lib/db.js';
+import type { GenerateFileInput, GenerateFileResult } from '../../core/types.js';
 
 process.on('SIGXFSZ', () => {});
 const input = JSON.parse(process.argv[2]!) as GenerateFileInput;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { GO_MOD_CACHE } from '../../activities/go/run-tool.js';
-import { freePort } from '../../activities/free-port.js';
+import { freePort } from '../../lib/free-port.js';
 
 const exec = promisify(execFile);
 const GO_ENV = { ...process.env, GOMODCACHE: GO_MOD_CACHE, GOPROXY: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };

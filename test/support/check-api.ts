@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../activities/free-port.js';
+import { freePort } from '../../lib/free-port.js';
 
 export type FieldType = 'string' | 'int' | 'int64' | 'float64' | 'bool';
 

@@ -4,7 +4,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { embeddedServerFor } from '../../client/temporal-server.js';
-import { freePort } from '../../activities/free-port.js';
+import { freePort } from '../../lib/free-port.js';
 import { startScriptedOllama, type ScriptedOllama, type ScriptedOllamaOptions } from './scripted-ollama.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,7 +1,7 @@
 // What a good model answers to the guided strategy's requests, for any plan: each function
 // the contract names (prompts/function.txt, lines `File:` and `Function:`) and the test cases
 // (prompts/test-cases.txt, line `Test cases for:`). The scripted Ollama's todo responder uses it.
-import type { ApiSpec } from '../../workflows/types.js';
+import type { ApiSpec } from '../../core/types.js';
 import { namesOf } from '../../activities/guided/contract.js';
 import { sampleBody, type TestCase } from '../../activities/guided/tests-file.js';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { temporalBinary } from '../../client/temporal-server.js';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
-import type { RunInput } from '../../workflows/types.js';
+import type { RunInput } from '../../core/types.js';
 
 export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/todo-api/', import.meta.url));
 export const VARIANTS_DIR = fileURLToPath(new URL('../fixtures/variants/', import.meta.url));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StatusReport } from '../../activities/store/status-report.js';
+import type { StatusReport } from '../../lib/status-report.js';
 
 export const STATUS_SCHEMA_PATH = fileURLToPath(new URL('../../schema/status.schema.json', import.meta.url));
 

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExtractionError, extractFile } from '../../activities/llm/extract-code.js';
-import { goPackageFor } from '../../workflows/layout.js';
+import { goPackageFor } from '../../core/layout.js';
 
 const HANDLERS = 'internal/handlers/todo_handler.go';
 const MODELS = 'internal/models/todo.go';

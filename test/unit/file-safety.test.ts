@@ -11,8 +11,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { UnsafePathError, assertNoLinks, confinedPath } from '../../activities/files/confine.js';
 import { readGeneratedFile, sha256, writeFileAtomic } from '../../activities/files/write-file.js';
 import { writeScaffold } from '../../activities/files/scaffold.js';
-import { MARKER_FILE, OutputDirError, checkOutputDir } from '../../activities/files/output-dir.js';
-import { LAYOUT_DIRS, LIBRARY_PHASES, allowedPaths, filePathFor, importPathFor } from '../../workflows/layout.js';
+import { OutputDirError, checkOutputDir } from '../../activities/files/output-dir.js';
+import { MARKER_FILE } from '../../core/layout.js';
+import { LAYOUT_DIRS, LIBRARY_PHASES, allowedPaths, filePathFor, importPathFor } from '../../core/layout.js';
 
 let root: string;
 const dirs: string[] = [];

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COMMANDS, FLAGS, UsageError, helpText, normalizeOllamaUrl, parseArgs, parsePhaseOptions } from '../../client/flags.js';
 import { llmForPhase } from '../../activities/llm/phase-options.js';
-import { closeMirrors } from '../../activities/store/db.js';
+import { closeMirrors } from '../../lib/db.js';
 import { runInputFrom } from '../../client/run-input.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

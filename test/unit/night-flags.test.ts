@@ -6,12 +6,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { renderReport, type ReportRow } from '../../activities/store/morning-report.js';
+import { renderReport, type ReportRow } from '../../lib/morning-report.js';
 import { itemFolders, readBatchFile } from '../../client/batch-file.js';
 import { UsageError, parseArgs } from '../../client/flags.js';
 import { scheduleSpecFor } from '../../client/schedules.js';
 import { formatDuration, parseDuration, parseStartTime } from '../../client/time-flags.js';
-import { folderForStart } from '../../workflows/layout.js';
+import { folderForStart } from '../../core/layout.js';
 
 const usage = (argv: string[]) => assert.throws(() => parseArgs(argv, {}), UsageError);
 const message = (argv: string[]) => {

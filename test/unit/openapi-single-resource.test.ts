@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { openApiFor } from '../../activities/files/openapi.js';
 import { standardEndpoints } from '../../core/single-resource.js';
-import type { ApiSpec } from '../../workflows/types.js';
+import type { ApiSpec } from '../../core/types.js';
 import { TODO_SPEC } from '../support/scripted-ollama-responders.js';
 
 const CATEGORY_PLAN: ApiSpec = {

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FILE_LAYOUT, filePathFor } from '../../workflows/layout.js';
+import { FILE_LAYOUT, filePathFor } from '../../core/layout.js';
 import { writeFileAtomic } from '../../activities/files/write-file.js';
 import { filePrompt } from '../../activities/llm/generate-file.js';
 import { PROMPTS_DIR, dependencyVars, loadPrompt, referenceBlock, renderPrompt, specVars, type PromptName } from '../../activities/llm/prompts.js';
-import { FILE_PHASES, type ApiSpec, type FilePhase, type GenerateFileInput } from '../../workflows/types.js';
+import { FILE_PHASES, type ApiSpec, type FilePhase, type GenerateFileInput } from '../../core/types.js';
 import { TODO_SPEC } from '../support/scripted-ollama-responders.js';
 
 const SPEC: ApiSpec = { ...TODO_SPEC, fields: [TODO_SPEC.fields[0]!, { name: 'Done', type: 'bool', json: 'done', required: false }] };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseArgs, UsageError } from '../../client/flags.js';
 import { servedInput, withModelEndpoint } from '../../worker/model-endpoint.js';
-import { modelTaskQueue } from '../../workflows/task-queues.js';
+import { modelTaskQueue } from '../../core/task-queues.js';
 
 const llm = { ollamaUrl: 'http://cli-host:11434', model: 'm', options: {}, callTimeoutMs: 1, stallTimeoutMs: 1, maxOutputBytes: 1 };
 

@@ -3,7 +3,7 @@
 // versioned with PRAGMA user_version and grows by migrations, never drop-and-create.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { makeFolders } from '../files/make-folders.js';
+import { makeFolders } from './make-folders.js';
 
 type DB = Database.Database;
 

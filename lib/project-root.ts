@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const parent = fileURLToPath(new URL('..', import.meta.url)); // the folder above activities/
+const parent = fileURLToPath(new URL('..', import.meta.url)); // the folder above lib/
 export const PROJECT_ROOT = path.basename(parent) === 'dist' ? path.dirname(parent) : parent;
 
 /** A path inside the project, e.g. projectPath('prompts'). */

@@ -58,7 +58,11 @@ export function goPackageFor(path: string): string {
 }
 
 /** Files the run itself writes, beside the LLM's. */
-export const RUN_FILES = ['go.mod', 'openapi.yaml', 'status.json', '.overnight-llm.json', 'plan.json', 'report.md'] as const;
+/** The files of a run beside the Go project: the plan under review, the morning report, the run's marker. */
+export const PLAN_FILE = 'plan.json';
+export const REPORT_FILE = 'report.md';
+export const MARKER_FILE = '.overnight-llm.json';
+export const RUN_FILES = ['go.mod', 'openapi.yaml', 'status.json', MARKER_FILE, PLAN_FILE, REPORT_FILE] as const;
 
 /** Every path a run for this spec may write, relative to the output dir. */
 export function allowedPaths(spec: Pick<ApiSpec, 'resource'>): Set<string> {

@@ -1,9 +1,9 @@
 // The contract between the workflow and its activities. Everything here crosses
 // Temporal's history, so it stays small: references (paths, hashes, counts), never
 // whole files. Workflows import only types from this file.
-import type { Fidelity } from '../core/fidelity.js';
-import type { Plan, Store } from '../core/plan.js';
-import type { ApiSpec } from '../core/single-resource.js';
+import type { Fidelity } from './fidelity.js';
+import type { Plan, Store } from './plan.js';
+import type { ApiSpec } from './single-resource.js';
 
 /** The phases of a run, in the fixed order of docs/DESIGN.md. */
 export const PHASES = [
@@ -122,7 +122,7 @@ export const STRATEGIES = ['guided', 'whole', 'plan'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 // Today's code writer takes the plan's first resource as a single-resource spec (core/single-resource.ts).
-export type { ApiSpec, EndpointSpec, FieldSpec } from '../core/single-resource.js';
+export type { ApiSpec, EndpointSpec, FieldSpec } from './single-resource.js';
 
 /** A file the run wrote, by reference. */
 export interface FileRef {
