@@ -2,6 +2,7 @@
 // in tests and benchmarks): heartbeats and cancellation when there is one, nothing otherwise.
 import { Context } from '@temporalio/activity';
 import type { ActivityProgress } from '../core/types.js';
+import { HEARTBEAT_TIMEOUT_MS } from '../core/defaults.js';
 
 export function activityContext(): Context | undefined {
   try {
@@ -13,7 +14,7 @@ export function activityContext(): Context | undefined {
 
 /** How often to beat so the activity's heartbeat timeout never fires while it works: a third of it, at most 5 s. */
 export function heartbeatIntervalMs(ctx = activityContext()): number {
-  return Math.min(5_000, (ctx?.info.heartbeatTimeoutMs ?? 15_000) / 3);
+  return Math.min(5_000, (ctx?.info.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS) / 3);
 }
 
 /** Heartbeats with what the CLI's live view and the Web UI show (one shape for every activity). */

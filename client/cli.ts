@@ -2,7 +2,8 @@
 // without loading Temporal's native runtime; then hands the command to client/run-command.ts.
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../lib/project-root.js';
-import { UsageError, helpText, parseArgs } from './flags.js';
+import { UsageError, parseArgs } from './flags.js';
+import { helpText } from './help.js';
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 
@@ -21,7 +22,15 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   if (parsed.flags.help || parsed.command === 'help') {
-    out(helpText(VERSION));
+    // `help batch`, `batch -help`: that command's help; `help flags`: every flag.
+    const topic = parsed.command === 'help' ? parsed.positional[0] : parsed.command === 'start' ? undefined : parsed.command;
+    try {
+      out(helpText(VERSION, topic));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      err(`overnight-llm: ${error.message}`);
+      return 2;
+    }
     return 0;
   }
   if (parsed.flags.version) {

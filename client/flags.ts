@@ -5,6 +5,7 @@ import { OPTIONS_PHASES, REVIEW_TIMEOUT_ACTIONS, STRATEGIES, type ModelOptions, 
 import { STORES } from '../core/plan.js';
 import { parseDuration, parseStartTime } from './time-flags.js';
 import { SERVED_WORK, type ServedWork } from '../core/task-queues.js';
+import { HEARTBEAT_TIMEOUT_MS } from '../core/defaults.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -16,9 +17,9 @@ export class UsageError extends Error {
 type Kind = 'string' | 'bool' | 'int' | 'number';
 
 /** The help's sections, in the order they are shown. */
-const GROUPS = { run: 'Run', night: 'Night and morning', model: 'Model', temporal: 'Temporal', output: 'Records and output' } as const;
+export const GROUPS = { run: 'Run', night: 'Night and morning', model: 'Model', temporal: 'Temporal', output: 'Records and output' } as const;
 
-interface FlagSpec {
+export interface FlagSpec {
   kind: Kind;
   group: keyof typeof GROUPS;
   /** One line in -help; the README's flag table says more. */
@@ -72,7 +73,7 @@ export const FLAGS = {
   'task-queue': { kind: 'string', group: 'temporal', default: 'overnight-llm', help: 'task queue' },
   serve: { kind: 'string', group: 'temporal', default: SERVED_WORK.join(','), help: 'worker: what it serves' },
   ui: { kind: 'string', group: 'temporal', default: 'http://localhost:8233', help: 'Web UI address, for links' },
-  'heartbeat-timeout': { kind: 'int', group: 'temporal', default: 60, help: 'seconds of silence before a worker is taken for gone' },
+  'heartbeat-timeout': { kind: 'int', group: 'temporal', default: HEARTBEAT_TIMEOUT_MS / 1000, help: 'seconds of silence before a worker is taken for gone' },
   db: { kind: 'string', group: 'output', default: './poc.db', help: 'SQLite mirror of every run' },
   json: { kind: 'bool', group: 'output', default: false, help: 'machine-readable status and list' },
   version: { kind: 'bool', group: 'output', default: false, help: 'show the version' },
@@ -84,21 +85,49 @@ export type Flags = {
   [K in FlagName]: (typeof FLAGS)[K]['kind'] extends 'bool' ? boolean : (typeof FLAGS)[K]['kind'] extends 'string' ? string : number;
 };
 
-/** The commands, their one argument (a run id or a list filter) and their line in -help. */
+export interface CommandSpec {
+  arg: 'none' | 'required' | 'optional';
+  usage: string;
+  help: string;
+  /** The flag groups its help shows. */
+  groups: readonly FlagSpec['group'][];
+}
+
+/** The commands, their one argument (a run id or a list filter), their line in -help and the flags they take. */
 export const COMMANDS = {
-  start: { arg: 'none', usage: '[start] [flags]', help: "start a run for -output (or attach to that folder's run) and wait" },
-  attach: { arg: 'required', usage: 'attach ID', help: 'follow a run, with a worker in this process' },
-  watch: { arg: 'required', usage: 'watch ID', help: 'follow a run that a worker elsewhere runs' },
-  status: { arg: 'optional', usage: 'status [ID]', help: "a run's phases (ID defaults to the -output folder's run)" },
-  list: { arg: 'optional', usage: 'list [FILTER]', help: 'recent runs; FILTER is a Temporal query, e.g. "OvernightOutcome = \'valid\'"' },
-  cancel: { arg: 'required', usage: 'cancel ID', help: 'cancel a run (its files are kept), or remove a schedule' },
-  plan: { arg: 'required', usage: 'plan ID', help: "a run's plan: resource, fields, endpoints (-json: plan.json's form)" },
-  approve: { arg: 'required', usage: 'approve ID', help: 'go on with a plan that waits (-review-plan); -edit FILE replaces it' },
-  batch: { arg: 'required', usage: 'batch FILE', help: 'one run per line (or YAML/JSON list item) of FILE, -parallel N at once' },
-  report: { arg: 'none', usage: 'report', help: 'the runs of the last -since (default 24h): outcome, coverage, time, folder' },
-  worker: { arg: 'none', usage: 'worker', help: 'run a worker until Ctrl-C' },
-  help: { arg: 'none', usage: 'help', help: 'show this help' },
-} as const satisfies Record<string, { arg: 'none' | 'required' | 'optional'; usage: string; help: string }>;
+  start: {
+    arg: 'none',
+    usage: '[start] [flags]',
+    help: "start a run for -output (or attach to that folder's run) and wait",
+    groups: ['run', 'night', 'model', 'temporal', 'output'],
+  },
+  attach: { arg: 'required', usage: 'attach ID', help: 'follow a run, with a worker in this process', groups: ['model', 'temporal', 'output'] },
+  watch: { arg: 'required', usage: 'watch ID', help: 'follow a run that a worker elsewhere runs', groups: ['temporal', 'output'] },
+  status: { arg: 'optional', usage: 'status [ID]', help: "a run's phases (ID defaults to the -output folder's run)", groups: ['temporal', 'output'] },
+  list: {
+    arg: 'optional',
+    usage: 'list [FILTER]',
+    help: 'recent runs; FILTER is a Temporal query, e.g. "OvernightOutcome = \'valid\'"',
+    groups: ['temporal', 'output'],
+  },
+  cancel: { arg: 'required', usage: 'cancel ID', help: 'cancel a run (its files are kept), or remove a schedule', groups: ['temporal'] },
+  plan: { arg: 'required', usage: 'plan ID', help: "a run's plan: resource, fields, endpoints (-json: plan.json's form)", groups: ['temporal', 'output'] },
+  approve: { arg: 'required', usage: 'approve ID', help: 'go on with a plan that waits (-review-plan); -edit FILE replaces it', groups: ['night', 'temporal'] },
+  batch: {
+    arg: 'required',
+    usage: 'batch FILE',
+    help: 'one run per line (or YAML/JSON list item) of FILE, -parallel N at once',
+    groups: ['run', 'night', 'model', 'temporal', 'output'],
+  },
+  report: {
+    arg: 'none',
+    usage: 'report',
+    help: 'the runs of the last -since (default 24h): outcome, coverage, time, folder',
+    groups: ['night', 'temporal', 'output'],
+  },
+  worker: { arg: 'none', usage: 'worker', help: 'run a worker until Ctrl-C', groups: ['model', 'temporal', 'output'] },
+  help: { arg: 'optional', usage: 'help [TOPIC]', help: 'this help; help flags: every flag; help COMMAND: one command and its flags', groups: [] },
+} as const satisfies Record<string, CommandSpec>;
 export type Command = keyof typeof COMMANDS;
 
 export interface ParsedArgs {
@@ -238,6 +267,7 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
   parsePhaseOptions(flags['phase-options']);
   checkNightFlags(flags, command, given);
   const { arg } = COMMANDS[command];
+  if (flags.help) return; // `batch -help` asks for batch's help, not for a file
   if (arg === 'required' && positional.length !== 1)
     throw new UsageError(
       command === 'batch'
@@ -285,60 +315,6 @@ export function servedWork(raw: string): ServedWork[] {
   if (bad !== undefined || new Set(names).size !== names.length)
     throw new UsageError(`-serve takes a comma list of ${SERVED_WORK.join(', ')}, not ${JSON.stringify(raw)}`);
   return names as ServedWork[];
-}
-
-/** Flags that share one line of the help. */
-const SHARED_LINES: { flags: FlagName[]; help: string }[] = [
-  { flags: ['temperature', 'num-ctx', 'seed'], help: 'model temperature, context size in tokens, seed' },
-  { flags: ['llm-api', 'ollama'], help: "the model server's API, ollama (native) or openai (/v1/chat/completions); its URL" },
-  { flags: ['version', 'help'], help: 'show the version, or this help' },
-  { flags: ['strategy', 'store'], help: 'plan (the model plans, code writes the project), whole (one prompt a file: 7B+) or guided; plan: sqlite or memory' },
-  { flags: ['git', 'no-git'], help: 'commit each phase even inside your own repository; no git history at all' },
-  { flags: ['coverage', 'budget'], help: 'test coverage goal in percent; minutes of working time, asleep not counted (0: none)' },
-  { flags: ['review-plan', 'plan-only'], help: 'wait after the plan for `approve ID` before any code; or write plan.json and stop' },
-  { flags: ['db', 'json'], help: 'SQLite mirror of every run; machine-readable status, list, plan and report' },
-  { flags: ['review-timeout', 'on-review-timeout'], help: 'how long the plan waits for approval; then approve or stop' },
-  { flags: ['at', 'every'], help: 'start at a time (01:30, 2026-12-03T01:30), and again every interval (24h)' },
-  { flags: ['parallel', 'since'], help: 'batch items at once; report: runs started in this last while' },
-  { flags: ['serve', 'task-queue'], help: 'worker: what it serves; task queue (model calls: QUEUE-model)' },
-];
-
-/** -help: one screen (at most 50 lines), the flags by what they touch. */
-export function helpText(version: string): string {
-  const flagLines = (group: FlagSpec['group']) =>
-    (Object.keys(FLAGS) as FlagName[])
-      .filter((name) => (FLAGS[name] as FlagSpec).group === group)
-      .flatMap((name) => {
-        const line = SHARED_LINES.find((l) => l.flags.includes(name));
-        if (line && line.flags[0] !== name) return [];
-        const names = line?.flags ?? [name];
-        const specs = names.map((n) => FLAGS[n] as FlagSpec);
-        const defaults = specs.filter((sp) => sp.kind !== 'bool' && sp.default !== '').map((sp) => JSON.stringify(sp.default));
-        const env = specs.flatMap((sp) => (sp.env ? [`env ${sp.env}`] : []));
-        const extra = [...(defaults.length ? [`default ${defaults.join(', ')}`] : []), ...env];
-        const help = line?.help ?? specs[0].help;
-        return [
-          `  ${names
-            .map((n) => `-${n}`)
-            .join(', ')
-            .padEnd(19)} ${help}${extra.length ? ` (${extra.join('; ')})` : ''}`,
-        ];
-      });
-  return [
-    `overnight-llm ${version}: one sentence in, a tested Go REST API out, written overnight by a local LLM.`,
-    '',
-    'Usage:',
-    ...Object.values(COMMANDS)
-      .filter((c) => c.usage !== 'help') // -help is below, with the flags
-      .map((c) => `  overnight-llm ${c.usage.padEnd(16)} ${c.help}`),
-    '',
-    'Examples:',
-    '  overnight-llm -prompt "REST API for todo list" -output ./todo-api -model qwen2.5-coder:7b',
-    '  overnight-llm -prompt "REST API for notes" -output ./notes -model qwen2.5-coder:7b -strategy whole',
-    ...Object.entries(GROUPS).flatMap(([group, title]) => ['', `${title} flags:`, ...flagLines(group as FlagSpec['group'])]),
-    '',
-    'Exit codes: 0 valid (or validation skipped), 1 failed or invalid, 2 bad usage, 130 interrupted (the run goes on)',
-  ].join('\n');
 }
 
 const MODEL_OPTION_RANGES: Record<keyof ModelOptions, [min: number, max: number, whole: boolean]> = {

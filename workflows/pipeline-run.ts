@@ -37,6 +37,7 @@ import {
   type RunState,
   type ValidationReport,
 } from '../core/types.js';
+import { HEARTBEAT_TIMEOUT_MS } from '../core/defaults.js';
 
 const CANCELLED = 'the run was cancelled (overnight-llm cancel, or Cancel in the Web UI); the files written so far are kept';
 
@@ -100,7 +101,7 @@ export class PipelineRun {
   constructor(readonly input: RunInput) {
     // Long activities heartbeat, so a worker that vanished or slept is noticed within
     // -heartbeat-timeout and the activity retried on the next worker.
-    const heartbeatTimeout = input.heartbeatTimeoutMs ?? 60_000;
+    const heartbeatTimeout = input.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
     this.llmOptions = { startToCloseTimeout: '45m', heartbeatTimeout, retry: { ...retry, maximumAttempts: 6 } };
     this.toolchainOptions = { startToCloseTimeout: '20m', heartbeatTimeout, retry: { ...retry, maximumAttempts: 5 } };
     this.ollamaWaitMs = input.ollamaWaitMs ?? DEFAULT_OLLAMA_WAIT_MS;

@@ -62,6 +62,13 @@ describe('bad usage exits 2 with one line naming the flag', () => {
     const command = await runCli(['help']);
     assert.equal(command.code, 0);
     assert.equal(command.stdout, help.stdout, 'help as a command prints what -help does');
+    assert.ok(help.stdout.trim().split('\n').length <= 40, 'one screen');
+    const batch = await runCli(['batch', '-help']);
+    assert.equal(batch.code, 0);
+    assert.match(batch.stdout, /^overnight-llm batch FILE: [\s\S]*-parallel/);
+    const unknown = await runCli(['help', 'nope']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^overnight-llm: help: no topic "nope": the topics are flags, start, /);
   });
 
   test("-help, -version and bad usage answer without loading Temporal's native runtime", async () => {

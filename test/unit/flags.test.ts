@@ -2,7 +2,8 @@
 // (exit code 2) whose message names the flag, so the user knows what to fix.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMANDS, FLAGS, UsageError, helpText, normalizeOllamaUrl, parseArgs, parsePhaseOptions } from '../../client/flags.js';
+import { COMMANDS, FLAGS, UsageError, normalizeOllamaUrl, parseArgs, parsePhaseOptions } from '../../client/flags.js';
+import { helpText } from '../../client/help.js';
 import { llmForPhase } from '../../activities/llm/phase-options.js';
 import { closeMirrors } from '../../lib/db.js';
 import { runInputFrom } from '../../client/run-input.js';
@@ -234,24 +235,41 @@ describe('bad usage names the flag', () => {
 
 describe('helpText', () => {
   const text = helpText('0.1.0');
-  test('lists every flag, with the seed defaults', () => {
-    for (const name of Object.keys(FLAGS)) assert.match(text, new RegExp(`^  (-[a-z-]+, )*-${name}[ ,]`, 'm'), `-${name} missing from help`);
+  const flags = helpText('0.1.0', 'flags');
+  test('-help fits in 40 lines: every command, two examples, the run flags, where to find more, the exit codes', () => {
+    const lines = text.split('\n');
+    assert.ok(lines.length <= 40, `${lines.length} lines`);
     assert.ok(text.includes('0.1.0'));
-    for (const d of ['./generated', 'codellama:7b', 'http://localhost:11434', 'OLLAMA_HOST', 'localhost:7233', 'TEMPORAL_ADDRESS', './poc.db'])
-      assert.ok(text.includes(d), `help shows ${d}`);
     for (const c of Object.keys(COMMANDS).filter((c) => c !== 'help'))
       assert.match(text, new RegExp(`overnight-llm (\\[${c}\\]|${c})`), `help shows the ${c} command`);
+    assert.deepEqual(
+      lines.filter((l) => / flags:$/.test(l)),
+      ['Run flags:'],
+    );
+    assert.equal(lines.filter((l) => /^  overnight-llm -prompt /.test(l)).length, 2);
+    assert.match(text, /overnight-llm help flags .*overnight-llm help COMMAND/);
+    for (const code of ['0 valid', '1 failed', '2 bad usage', '130 interrupted']) assert.ok(text.includes(code), code);
   });
-  test('fits one screen: at most 60 lines, flags grouped, two examples and the exit codes', () => {
-    const lines = text.split('\n');
-    assert.ok(lines.length <= 60, `${lines.length} lines`);
-    const headings = lines.filter((l) => / flags:$/.test(l));
+  test('help flags lists every flag by what it touches, with the seed defaults', () => {
+    for (const name of Object.keys(FLAGS)) assert.match(flags, new RegExp(`^  (-[a-z-]+, )*-${name}[ ,]`, 'm'), `-${name} missing from help flags`);
+    for (const d of ['./generated', 'codellama:7b', 'http://localhost:11434', 'OLLAMA_HOST', 'localhost:7233', 'TEMPORAL_ADDRESS', './poc.db'])
+      assert.ok(flags.includes(d), `help flags shows ${d}`);
+    const headings = flags.split('\n').filter((l) => / flags:$/.test(l));
     assert.deepEqual(headings, ['Run flags:', 'Night and morning flags:', 'Model flags:', 'Temporal flags:', 'Records and output flags:']);
-    const section = (title: string) => text.split(`${title} flags:\n`)[1].split('\n\n')[0];
+    const section = (title: string) => flags.split(`${title} flags:\n`)[1]!.split('\n\n')[0]!;
     assert.match(section('Model'), /-ollama /);
     assert.match(section('Temporal'), /-task-queue /);
-    assert.equal(lines.filter((l) => /^  overnight-llm -prompt /.test(l)).length, 2);
-    for (const code of ['0 valid', '1 failed', '2 bad usage', '130 interrupted']) assert.ok(text.includes(code), code);
+  });
+  test('help COMMAND (and COMMAND -help) shows that command and the flags it takes; an unknown topic is bad usage naming the topics', () => {
+    const batch = helpText('0.1.0', 'batch');
+    assert.match(batch.split('\n')[0]!, /^overnight-llm batch FILE: one run per line/);
+    assert.match(batch, /-parallel/);
+    assert.doesNotMatch(helpText('0.1.0', 'cancel'), /-prompt/);
+    assert.throws(
+      () => helpText('0.1.0', 'nope'),
+      (e: Error) => e instanceof UsageError && /no topic "nope": the topics are flags, start, attach/.test(e.message),
+    );
+    assert.equal(parse(['batch', '-help']).command, 'batch', 'batch -help needs no file');
   });
 });
 
@@ -305,7 +323,7 @@ describe('-strategy, -store', () => {
     assert.deepEqual(writerOf(['-strategy', 'whole']), { strategy: 'whole' });
     assert.deepEqual(writerOf(['-strategy', 'guided']), { strategy: 'guided' });
   });
-  test('the help names the default', () => assert.match(helpText('0.1.0'), /^ {2}-strategy, -store .*\(default "plan", "sqlite"\)$/m));
+  test('the help names the default', () => assert.match(helpText('0.1.0', 'flags'), /^ {2}-strategy, -store .*\(default "plan", "sqlite"\)$/m));
   test('an unknown strategy is bad usage naming the three', () => assertUsage(['-strategy', 'fast'], '-strategy must be guided, whole, plan, not "fast"'));
 });
 
