@@ -4,7 +4,7 @@
 // every finished step.
 import { ChildWorkflowFailure, isCancellation, executeChild, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { folderForStart, startStamp } from '../core/layout.js';
-import type * as activities from '../activities/index.js';
+import type * as activities from '../activities/workspace-activities.js';
 import type { generateApi } from './pipeline.js';
 import { batchStatusQuery } from './queries.js';
 import { rootMessage } from './run-state.js';

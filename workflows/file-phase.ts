@@ -19,7 +19,7 @@ export async function writeFile(
   const summary = `${phase} → ${filePathFor(phase, spec.resource)}${repair ? ` (repair round ${repair.round})` : ''}`;
   const { input, workflowId } = run;
   if (!run.modelQueue) {
-    const activity = input.strategy === 'guided' ? run.llm.composeFile : run.llm.generateFile;
+    const activity = input.strategy === 'guided' ? run.legacyFilePhase.composeFile : run.legacyFilePhase.generateFile;
     const { prompt, outputDir, dbPath, llm, coverageGoal, git } = input;
     const result = await run.callModel(() =>
       activity.executeWithOptions({ ...run.llmOptions, summary }, [{ workflowId, phase, prompt, spec, outputDir, dbPath, llm, coverageGoal, repair, git }]),

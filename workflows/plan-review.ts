@@ -6,7 +6,7 @@ import { fidelityOf } from '../core/fidelity.js';
 import { checkPlan } from '../core/plan-check.js';
 import type { Plan } from '../core/plan.js';
 import { builtOf, singleResourceSpec } from '../core/single-resource.js';
-import type * as activities from '../activities/index.js';
+import type * as activities from '../activities/workspace-activities.js';
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Step } from './run-state.js';
 import { approvePlanUpdate } from './queries.js';
