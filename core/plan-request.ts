@@ -4,6 +4,7 @@
 import { actionsPutIn, deletesAsRoute, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
 import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle, type Plan } from './plan.js';
 import { namesWordOf } from './fidelity.js';
+import { comparisonsStated } from './plan-compare.js';
 import { relationsStated } from './sentence.js';
 import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
 
@@ -194,6 +195,7 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
     }
   }
   listedAs(resources, text, notes);
+  comparisonsStated(resources, text, notes);
   listingsAsFilters(all, notes);
   deletesAsRoute(all, notes);
 }

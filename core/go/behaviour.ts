@@ -3,6 +3,7 @@
 // model writes the bodies. Until a body is accepted the stub panics, and the file compiles.
 import { goName, stateSetBy, type Field, type Plan, type Resource } from '../plan.js';
 import { enumType, goFile, importsFor, oneLine } from './names.js';
+import { comparisonBody, comparisonOf } from '../plan-compare.js';
 
 export const BEHAVIOUR_PATH = 'internal/models/behaviour.go';
 
@@ -23,7 +24,7 @@ export interface BehaviourHole {
   description: string;
   /** The Go doc comment, `//` lines. */
   doc: string;
-  /** The body when code knows it (an action that only sets a flag): the model is not asked. */
+  /** The body when code knows it (an action that only sets a flag, a filter the sentence gave a number): the model is not asked. */
   knownBody?: string;
 }
 
@@ -95,6 +96,8 @@ function holesOf(r: Resource): BehaviourHole[] {
     const k = KINDS[kind];
     const action = kind === 'action' ? r.actions.find((a) => a.name === element) : undefined;
     const set = action && stateSetBy(r, action);
+    const filter = kind === 'filter' ? r.filters.find((f) => f.name === element) : undefined;
+    const compared = filter && comparisonOf(r, filter);
     return {
       name: `${T}.${M}`,
       kind,
@@ -105,7 +108,9 @@ function holesOf(r: Resource): BehaviourHole[] {
       doc: docLines(k.doc(M, r, words)),
       ...(set
         ? { knownBody: `\tx.${goName(set.field.name)} = ${set.field.required ? literalOf(r, set) : `PointerTo(${literalOf(r, set)})`}\n\treturn nil` }
-        : {}),
+        : compared
+          ? { knownBody: comparisonBody(compared) }
+          : {}),
     };
   });
 }

@@ -78,7 +78,8 @@ export const LIBRARY_BODIES: Record<string, string> = {
 };
 
 /** Names and types Go could trip on: a resource called date, an enum value with an underscore,
- * unique days and date-times, an optional number and day with defaults, string and day filters. */
+ * unique days and date-times, an optional number and day with defaults, string and day filters,
+ * a comparison filter on the optional number. */
 export const EDGE_PLAN: Plan = {
   module: 'example.com/edge/api',
   resources: [
@@ -99,6 +100,8 @@ export const EDGE_PLAN: Plan = {
         { name: 'kind', field: 'kind' },
         { name: 'note', field: 'note' },
         { name: 'day', field: 'day' },
+        // A comparison the sentence stated: code writes its body (plan-compare.ts).
+        { name: 'high', description: 'score >= 2.5' },
       ],
       // An action that sets an enum value: code writes its body (stateSetBy).
       actions: [{ name: 'goOnline', description: 'sets kind to online' }],

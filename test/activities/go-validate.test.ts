@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ApiSpec } from '../../core/types.js';
 import { TODO_SPEC } from '../support/scripted-ollama-responders.js';
@@ -289,7 +290,11 @@ test('as an activity: heartbeats name the step, and cancelling kills the running
       if ((d as { step?: string }).step === 'test') setTimeout(() => env.cancel(), 3_000);
     });
     const started = Date.now();
-    await assert.rejects(env.run(validateProject, { outputDir: dir, spec: todoSpec, coverageGoal: 80, timeoutMs: 100_000 }));
+    // Cancelled, not failed for another reason (a test that failed on its own would pass a bare rejects).
+    await assert.rejects(env.run(validateProject, { outputDir: dir, spec: todoSpec, coverageGoal: 80, timeoutMs: 100_000 }), (e: Error) => {
+      assert.ok(e instanceof CancelledFailure, `rejected with ${e.name}: ${e.message}`);
+      return true;
+    });
     assert.ok(Date.now() - started < 60_000);
     assert.deepEqual([...new Set(beats.map((b) => (b as { step: string }).step))], ['gofmt', 'vet', 'build', 'test']);
     assert.deepEqual(

@@ -95,7 +95,8 @@ test('"quick" by preparationTime: a number has no equal value that means quick, 
       { filters: [{ name: 'quick', field: 'preparationTime' }] },
     ),
   ]);
-  assert.deepEqual(plan.resources[0]!.filters, [{ name: 'quick', description: 'quick recipes, by their preparationTime' }]);
+  // In words first (the mend), then the comparison the sentence states ("under 30 minutes").
+  assert.deepEqual(plan.resources[0]!.filters, [{ name: 'quick', description: 'preparationTime < 30' }]);
   assert.match(notes, /resources\[0\]\.filters\[0\] {"name":"quick","field":"preparationTime"} → {"name":"quick","description"/);
 });
 
@@ -173,4 +174,34 @@ test('an "action" that names a CRUD route (delete, removeTodo, create, getTodo, 
   assert.match(notes, /todo\.actions\.create dropped: POST \/todos creates an item already/);
   assert.match(notes, /todo\.actions\.getTodo dropped: GET \/todos\/\{id\} reads an item already/);
   assert.match(notes, /todo\.actions\.update dropped: PUT \/todos\/\{id\} replaces an item already/);
+});
+
+test('"list the quick recipes (under 30 minutes)": the filter is the comparison the sentence states, and code writes its body', async () => {
+  const sentence = 'REST API for recipes: a preparation time in minutes from 1 to 600 and a serving count; list the quick recipes (under 30 minutes)';
+  const { plan, notes } = mended(sentence, [
+    resource(
+      'recipe',
+      'recipes',
+      [
+        { name: 'title', type: 'string', required: true },
+        { name: 'preparationTime', type: 'integer', required: false, min: 1, max: 600 },
+        { name: 'servingCount', type: 'integer', required: true },
+      ],
+      { filters: [{ name: 'quick', description: 'recipes that are quick to make' }] },
+    ),
+  ]);
+  const recipe = plan.resources[0]!;
+  assert.deepEqual(recipe.filters, [{ name: 'quick', description: 'preparationTime < 30' }]);
+  assert.match(notes, /recipe\.filters quick → "preparationTime < 30": the request says "list the quick recipes \(under 30 minutes\)"/);
+  const { behaviourContract } = await import('../../core/go/behaviour.js');
+  const quick = behaviourContract(plan).holes.find((h) => h.name === 'Recipe.Quick')!;
+  assert.equal(quick.knownBody, '\treturn x.PreparationTime != nil && *x.PreparationTime < 30');
+  // Two number fields and no unit that tells them apart: left to the model.
+  const unclear = mended('REST API for recipes: a preparation time and a serving count; list the big recipes (over 4)', [
+    resource('recipe', 'recipes', [
+      { name: 'preparationTime', type: 'integer', required: true },
+      { name: 'servingCount', type: 'integer', required: true },
+    ]),
+  ]);
+  assert.doesNotMatch(unclear.notes, /filters big →/);
 });

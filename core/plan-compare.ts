@@ -1,0 +1,64 @@
+// "list the quick recipes (under 30 minutes)": the sentence says what "quick" means, a number
+// compared with a field. Code reads it: the filter in words gets a description code can write the
+// body of ("preparationTime < 30"), so the model is not asked to guess what "quick" means and the
+// filter cannot silently mean something else.
+import { goName, isObject, type Field, type Filter, type Resource } from './plan.js';
+
+const OPERATORS: [RegExp, string][] = [
+  [/^(?:under|below|less than|fewer than|shorter than|cheaper than)$/, '<'],
+  [/^(?:over|above|more than|longer than|greater than)$/, '>'],
+  [/^(?:at least|no less than)$/, '>='],
+  [/^(?:at most|no more than|up to)$/, '<='],
+];
+const COMPARISON =
+  /\b(under|below|less than|fewer than|shorter than|cheaper than|over|above|more than|longer than|greater than|at least|no less than|at most|no more than|up to) (-?\d+(?:\.\d+)?)(?: ([a-z]+))?/;
+
+type Raw = Record<string, unknown>;
+const fieldsOf = (r: Raw) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
+const filtersOf = (r: Raw) => (Array.isArray(r.filters) ? r.filters.filter(isObject) : []);
+const spaced = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
+/** The number field a comparison is about: the only one, or the one the sentence measures in `unit` ("a preparation time in minutes"). */
+function fieldCompared(r: Raw, text: string, unit: string | undefined): Raw | undefined {
+  const numbers = fieldsOf(r).filter((f) => (f.type === 'integer' || f.type === 'number') && typeof f.name === 'string');
+  if (numbers.length === 1) return numbers[0];
+  if (!unit) return undefined;
+  const said = numbers.filter((f) => text.includes(`${spaced(String(f.name))} in ${unit}`));
+  return said.length === 1 ? said[0] : undefined;
+}
+
+/**
+ * For each "list the ADJ PLURAL (… under N unit)" of a planned resource, the filter ADJ is
+ * "F < N" of the number field the comparison is about; put in, or its description replaced, and named.
+ */
+export function comparisonsStated(resources: unknown[], text: string, notes: string[]): void {
+  const all = resources.filter(isObject);
+  for (const m of text.matchAll(/\blist (?:all )?(?:the |of the )?([a-z]+) ([a-z]+)\b([^;.]*)/g)) {
+    const r = all.find((x) => x.plural === m[2]);
+    const cmp = COMPARISON.exec(m[3]!);
+    if (!r || !cmp || !/^[a-z]+$/.test(m[1]!)) continue;
+    const op = OPERATORS.find(([words]) => words.test(cmp[1]!))![1];
+    const field = fieldCompared(r, text, cmp[3]);
+    if (!field || (field.type === 'integer' && !Number.isInteger(Number(cmp[2])))) continue;
+    const description = `${String(field.name)} ${op} ${cmp[2]}`;
+    const name = m[1]!;
+    const filter = filtersOf(r).find((f) => f.name === name);
+    if (filter?.description === description) continue;
+    r.filters = [...filtersOf(r).filter((f) => f !== filter), { name, description }];
+    notes.push(`${String(r.name)}.filters ${name} → "${description}": the request says "${m[0].trim()}"`);
+  }
+}
+
+/** The comparison a filter's description is, when it is code's form "F < N" of a number field of r. */
+export function comparisonOf(r: Resource, filter: Filter): { field: Field; op: string; value: number } | null {
+  const m = /^(\w+) (<|<=|>|>=) (-?\d+(?:\.\d+)?)$/.exec(filter.description ?? '');
+  const field = m ? r.fields.find((f) => f.name === m[1] && (f.type === 'integer' || f.type === 'number')) : undefined;
+  if (!m || !field || (field.type === 'integer' && !Number.isInteger(Number(m[3])))) return null;
+  return { field, op: m[2]!, value: Number(m[3]) };
+}
+
+/** The Go body of a filter that is a comparison: a nil optional field does not match. */
+export function comparisonBody(c: { field: Field; op: string; value: number }): string {
+  const F = `x.${goName(c.field.name)}`;
+  return c.field.required ? `\treturn ${F} ${c.op} ${c.value}` : `\treturn ${F} != nil && *${F} ${c.op} ${c.value}`;
+}
