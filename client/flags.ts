@@ -22,7 +22,7 @@ export const GROUPS = { run: 'Run', night: 'Night and morning', model: 'Model', 
 export interface FlagSpec {
   kind: Kind;
   group: keyof typeof GROUPS;
-  /** One line in -help; the README's flag table says more. */
+  /** One line in -help (overnight-llm help flags): this table is each flag's one home. */
   help: string;
   default?: string | number | boolean;
   env?: string;
