@@ -42,7 +42,9 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, whole
     usage.durationMs += answer.usage.durationMs;
     usage.cached &&= answer.usage.cached;
     const checked = parsePlan(answer.content, prompt);
-    const copied = checked.ok ? copiedFromExample(checked.plan.resources, prompt, example) : [];
+    // A request for nothing an API stores (a chess engine) ends at the plan whatever the plan holds: no copy to ask again about.
+    const buildable = checked.ok && fidelityOf(prompt, checked.plan, store).buildable;
+    const copied = checked.ok && buildable ? copiedFromExample(checked.plan.resources, prompt, example) : [];
     if (checked.ok && copied.length === 0) {
       const { plan, notes: dropped } = exampleElementsDropped(checked.plan, prompt, words);
       const notes = [...(checked.notes ?? []), ...dropped];
