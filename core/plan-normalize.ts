@@ -3,7 +3,7 @@
 // old one-resource shape, `"name": "DueDate"`, `"type": "int"`, `"required": "true"`, filters as
 // plain strings, no plural. Each mend is named, for status.json; what is left goes to checkPlan,
 // which stays the authority.
-import { isObject, jsonName, pluralOf } from './plan.js';
+import { isObject, jsonName, pluralOf, singularsOf } from './plan.js';
 import { dropUnasked, listNounKept, moduleFitsRequest, moduleFromRequest, notBuiltAsked, statedInSentence } from './plan-request.js';
 import { flagsByState, formatKept, type Mend } from './plan-fields.js';
 
@@ -81,7 +81,14 @@ function normalizeResource(value: unknown, at: string, mend: Mend, notes: string
     }
   }
   if (r.parent === '' || r.parent === null) delete r.parent;
-  if (typeof r.name === 'string' && /^[a-z][a-z0-9]*$/.test(r.name) && (r.plural === undefined || r.plural === r.name || r.plural === '')) {
+  // A plural that is not this name's ("rehearsal" at /repairs, the plan prompt's example) is the name's own plural.
+  const ownPlural =
+    typeof r.plural === 'string' && typeof r.name === 'string' && (singularsOf(r.plural).includes(r.name) || r.plural.startsWith(r.name.slice(0, 3)));
+  if (
+    typeof r.name === 'string' &&
+    /^[a-z][a-z0-9]*$/.test(r.name) &&
+    (r.plural === undefined || r.plural === r.name || r.plural === '' || (/^[a-z]+$/.test(String(r.plural)) && !ownPlural))
+  ) {
     mend(`${at}.plural`, r.plural ?? null, pluralOf(r.name));
     r.plural = pluralOf(r.name);
   }

@@ -632,3 +632,24 @@ test('what the model says is not built stays only where the request asks for it;
   assert.ok(byHand.ok);
   assert.equal(byHand.plan.notBuilt.length, 1);
 });
+
+test("a plural that is not the name's own (the 0.5B's rehearsal at /repairs, the prompt's example) is the name's plural, named; irregular plurals stay", () => {
+  const plural = (name: string, given: string) => {
+    const r = parsePlan(
+      JSON.stringify({ module: 'band-api', resources: [{ name, plural: given, fields: [{ name: 'title', type: 'string', required: true }] }] }),
+    );
+    assert.ok(r.ok, JSON.stringify(r));
+    return { plural: r.plan.resources[0]!.plural, notes: (r.notes ?? []).join('\n') };
+  };
+  const rehearsal = plural('rehearsal', 'repairs');
+  assert.equal(rehearsal.plural, 'rehearsals');
+  assert.match(rehearsal.notes, /resources\[0\]\.plural "repairs" → "rehearsals"/);
+  for (const [name, given] of [
+    ['person', 'people'],
+    ['shelf', 'shelves'],
+    ['quiz', 'quizzes'],
+    ['cactus', 'cacti'],
+    ['child', 'children'],
+  ] as const)
+    assert.equal(plural(name, given).plural, given, name);
+});
