@@ -196,6 +196,8 @@ test('"list the quick recipes (under 30 minutes)": the filter is the comparison 
   const { behaviourContract } = await import('../../core/go/behaviour.js');
   const quick = behaviourContract(plan).holes.find((h) => h.name === 'Recipe.Quick')!;
   assert.equal(quick.knownBody, '\treturn x.PreparationTime != nil && *x.PreparationTime < 30');
+  const { fidelityOf } = await import('../../core/fidelity.js');
+  assert.ok(fidelityOf(sentence, plan).requirements.some((q) => /GET \/recipes\?quick=true \(preparationTime < 30; written by code\)/.test(q.where ?? '')));
   // Two number fields and no unit that tells them apart: left to the model.
   const unclear = mended('REST API for recipes: a preparation time and a serving count; list the big recipes (over 4)', [
     resource('recipe', 'recipes', [
