@@ -122,7 +122,7 @@ const CRUD_ROUTES: [RegExp, (plural: string) => string][] = [
  * field; the 0.5B's create, read and update on a person) would only shadow the route code writes.
  * Dropped, and named.
  */
-export function deletesAsRoute(all: Raw[], notes: string[]): void {
+export function crudActionsAsRoutes(all: Raw[], notes: string[]): void {
   for (const r of all) {
     const own = new Set(['', goName(String(r.name)), goName(String(r.plural))]);
     for (const a of actionsOf(r)) {

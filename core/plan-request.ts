@@ -1,7 +1,7 @@
 // What the request says, read by code to mend the plan: the module named after its subject, a
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
-import { actionsPutIn, deletesAsRoute, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
+import { actionsPutIn, crudActionsAsRoutes, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
 import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle, type Plan } from './plan.js';
 import { namesWordOf } from './fidelity.js';
 import { comparisonsStated } from './plan-compare.js';
@@ -197,7 +197,7 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
   listedAs(resources, text, notes);
   comparisonsStated(resources, text, notes);
   listingsAsFilters(all, notes);
-  deletesAsRoute(all, notes);
+  crudActionsAsRoutes(all, notes);
 }
 
 /**
