@@ -8,3 +8,4 @@ export { answerFileForWorkspace as answerFile } from './llm/generate-file.js';
 export { functionCandidate } from './guided/function-candidate.js';
 export { proposeTestCases } from './guided/propose-cases.js';
 export { behaviourCandidate } from './plan/behaviour-candidate.js';
+export { filterExamples } from './plan/filter-examples.js';

@@ -21,6 +21,7 @@ import {
   type Rule,
 } from './plan.js';
 import { normalizePlan } from './plan-normalize.js';
+import { checkExamples } from './filter-examples.js';
 
 // A Go module path such as todo-api or github.com/acme/todo-api; no '..', spaces or quotes.
 const MODULE_PATTERN = /^[a-z0-9]([a-z0-9-]|\.(?!\.)){0,59}(\/[a-z0-9][a-z0-9_-]{0,39}){0,3}$/;
@@ -84,7 +85,9 @@ function checkResource(value: unknown, at: string, errors: string[]): Resource {
       errors.push(`${where} must name a "field" to filter by, or say in "description" what a matching item is`);
     if (field?.type === 'datetime' || field?.type === 'number')
       errors.push(`${where}: a ${field.type} field cannot be filtered by equal value; describe the filter in words`);
-    return f.field !== undefined ? { name: f.name as string, field: f.field as string } : { name: f.name as string, description: f.description as string };
+    if (f.field !== undefined) return { name: f.name as string, field: f.field as string };
+    const examples = checkExamples(f.examples, fields, where, errors);
+    return { name: f.name as string, description: f.description as string, ...(examples ? { examples } : {}) };
   });
   const actions = checkList<Action>(value.actions, `${at}.actions`, errors, (a, where) => {
     if (!text(a.description)) errors.push(`${where}.description must say what the action does to the ${String(name)}`);

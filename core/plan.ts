@@ -38,6 +38,14 @@ export interface Filter {
   field?: string;
   /** What an item must be to match, in words, for a filter the model writes. */
   description?: string;
+  /** For a filter in words: items the model sorted into listed or not (core/filter-examples.ts); the tests hold its body to them. */
+  examples?: FilterExample[];
+}
+
+/** One example item of a filter in words: the values code set (dates relative to now: `now-1h`, `today+30d`) and whether the list holds it. */
+export interface FilterExample {
+  set: Record<string, string | number | boolean>;
+  listed: boolean;
 }
 
 /** An action on one item: `POST /{plural}/{id}/{name}`; its effect in words, written by the model. */

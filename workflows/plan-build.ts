@@ -7,14 +7,21 @@ import type { Plan, Resource, Store } from '../core/plan.js';
 import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';
 import { composeCodeFile } from '../core/guided-code.js';
+import { sortableFilters } from '../core/filter-examples.js';
+import { comparisonOf } from '../core/plan-compare.js';
+import { addUsage, NO_USAGE } from '../core/usage.js';
 import type { PipelineRun } from './pipeline-run.js';
 import type { ApiSpec, FileProvenance, LlmUsage, ValidationReport } from '../core/types.js';
 
-export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> {
+export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<void> {
   const { input, workflowId } = run;
   const store: Store = input.store ?? 'sqlite';
-  const target = { outputDir: input.outputDir, plan, store };
+  let plan = planned;
   const scaffold = await run.phase('scaffold', 0, async (step) => {
+    const sorted = await withFilterExamples(run, plan);
+    plan = sorted.plan;
+    run.state.plan = plan;
+    if (sorted.notes.length) step({ usage: sorted.usage, notes: sorted.notes });
     const written = await run.toolchain.writePlanProject.executeWithOptions(
       { ...run.toolchainOptions, summary: `scaffold: the project from the plan (${store})` },
       [{ workflowId, outputDir: input.outputDir, plan, store, git: input.git }],
@@ -25,6 +32,7 @@ export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> 
     });
     return written;
   });
+  const target = { outputDir: input.outputDir, plan, store };
   const work = (what: string) => ({ ...run.toolchainOptions, summary: what });
   const models = await run.phase('models', 0, async (step): Promise<{ bodies: Record<string, string>; byModel: string[]; provenance?: FileProvenance }> => {
     if (scaffold.holes.length === 0) {
@@ -94,6 +102,38 @@ export async function buildPlanApi(run: PipelineRun, plan: Plan): Promise<void> 
     step({ files: [r.file], notes: notes.length ? notes : ["no model method is to blame: the tests fail with code's stand-ins too"] });
   });
   report = await validate(1);
+}
+
+/**
+ * Each filter in words gets example items the model sorted into listed or not, from the request:
+ * the tests hold the method's body to them, and its prompt shows them. A filter whose answer cannot
+ * be used keeps only the tests every filter gets, and the notes say so.
+ */
+async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan: Plan; usage: LlmUsage; notes: string[] }> {
+  const { input } = run;
+  let usage = NO_USAGE;
+  const notes: string[] = [];
+  const resources: Resource[] = [];
+  for (const r of plan.resources) {
+    const filters = [...r.filters];
+    for (const f of sortableFilters(r, (x) => comparisonOf(r, x) !== null)) {
+      const sorted = await run.callModel(() =>
+        run.llm.filterExamples.executeWithOptions({ ...run.llmOptions, summary: `scaffold: examples of ${r.plural}?${f.name}=true` }, [
+          { request: input.prompt, plan, resource: r.name, filter: f.name, now: new Date().toISOString(), llm: input.llm, dbPath: input.dbPath },
+        ]),
+      );
+      usage = addUsage(usage, sorted.usage);
+      if ('why' in sorted) {
+        notes.push(`${r.plural}?${f.name}=true: no examples from the model (${sorted.why}); its tests check only that =true and =false split the items`);
+        continue;
+      }
+      const listed = sorted.examples.filter((e) => e.listed).length;
+      notes.push(`${r.plural}?${f.name}=true: the model sorted ${sorted.examples.length} example items (${listed} listed); the tests hold the filter to them`);
+      filters[filters.indexOf(f)] = { ...f, examples: sorted.examples };
+    }
+    resources.push({ ...r, filters });
+  }
+  return { plan: { ...plan, resources }, usage, notes };
 }
 
 async function validatePlanApi(run: PipelineRun, root: Resource, spec: ApiSpec, round: number): Promise<ValidationReport> {

@@ -7,8 +7,8 @@ import { filePathFor } from '../../core/layout.js';
 
 export const PROMPTS_DIR = process.env.OVERNIGHT_PROMPTS_DIR ?? projectPath('prompts');
 
-/** A prompts/*.txt file: the whole-file flow's, the guided strategy's function, function-fix and test-cases, the plan writer's behaviour. */
-export type PromptName = 'system' | 'plan' | 'plan-bare' | 'repair' | 'function' | 'function-fix' | 'test-cases' | 'behaviour' | FilePhase;
+/** A prompts/*.txt file: the whole-file flow's, the guided strategy's function, function-fix and test-cases, the plan writer's behaviour and filter examples. */
+export type PromptName = 'system' | 'plan' | 'plan-bare' | 'repair' | 'function' | 'function-fix' | 'test-cases' | 'behaviour' | 'filter-examples' | FilePhase;
 
 /** Read on every use, so an edited prompt takes effect on the next phase. */
 export function loadPrompt(name: PromptName): string {

@@ -5,6 +5,7 @@
 import { behaviourContract, goProject, type BehaviourHole } from '../../core/go/index.js';
 import { goContext, goResource, type GoField } from '../../core/go/names.js';
 import type { Plan } from '../../core/plan.js';
+import { examplesForPrompt } from '../../core/filter-examples.js';
 import { goName, withArticle } from '../../core/plan.js';
 import type { FixRequest } from '../../core/guided-code.js';
 import type { LlmSettings, LlmUsage } from '../../core/types.js';
@@ -90,6 +91,13 @@ export function actionHints(plan: Plan, hole: BehaviourHole): string {
   return ['', `The actions on ${withArticle(r.name)}, for what its fields mean:`, ...lines].join('\n');
 }
 
+/** A filter's examples the model sorted (core/filter-examples.ts): what the method returns for items like these. */
+export function exampleHints(plan: Plan, hole: BehaviourHole): string {
+  const f = hole.kind === 'filter' ? plan.resources.find((x) => x.name === hole.resource)?.filters.find((x) => x.name === hole.element) : undefined;
+  if (!f?.examples?.length) return '';
+  return ['', 'What it returns for items like these (other fields as you like):', examplesForPrompt(f.examples)].join('\n');
+}
+
 /** prompts/behaviour.txt for one method. */
 export function behaviourCandidatePrompt(plan: Plan, name: string): string {
   const hole = holeOf(plan, name);
@@ -98,6 +106,7 @@ export function behaviourCandidatePrompt(plan: Plan, name: string): string {
     types: typesFor(plan, hole.resource),
     fields: fieldHints(plan, hole.resource),
     actions: actionHints(plan, hole),
+    examples: exampleHints(plan, hole),
     name: hole.name,
     signature: hole.signature,
     description: hole.description,

@@ -4,7 +4,7 @@
 // candidates is core/guided-code.ts, the model's side behaviour-candidate.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BEHAVIOUR_PATH, behaviourContract, renderBehaviour, type BehaviourHole } from '../../core/go/index.js';
+import { BEHAVIOUR_PATH, behaviourContract, fallbackBody, renderBehaviour, type BehaviourHole } from '../../core/go/index.js';
 import type { Unwritten } from '../../core/fidelity.js';
 import type { Plan, Store } from '../../core/plan.js';
 import type { CheckedFunction, CodeFileOutcome, CodeFileStart, FunctionCandidate } from '../../core/guided-code.js';
@@ -57,13 +57,6 @@ export function modelShare(plan: Plan, bodies: Record<string, string>, byModel: 
     verbatimLines += lines.filter((l) => /[\w"]/.test(l) && prompt.includes(l)).length;
   }
   return { modelLines, verbatimLines };
-}
-
-/** What a method left unwritten does instead of panicking: nothing is refused, nothing matches less, the action is refused. */
-export function fallbackBody(h: BehaviourHole): string {
-  if (h.kind === 'rule') return '\treturn nil';
-  if (h.kind === 'filter') return '\treturn true';
-  return `\treturn errors.New(${JSON.stringify(`${h.element} is not built: README.md names what the run could not build`)})`;
 }
 
 function holeOf(plan: Plan, name: string): BehaviourHole {
@@ -156,11 +149,14 @@ export const finishBehaviour = (input: FinishBehaviourInput) =>
     async (session): Promise<{ file: FileRef; unwritten: Unwritten[]; bodies: Record<string, string>; byModel: string[] }> => {
       const holes = behaviourContract(input.plan).holes;
       const { outcome } = input;
-      const unwritten = holes.filter((h) => outcome.bodies[h.name] === undefined);
+      // A model filter that is the stand-in itself (`return true`) is no more built than one never written.
+      const unwritten = holes.filter(
+        (h) => outcome.bodies[h.name] === undefined || (!h.knownBody && outcome.bodies[h.name]!.trim() === fallbackBody(h).trim()),
+      );
       const bodies = { ...outcome.bodies, ...Object.fromEntries(unwritten.map((h) => [h.name, fallbackBody(h)])) };
       const final = await check(session, input, bodies);
       const content = existsSync(path.join(input.outputDir, BEHAVIOUR_PATH)) ? readFileSync(path.join(input.outputDir, BEHAVIOUR_PATH), 'utf8') : '';
-      const byModel = holes.filter((h) => !h.knownBody && outcome.bodies[h.name] !== undefined).map((h) => h.name);
+      const byModel = holes.filter((h) => !h.knownBody && !unwritten.includes(h)).map((h) => h.name);
       const share = modelShare(input.plan, outcome.bodies, byModel);
       const provenance = {
         ...provenanceOf(content, share.modelLines, outcome, final.fixes, final.errors.length),

@@ -5,7 +5,7 @@
 // until the tests pass; what was swapped is named. No model call: the fix is deterministic.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BEHAVIOUR_PATH, behaviourContract, renderBehaviour } from '../../core/go/index.js';
+import { BEHAVIOUR_PATH, behaviourContract, fallbackBody, renderBehaviour } from '../../core/go/index.js';
 import type { Unwritten } from '../../core/fidelity.js';
 import type { Plan, Store } from '../../core/plan.js';
 import type { FileProvenance, FileRef, GitMode } from '../../core/types.js';
@@ -15,7 +15,7 @@ import { runGoimports } from '../go/fixers.js';
 import type { ToolchainSession } from '../go/toolchain-session.js';
 import { withToolchain } from '../guided/compose-code.js';
 import { countLines } from '../guided/go-source.js';
-import { fallbackBody, modelShare } from './behaviour.js';
+import { modelShare } from './behaviour.js';
 import { planPaths } from './project.js';
 
 export interface StandInInput {

@@ -126,8 +126,28 @@ export function behaviourContract(plan: Plan): BehaviourContract {
   return { path: BEHAVIOUR_PATH, header: `package models${imports ? `\n\n${imports.trimEnd()}` : ''}`, holes };
 }
 
-/** behaviour.go with the bodies given (by hole name, tab-indented statements), else code's known body, else the stub. */
+/** What a method left unwritten does instead of panicking: nothing is refused, nothing matches less, the action is refused. */
+export function fallbackBody(h: BehaviourHole): string {
+  if (h.kind === 'rule') return '\treturn nil';
+  if (h.kind === 'filter') return '\treturn true';
+  return `\treturn errors.New(${JSON.stringify(`${h.element} is not built: README.md names what the run could not build`)})`;
+}
+
+const modelFilters = (contract: BehaviourContract) => contract.holes.filter((h) => h.kind === 'filter' && !h.knownBody);
+
+/**
+ * behaviour.go with the bodies given (by hole name, tab-indented statements), else code's known
+ * body, else the stub. With filters the model writes, NotBuilt names the ones left to code's
+ * stand-in: a stand-in matches every item, so the tests of the model's examples skip it.
+ */
 export function renderBehaviour(contract: BehaviourContract, bodies: Partial<Record<string, string>> = {}): string {
   const funcs = contract.holes.map((h) => `${h.doc}\n${h.signature} {\n${(bodies[h.name] ?? h.knownBody ?? UNWRITTEN_BODY).replace(/^\n+|\s+$/g, '')}\n}`);
+  const filters = modelFilters(contract);
+  if (filters.length) {
+    const standIns = filters.filter((h) => bodies[h.name]?.trim() === fallbackBody(h).trim()).map((h) => `\t${JSON.stringify(h.name)}: true,`);
+    funcs.push(
+      `// NotBuilt names the filters whose bodies are code's stand-ins, which match every item:\n// README.md names them as not built.\nvar NotBuilt = map[string]bool{${standIns.length ? `\n${standIns.join('\n')}\n` : ''}}`,
+    );
+  }
   return funcs.length === 0 ? 'package models\n' : goFile('models', funcs.join('\n\n'));
 }

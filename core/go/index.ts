@@ -12,7 +12,7 @@ import { mainGo } from './server.js';
 import { sqliteGo } from './sqlite.js';
 import { storeGo } from './store.js';
 
-export { BEHAVIOUR_PATH, behaviourContract, renderBehaviour, UNWRITTEN_BODY, type BehaviourContract, type BehaviourHole } from './behaviour.js';
+export { BEHAVIOUR_PATH, behaviourContract, fallbackBody, renderBehaviour, UNWRITTEN_BODY, type BehaviourContract, type BehaviourHole } from './behaviour.js';
 export { cacheWarmingModule, GO_SUM, GO_VERSION_MEMORY, GO_VERSION_SQLITE, SQLITE_MODULE, SQLITE_VERSION } from './gomod.js';
 export { mutantsOf, type Mutant } from './mutants.js';
 

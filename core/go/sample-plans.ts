@@ -54,7 +54,15 @@ export const LIBRARY_PLAN: Plan = {
         { name: 'genre', field: 'genre' },
         { name: 'authorId', field: 'authorId' },
         { name: 'published', field: 'published' },
-        { name: 'recent', description: 'published in the last 365 days' },
+        {
+          name: 'recent',
+          description: 'published in the last 365 days',
+          examples: [
+            { set: { published: 'today-1d', available: false }, listed: true },
+            { set: { published: 'today-1d', available: true, genre: 'history' }, listed: true },
+            { set: { published: 'today-400d', available: false }, listed: false },
+          ],
+        },
       ],
       actions: [{ name: 'checkout', description: 'sets available to false and lastBorrowedAt to now; a book that is not available cannot be checked out' }],
       rules: [{ name: 'titleNotIsbn', description: 'the title is not the same text as the isbn' }],

@@ -1,12 +1,14 @@
 // The subtests of the methods the model writes from words: actions, filters in words, rules in
 // words. Code cannot know what they mean, so it checks what every such method owes the API: an
 // action answers 200 with the item or 409 with an error, changes some item it is tried on, and
-// does what a description "sets F to V" says; a filter's =true and =false lists hold each item once. Each runs again on an item with only
+// does what a description "sets F to V" says; a filter's =true and =false lists hold each item once,
+// and exactly the model's examples (tests-examples.ts). Each runs again on an item with only
 // its required fields, whose optional ones are nil pointers: a body that reads one without looking
 // answers 500, fails here, and the run swaps it for code's stand-in and names it.
 import { fieldsWithParent, parentField, type Action, type Resource } from '../plan.js';
 import { goString } from './names.js';
 import { at, body, candidates, literal, newFn, parentSetup, subtest } from './tests-values.js';
+import { examplesTest } from './tests-examples.js';
 
 /** Go expressions of items to try an action on: the sample item b, then b with one field changed
  * (each boolean flipped, each other enum value, each day in the future), then b with only the
@@ -81,6 +83,7 @@ export function wordsTests(r: Resource): string[] {
   const full = [
     ...r.actions.map((a) => subtest(`action ${a.name}`, actionLines(r, a))),
     ...inWords.map((f) => subtest(`filter ${f.name}`, [`a := ${newFn(r)}(c, 1)`, `b := ${newFn(r)}(c, 2)`, lists(f.name, 'a, b')])),
+    ...inWords.flatMap((f) => examplesTest(r, f)),
   ];
   if (leftOut(r).length === 0) return full;
   return [

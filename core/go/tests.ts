@@ -9,6 +9,7 @@ import { goNumber, goString } from './names.js';
 import { at, body, bodyFunc, literal, newFn, otherValue, parentSetup, stringOfLength, subtest, testName } from './tests-values.js';
 import { newClientFunc, storesRun, TEST_HELPERS } from './tests-helpers.js';
 import { wordsTests } from './tests-words.js';
+import { EXAMPLE_HELPERS, hasExamples } from './tests-examples.js';
 
 export const API_TESTS_PATH = 'tests/api_test.go';
 
@@ -238,6 +239,7 @@ func TestRoutes(t *testing.T) {
 		}
 	})
 }`;
+  const examples = hasExamples(plan);
   const notHere = byModel.length ? `// Proven by the model's cases, not here: ${byModel.join(', ')}.\n` : '';
   const content = `// Code generated from the plan by overnight-llm. DO NOT EDIT.
 
@@ -256,12 +258,12 @@ ${store === 'sqlite' ? '\t"context"\n' : ''}	"encoding/json"
 ${store === 'sqlite' ? '\t"path/filepath"\n' : ''}	"slices"
 	"strings"
 	"testing"
-
+${examples ? '\t"time"\n' : ''}
 	${goString(`${plan.module}/internal/handlers`)}
-	${goString(`${plan.module}/internal/store`)}
+${examples ? `\t${goString(`${plan.module}/internal/models`)}\n` : ''}	${goString(`${plan.module}/internal/store`)}
 )
 
-${[storesRun(store), newClientFunc(store), ...tests, routes, ...plan.resources.map(bodyFunc), TEST_HELPERS].join('\n\n')}
+${[storesRun(store), newClientFunc(store), ...tests, routes, ...plan.resources.map(bodyFunc), TEST_HELPERS, ...(examples ? [EXAMPLE_HELPERS] : [])].join('\n\n')}
 `;
   return { path: API_TESTS_PATH, content, proves };
 }

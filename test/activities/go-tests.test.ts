@@ -19,7 +19,7 @@ process.env.OVERNIGHT_STATE_DIR ??= path.join(repo, '.state', 'test');
 const { runTool, toolchainEnv } = await import('../../activities/go/run-tool.js');
 const { totalCoverage } = await import('../../activities/go/coverage.js');
 const { runMutants } = await import('../../activities/go/mutants.js');
-const { fallbackBody } = await import('../../activities/plan/behaviour.js');
+const { fallbackBody } = await import('../../core/go/index.js');
 const holeNamed = (name: string) => behaviourContract(LIBRARY_PLAN).holes.find((h) => h.name === name)!;
 const checkout = holeNamed('Book.Checkout');
 const recent = holeNamed('Book.Recent');
@@ -171,4 +171,29 @@ test('an action in words that refuses every item or changes none fails the deriv
   }
   const standIn = await run(fallbackBody(behaviourContract(EDGE_PLAN).holes.find((h) => h.name === 'Slot.Archive')!));
   assert.equal(standIn.exitCode, 0, standIn.output);
+});
+
+// A filter in words is held to the examples the model sorted from the sentence (LIBRARY_PLAN's
+// recent: a book published yesterday is listed, one published 400 days ago is not). A body that
+// ignores the date, or reads it backwards, fails; the sample body passes; code's stand-in is named
+// in behaviour.go's NotBuilt and the examples subtest skips it.
+test("a filter in words that disagrees with the model's examples fails the derived tests; the stand-in is skipped", { timeout: 280_000 }, async () => {
+  const run = async (body: string) => {
+    const dir = writeProject(LIBRARY_PLAN, 'memory', { ...BODIES, 'Book.Recent': body });
+    return runTool('go', ['test', '-count=1', '-v', '-run', 'TestBooks/.*/filter_recent', './tests/'], { cwd: dir, env, timeoutMs: 240_000 });
+  };
+  const published = (cmp: string) => `\treturn x.Published != nil && x.Published.Time.${cmp}(now.AddDate(-1, 0, 0))`;
+  for (const body of ['\treturn x.Published != nil', published('Before')]) {
+    const wrong = await run(body);
+    assert.notEqual(wrong.exitCode, 0, body);
+    assert.match(wrong.output, /--- FAIL: \S*filter_recent:_the_model's_examples/, body);
+    assert.match(wrong.output, /item \d+ (does not belong|belongs) in \?recent=true by the model's examples/, body);
+  }
+  const right = await run(published('After'));
+  assert.equal(right.exitCode, 0, right.output);
+  assert.match(right.output, /--- PASS: \S*filter_recent:_the_model's_examples/);
+  const standIn = await run(fallbackBody(recent));
+  assert.equal(standIn.exitCode, 0, standIn.output);
+  assert.match(standIn.output, /--- SKIP: \S*filter_recent:_the_model's_examples/);
+  assert.match(standIn.output, /Book\.Recent is code's stand-in: the filter is not built/);
 });

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { mutantsOf } from '../../core/go/index.js';
 import { EDGE_PLAN, LIBRARY_PLAN, TODO_PLAN } from '../../core/go/sample-plans.js';
 import { apiTestsGo, codeProves } from '../../core/go/tests.js';
+import { hasExamples } from '../../core/go/tests-examples.js';
 import { goName, type Plan } from '../../core/plan.js';
 
 const PLANS: [string, Plan][] = [
@@ -49,7 +50,8 @@ for (const [name, plan] of PLANS) {
       .filter(Boolean);
     assert.deepEqual(
       imports.filter((i) => !/^"[a-z/]+"$/.test(i) || i.includes('internal')),
-      [`"${plan.module}/internal/handlers"`, `"${plan.module}/internal/store"`],
+      // The models package only for behaviour.go's NotBuilt, read by the subtests of a filter's examples.
+      [`"${plan.module}/internal/handlers"`, ...(hasExamples(plan) ? [`"${plan.module}/internal/models"`] : []), `"${plan.module}/internal/store"`],
     );
     assert.match(content, /var s store\.Store = store\.NewMemory\(\)/);
     assert.match(content, /^var stores = \[\]string\{"memory"\}$/m);

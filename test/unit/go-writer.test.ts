@@ -4,7 +4,7 @@
 // compiles and serves the same projects.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { behaviourContract, goProject, GO_SUM, mutantsOf, renderBehaviour, SQLITE_VERSION, UNWRITTEN_BODY } from '../../core/go/index.js';
+import { behaviourContract, fallbackBody, goProject, GO_SUM, mutantsOf, renderBehaviour, SQLITE_VERSION, UNWRITTEN_BODY } from '../../core/go/index.js';
 import { EDGE_PLAN, LIBRARY_BODIES, LIBRARY_PLAN, TODO_PLAN } from '../../core/go/sample-plans.js';
 import type { Plan, Store } from '../../core/plan.js';
 import { checkPlan } from '../../core/plan-check.js';
@@ -164,6 +164,12 @@ describe('a library: parent, enum, date, unique, range, formats, defaults, filte
     const written = renderBehaviour(contract, LIBRARY_BODIES);
     assert.match(written, /import \(\n\t"errors"\n\t"time"\n\)/);
     assert.doesNotMatch(written, /not written yet/);
+    // A filter the model writes may be left to code's stand-in (it matches every item): NotBuilt names it, and the examples subtest skips it.
+    assert.match(written, /^var NotBuilt = map\[string\]bool\{\}$/m);
+    assert.match(
+      renderBehaviour(contract, { ...LIBRARY_BODIES, 'Book.Recent': fallbackBody(contract.holes[1]!) }),
+      /^var NotBuilt = map\[string\]bool\{\n\t"Book\.Recent": true,\n\}$/m,
+    );
     assert.equal(behaviourContract(TODO_PLAN).header, 'package models');
     assert.deepEqual(behaviourContract(TODO_PLAN).holes, []);
   });

@@ -56,12 +56,15 @@ function repairVars(phase: FilePhase): Record<string, string> {
 const fileLines = (text: string) => [...text.matchAll(/^File: (.+)$/gm)].map((m) => m[1]);
 
 describe('templates', () => {
-  test("prompts/ holds one template per phase, plus system, plan (and plan-bare, without its examples), repair, the guided strategy's function, function-fix and test-cases, and the plan writer's behaviour", () => {
+  test("prompts/ holds one template per phase, plus system, plan (and plan-bare, without its examples), repair, the guided strategy's function, function-fix and test-cases, and the plan writer's behaviour and filter examples", () => {
     const names = readdirSync(PROMPTS_DIR)
       .filter((f) => f.endsWith('.txt'))
       .map((f) => f.replace(/\.txt$/, ''))
       .sort();
-    assert.deepEqual(names, [...FILE_PHASES, 'plan', 'plan-bare', 'repair', 'system', 'function', 'function-fix', 'test-cases', 'behaviour'].sort());
+    assert.deepEqual(
+      names,
+      [...FILE_PHASES, 'plan', 'plan-bare', 'repair', 'system', 'function', 'function-fix', 'test-cases', 'behaviour', 'filter-examples'].sort(),
+    );
   });
 
   test("the behaviour prompt shows the resource's Go type, its enums and PointerTo, and says what the method does in the plan's words", async () => {

@@ -1,0 +1,172 @@
+// Example items for a filter defined in words ("the active bookings"), sorted by the model from
+// the sentence. Code makes the items: a base item, then one change at a time (a flag set, another
+// enum value, the dates moved around now); the model only says which of them the list holds. The
+// verdicts are the model's understanding of the words, said once: they go into the method's prompt
+// and into a subtest that holds the method's body to them (core/go/tests-words.ts).
+import { parentField, type Field, type Filter, type FilterExample, type Resource } from './plan.js';
+
+export type ExampleValue = string | number | boolean;
+
+/** The most items the model is asked to sort: more are more for a small model to get wrong. */
+const MAX_ITEMS = 8;
+
+const isDay = (f: Field) => f.type === 'date' || f.type === 'datetime';
+/** A date `n` units from now: hours for a date-time, days for a date. */
+const shift = (f: Field, n: number, days = f.type === 'date') =>
+  f.type === 'date' ? `today${n < 0 ? '' : '+'}${n}d` : `now${n < 0 ? '' : '+'}${n}${days ? 'd' : 'h'}`;
+
+/** The fields an example may set: the resource's own, not its parent's id, not free text or numbers. */
+function exampleFields(r: Resource): Field[] {
+  return r.fields.filter((f) => !(r.parent && f.name === parentField(r.parent)) && ['boolean', 'enum', 'date', 'datetime'].includes(f.type));
+}
+
+/**
+ * The items to sort, without verdicts: the base (flags off, first enum values, dates around now:
+ * a lone date a day ago, several spanning now as a start and an end would), then each flag on,
+ * each other enum value, and the dates all past, long past and all future.
+ */
+export function exampleItems(r: Resource): Record<string, ExampleValue>[] {
+  const fields = exampleFields(r);
+  const days = fields.filter(isDay);
+  const base: Record<string, ExampleValue> = {};
+  for (const f of fields) {
+    if (f.type === 'boolean') base[f.name] = false;
+    if (f.type === 'enum' && f.values?.length) base[f.name] = f.values[0]!;
+  }
+  days.forEach((f, i) => (base[f.name] = shift(f, days.length > 1 && i > 0 ? 1 : -1)));
+  const out = [base];
+  const changed = (changes: Record<string, ExampleValue>) => out.push({ ...base, ...changes });
+  for (const f of fields.filter((x) => x.type === 'boolean').slice(0, 3)) changed({ [f.name]: true });
+  if (days.length) {
+    if (days.length > 1) changed(Object.fromEntries(days.map((f, i) => [f.name, shift(f, i - 1 - days.length)])));
+    changed(Object.fromEntries(days.map((f, i) => [f.name, shift(f, -400 + i, true)])));
+    changed(Object.fromEntries(days.map((f, i) => [f.name, shift(f, 30 + i, true)])));
+  }
+  for (const f of fields.filter((x) => x.type === 'enum')) for (const v of (f.values ?? []).slice(1, 3)) changed({ [f.name]: v });
+  return out.slice(0, MAX_ITEMS);
+}
+
+const RELATIVE = /^(now|today)([+-]\d+)([hd])$/;
+
+/** A relative date as an offset: [hours, days]; null for any other value. */
+export function relativeOffset(v: ExampleValue): { hours: number; days: number; date: boolean } | null {
+  const m = typeof v === 'string' ? RELATIVE.exec(v) : null;
+  if (!m) return null;
+  const n = Number(m[2]);
+  return { hours: m[3] === 'h' ? n : 0, days: m[3] === 'd' ? n : 0, date: m[1] === 'today' };
+}
+
+/** A value as the model reads it: a relative date resolved against `now`, with how far it is ("2 hours ago"). */
+export function shownValue(v: ExampleValue, now: Date): string {
+  const o = relativeOffset(v);
+  if (!o) return JSON.stringify(v);
+  const at = new Date(now.getTime() + (o.hours * 3600 + o.days * 86400) * 1000);
+  const text = o.date ? at.toISOString().slice(0, 10) : `${at.toISOString().slice(0, 16)}:00Z`;
+  const n = o.hours || o.days;
+  const unit = o.hours ? 'hour' : 'day';
+  const far = `${Math.abs(n)} ${unit}${Math.abs(n) === 1 ? '' : 's'}`;
+  return `${JSON.stringify(text)} (${n < 0 ? `${far} ago` : `in ${far}`})`;
+}
+
+/** The numbered list of items the prompt shows. */
+export function itemLines(items: Record<string, ExampleValue>[], now: Date): string {
+  return items
+    .map(
+      (item, i) =>
+        `${i + 1}. ${Object.entries(item)
+          .map(([k, v]) => `${k}: ${shownValue(v, now)}`)
+          .join(', ')}`,
+    )
+    .join('\n');
+}
+
+/** The JSON schema of the answer: one boolean per item, keyed "1", "2", … */
+export function verdictSchema(count: number): Record<string, unknown> {
+  const keys = Array.from({ length: count }, (_, i) => String(i + 1));
+  return { type: 'object', properties: Object.fromEntries(keys.map((k) => [k, { type: 'boolean' }])), required: keys };
+}
+
+/**
+ * The model's answer as examples, or why it cannot be used: every item needs a verdict, and the
+ * verdicts must list some items and leave out others (all one way tells a body nothing).
+ */
+export function examplesFromAnswer(answer: string, items: Record<string, ExampleValue>[]): { examples: FilterExample[] } | { why: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer);
+  } catch {
+    return { why: 'the answer is not JSON' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { why: 'the answer is not a JSON object' };
+  const verdicts = items.map((_, i) => (parsed as Record<string, unknown>)[String(i + 1)]);
+  const missing = verdicts.findIndex((v) => typeof v !== 'boolean');
+  if (missing >= 0) return { why: `item ${missing + 1} has no true/false verdict` };
+  if (verdicts.every((v) => v) || verdicts.every((v) => !v)) return { why: `the answer ${verdicts[0] ? 'lists' : 'leaves out'} every item` };
+  return { examples: items.map((set, i) => ({ set, listed: verdicts[i] as boolean })) };
+}
+
+/** The filters of a resource whose examples the model is asked for: in words, not a comparison code writes, none given yet (a plan the user edited may hold some). */
+export const sortableFilters = (r: Resource, codeWrites: (f: Filter) => boolean) =>
+  r.filters.filter((f) => f.field === undefined && !f.examples?.length && !codeWrites(f) && exampleFields(r).length > 0);
+
+/** The examples in words for the method's prompt: "now" stands for the current time. */
+export function examplesForPrompt(examples: FilterExample[]): string {
+  const value = (v: ExampleValue) => {
+    const o = relativeOffset(v);
+    if (!o) return JSON.stringify(v);
+    const n = o.hours || o.days;
+    const far = `${Math.abs(n)} ${o.hours ? 'hour' : 'day'}${Math.abs(n) === 1 ? '' : 's'}`;
+    return `${far} ${n < 0 ? 'before' : 'after'} now`;
+  };
+  const line = (e: FilterExample) =>
+    `- ${Object.entries(e.set)
+      .map(([k, v]) => `${k} ${value(v)}`)
+      .join(', ')}: ${e.listed ? 'true' : 'false'}`;
+  return examples.map(line).join('\n');
+}
+
+/** A value an example may give a field: its type's, in range, a date relative to now or a calendar one. */
+function fits(f: Field, v: unknown): boolean {
+  switch (f.type) {
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'enum':
+      return typeof v === 'string' && (f.values ?? []).includes(v);
+    case 'date':
+    case 'datetime':
+      return typeof v === 'string' && (relativeOffset(v) !== null || !Number.isNaN(Date.parse(v)));
+    case 'integer':
+    case 'number':
+      return typeof v === 'number' && (f.type === 'number' || Number.isInteger(v)) && v >= (f.min ?? -Infinity) && v <= (f.max ?? Infinity);
+    case 'string':
+      return typeof v === 'string';
+  }
+}
+
+/** A filter's examples as the plan check reads them (a plan the user edits may carry them): each problem is one line. */
+export function checkExamples(value: unknown, fields: Field[], where: string, errors: string[]): FilterExample[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    errors.push(`${where}.examples must be a list of {"set": {field: value}, "listed": true or false}`);
+    return undefined;
+  }
+  return value.map((e, i) => {
+    const at = `${where}.examples[${i}]`;
+    const set = typeof e === 'object' && e !== null && !Array.isArray(e) ? (e as Record<string, unknown>).set : undefined;
+    const listed = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).listed : undefined;
+    if (typeof listed !== 'boolean') errors.push(`${at}.listed must be true or false`);
+    if (typeof set !== 'object' || set === null || Array.isArray(set)) {
+      errors.push(`${at}.set must be an object of field values`);
+      return { set: {}, listed: listed === true };
+    }
+    for (const [k, v] of Object.entries(set)) {
+      const f = fields.find((x) => x.name === k);
+      if (!f) errors.push(`${at}.set.${k} is not a field`);
+      else if (!fits(f, v))
+        errors.push(
+          `${at}.set.${k}: ${JSON.stringify(v)} is not a valid ${f.type}${f.type === 'date' || f.type === 'datetime' ? ' (or now-2h, today+30d)' : ''}`,
+        );
+    }
+    return { set: set as Record<string, ExampleValue>, listed: listed === true };
+  });
+}

@@ -1,0 +1,90 @@
+// The items the model sorts for a filter in words, and what code keeps of its answer.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkExamples, exampleItems, examplesFromAnswer, itemLines, sortableFilters } from '../../core/filter-examples.js';
+import { checkPlan } from '../../core/plan-check.js';
+import type { Resource } from '../../core/plan.js';
+
+const BOOKING: Resource = {
+  name: 'booking',
+  plural: 'bookings',
+  parent: 'spot',
+  fields: [
+    { name: 'spotId', type: 'integer', required: true },
+    { name: 'plate', type: 'string', required: true },
+    { name: 'start', type: 'datetime', required: true },
+    { name: 'end', type: 'datetime', required: true },
+    { name: 'cancelled', type: 'boolean', required: false },
+    { name: 'size', type: 'enum', required: true, values: ['small', 'regular', 'large'] },
+  ],
+  filters: [{ name: 'active', description: 'bookings that are going on now and not cancelled' }],
+  actions: [{ name: 'cancel', description: 'sets cancelled to true' }],
+  rules: [],
+};
+
+test('the items: a base spanning now, each flag on, the dates moved past, long past and future, the other enum values', () => {
+  const items = exampleItems(BOOKING);
+  assert.deepEqual(items[0], { cancelled: false, size: 'small', start: 'now-1h', end: 'now+1h' });
+  assert.deepEqual(
+    items.slice(1).map((i) => Object.fromEntries(Object.entries(i).filter(([k, v]) => items[0]![k] !== v))),
+    [
+      { cancelled: true },
+      { start: 'now-3h', end: 'now-2h' },
+      { start: 'now-400d', end: 'now-399d' },
+      { start: 'now+30d', end: 'now+31d' },
+      { size: 'regular' },
+      { size: 'large' },
+    ],
+  );
+  // Free text, numbers and the parent's id are never set: the model would sort on noise.
+  for (const i of items) assert.deepEqual(Object.keys(i).sort(), ['cancelled', 'end', 'size', 'start']);
+  const shown = itemLines(items.slice(0, 2), new Date('2026-12-04T06:00:00Z'));
+  assert.equal(shown.split('\n')[0], '1. cancelled: false, size: "small", start: "2026-12-04T05:00:00Z" (1 hour ago), end: "2026-12-04T07:00:00Z" (in 1 hour)');
+});
+
+test('a lone date is a day ago in the base item, then long ago and a month ahead', () => {
+  const r: Resource = { ...BOOKING, parent: undefined, fields: [{ name: 'due', type: 'date', required: true }] };
+  assert.deepEqual(exampleItems(r), [{ due: 'today-1d' }, { due: 'today-400d' }, { due: 'today+30d' }]);
+});
+
+test('the answer: a verdict per item, some listed and some not; anything else is refused with the reason', () => {
+  const items = exampleItems(BOOKING).slice(0, 3);
+  const ok = examplesFromAnswer('{"1": true, "2": false, "3": false}', items);
+  assert.ok('examples' in ok);
+  assert.deepEqual(
+    ok.examples.map((e) => e.listed),
+    [true, false, false],
+  );
+  assert.deepEqual(examplesFromAnswer('{"1": true, "2": true, "3": true}', items), { why: 'the answer lists every item' });
+  assert.deepEqual(examplesFromAnswer('{"1": true, "2": "no"}', items), { why: 'item 2 has no true/false verdict' });
+  assert.deepEqual(examplesFromAnswer('{"module": "todo-api"}', items), { why: 'item 1 has no true/false verdict' });
+  assert.deepEqual(examplesFromAnswer('[true, false]', items), { why: 'the answer is not a JSON object' });
+  assert.deepEqual(examplesFromAnswer('sure!', items), { why: 'the answer is not JSON' });
+});
+
+test('a plan the user edits may carry examples: valid ones are kept, a wrong one is a one-line error', () => {
+  const errors: string[] = [];
+  const kept = checkExamples([{ set: { cancelled: true, start: 'now-2h', end: '2026-12-05T10:00:00Z' }, listed: false }], BOOKING.fields, 'at', errors);
+  assert.deepEqual(errors, []);
+  assert.equal(kept?.length, 1);
+  checkExamples([{ set: { colour: 'red', size: 'huge', start: 'yesterday' }, listed: 'no' }], BOOKING.fields, 'f', errors);
+  assert.deepEqual(errors, [
+    'f.examples[0].listed must be true or false',
+    'f.examples[0].set.colour is not a field',
+    'f.examples[0].set.size: "huge" is not a valid enum',
+    'f.examples[0].set.start: "yesterday" is not a valid datetime (or now-2h, today+30d)',
+  ]);
+  const plan = { module: 'parking', resources: [{ ...BOOKING, parent: undefined, filters: [{ ...BOOKING.filters[0]!, examples: kept }] }], notBuilt: [] };
+  const checked = checkPlan(plan);
+  assert.ok(checked.ok, JSON.stringify(checked));
+  assert.deepEqual(checked.plan.resources[0]!.filters[0]!.examples, kept);
+  // A filter that has examples is not asked about again; one with none is.
+  assert.deepEqual(
+    sortableFilters(checked.plan.resources[0]!, () => false),
+    [],
+  );
+  assert.deepEqual(
+    sortableFilters(BOOKING, () => false).map((f) => f.name),
+    ['active'],
+  );
+});
