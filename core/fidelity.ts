@@ -275,6 +275,15 @@ export function withUnwritten(f: Fidelity, plan: Plan, unwritten: Unwritten[], f
   return { ...f, requirements };
 }
 
+/** The list after the repair kept filters whose bodies disagree with the examples the model sorted: built, but the user is to check them. */
+export function withUnchecked(f: Fidelity, plan: Plan, unchecked: Unwritten[]): Fidelity {
+  const requirements = f.requirements.map((r) => {
+    const u = unchecked.find((x) => r.where?.startsWith(`GET /${plan.resources.find((p) => p.name === x.resource)?.plural ?? ''}?${x.element}=true (`));
+    return u ? { ...r, why: `unchecked: the model's body disagrees with the examples it sorted from the request; check it` } : r;
+  });
+  return { ...f, requirements };
+}
+
 /** The list as lines for people: the CLI's last lines, the README, report.md. */
 export function fidelityLines(f: Fidelity): string[] {
   return f.requirements.map((r) =>

@@ -3,7 +3,7 @@
 // enum value, the dates moved around now); the model only says which of them the list holds. The
 // verdicts are the model's understanding of the words, said once: they go into the method's prompt
 // and into a subtest that holds the method's body to them (core/go/tests-words.ts).
-import { parentField, type Field, type Filter, type FilterExample, type Resource } from './plan.js';
+import { parentField, stateSetBy, type Field, type Filter, type FilterExample, type Resource } from './plan.js';
 
 export type ExampleValue = string | number | boolean;
 
@@ -68,40 +68,45 @@ export function shownValue(v: ExampleValue, now: Date): string {
   return `${JSON.stringify(text)} (${n < 0 ? `${far} ago` : `in ${far}`})`;
 }
 
-/** The numbered list of items the prompt shows. */
-export function itemLines(items: Record<string, ExampleValue>[], now: Date): string {
-  return items
-    .map(
-      (item, i) =>
-        `${i + 1}. ${Object.entries(item)
-          .map(([k, v]) => `${k}: ${shownValue(v, now)}`)
-          .join(', ')}`,
-    )
-    .join('\n');
+/**
+ * One item as the prompt shows it; a value an action sets says so ("lent: true (as lend leaves
+ * it)"): shown the flag alone, the 1.5B called a lent tool available.
+ */
+export function itemLine(item: Record<string, ExampleValue>, now: Date, r?: Resource): string {
+  const setBy = (k: string, v: ExampleValue) =>
+    r?.actions.find((a) => {
+      const s = stateSetBy(r, a);
+      return s?.field.name === k && s.value === v;
+    });
+  return Object.entries(item)
+    .map(([k, v]) => {
+      const a = setBy(k, v);
+      return `${k}: ${shownValue(v, now)}${a ? ` (as ${a.name} leaves it)` : ''}`;
+    })
+    .join(', ');
 }
 
-/** The JSON schema of the answer: one boolean per item, keyed "1", "2", … */
-export function verdictSchema(count: number): Record<string, unknown> {
-  const keys = Array.from({ length: count }, (_, i) => String(i + 1));
-  return { type: 'object', properties: Object.fromEntries(keys.map((k) => [k, { type: 'boolean' }])), required: keys };
+/** The JSON schema of one verdict. (With a reason asked first, the 0.5B and 1.5B reasoned about the request's wording, not the item, and answered all one way.) */
+export const VERDICT_SCHEMA = { type: 'object', properties: { listed: { type: 'boolean' } }, required: ['listed'] };
+
+/** The model's verdict on one item, or null when the answer holds none. */
+export function verdictOf(answer: string): boolean | null {
+  try {
+    const v = (JSON.parse(answer) as Record<string, unknown>)?.listed;
+    return typeof v === 'boolean' ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
- * The model's answer as examples, or why it cannot be used: every item needs a verdict, and the
- * verdicts must list some items and leave out others (all one way tells a body nothing).
+ * The verdicts as examples, or why they cannot be used: every item needs one, and they must list
+ * some items and leave out others (all one way tells a body nothing).
  */
-export function examplesFromAnswer(answer: string, items: Record<string, ExampleValue>[]): { examples: FilterExample[] } | { why: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(answer);
-  } catch {
-    return { why: 'the answer is not JSON' };
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { why: 'the answer is not a JSON object' };
-  const verdicts = items.map((_, i) => (parsed as Record<string, unknown>)[String(i + 1)]);
-  const missing = verdicts.findIndex((v) => typeof v !== 'boolean');
-  if (missing >= 0) return { why: `item ${missing + 1} has no true/false verdict` };
-  if (verdicts.every((v) => v) || verdicts.every((v) => !v)) return { why: `the answer ${verdicts[0] ? 'lists' : 'leaves out'} every item` };
+export function examplesFrom(items: Record<string, ExampleValue>[], verdicts: (boolean | null)[]): { examples: FilterExample[] } | { why: string } {
+  const missing = verdicts.findIndex((v) => v === null);
+  if (missing >= 0) return { why: `no true/false verdict on item ${missing + 1}` };
+  if (verdicts.every((v) => v) || verdicts.every((v) => !v)) return { why: `the model ${verdicts[0] ? 'listed' : 'left out'} every item` };
   return { examples: items.map((set, i) => ({ set, listed: verdicts[i] as boolean })) };
 }
 

@@ -2,7 +2,7 @@
 // from the plan (every resource, rule, relation, filter, action; SQLite or memory) and the tests
 // that prove it; the model writes only what the plan says in words (behaviour.go's methods),
 // one at a time through the guided loop, and the README. Orchestration only.
-import { withUnwritten, type Unwritten } from '../core/fidelity.js';
+import { withUnchecked, withUnwritten, type Unwritten } from '../core/fidelity.js';
 import type { Plan, Resource, Store } from '../core/plan.js';
 import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';
@@ -97,9 +97,18 @@ export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<voi
     const r = await run.toolchain.standInFailing.executeWithOptions(work('repair: swap the model methods the tests fail on'), [
       { workflowId, outputDir: input.outputDir, plan, store, git: input.git, bodies: models.bodies, byModel: models.byModel, provenance: models.provenance },
     ]);
-    if (run.state.fidelity) run.state.fidelity = withUnwritten(run.state.fidelity, plan, r.replaced, true);
-    const notes = r.replaced.map((u) => `${u.resource} ${u.kind} ${u.element}: the model's body failed the API's tests; code's stand-in is in behaviour.go`);
-    step({ files: [r.file], notes: notes.length ? notes : ["no model method is to blame: the tests fail with code's stand-ins too"] });
+    if (run.state.fidelity) run.state.fidelity = withUnchecked(withUnwritten(run.state.fidelity, plan, r.replaced, true), plan, r.unchecked);
+    const notes = [
+      ...r.unchecked.map(
+        (u) =>
+          `${u.resource} filter ${u.element}: the model's body disagrees with the examples it sorted; the body stays, those examples leave the tests, and the fidelity list says to check it`,
+      ),
+      ...r.replaced.map((u) => `${u.resource} ${u.kind} ${u.element}: the model's body failed the API's tests; code's stand-in is in behaviour.go`),
+    ];
+    step({
+      files: [r.file, ...(r.tests ? [r.tests] : [])],
+      notes: notes.length ? notes : ["no model method is to blame: the tests fail with code's stand-ins too"],
+    });
   });
   report = await validate(1);
 }

@@ -1,9 +1,11 @@
 // The model's side of a filter in words: code makes example items (core/filter-examples.ts), the
-// model, shown the request and the items, says which ones the list holds. One call per filter;
-// an answer that cannot be used leaves the filter without examples, and says why.
-import { examplesFromAnswer, exampleItems, itemLines, verdictSchema } from '../../core/filter-examples.js';
+// model, shown the request and one item at a time, says whether the list holds it (asked about all
+// of them at once, the 0.5B and 1.5B answered in patterns: true, true, false, false). Verdicts that
+// cannot be used leave the filter without examples, and say why.
+import { examplesFrom, exampleItems, itemLine, VERDICT_SCHEMA, verdictOf } from '../../core/filter-examples.js';
 import type { FilterExample, Plan } from '../../core/plan.js';
 import type { LlmSettings, LlmUsage } from '../../core/types.js';
+import { addUsage, NO_USAGE } from '../../core/usage.js';
 import { chatOnce } from '../llm/chat.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, renderPrompt } from '../llm/prompts.js';
@@ -21,35 +23,44 @@ export interface FilterExamplesInput {
 
 export type FilterExamplesResult = ({ examples: FilterExample[] } | { why: string }) & { usage: LlmUsage };
 
-/** prompts/filter-examples.txt for one filter, and the items it shows. */
-export function filterExamplesPrompt(input: Omit<FilterExamplesInput, 'llm' | 'dbPath'>) {
+/** prompts/filter-examples.txt for each item of one filter, and the items. */
+export function filterExamplesPrompts(input: Omit<FilterExamplesInput, 'llm' | 'dbPath'>) {
   const r = input.plan.resources.find((x) => x.name === input.resource);
   const f = r?.filters.find((x) => x.name === input.filter);
   if (!r || !f) throw new Error(`the plan has no filter ${input.filter} of ${input.resource}`);
   const items = exampleItems(r);
   const actions = r.actions.map((a) => `POST /${r.plural}/{id}/${a.name}: ${a.description}`);
   const now = new Date(input.now);
-  const prompt = renderPrompt(loadPrompt('filter-examples'), {
-    request: input.request,
-    plural: r.plural,
-    filter: f.name,
-    description: `the ${r.plural} that match: ${(f.description ?? f.name).replace(/\.?$/, '.')}`,
-    actions: actions.length ? `Its actions:\n${actions.map((a) => `- ${a}`).join('\n')}\n` : '',
-    now: `${now.toISOString().slice(0, 16)}:00Z`,
-    count: String(items.length),
-    items: itemLines(items, now),
-  });
-  return { prompt, items };
+  const template = loadPrompt('filter-examples');
+  const prompts = items.map((item) =>
+    renderPrompt(template, {
+      request: input.request,
+      plural: r.plural,
+      name: r.name,
+      filter: f.name,
+      description: `the ${r.plural} that match "${(f.description ?? f.name).replace(/\.$/, '')}"`,
+      actions: actions.length ? `Its actions:\n${actions.map((a) => `- ${a}`).join('\n')}\n` : '',
+      now: `${now.toISOString().slice(0, 16)}:00Z`,
+      item: itemLine(item, now, r),
+    }),
+  );
+  return { prompts, items };
 }
 
 export async function filterExamples(input: FilterExamplesInput): Promise<FilterExamplesResult> {
-  const { prompt, items } = filterExamplesPrompt(input);
-  const answer = await chatOnce({
-    dbPath: input.dbPath,
-    llm: llmForPhase(input.llm, 'plan'),
-    messages: [{ role: 'user', content: prompt }],
-    format: verdictSchema(items.length),
-    label: `examples of ${input.resource} ${input.filter}`,
-  });
-  return { ...examplesFromAnswer(answer.content, items), usage: answer.usage };
+  const { prompts, items } = filterExamplesPrompts(input);
+  let usage = NO_USAGE;
+  const verdicts: (boolean | null)[] = [];
+  for (const [i, prompt] of prompts.entries()) {
+    const answer = await chatOnce({
+      dbPath: input.dbPath,
+      llm: llmForPhase(input.llm, 'plan'),
+      messages: [{ role: 'user', content: prompt }],
+      format: VERDICT_SCHEMA,
+      label: `examples of ${input.resource} ${input.filter}: item ${i + 1} of ${items.length}`,
+    });
+    usage = addUsage(usage, answer.usage);
+    verdicts.push(verdictOf(answer.content));
+  }
+  return { ...examplesFrom(items, verdicts), usage };
 }

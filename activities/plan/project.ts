@@ -23,7 +23,7 @@ export interface PlanProjectInput {
 }
 
 /** A file code wrote whole from the plan: every line is code's. */
-const byCode = (content: string): FileProvenance => ({
+export const byCode = (content: string): FileProvenance => ({
   strategy: 'plan',
   modelLines: 0,
   contractLines: countLines(content),

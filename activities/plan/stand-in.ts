@@ -1,11 +1,15 @@
 // The whole-plan writer's repair, by code: everything but behaviour.go is code's and proven by
 // its tests, so an API whose tests fail after the model's methods went in fails because of one of
-// them (a rule that refuses every item, a filter that dereferences a nil field). Each method the
-// model wrote is swapped for code's stand-in in turn, kept swapped only when fewer tests fail,
-// until the tests pass; what was swapped is named. No model call: the fix is deterministic.
+// them (a rule that refuses every item, a filter that dereferences a nil field). First, a filter
+// whose body disagrees with the examples the model sorted for it keeps its body: which of the two
+// is wrong, code cannot tell, so that subtest goes and the run says to check the filter. Then
+// each method the model wrote is swapped for code's stand-in in turn, kept swapped only when
+// fewer tests fail, until the tests pass; what was swapped is named. No model call.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BEHAVIOUR_PATH, behaviourContract, fallbackBody, renderBehaviour } from '../../core/go/index.js';
+import { apiTestsGo } from '../../core/go/tests.js';
+import { testName } from '../../core/go/tests-values.js';
 import type { Unwritten } from '../../core/fidelity.js';
 import type { Plan, Store } from '../../core/plan.js';
 import type { FileProvenance, FileRef, GitMode } from '../../core/types.js';
@@ -16,7 +20,7 @@ import type { ToolchainSession } from '../go/toolchain-session.js';
 import { withToolchain } from '../guided/compose-code.js';
 import { countLines } from '../guided/go-source.js';
 import { modelShare } from './behaviour.js';
-import { planPaths } from './project.js';
+import { byCode, planPaths } from './project.js';
 
 export interface StandInInput {
   workflowId: string;
@@ -36,36 +40,84 @@ export interface StandInResult {
   file: FileRef;
   /** The methods swapped for code's stand-in. */
   replaced: (Unwritten & { name: string })[];
+  /** The filters whose bodies disagree with their examples: kept, their examples subtest dropped (tests/api_test.go rewritten). */
+  unchecked: Unwritten[];
+  tests?: FileRef;
   /** The tests pass now. */
   passes: boolean;
 }
 
-/** Failing tests of the project with these bodies: the count of `--- FAIL` lines, or Infinity when it did not build. */
-async function failures(session: ToolchainSession, input: StandInInput, bodies: Record<string, string>): Promise<number> {
+/** Failing tests of the project with these bodies: the `--- FAIL` lines (none but a build failure: Infinity). */
+async function failing(session: ToolchainSession, input: StandInInput, bodies: Record<string, string>): Promise<{ count: number; lines: string[] }> {
   writeFileAtomic(input.outputDir, BEHAVIOUR_PATH, renderBehaviour(behaviourContract(input.plan), bodies), planPaths(input.plan, input.store));
   await runGoimports(session, input.outputDir, BEHAVIOUR_PATH);
   const r = await session.go(['test', '-count=1', './tests/'], 300_000, undefined, 256 * 1024);
-  if (r.exitCode === 0) return 0;
-  const failed = r.output.split('\n').filter((l) => /^\s*--- FAIL: /.test(l)).length;
-  return failed > 0 ? failed : Infinity;
+  if (r.exitCode === 0) return { count: 0, lines: [] };
+  const lines = r.output.split('\n').filter((l) => /^\s*--- FAIL: /.test(l));
+  return { count: lines.length > 0 ? lines.length : Infinity, lines };
 }
+
+/** The filters whose examples subtest failed (`--- FAIL: TestTools/memory/filter_available:_the_model's_examples`). */
+function disputedFilters(plan: Plan, lines: string[]): Unwritten[] {
+  return plan.resources.flatMap((r) =>
+    r.filters
+      .filter((f) => f.examples?.length && lines.some((l) => l.includes(`${testName(r)}/`) && l.includes(`/filter_${f.name}:_the_model's_examples`)))
+      .map((f) => ({ kind: 'filter' as const, resource: r.name, element: f.name })),
+  );
+}
+
+/** The plan without the examples of these filters: its tests no longer hold the bodies to them. */
+const withoutExamples = (plan: Plan, disputed: Unwritten[]): Plan => ({
+  ...plan,
+  resources: plan.resources.map((r) => ({
+    ...r,
+    filters: r.filters.map((f) => (disputed.some((d) => d.resource === r.name && d.element === f.name) ? { name: f.name, description: f.description! } : f)),
+  })),
+});
 
 export const standInFailing = (input: StandInInput) =>
   withToolchain(input.outputDir, 'repair: go test, one model method at a time', async (session): Promise<StandInResult> => {
     const holes = behaviourContract(input.plan).holes;
     let bodies = { ...input.bodies };
-    let failed = await failures(session, input, bodies);
+    // The examples subtests wait: a stand-in would pass them by being skipped, and win the swap below.
+    const writeTests = (plan: Plan) => {
+      const t = apiTestsGo(plan, input.store);
+      const { written: _w, ...ref } = writeFileAtomic(input.outputDir, t.path, t.content, planPaths(input.plan, input.store));
+      return { ...ref, provenance: byCode(t.content) };
+    };
+    const sorted = input.plan.resources.flatMap((r) =>
+      r.filters.filter((f) => f.examples?.length).map((f) => ({ kind: 'filter' as const, resource: r.name, element: f.name })),
+    );
+    if (sorted.length) writeTests(withoutExamples(input.plan, sorted));
+    const failures = async (b: Record<string, string>) => (await failing(session, input, b)).count;
+    let failed = await failures(bodies);
     const replaced: StandInResult['replaced'] = [];
     for (const name of input.byModel) {
       if (failed === 0) break;
       const hole = holes.find((h) => h.name === name);
       if (!hole) continue;
       const tried = { ...bodies, [name]: fallbackBody(hole) };
-      const now = await failures(session, input, tried);
+      const now = await failures(tried);
       if (now < failed) {
         bodies = tried;
         failed = now;
         replaced.push({ name, kind: hole.kind, resource: hole.resource, element: hole.element });
+      }
+    }
+    // Then the examples: a model filter that fails its own keeps its body, and its examples leave the tests.
+    let unchecked: Unwritten[] = [];
+    let tests: FileRef | undefined;
+    if (sorted.length) {
+      tests = writeTests(input.plan);
+      const withExamples = await failing(session, input, bodies);
+      const byModel = (u: Unwritten) => input.byModel.includes(holes.find((h) => h.resource === u.resource && h.element === u.element)?.name ?? '');
+      unchecked = disputedFilters(input.plan, withExamples.lines).filter(
+        (u) => byModel(u) && !replaced.some((x) => x.element === u.element && x.resource === u.resource),
+      );
+      failed = withExamples.count;
+      if (unchecked.length) {
+        tests = writeTests(withoutExamples(input.plan, unchecked));
+        failed = await failures(bodies);
       }
     }
     // The file as kept: the last try may have been one that did not help.
@@ -74,13 +126,13 @@ export const standInFailing = (input: StandInInput) =>
     await runGoimports(session, input.outputDir, BEHAVIOUR_PATH);
     const onDisk = readFileSync(path.join(input.outputDir, BEHAVIOUR_PATH), 'utf8');
     const ref = writeFileAtomic(input.outputDir, BEHAVIOUR_PATH, onDisk, planPaths(input.plan, input.store));
-    if (replaced.length)
-      await commitFiles(
-        input.outputDir,
-        input.git,
-        [BEHAVIOUR_PATH],
-        `repair: ${replaced.map((r) => r.name).join(', ')} swapped for code's stand-in (the tests failed with the model's body)`,
-      );
+    const what = [
+      ...(replaced.length ? [`${replaced.map((r) => r.name).join(', ')} swapped for code's stand-in (the tests failed with the model's body)`] : []),
+      ...(unchecked.length
+        ? [`the examples of ${unchecked.map((u) => `${u.resource} ${u.element}`).join(', ')} dropped from the tests (the model's body disagrees with them)`]
+        : []),
+    ];
+    if (what.length) await commitFiles(input.outputDir, input.git, [BEHAVIOUR_PATH, ...(tests ? [tests.path] : [])], `repair: ${what.join('; ')}`);
     const { modelLines, verbatimLines } = modelShare(
       input.plan,
       bodies,
@@ -93,5 +145,6 @@ export const standInFailing = (input: StandInInput) =>
       contractLines: Math.max(0, countLines(onDisk) - modelLines),
       fixes: replaced.length ? [...input.provenance.fixes, 'stand-in'] : input.provenance.fixes,
     };
-    return { file: { path: ref.path, bytes: ref.bytes, sha256: ref.sha256, ...(provenance ? { provenance } : {}) }, replaced, passes: failed === 0 };
+    const file = { path: ref.path, bytes: ref.bytes, sha256: ref.sha256, ...(provenance ? { provenance } : {}) };
+    return { file, replaced, unchecked, ...(tests ? { tests } : {}), passes: failed === 0 };
   });

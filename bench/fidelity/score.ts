@@ -24,9 +24,13 @@ export interface Requirement {
   why?: string;
 }
 
-/** Whether one of the run's "not built" lines (a null place, or code's stand-in) holds one of `words`. */
+/**
+ * Whether one of the run's lines that warn the user holds one of `words`: "not built" (a null
+ * place, or code's stand-in), or "unchecked" (a filter whose body disagrees with the model's own
+ * examples: built, and the user is told to check it). Either way the element is not missing silently.
+ */
 export function namedNotBuilt(requirements: Requirement[], words: string[]): boolean {
-  const lines = requirements.filter((r) => !r.where || /stand-in|not built/i.test(r.why ?? '')).map((r) => `${r.asked} ${r.why ?? ''}`.toLowerCase());
+  const lines = requirements.filter((r) => !r.where || /stand-in|not built|unchecked/i.test(r.why ?? '')).map((r) => `${r.asked} ${r.why ?? ''}`.toLowerCase());
   return lines.some((l) => words.some((w) => l.includes(w.toLowerCase())));
 }
 

@@ -1,7 +1,7 @@
 // The items the model sorts for a filter in words, and what code keeps of its answer.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkExamples, exampleItems, examplesFromAnswer, itemLines, sortableFilters } from '../../core/filter-examples.js';
+import { checkExamples, exampleItems, examplesFrom, itemLine, sortableFilters, verdictOf } from '../../core/filter-examples.js';
 import { checkPlan } from '../../core/plan-check.js';
 import type { Resource } from '../../core/plan.js';
 
@@ -38,8 +38,8 @@ test('the items: a base spanning now, each flag on, the dates moved past, long p
   );
   // Free text, numbers and the parent's id are never set: the model would sort on noise.
   for (const i of items) assert.deepEqual(Object.keys(i).sort(), ['cancelled', 'end', 'size', 'start']);
-  const shown = itemLines(items.slice(0, 2), new Date('2026-12-04T06:00:00Z'));
-  assert.equal(shown.split('\n')[0], '1. cancelled: false, size: "small", start: "2026-12-04T05:00:00Z" (1 hour ago), end: "2026-12-04T07:00:00Z" (in 1 hour)');
+  const shown = itemLine(items[0]!, new Date('2026-12-04T06:00:00Z'));
+  assert.equal(shown, 'cancelled: false, size: "small", start: "2026-12-04T05:00:00Z" (1 hour ago), end: "2026-12-04T07:00:00Z" (in 1 hour)');
 });
 
 test('a lone date is a day ago in the base item, then long ago and a month ahead', () => {
@@ -47,19 +47,25 @@ test('a lone date is a day ago in the base item, then long ago and a month ahead
   assert.deepEqual(exampleItems(r), [{ due: 'today-1d' }, { due: 'today-400d' }, { due: 'today+30d' }]);
 });
 
-test('the answer: a verdict per item, some listed and some not; anything else is refused with the reason', () => {
+test('the verdicts: one per item, some listed and some not; anything else is refused with the reason', () => {
   const items = exampleItems(BOOKING).slice(0, 3);
-  const ok = examplesFromAnswer('{"1": true, "2": false, "3": false}', items);
+  assert.deepEqual(['{"listed": true}', '{"listed":false}', '{"listed": "no"}', '{"module": "todo-api"}', '[true]', 'sure!'].map(verdictOf), [
+    true,
+    false,
+    null,
+    null,
+    null,
+    null,
+  ]);
+  const ok = examplesFrom(items, [true, false, false]);
   assert.ok('examples' in ok);
   assert.deepEqual(
-    ok.examples.map((e) => e.listed),
-    [true, false, false],
+    ok.examples.map((e) => [e.set, e.listed]),
+    items.map((set, i) => [set, i === 0]),
   );
-  assert.deepEqual(examplesFromAnswer('{"1": true, "2": true, "3": true}', items), { why: 'the answer lists every item' });
-  assert.deepEqual(examplesFromAnswer('{"1": true, "2": "no"}', items), { why: 'item 2 has no true/false verdict' });
-  assert.deepEqual(examplesFromAnswer('{"module": "todo-api"}', items), { why: 'item 1 has no true/false verdict' });
-  assert.deepEqual(examplesFromAnswer('[true, false]', items), { why: 'the answer is not a JSON object' });
-  assert.deepEqual(examplesFromAnswer('sure!', items), { why: 'the answer is not JSON' });
+  assert.deepEqual(examplesFrom(items, [true, true, true]), { why: 'the model listed every item' });
+  assert.deepEqual(examplesFrom(items, [false, false, false]), { why: 'the model left out every item' });
+  assert.deepEqual(examplesFrom(items, [true, null, false]), { why: 'no true/false verdict on item 2' });
 });
 
 test('a plan the user edits may carry examples: valid ones are kept, a wrong one is a one-line error', () => {

@@ -33,12 +33,17 @@ const PROMPT =
   'REST API for a library: authors with a unique email, and books that belong to an author, with a genre, a rating and a checkout action; a book can be marked lost';
 const methodOf = (req: ScriptedRequest) => req.messages.map((m) => /^Method: (\S+)$/m.exec(m.content)?.[1]).find(Boolean);
 
-/** The plan, each method as LIBRARY_BODIES has it but for the broken ones below, a README. */
+/** LIBRARY_PLAN as the model plans it: the filter in words without examples, which it sorts later. */
+const PLANNED = { ...LIBRARY_PLAN, resources: LIBRARY_PLAN.resources.map((r) => ({ ...r, filters: r.filters.map(({ examples: _, ...f }) => f) })) };
+
+/** The plan, recent's examples (every book listed but the one published 400 days ago), each method as LIBRARY_BODIES has it but for the broken ones below, a README. */
 function libraryResponder() {
   let brokenSent = false;
   const holes = behaviourContract(LIBRARY_PLAN).holes;
   return (req: ScriptedRequest) => {
-    if (hasFormat(req.format)) return JSON.stringify(LIBRARY_PLAN);
+    if (/^Is this book one of the books that match "published in the last 365 days"\?$/m.test(req.lastUserMessage))
+      return JSON.stringify({ listed: !/published: "[^"]*" \(400 days ago\)/.test(req.lastUserMessage) });
+    if (hasFormat(req.format)) return JSON.stringify(PLANNED);
     const method = methodOf(req);
     if (method) {
       const hole = holes.find((h) => h.name === method)!;
@@ -123,6 +128,18 @@ test(
         ],
       );
       assert.ok(state.phases.find((p) => p.name === 'models')!.notes?.some((n) => /book filter recent: not built/.test(n)));
+      // The model sorted example items for recent from the sentence; the tests hold the filter to them, and skip code's stand-in.
+      assert.ok(
+        state.phases
+          .find((p) => p.name === 'scaffold')!
+          .notes?.some((n) => n === 'books?recent=true: the model sorted 8 example items (7 listed); the tests hold the filter to them'),
+        JSON.stringify(state.phases.find((p) => p.name === 'scaffold')!.notes),
+      );
+      assert.match(
+        readFileSync(path.join(out, 'tests/api_test.go'), 'utf8'),
+        /t\.Run\("filter recent: the model's examples"[\s\S]*daysFromNow\(-400\)[^\n]*, false, &in, &out\)/,
+      );
+      assert.match(source, /var NotBuilt = map\[string\]bool\{\n\t"Book\.Recent": true,\n\}/);
       assert.ok(state.phases.find((p) => p.name === 'repair')!.notes?.some((n) => /book rule titleNotIsbn: the model's body failed the API's tests/.test(n)));
       // The README is code's, from the plan: every resource's routes, the rules, the fidelity list; the model is not asked.
       const readme = readFileSync(path.join(out, 'README.md'), 'utf8');
