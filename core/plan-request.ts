@@ -2,7 +2,7 @@
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
 import { actionsPutIn, crudActionsAsRoutes, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
-import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle, type Plan } from './plan.js';
+import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle } from './plan.js';
 import { namesWordOf } from './fidelity.js';
 import { comparisonsStated } from './plan-compare.js';
 import { relationsStated } from './sentence.js';
@@ -33,7 +33,7 @@ export function moduleFitsRequest(module: string, request: string, resources: un
 }
 
 /** Whether the request names a resource: by its name, its plural, or a word that starts like it ("gardening" for garden). */
-function namedBy(request: string): (r: unknown) => boolean {
+export function namedBy(request: string): (r: unknown) => boolean {
   const words = new Set(
     request
       .toLowerCase()
@@ -48,54 +48,6 @@ function namedBy(request: string): (r: unknown) => boolean {
       (words.has(n) || words.has(plural) || [...words].some((w) => singularsOf(w).includes(n) || (w.length >= 4 && (w.startsWith(n) || n.startsWith(w)))))
     );
   };
-}
-
-/** The resource names of the plan prompt's examples, read from the prompt text itself: the worked
- * example's, the relation's ("a book belongs to an author") and the plain request's ("a todo has"). */
-export const exampleResources = (template: string) => [
-  ...[...template.matchAll(/"name": "([a-z]+)", "plural": "[a-z]+"/g)].map((m) => m[1]!),
-  ...[...template.matchAll(/\(an? ([a-z]+) belongs to an? ([a-z]+)\)/g)].flatMap((m) => [m[1]!, m[2]!]),
-  ...[...template.matchAll(/^A plain request .*?: an? ([a-z]+) has\b/gm)].map((m) => m[1]!),
-];
-
-/** The filter and action names the plan prompt gives as examples: ("overdue"), ("mark done", "cancel"). */
-export const exampleWords = (template: string) =>
-  [...template.matchAll(/\(("[a-z ]+"(?:, "[a-z ]+")*)\)/g)].flatMap((m) => [...m[1]!.matchAll(/"([a-z ]+)"/g)].map((w) => w[1]!));
-
-/**
- * The filters and actions of a plan named by one of the prompt's examples (`words`: "overdue",
- * "mark done") that the request does not say: the model's additions, copied from the prompt, each
- * dropped and named (the 0.5B gave "REST API for inventory" an overdue filter and a cancel action).
- */
-export function exampleElementsDropped(plan: Plan, request: string, words: string[]): { plan: Plan; notes: string[] } {
-  const said = request.toLowerCase();
-  const copied = (name: string) =>
-    words.some((w) => w.replace(/ /g, '').toLowerCase() === name.toLowerCase()) &&
-    !name
-      .split(/(?=[A-Z])/)
-      .map((w) => w.toLowerCase())
-      .every((w) => said.includes(w.length > 4 ? w.slice(0, -1) : w));
-  const notes: string[] = [];
-  const resources = plan.resources.map((r) => {
-    const keep = <T extends { name: string }>(kind: string, list: T[]) =>
-      list.filter((e) => {
-        if (!copied(e.name)) return true;
-        notes.push(`${r.name} ${kind} ${e.name} dropped: the plan prompt's example, and the request does not ask for it`);
-        return false;
-      });
-    return { ...r, filters: keep('filter', r.filters), actions: keep('action', r.actions) };
-  });
-  return { plan: { ...plan, resources }, notes };
-}
-
-/**
- * The resources of a plan that are the plan prompt's worked example's (`example`: their names),
- * though the request names none of them: the model copied the example instead of planning the
- * request (seen: cars and repairs for "REST API for inventory").
- */
-export function copiedFromExample(resources: { name: string; plural: string }[], request: string, example: string[]): string[] {
-  const named = namedBy(request);
-  return resources.filter((r) => example.includes(r.name) && !named(r)).map((r) => r.plural);
 }
 
 /**

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { fidelityOf } from '../../core/fidelity.js';
 import { parsePlan } from '../../core/plan-check.js';
-import { copiedFromExample, exampleElementsDropped, exampleResources, exampleWords } from '../../core/plan-request.js';
+import { copiedFromExample, exampleElementsDropped, exampleResources, exampleWords, workedExampleParts } from '../../core/plan-example.js';
 import type { Store } from '../../core/plan.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
 import { builtOf, singleResourceSpec } from '../../core/single-resource.js';
@@ -31,7 +31,8 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, whole
   const messages: Message[] = [{ role: 'user', content: renderPrompt(template, { request: prompt }) }];
   // The worked example's resources, read from the prompt file itself: a plan of them the request does not name was copied.
   const example = exampleResources(template);
-  const words = exampleWords(template);
+  const worked = workedExampleParts(template);
+  const words = [...exampleWords(template), ...worked.elements];
   const usage: LlmUsage = { tokensIn: 0, tokensOut: 0, durationMs: 0, cached: true };
   let errors: string[] = [];
   let shownExample = true;
@@ -46,7 +47,7 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, whole
     const buildable = checked.ok && fidelityOf(prompt, checked.plan, store).buildable;
     const copied = checked.ok && buildable ? copiedFromExample(checked.plan.resources, prompt, example) : [];
     if (checked.ok && copied.length === 0) {
-      const { plan, notes: dropped } = exampleElementsDropped(checked.plan, prompt, words);
+      const { plan, notes: dropped } = exampleElementsDropped(checked.plan, prompt, words, worked.fields);
       const notes = [...(checked.notes ?? []), ...dropped];
       const fidelity = wholePlan ? fidelityOf(prompt, plan, store) : fidelityOf(prompt, plan, 'memory', builtOf(plan));
       return { spec: singleResourceSpec(plan), plan, fidelity, usage, attempts: attempt, ...(notes.length ? { notes } : {}) };

@@ -7,7 +7,7 @@ import { checkPlan, parsePlan } from '../../core/plan-check.js';
 import { fidelityLines, fidelityOf } from '../../core/fidelity.js';
 import { goName, jsonName, routesOf, type Plan } from '../../core/plan.js';
 import { PLAN_SCHEMA } from '../../core/plan-schema.js';
-import { copiedFromExample, exampleElementsDropped, exampleResources, exampleWords } from '../../core/plan-request.js';
+import { copiedFromExample, exampleElementsDropped, exampleResources, exampleWords, workedExampleParts } from '../../core/plan-example.js';
 
 const library = {
   module: 'library-api',
@@ -604,6 +604,44 @@ test("a filter or an action named by the plan prompt's example that the request 
   const asked = exampleElementsDropped(checked.plan, 'REST API for orders: list the overdue orders; an order can be cancelled or marked done', words);
   assert.deepEqual(asked.notes, []);
   assert.equal(asked.plan.resources[0]!.actions.length, 2);
+});
+
+test("the worked example's fields and actions copied into a resource the request names are dropped with what uses them (a band's rehearsals got a cost and a close action)", () => {
+  const template = readFileSync(new URL('../../prompts/plan.txt', import.meta.url), 'utf8');
+  const worked = workedExampleParts(template);
+  assert.deepEqual(worked, { fields: ['plate', 'colour', 'cost', 'closed'], elements: ['closed', 'close'] });
+  const checked = parsePlan(
+    JSON.stringify({
+      module: 'band-api',
+      resources: [
+        {
+          name: 'rehearsal',
+          plural: 'rehearsals',
+          fields: [
+            { name: 'date', type: 'date', required: true },
+            { name: 'cost', type: 'number', required: true, min: 0 },
+            { name: 'closed', type: 'boolean', required: false },
+          ],
+          filters: [{ name: 'closed', field: 'closed' }],
+          actions: [{ name: 'close', description: 'sets closed to true' }],
+        },
+      ],
+    }),
+  );
+  assert.ok(checked.ok);
+  const words = [...exampleWords(template), ...worked.elements];
+  const band = exampleElementsDropped(checked.plan, 'REST API for a band: rehearsals with a date that can be cancelled', words, worked.fields);
+  const r = band.plan.resources[0]!;
+  assert.deepEqual(
+    r.fields.map((f) => f.name),
+    ['date'],
+  );
+  assert.deepEqual([r.filters, r.actions], [[], []]);
+  assert.equal(band.notes.length, 4, band.notes.join('\n'));
+  assert.match(band.notes[0]!, /rehearsal field cost dropped: the plan prompt's example/);
+  // Said by the request, they stay: a garage whose repairs have a cost and can be closed.
+  const garage = exampleElementsDropped(checked.plan, 'REST API for a garage: repairs with a date and a cost; a repair can be closed', words, worked.fields);
+  assert.deepEqual(garage.notes, []);
 });
 
 test('what the model says is not built stays only where the request asks for it; its own inventions are dropped and named', () => {
