@@ -1,7 +1,7 @@
 // The Temporal activity context, for code that also runs outside an activity (plain calls
 // in tests and benchmarks): heartbeats and cancellation when there is one, nothing otherwise.
 import { Context } from '@temporalio/activity';
-import type { ActivityProgress } from '../core/types.js';
+import type { ActivityProgress } from '../core/run-types.js';
 import { HEARTBEAT_TIMEOUT_MS } from '../core/defaults.js';
 
 export function activityContext(): Context | undefined {

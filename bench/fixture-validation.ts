@@ -6,7 +6,7 @@ import path from 'node:path';
 import { validateProject } from '../activities/go/validate.js';
 import { FIXTURE_DIR } from '../test/support/run-fixtures.js';
 import { TODO_SPEC } from '../test/support/scripted-ollama.js';
-import type { ValidationReport } from '../core/types.js';
+import type { ValidationReport } from '../core/run-types.js';
 
 export function tmpFolder(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `overnight-bench-${prefix}-`));

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StatusReport } from '../lib/status-report.js';
 import { createWorker } from '../worker/create-worker.js';
-import type { RunResult } from '../core/types.js';
+import type { RunResult } from '../core/run-types.js';
 import { FIXTURE_DIR, runInput } from '../test/support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder } from '../test/support/scripted-ollama.js';
 import { removeFolder } from './fixture-validation.js';

@@ -6,7 +6,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import path from 'node:path';
 import { batchStatusQuery } from '../workflows/queries.js';
 import { rootMessage } from '../workflows/run-state.js';
-import type { BatchInput, BatchItemState, BatchItemStatus, BatchState } from '../core/types.js';
+import type { BatchInput, BatchItemState, BatchItemStatus, BatchState } from '../core/run-types.js';
 import type { runBatch } from '../workflows/batch.js';
 import { REPORT_FILE } from '../core/layout.js';
 import { itemFolders, readBatchFile } from './batch-file.js';

@@ -4,7 +4,7 @@ import { ServiceError, type Client } from '@temporalio/client';
 import path from 'node:path';
 import { rootMessage } from '../workflows/run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../workflows/search-attributes.js';
-import type { RunState } from '../core/types.js';
+import type { RunState } from '../core/run-types.js';
 import { clientFor, type Io, type RunMemo } from './session.js';
 import { UsageError, type Flags } from './flags.js';
 import { liveState, recordedState } from './mirror-state.js';

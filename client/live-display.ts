@@ -5,7 +5,8 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import logUpdate from 'log-update';
-import { PHASES, type ActivityProgress as Heartbeat, type RunState } from '../core/types.js';
+import { PHASES } from '../core/types.js';
+import { type ActivityProgress as Heartbeat, type RunState } from '../core/run-types.js';
 import { phasePrinter, waitingLine } from './progress.js';
 
 export async function currentHeartbeat(handle: WorkflowHandle): Promise<Heartbeat | null> {

@@ -5,7 +5,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { existsSync } from 'node:fs';
 import { buildStatusReport } from '../lib/status-report.js';
 import { statusQuery } from '../workflows/queries.js';
-import type { PhaseState, RunInput, RunState, RunStatus, ValidationReport } from '../core/types.js';
+import type { RunInput } from '../core/types.js';
+import type { PhaseState, RunState, RunStatus, ValidationReport } from '../core/run-types.js';
 
 /** The run's own answer, or null when no worker answers within `deadlineMs` (bounded: a stopped worker never will). */
 export function liveState(handle: WorkflowHandle, deadlineMs: number): Promise<RunState | null> {

@@ -1,5 +1,5 @@
 // Plain one-line-per-event progress from the workflow's `status` query.
-import type { PhaseState, RunState } from '../core/types.js';
+import type { PhaseState, RunState } from '../core/run-types.js';
 import { PHASES } from '../core/types.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;

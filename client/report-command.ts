@@ -2,7 +2,7 @@
 // server's list of runs and what each recorded (the -db mirror, else the status.json in its folder).
 import path from 'node:path';
 import { recordedReport, renderReport, reportRow } from '../lib/morning-report.js';
-import type { ReportItem } from '../core/types.js';
+import type { ReportItem } from '../core/run-types.js';
 import { clientFor, type Io, type RunMemo } from './session.js';
 import type { Flags } from './flags.js';
 import { webUiRunsUrl } from './run-input.js';

@@ -3,7 +3,7 @@
 // writes it as report.md beside its items; `overnight-llm report` prints it for recent runs.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BatchItemState, ReportItem } from '../core/types.js';
+import type { BatchItemState, ReportItem } from '../core/run-types.js';
 import { fidelityLines } from '../core/fidelity.js';
 import { buildStatusReport, type StatusReport } from './status-report.js';
 

@@ -8,7 +8,7 @@ import type * as activities from '../activities/workspace-activities.js';
 import type { generateApi } from './pipeline.js';
 import { batchStatusQuery } from './queries.js';
 import { rootMessage } from './run-state.js';
-import type { BatchInput, BatchItem, BatchItemState, BatchState, RunResult } from '../core/types.js';
+import type { BatchInput, BatchItem, BatchItemState, BatchState, RunResult } from '../core/run-types.js';
 
 const { writeMorningReport } = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '1m', retry: { maximumAttempts: 5 } });
 

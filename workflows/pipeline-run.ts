@@ -24,20 +24,8 @@ import { modelTaskQueue } from '../core/task-queues.js';
 import { statusQuery } from './queries.js';
 import { addStep, endPhase, newRunState, rootMessage, skipPhase, startPhase, type Step } from './run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY, type Outcome } from './search-attributes.js';
-import {
-  DEFAULT_OLLAMA_WAIT_MS,
-  MODEL_SERVER_GONE,
-  PHASES,
-  type ApiSpec,
-  type FileRef,
-  type PhaseName,
-  type PhaseState,
-  type PlanStop,
-  type RunInput,
-  type RunResult,
-  type RunState,
-  type ValidationReport,
-} from '../core/types.js';
+import { DEFAULT_OLLAMA_WAIT_MS, MODEL_SERVER_GONE, PHASES, type ApiSpec, type FileRef, type PhaseName, type RunInput } from '../core/types.js';
+import { type PhaseState, type PlanStop, type RunResult, type RunState, type ValidationReport } from '../core/run-types.js';
 import { HEARTBEAT_TIMEOUT_MS } from '../core/defaults.js';
 
 const CANCELLED = 'the run was cancelled (overnight-llm cancel, or Cancel in the Web UI); the files written so far are kept';

@@ -7,7 +7,8 @@ import { buildPlanApi } from './plan-build.js';
 import { folderForStart } from '../core/layout.js';
 import { PipelineRun, type Step } from './pipeline-run.js';
 import type { PlanDecision } from './plan-review.js';
-import { FILE_PHASES, type ApiSpec, type RunInput, type RunResult, type ValidationReport } from '../core/types.js';
+import { FILE_PHASES, type ApiSpec, type RunInput } from '../core/types.js';
+import { type RunResult, type ValidationReport } from '../core/run-types.js';
 
 export async function generateApi(input: RunInput): Promise<RunResult> {
   const run = new PipelineRun(input.outputPerStart ? { ...input, outputDir: folderForStart(input.outputDir, workflowInfo().startTime) } : input);

@@ -11,7 +11,8 @@ import { sortableFilters } from '../core/filter-examples.js';
 import { comparisonOf } from '../core/plan-compare.js';
 import { addUsage, NO_USAGE } from '../core/usage.js';
 import type { PipelineRun } from './pipeline-run.js';
-import type { ApiSpec, FileProvenance, LlmUsage, ValidationReport } from '../core/types.js';
+import type { ApiSpec, FileProvenance, LlmUsage } from '../core/types.js';
+import type { ValidationReport } from '../core/run-types.js';
 
 export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<void> {
   const { input, workflowId } = run;

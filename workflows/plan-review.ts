@@ -10,7 +10,8 @@ import type * as activities from '../activities/workspace-activities.js';
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type { Step } from './run-state.js';
 import { approvePlanUpdate } from './queries.js';
-import type { ApiSpec, PlanReview, PlanStop, RunInput, RunState } from '../core/types.js';
+import type { ApiSpec, PlanReview, RunInput } from '../core/types.js';
+import type { PlanStop, RunState } from '../core/run-types.js';
 
 /** What plan review needs of the run (PipelineRun is one): it does not import the run, so the two stay apart. */
 export interface ReviewedRun {

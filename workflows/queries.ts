@@ -3,7 +3,8 @@
 // workflow's code.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Plan } from '../core/plan.js';
-import type { BatchState, PlanApproval, RunState } from '../core/types.js';
+import type { PlanApproval } from '../core/types.js';
+import type { BatchState, RunState } from '../core/run-types.js';
 
 export const statusQuery = defineQuery<RunState>('status');
 

@@ -1,6 +1,7 @@
 // Bookkeeping of a run's phases inside the workflow: pure functions over RunState,
 // deterministic (workflow time only), so the `status` query always has the truth.
-import type { FileRef, LlmUsage, PhaseName, PhaseState, RunInput, RunState } from '../core/types.js';
+import type { FileRef, LlmUsage, PhaseName, RunInput } from '../core/types.js';
+import type { PhaseState, RunState } from '../core/run-types.js';
 
 export function newRunState(workflowId: string, input: RunInput, now: Date): RunState {
   return {

@@ -3,7 +3,8 @@
 // again; finished answers come from the response cache, so nothing finished is redone.
 import { ApplicationFailure } from '@temporalio/activity';
 import { activityContext, heartbeatIntervalMs, reportProgress } from '../activity-context.js';
-import { MODEL_SERVER_GONE, type LlmSettings, type WaitProgress } from '../../core/types.js';
+import { MODEL_SERVER_GONE, type LlmSettings } from '../../core/types.js';
+import { type WaitProgress } from '../../core/run-types.js';
 import { probeServer, serverName } from './model-server.js';
 
 export interface WaitForOllamaInput {

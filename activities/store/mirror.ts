@@ -1,6 +1,6 @@
 // Upserts of what the workflow knows into the mirror, keyed so a retried activity writes
 // the same row again instead of a second one.
-import type { PhaseState, RunState, ValidationReport } from '../../core/types.js';
+import type { PhaseState, RunState, ValidationReport } from '../../core/run-types.js';
 import { openMirror } from '../../lib/db.js';
 
 export type RunRecord = Omit<RunState, 'phases' | 'validation' | 'currentPhase'>;

@@ -1,5 +1,6 @@
 // report.md: the morning report (lib/morning-report.ts) written beside a batch's items.
-import type { FileRef, ReportItem } from '../../core/types.js';
+import type { FileRef } from '../../core/types.js';
+import type { ReportItem } from '../../core/run-types.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import { recordedReport, renderReport, reportRow } from '../../lib/morning-report.js';
 import { REPORT_FILE } from '../../core/layout.js';

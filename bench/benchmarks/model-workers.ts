@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root.js';
 import { createWorker, type WorkerGroup } from '../../worker/create-worker.js';
-import type { RunResult } from '../../core/types.js';
+import type { RunResult } from '../../core/run-types.js';
 import { FIXTURE_DIR, runInput } from '../../test/support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder, type ScriptedOllama } from '../../test/support/scripted-ollama.js';
 import type { Benchmark } from '../benchmark.js';

@@ -17,7 +17,7 @@ import { hasProjectModel, startProjectOllama } from '../../scripts/project-ollam
 import { coverageTotal } from '../../test/support/check-api.js';
 import { runInput } from '../../test/support/run-fixtures.js';
 import { rootMessage } from '../../workflows/run-state.js';
-import type { RunResult } from '../../core/types.js';
+import type { RunResult } from '../../core/run-types.js';
 import type { Benchmark } from '../benchmark.js';
 import { PLAIN_PROMPTS, PLAN_RUN_PROMPTS } from '../fidelity/prompts.js';
 import { scoreAcceptance, type ElementScore, type Requirement } from '../fidelity/score.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Benchmark } from '../benchmark.js';
 import { fixtureCopy, removeFolder, tmpFolder, validateWithState } from '../fixture-validation.js';
 import { duration, markdownTable, spread } from '../stats.js';
-import type { ValidationReport, ValidationStepName } from '../../core/types.js';
+import type { ValidationReport, ValidationStepName } from '../../core/run-types.js';
 
 const MODES = ['cold', 'warm, same folder', 'warm, new folder'] as const;
 type Mode = (typeof MODES)[number];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CancelledFailure } from '@temporalio/common';
 import { chatOnce } from '../../activities/llm/chat.js';
-import type { ChatProgress, WaitProgress } from '../../core/types.js';
+import type { ChatProgress, WaitProgress } from '../../core/run-types.js';
 import { MODEL_SERVER_GONE } from '../../core/types.js';
 import { waitForOllama } from '../../activities/llm/wait-for-ollama.js';
 import { FIXTURE_DIR } from '../support/run-fixtures.js';

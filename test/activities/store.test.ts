@@ -11,7 +11,7 @@ import { recordPhase, recordRun, recordValidation, type RunRecord } from '../../
 import { writeStatusReport } from '../../activities/store/status-report.js';
 import { buildStatusReport } from '../../lib/status-report.js';
 import { statusSchemaErrors } from '../support/status-schema.js';
-import type { PhaseState, ValidationReport } from '../../core/types.js';
+import type { PhaseState, ValidationReport } from '../../core/run-types.js';
 import { tmpDir } from '../support/run-fixtures.js';
 
 const WF = 'wf-store-1';

@@ -13,7 +13,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { containmentLevel, openContainment } from '../../activities/go/containment.js';
 import { defaultToolchainDirs, runTool, toolchainEnv } from '../../activities/go/run-tool.js';
 import { cleanUpAfterDeadWorkers, validateProject } from '../../activities/go/validate.js';
-import type { ValidationReport } from '../../core/types.js';
+import type { ValidationReport } from '../../core/run-types.js';
 import { TODO_SPEC } from '../support/scripted-ollama.js';
 import { MiB, assertNoNewProcesses, descendants, makeSandbox, snapshot, within, type Sandbox } from './support.js';
 

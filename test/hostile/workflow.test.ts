@@ -11,7 +11,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { closeMirrors } from '../../lib/db.js';
 import { rootMessage } from '../../workflows/run-state.js';
-import type { LlmSettings, RunInput, RunResult, RunState } from '../../core/types.js';
+import type { LlmSettings, RunInput } from '../../core/types.js';
+import type { RunResult, RunState } from '../../core/run-types.js';
 import { FIXTURE_DIR, startDevServerWithWorker } from '../support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder, TODO_SPEC, whenFile, whenPlan, withOverrides, type Override } from '../support/scripted-ollama.js';
 import {

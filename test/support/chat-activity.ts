@@ -10,7 +10,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { chatOnce, type ChatInput, type ChatOutput } from '../../activities/llm/chat.js';
 import { closeMirrors } from '../../lib/db.js';
-import type { ChatProgress, LlmSettings } from '../../core/types.js';
+import type { LlmSettings } from '../../core/types.js';
+import type { ChatProgress } from '../../core/run-types.js';
 import { FIXTURE_DIR, runInput } from './run-fixtures.js';
 import { startScriptedOllama, type ScriptedOllama, type ScriptedOllamaOptions } from './scripted-ollama.js';
 

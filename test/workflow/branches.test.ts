@@ -6,7 +6,7 @@ import { CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { RunResult, RunState } from '../../core/types.js';
+import type { RunResult, RunState } from '../../core/run-types.js';
 import { failedReport, startMockedPipeline, type MockedPipeline, type Script } from '../support/mocked-pipeline.js';
 
 let pipeline: MockedPipeline;

@@ -6,7 +6,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { approvePlanUpdate, statusQuery } from '../../workflows/queries.js';
-import type { RunResult, RunState } from '../../core/types.js';
+import type { RunResult, RunState } from '../../core/run-types.js';
 import { TODO_PLAN } from '../support/scripted-ollama.js';
 import { startMockedPipeline, type MockedPipeline } from '../support/mocked-pipeline.js';
 

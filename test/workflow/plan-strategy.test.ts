@@ -13,7 +13,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { behaviourContract } from '../../core/go/index.js';
 import { LIBRARY_BODIES, LIBRARY_PLAN } from '../../core/go/sample-plans.js';
 import { singleResourceSpec } from '../../core/single-resource.js';
-import type { RunResult, RunState } from '../../core/types.js';
+import type { RunResult, RunState } from '../../core/run-types.js';
 import { coverageTotal } from '../support/check-api.js';
 import { runInput, startDevServerWithWorker } from '../support/run-fixtures.js';
 import { fencedAnswer, generatedReadme, hasFormat, type ScriptedRequest } from '../support/scripted-ollama-responders.js';
