@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { MODEL_PATTERN, UsageError } from './flags.js';
+import { MODEL_PATTERN } from './flag-values.js';
+import { UsageError } from './usage-error.js';
 
 export interface BatchLine {
   prompt: string;

@@ -9,7 +9,8 @@ import { listCommand, statusCommand } from './inspect-commands.js';
 import { approveCommand, planCommand } from './plan-commands.js';
 import { batchCommand } from './batch-command.js';
 import { reportCommand } from './report-command.js';
-import { servedWork, UsageError, type FlagName, type Flags, type ParsedArgs } from './flags.js';
+import { UsageError, type FlagName, type Flags, type ParsedArgs } from './flags.js';
+import { servedWork } from './flag-values.js';
 import { modelTaskQueue } from '../core/task-queues.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
 

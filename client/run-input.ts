@@ -8,7 +8,8 @@ import type { Store } from '../core/plan.js';
 import { parseDuration } from './time-flags.js';
 import { openMirror } from '../lib/db.js';
 import { makeFolders } from '../lib/make-folders.js';
-import { parsePhaseOptions, UsageError, type Flags } from './flags.js';
+import { UsageError, type Flags } from './flags.js';
+import { parsePhaseOptions } from './flag-values.js';
 
 /** The Web UI's address of a run in -namespace, without the run's id. */
 export function webUiRunsUrl(flags: Pick<Flags, 'ui' | 'namespace'>): string {
