@@ -85,10 +85,10 @@ func fail(w http.ResponseWriter, err error) {
 	}
 }
 
-// pathID reads {id}: an integer from 1 that fits an int64, else 400.
+// pathID reads {id}: an integer from 1 that fits an int64 (7, or 7.0 as openapi.yaml's integer allows), else 400.
 func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	s := r.PathValue("id")
-	id, err := strconv.ParseUint(s, 10, 63)
+	id, err := strconv.ParseUint(wholeNumber(s), 10, 63)
 	if err != nil || id < 1 {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("id %q must be an integer from 1", s))
 		return 0, false

@@ -80,12 +80,12 @@ func listQuery(q url.Values, filters ...string) (page, error) {
 	p := page{limit: ${DEFAULT_PAGE}}
 	var err error
 	if s, ok := q["limit"]; ok {
-		if p.limit, err = strconv.Atoi(s[0]); err != nil || p.limit < 1 || p.limit > ${MAX_PAGE} {
+		if p.limit, err = strconv.Atoi(wholeNumber(s[0])); err != nil || p.limit < 1 || p.limit > ${MAX_PAGE} {
 			return p, errors.New("limit must be an integer from 1 to ${MAX_PAGE}")
 		}
 	}
 	if s, ok := q["offset"]; ok {
-		if p.offset, err = strconv.Atoi(s[0]); err != nil || p.offset < 0 {
+		if p.offset, err = strconv.Atoi(wholeNumber(s[0])); err != nil || p.offset < 0 {
 			return p, errors.New("offset must be an integer from 0")
 		}
 	}
@@ -135,9 +135,17 @@ func boolParam(name, s string) (bool, error) {
 	return false, fmt.Errorf("%s must be true or false", name)
 }
 
+// wholeNumber is s without a zero fraction: JSON Schema, and so openapi.yaml, counts 7.0 as the integer 7.
+func wholeNumber(s string) string {
+	if i := strings.IndexByte(s, '.'); i > 0 && i < len(s)-1 && strings.Trim(s[i+1:], "0") == "" {
+		return s[:i]
+	}
+	return s
+}
+
 // intParam reads an integer that fits an int64.
 func intParam(name, s string) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
+	n, err := strconv.ParseInt(wholeNumber(s), 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("%s must be an integer", name)
 	}
