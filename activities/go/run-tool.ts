@@ -51,9 +51,13 @@ export class OutputTail {
 
   toString(): string {
     const all = Buffer.concat(this.chunks);
-    const tail = all.length > this.max ? all.subarray(all.length - this.max) : all;
-    // A cut may land inside a UTF-8 sequence: drop the broken lead instead of showing U+FFFD.
-    return tail.toString('utf8').replace(/^\uFFFD+/, '');
+    if (all.length <= this.max) return all.toString('utf8');
+    // A cut lands inside a line: the tail starts at the next whole one (a broken "1" of "19751"
+    // read as a line of its own), or, in one long line, past a broken UTF-8 sequence.
+    const tail = all.subarray(all.length - this.max);
+    if (all[all.length - this.max - 1] === 0x0a) return tail.toString('utf8');
+    const newline = tail.indexOf(0x0a);
+    return newline >= 0 && newline < tail.length - 1 ? tail.subarray(newline + 1).toString('utf8') : tail.toString('utf8').replace(/^\uFFFD+/, '');
   }
 }
 
