@@ -56,16 +56,20 @@ export function relativeOffset(v: ExampleValue): { hours: number; days: number; 
   return { hours: m[3] === 'h' ? n : 0, days: m[3] === 'd' ? n : 0, date: m[1] === 'today' };
 }
 
+/** How far from now an offset is, and which way: [`2 hours`, -1]. */
+function distance(o: { hours: number; days: number }): [string, number] {
+  const n = o.hours || o.days;
+  return [`${Math.abs(n)} ${o.hours ? 'hour' : 'day'}${Math.abs(n) === 1 ? '' : 's'}`, Math.sign(n)];
+}
+
 /** A value as the model reads it: a relative date resolved against `now`, with how far it is ("2 hours ago"). */
 export function shownValue(v: ExampleValue, now: Date): string {
   const o = relativeOffset(v);
   if (!o) return JSON.stringify(v);
   const at = new Date(now.getTime() + (o.hours * 3600 + o.days * 86400) * 1000);
   const text = o.date ? at.toISOString().slice(0, 10) : `${at.toISOString().slice(0, 16)}:00Z`;
-  const n = o.hours || o.days;
-  const unit = o.hours ? 'hour' : 'day';
-  const far = `${Math.abs(n)} ${unit}${Math.abs(n) === 1 ? '' : 's'}`;
-  return `${JSON.stringify(text)} (${n < 0 ? `${far} ago` : `in ${far}`})`;
+  const [far, sign] = distance(o);
+  return `${JSON.stringify(text)} (${sign < 0 ? `${far} ago` : `in ${far}`})`;
 }
 
 /**
@@ -119,9 +123,8 @@ export function examplesForPrompt(examples: FilterExample[]): string {
   const value = (v: ExampleValue) => {
     const o = relativeOffset(v);
     if (!o) return JSON.stringify(v);
-    const n = o.hours || o.days;
-    const far = `${Math.abs(n)} ${o.hours ? 'hour' : 'day'}${Math.abs(n) === 1 ? '' : 's'}`;
-    return `${far} ${n < 0 ? 'before' : 'after'} now`;
+    const [far, sign] = distance(o);
+    return `${far} ${sign < 0 ? 'before' : 'after'} now`;
   };
   const line = (e: FilterExample) =>
     `- ${Object.entries(e.set)
