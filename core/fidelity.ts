@@ -275,11 +275,14 @@ export function withUnwritten(f: Fidelity, plan: Plan, unwritten: Unwritten[], f
   return { ...f, requirements };
 }
 
-/** The list after the repair kept filters whose bodies disagree with the examples the model sorted: built, but the user is to check them. */
-export function withUnchecked(f: Fidelity, plan: Plan, unchecked: Unwritten[]): Fidelity {
+/** The filters in words nothing checked for meaning are built, and the user is to check them: their bodies disagree with the examples the model sorted, or the model sorted none. */
+export const DISAGREES = "the model's body disagrees with the examples it sorted from the request";
+export const NO_EXAMPLES = 'the model sorted no examples for it, so nothing checked what its body means';
+
+export function withUnchecked(f: Fidelity, plan: Plan, unchecked: Unwritten[], why: string = DISAGREES): Fidelity {
   const requirements = f.requirements.map((r) => {
     const u = unchecked.find((x) => r.where?.startsWith(`GET /${plan.resources.find((p) => p.name === x.resource)?.plural ?? ''}?${x.element}=true (`));
-    return u ? { ...r, why: `unchecked: the model's body disagrees with the examples it sorted from the request; check it` } : r;
+    return u ? { ...r, why: `unchecked: ${why}; check it` } : r;
   });
   return { ...f, requirements };
 }

@@ -2,7 +2,7 @@
 // from the plan (every resource, rule, relation, filter, action; SQLite or memory) and the tests
 // that prove it; the model writes only what the plan says in words (behaviour.go's methods),
 // one at a time through the guided loop, and the README. Orchestration only.
-import { withUnchecked, withUnwritten, type Unwritten } from '../core/fidelity.js';
+import { NO_EXAMPLES, withUnchecked, withUnwritten, type Unwritten } from '../core/fidelity.js';
 import type { Plan, Resource, Store } from '../core/plan.js';
 import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';
@@ -23,6 +23,7 @@ export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<voi
     plan = sorted.plan;
     run.state.plan = plan;
     if (sorted.notes.length) step({ usage: sorted.usage, notes: sorted.notes });
+    if (run.state.fidelity && sorted.unsorted.length) run.state.fidelity = withUnchecked(run.state.fidelity, plan, sorted.unsorted, NO_EXAMPLES);
     const written = await run.toolchain.writePlanProject.executeWithOptions(
       { ...run.toolchainOptions, summary: `scaffold: the project from the plan (${store})` },
       [{ workflowId, outputDir: input.outputDir, plan, store, git: input.git }],
@@ -119,10 +120,11 @@ export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<voi
  * the tests hold the method's body to them, and its prompt shows them. A filter whose answer cannot
  * be used keeps only the tests every filter gets, and the notes say so.
  */
-async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan: Plan; usage: LlmUsage; notes: string[] }> {
+async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan: Plan; usage: LlmUsage; notes: string[]; unsorted: Unwritten[] }> {
   const { input } = run;
   let usage = NO_USAGE;
   const notes: string[] = [];
+  const unsorted: Unwritten[] = [];
   const resources: Resource[] = [];
   for (const r of plan.resources) {
     const filters = [...r.filters];
@@ -135,6 +137,7 @@ async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan:
       usage = addUsage(usage, sorted.usage);
       if ('why' in sorted) {
         notes.push(`${r.plural}?${f.name}=true: no examples from the model (${sorted.why}); its tests check only that =true and =false split the items`);
+        unsorted.push({ kind: 'filter', resource: r.name, element: f.name });
         continue;
       }
       const listed = sorted.examples.filter((e) => e.listed).length;
@@ -143,7 +146,7 @@ async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan:
     }
     resources.push({ ...r, filters });
   }
-  return { plan: { ...plan, resources }, usage, notes };
+  return { plan: { ...plan, resources }, usage, notes, unsorted };
 }
 
 async function validatePlanApi(run: PipelineRun, root: Resource, spec: ApiSpec, round: number): Promise<ValidationReport> {

@@ -1,0 +1,27 @@
+// A filter in words that nothing checked for meaning stays built, and the fidelity list tells the
+// user to check it: its body disagrees with the model's examples, or the model sorted none.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fidelityLines, fidelityOf, NO_EXAMPLES, withUnchecked } from '../../core/fidelity.js';
+import { LIBRARY_PLAN } from '../../core/go/sample-plans.js';
+
+const request = 'REST API for a library: authors, and books that belong to an author; list the recent books';
+
+test('an unchecked filter keeps its place and says why to check it; the other lines do not change', () => {
+  const f = fidelityOf(request, LIBRARY_PLAN, 'sqlite');
+  const recent = (x: typeof f) => x.requirements.find((r) => r.where?.startsWith('GET /books?recent=true ('))!;
+  assert.ok(recent(f), JSON.stringify(f.requirements));
+  const unsorted = withUnchecked(f, LIBRARY_PLAN, [{ kind: 'filter', resource: 'book', element: 'recent' }], NO_EXAMPLES);
+  assert.equal(recent(unsorted).where, recent(f).where);
+  assert.equal(recent(unsorted).why, `unchecked: ${NO_EXAMPLES}; check it`);
+  assert.match(
+    fidelityLines(unsorted).find((l) => l.includes('?recent=true'))!,
+    /^~ .*\(unchecked: the model sorted no examples/,
+  );
+  const disagreeing = withUnchecked(f, LIBRARY_PLAN, [{ kind: 'filter', resource: 'book', element: 'recent' }]);
+  assert.match(recent(disagreeing).why!, /^unchecked: the model's body disagrees with the examples/);
+  assert.deepEqual(
+    unsorted.requirements.filter((r) => r !== recent(unsorted)),
+    f.requirements.filter((r) => r !== recent(f)),
+  );
+});
