@@ -47,6 +47,34 @@ export function comparisonsStated(resources: unknown[], text: string, notes: str
     r.filters = [...filtersOf(r).filter((f) => f !== filter), { name, description }];
     notes.push(`${String(r.name)}.filters ${name} → "${description}": the request says "${m[0].trim()}"`);
   }
+  comparedByName(all, text, notes);
+}
+
+/** A number that counts something else than the field: "up to 10 per page", "more than 3 items". */
+const NOT_A_MEASURE = /^(?:per|at|a|an|items?|results?|entries|records|times)$/;
+
+/**
+ * "list the expenses above 100", "list the rooms with a price under 80": no adjective names the
+ * filter, so code names it after the field and the comparison (`amountAbove100`).
+ */
+function comparedByName(all: Raw[], text: string, notes: string[]): void {
+  for (const m of text.matchAll(/\blist (?:all )?(?:the |of the )?([a-z]+)\b([^;.]*)/g)) {
+    const r = all.find((x) => x.plural === m[1]);
+    const cmp = COMPARISON.exec(m[2]!);
+    if (!r || !cmp || (cmp[3] && (NOT_A_MEASURE.test(cmp[3]) || all.some((x) => x.plural === cmp[3])))) continue;
+    const before = m[2]!.slice(0, cmp.index);
+    const numbers = fieldsOf(r).filter((f) => (f.type === 'integer' || f.type === 'number') && typeof f.name === 'string');
+    const named = numbers.filter((f) => before.includes(spaced(String(f.name))));
+    const field = named.length === 1 ? named[0] : fieldCompared(r, text, cmp[3]);
+    if (!field || (field.type === 'integer' && !Number.isInteger(Number(cmp[2])))) continue;
+    const op = OPERATORS.find(([words]) => words.test(cmp[1]!))![1];
+    const description = `${String(field.name)} ${op} ${cmp[2]}`;
+    if (filtersOf(r).some((f) => f.description === description)) continue;
+    const word = cmp[1]!.replace(/ ([a-z])/g, (_w, c: string) => c.toUpperCase());
+    const name = `${String(field.name)}${word[0]!.toUpperCase()}${word.slice(1)}${Number.isInteger(Number(cmp[2])) && Number(cmp[2]) >= 0 ? cmp[2] : ''}`;
+    r.filters = [...filtersOf(r).filter((f) => f.name !== name), { name, description }];
+    notes.push(`${String(r.name)}.filters + ${name} → "${description}": the request says "${m[0].trim()}"`);
+  }
 }
 
 /** The comparison a filter's description is, when it is code's form "F < N" of a number field of r. */

@@ -207,3 +207,30 @@ test('"list the quick recipes (under 30 minutes)": the filter is the comparison 
   ]);
   assert.doesNotMatch(unclear.notes, /filters big →/);
 });
+
+test('"list the expenses above 100": a comparison code writes, named after the field; a count per page is no comparison', async () => {
+  const { fidelityOf, fidelityLines } = await import('../../core/fidelity.js');
+  const sentence = 'REST API to track my expenses with an amount, a category and a date; list the expenses above 100';
+  const expense = resource('expense', 'expenses', [
+    { name: 'amount', type: 'number', required: true },
+    { name: 'date', type: 'date', required: true },
+  ]);
+  const { plan, notes } = mended(sentence, [expense]);
+  assert.deepEqual(plan.resources[0]!.filters, [{ name: 'amountAbove100', description: 'amount > 100' }]);
+  assert.match(notes, /expense\.filters \+ amountAbove100 → "amount > 100": the request says "list the expenses above 100"/);
+  const lines = fidelityLines(fidelityOf(sentence, plan));
+  assert.ok(
+    lines.some((l) => /^✓ .*above.* → GET \/expenses\?amountAbove100=true \(amount > 100; written by code\)/.test(l)),
+    lines.join('\n'),
+  );
+  assert.ok(!lines.some((l) => l.startsWith('✗')), lines.join('\n'));
+  // The field the clause names wins over the only-number rule; "per page" counts items, not a field.
+  const room = resource('room', 'rooms', [
+    { name: 'beds', type: 'integer', required: true },
+    { name: 'price', type: 'number', required: true },
+  ]);
+  const rooms = mended('REST API for rooms with beds and a price; list the rooms with a price under 80', [room]);
+  assert.deepEqual(rooms.plan.resources[0]!.filters, [{ name: 'priceUnder80', description: 'price < 80' }]);
+  const paged = mended('REST API for rooms with beds and a price; list the rooms up to 20 per page', [room]);
+  assert.deepEqual(paged.plan.resources[0]!.filters, []);
+});
