@@ -279,10 +279,15 @@ export function withUnwritten(f: Fidelity, plan: Plan, unwritten: Unwritten[], f
 export const DISAGREES = "the model's body disagrees with the examples it sorted from the request";
 export const NO_EXAMPLES = 'the model sorted no examples for it, so nothing checked what its body means';
 
-export function withUnchecked(f: Fidelity, plan: Plan, unchecked: Unwritten[], why: string = DISAGREES): Fidelity {
+/** A built element nothing proved: a filter in words (DISAGREES or NO_EXAMPLES), or an action a list disagrees with after it (its own why). */
+export type Unchecked = Unwritten & { why?: string };
+
+export function withUnchecked(f: Fidelity, plan: Plan, unchecked: Unchecked[], why: string = DISAGREES): Fidelity {
+  const plural = (u: Unchecked) => plan.resources.find((p) => p.name === u.resource)?.plural ?? '';
+  const where = (u: Unchecked) => (u.kind === 'action' ? `POST /${plural(u)}/{id}/${u.element} (` : `GET /${plural(u)}?${u.element}=true (`);
   const requirements = f.requirements.map((r) => {
-    const u = unchecked.find((x) => r.where?.startsWith(`GET /${plan.resources.find((p) => p.name === x.resource)?.plural ?? ''}?${x.element}=true (`));
-    return u ? { ...r, why: `unchecked: ${why}; check it` } : r;
+    const u = unchecked.find((x) => r.where?.startsWith(where(x)));
+    return u ? { ...r, why: `unchecked: ${u.why ?? why}; check it` } : r;
   });
   return { ...f, requirements };
 }

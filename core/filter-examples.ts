@@ -1,14 +1,24 @@
 // Example items for a filter defined in words ("the active bookings"), sorted by the model from
 // the sentence. Code makes the items: a base item, then one change at a time (a flag set, another
-// enum value, the dates moved around now); the model only says which of them the list holds. The
-// verdicts are the model's understanding of the words, said once: they go into the method's prompt
-// and into a subtest that holds the method's body to them (core/go/tests-words.ts).
+// enum value, the dates moved around now), then the base item after each action ("cancel", then
+// is it active?); the model only says which of them the list holds. The verdicts are the model's
+// understanding of the words, said once: they go into the methods' prompts and into subtests that
+// hold the filter and the actions to them (core/go/tests-examples.ts). A filter by a flag
+// (`?available=true`) is code's, but whether lending moves a tool out of it is the sentence's: its
+// items are the ones after an action.
 import { parentField, stateSetBy, type Field, type Filter, type FilterExample, type Resource } from './plan.js';
 
 export type ExampleValue = string | number | boolean;
 
 /** The most items the model is asked to sort: more are more for a small model to get wrong. */
 const MAX_ITEMS = 8;
+const MAX_AFTER = 3;
+
+/** An item to sort: the values code set, and the action called on it after it was created. */
+export interface ItemToSort {
+  set: Record<string, ExampleValue>;
+  after?: string;
+}
 
 const isDay = (f: Field) => f.type === 'date' || f.type === 'datetime';
 /** A date `n` units from now: hours for a date-time, days for a date. */
@@ -104,33 +114,71 @@ export function verdictOf(answer: string): boolean | null {
 }
 
 /**
- * The verdicts as examples, or why they cannot be used: every item needs one, and they must list
- * some items and leave out others (all one way tells a body nothing).
+ * The base item after each action (at most 3): an action that sets a state is tried on an item in
+ * another state (a return on a lent tool), any other on the base item.
  */
-export function examplesFrom(items: Record<string, ExampleValue>[], verdicts: (boolean | null)[]): { examples: FilterExample[] } | { why: string } {
-  const missing = verdicts.findIndex((v) => v === null);
-  if (missing >= 0) return { why: `no true/false verdict on item ${missing + 1}` };
-  if (verdicts.every((v) => v) || verdicts.every((v) => !v)) return { why: `the model ${verdicts[0] ? 'listed' : 'left out'} every item` };
-  return { examples: items.map((set, i) => ({ set, listed: verdicts[i] as boolean })) };
+export function afterItems(r: Resource): ItemToSort[] {
+  const base = exampleItems(r)[0]!;
+  return r.actions.slice(0, MAX_AFTER).map((a) => {
+    const s = stateSetBy(r, a);
+    if (!s) return { set: base, after: a.name };
+    const other = s.field.type === 'boolean' ? !s.value : s.field.values!.find((v) => v !== s.value)!;
+    return { set: { ...base, [s.field.name]: other }, after: a.name };
+  });
 }
 
-/** The filters of a resource whose examples the model is asked for: in words, not a comparison code writes, none given yet (a plan the user edited may hold some). */
-export const sortableFilters = (r: Resource, codeWrites: (f: Filter) => boolean) =>
-  r.filters.filter((f) => f.field === undefined && !f.examples?.length && !codeWrites(f) && exampleFields(r).length > 0);
+/** A filter by a flag's value (`?available=true`): code compares, but actions may move items in and out. */
+const byFlag = (r: Resource, f: Filter) => f.field !== undefined && r.fields.find((x) => x.name === f.field)?.type === 'boolean';
 
-/** The examples in words for the method's prompt: "now" stands for the current time. */
-export function examplesForPrompt(examples: FilterExample[]): string {
+/** The items the model sorts for one filter: the plain ones for a filter in words, then the ones after each action. */
+export function itemsToSort(r: Resource, f: Filter): ItemToSort[] {
+  const plain = f.field === undefined && exampleFields(r).length > 0 ? exampleItems(r).map((set) => ({ set })) : [];
+  return [...plain, ...afterItems(r)];
+}
+
+/**
+ * The verdicts as examples, or why they cannot be used: every item needs one, and with plain items
+ * they must list some items and leave out others (all one way tells a body nothing).
+ */
+export function examplesFrom(items: ItemToSort[], verdicts: (boolean | null)[]): { examples: FilterExample[] } | { why: string } {
+  const missing = verdicts.findIndex((v) => v === null);
+  if (missing >= 0) return { why: `no true/false verdict on item ${missing + 1}` };
+  const oneWay = verdicts.every((v) => v) || verdicts.every((v) => !v);
+  if (oneWay && items.some((i) => i.after === undefined)) return { why: `the model ${verdicts[0] ? 'listed' : 'left out'} every item` };
+  return { examples: items.map((item, i) => ({ ...item, listed: verdicts[i] as boolean })) };
+}
+
+/**
+ * The filters of a resource whose examples the model is asked for, none given yet (a plan the user
+ * edited may hold some): in words and not a comparison code writes, or by a flag when actions exist.
+ */
+export const sortableFilters = (r: Resource, codeWrites: (f: Filter) => boolean) =>
+  r.filters.filter(
+    (f) =>
+      !f.examples?.length &&
+      ((f.field === undefined && !codeWrites(f) && (exampleFields(r).length > 0 || r.actions.length > 0)) || (byFlag(r, f) && r.actions.length > 0)),
+  );
+
+/** An example's values in words, as the method's prompt and its fix requests show them: "done false, due 1 day before now". */
+export function exampleWords(set: Record<string, ExampleValue>): string {
   const value = (v: ExampleValue) => {
     const o = relativeOffset(v);
     if (!o) return JSON.stringify(v);
     const [far, sign] = distance(o);
     return `${far} ${sign < 0 ? 'before' : 'after'} now`;
   };
-  const line = (e: FilterExample) =>
-    `- ${Object.entries(e.set)
-      .map(([k, v]) => `${k} ${value(v)}`)
-      .join(', ')}: ${e.listed ? 'true' : 'false'}`;
-  return examples.map(line).join('\n');
+  return Object.entries(set)
+    .map(([k, v]) => `${k} ${value(v)}`)
+    .join(', ');
+}
+
+/** The examples in words for the filter's prompt (not the ones after an action): "now" stands for the current time. */
+export function examplesForPrompt(examples: FilterExample[]): string {
+  const line = (e: FilterExample) => `- ${exampleWords(e.set)}: ${e.listed ? 'true' : 'false'}`;
+  return examples
+    .filter((e) => e.after === undefined)
+    .map(line)
+    .join('\n');
 }
 
 /** A value an example may give a field: its type's, in range, a date relative to now or a calendar one. */
@@ -152,7 +200,7 @@ function fits(f: Field, v: unknown): boolean {
 }
 
 /** A filter's examples as the plan check reads them (a plan the user edits may carry them): each problem is one line. */
-export function checkExamples(value: unknown, fields: Field[], where: string, errors: string[]): FilterExample[] | undefined {
+export function checkExamples(value: unknown, fields: Field[], actions: string[], where: string, errors: string[]): FilterExample[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
     errors.push(`${where}.examples must be a list of {"set": {field: value}, "listed": true or false}`);
@@ -162,7 +210,10 @@ export function checkExamples(value: unknown, fields: Field[], where: string, er
     const at = `${where}.examples[${i}]`;
     const set = typeof e === 'object' && e !== null && !Array.isArray(e) ? (e as Record<string, unknown>).set : undefined;
     const listed = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).listed : undefined;
+    const after = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).after : undefined;
     if (typeof listed !== 'boolean') errors.push(`${at}.listed must be true or false`);
+    if (after !== undefined && !actions.includes(after as string))
+      errors.push(`${at}.after must name an action of this resource (${actions.join(', ') || 'it has none'}), or be left out`);
     if (typeof set !== 'object' || set === null || Array.isArray(set)) {
       errors.push(`${at}.set must be an object of field values`);
       return { set: {}, listed: listed === true };
@@ -175,6 +226,6 @@ export function checkExamples(value: unknown, fields: Field[], where: string, er
           `${at}.set.${k}: ${JSON.stringify(v)} is not a valid ${f.type}${f.type === 'date' || f.type === 'datetime' ? ' (or now-2h, today+30d)' : ''}`,
         );
     }
-    return { set: set as Record<string, ExampleValue>, listed: listed === true };
+    return { set: set as Record<string, ExampleValue>, ...(typeof after === 'string' ? { after } : {}), listed: listed === true };
   });
 }

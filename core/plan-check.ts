@@ -78,6 +78,7 @@ function checkResource(value: unknown, at: string, errors: string[]): Resource {
   const fields = checkFields(value.fields, at, errors);
   const goNames = new Set(['ID', ...fields.map((f) => goName(f.name))]);
   if (typeof parent === 'string') goNames.add(goName(parentField(parent)));
+  const actionNames = Array.isArray(value.actions) ? value.actions.filter(isObject).map((a) => String(a.name)) : [];
   const filters = checkList<Filter>(value.filters, `${at}.filters`, errors, (f, where) => {
     const field = fields.find((x) => x.name === f.field) ?? (typeof parent === 'string' && f.field === parentField(parent) ? { type: 'integer' } : undefined);
     if (f.field !== undefined && !field) errors.push(`${where}.field "${String(f.field)}" is not a field of ${String(name)}`);
@@ -85,9 +86,10 @@ function checkResource(value: unknown, at: string, errors: string[]): Resource {
       errors.push(`${where} must name a "field" to filter by, or say in "description" what a matching item is`);
     if (field?.type === 'datetime' || field?.type === 'number')
       errors.push(`${where}: a ${field.type} field cannot be filtered by equal value; describe the filter in words`);
-    if (f.field !== undefined) return { name: f.name as string, field: f.field as string };
-    const examples = checkExamples(f.examples, fields, where, errors);
-    return { name: f.name as string, description: f.description as string, ...(examples ? { examples } : {}) };
+    const examples = checkExamples(f.examples, fields, actionNames, where, errors);
+    const kept = examples ? { examples } : {};
+    if (f.field !== undefined) return { name: f.name as string, field: f.field as string, ...kept };
+    return { name: f.name as string, description: f.description as string, ...kept };
   });
   const actions = checkList<Action>(value.actions, `${at}.actions`, errors, (a, where) => {
     if (!text(a.description)) errors.push(`${where}.description must say what the action does to the ${String(name)}`);

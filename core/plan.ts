@@ -38,13 +38,17 @@ export interface Filter {
   field?: string;
   /** What an item must be to match, in words, for a filter the model writes. */
   description?: string;
-  /** For a filter in words: items the model sorted into listed or not (core/filter-examples.ts); the tests hold its body to them. */
+  /** Items the model sorted into listed or not (core/filter-examples.ts), some after an action: the tests hold the filter and the actions to them. */
   examples?: FilterExample[];
 }
 
-/** One example item of a filter in words: the values code set (dates relative to now: `now-1h`, `today+30d`) and whether the list holds it. */
+/**
+ * One example item of a filter: the values code set (dates relative to now: `now-1h`, `today+30d`),
+ * the action called on it after it was created, if any, and whether the list then holds it.
+ */
 export interface FilterExample {
   set: Record<string, string | number | boolean>;
+  after?: string;
   listed: boolean;
 }
 

@@ -8,6 +8,7 @@ import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';
 import { composeCodeFile } from '../core/guided-code.js';
 import { sortableFilters } from '../core/filter-examples.js';
+import { hasExamples } from '../core/go/tests-examples.js';
 import { comparisonOf } from '../core/plan-compare.js';
 import { addUsage, NO_USAGE } from '../core/usage.js';
 import type { PipelineRun } from './pipeline-run.js';
@@ -92,8 +93,10 @@ export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<voi
   let report = await validate(0);
   // A failed test can only come from the model's methods (code's files are proven by their tests):
   // code swaps them for its stand-ins until the tests pass, and validates again.
+  // Or from the model's examples, which code's files may disagree with too (a flag lending never touches).
   const testsFailed = report.steps.some((s) => !s.ok && !s.skipped && (s.name === 'test' || s.name === 'smoke'));
-  if (report.ok || !testsFailed || models.byModel.length === 0 || input.maxRepairRounds === 0) return run.skip('repair');
+  const blamable = models.byModel.length > 0 || hasExamples(plan);
+  if (report.ok || !testsFailed || !blamable || input.maxRepairRounds === 0) return run.skip('repair');
   run.state.repairRounds = 1;
   await run.phase('repair', 1, async (step) => {
     const r = await run.toolchain.standInFailing.executeWithOptions(work('repair: swap the model methods the tests fail on'), [
@@ -103,7 +106,7 @@ export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<voi
     const notes = [
       ...r.unchecked.map(
         (u) =>
-          `${u.resource} filter ${u.element}: the model's body disagrees with the examples it sorted; the body stays, those examples leave the tests, and the fidelity list says to check it`,
+          `${u.resource} ${u.kind} ${u.element}: ${u.why ?? "the model's body disagrees with the examples it sorted"}; the code stays, those examples leave the tests, and the fidelity list says to check it`,
       ),
       ...r.replaced.map((u) => `${u.resource} ${u.kind} ${u.element}: the model's body failed the API's tests; code's stand-in is in behaviour.go`),
     ];
@@ -135,13 +138,21 @@ async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan:
         ]),
       );
       usage = addUsage(usage, sorted.usage);
+      // A filter by a flag is code's comparison, proven without examples: only the actions' effect on it goes unchecked.
+      if ('why' in sorted && f.field !== undefined) {
+        notes.push(`${r.plural}?${f.name}=true: no examples after its actions from the model (${sorted.why}); nothing holds the actions to this list`);
+        continue;
+      }
       if ('why' in sorted) {
         notes.push(`${r.plural}?${f.name}=true: no examples from the model (${sorted.why}); its tests check only that =true and =false split the items`);
         unsorted.push({ kind: 'filter', resource: r.name, element: f.name });
         continue;
       }
       const listed = sorted.examples.filter((e) => e.listed).length;
-      notes.push(`${r.plural}?${f.name}=true: the model sorted ${sorted.examples.length} example items (${listed} listed); the tests hold the filter to them`);
+      const after = sorted.examples.filter((e) => e.after).length;
+      notes.push(
+        `${r.plural}?${f.name}=true: the model sorted ${sorted.examples.length} example items (${listed} listed${after ? `, ${after} after an action` : ''}); the tests hold the API to them`,
+      );
       filters[filters.indexOf(f)] = { ...f, examples: sorted.examples };
     }
     resources.push({ ...r, filters });

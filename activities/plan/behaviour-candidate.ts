@@ -91,11 +91,21 @@ export function actionHints(plan: Plan, hole: BehaviourHole): string {
   return ['', `The actions on ${withArticle(r.name)}, for what its fields mean:`, ...lines].join('\n');
 }
 
-/** A filter's examples the model sorted (core/filter-examples.ts): what the method returns for items like these. */
+/**
+ * The examples the model sorted (core/filter-examples.ts): for a filter, what it returns for items
+ * like these; for an action, which lists hold the item after it.
+ */
 export function exampleHints(plan: Plan, hole: BehaviourHole): string {
-  const f = hole.kind === 'filter' ? plan.resources.find((x) => x.name === hole.resource)?.filters.find((x) => x.name === hole.element) : undefined;
-  if (!f?.examples?.length) return '';
-  return ['', 'What it returns for items like these (other fields as you like):', examplesForPrompt(f.examples)].join('\n');
+  const r = plan.resources.find((x) => x.name === hole.resource);
+  if (hole.kind === 'action') {
+    const lines = (r?.filters ?? []).flatMap((f) =>
+      (f.examples ?? []).filter((e) => e.after === hole.element).map((e) => `- GET /${r!.plural}?${f.name}=true ${e.listed ? 'lists' : 'does not list'} it`),
+    );
+    return lines.length ? ['', `After it, for the ${r!.name} it was called on:`, ...lines].join('\n') : '';
+  }
+  const f = hole.kind === 'filter' ? r?.filters.find((x) => x.name === hole.element) : undefined;
+  const shown = f?.examples?.length ? examplesForPrompt(f.examples) : '';
+  return shown ? ['', 'What it returns for items like these (other fields as you like):', shown].join('\n') : '';
 }
 
 /** prompts/behaviour.txt for one method. */

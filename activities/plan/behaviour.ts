@@ -1,6 +1,7 @@
 // internal/models/behaviour.go, the workspace's side: each candidate body the model wrote for a
 // method in words (an action, a filter in words, a rule in words) is rendered into the file,
-// goimports'd and its package built and vetted where it is written. The loop that picks
+// goimports'd and its package built and vetted where it is written (a filter's body then held to
+// the model's examples: examples-check.ts). The loop that picks
 // candidates is core/guided-code.ts, the model's side behaviour-candidate.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { provenanceOf, withToolchain } from '../guided/compose-code.js';
 import { commitFiles } from '../files/git-history.js';
 import { writeFileAtomic } from '../files/write-file.js';
 import { asFunction, behaviourCandidatePrompt } from './behaviour-candidate.js';
+import { examplesMissed } from './examples-check.js';
 import { planPaths } from './project.js';
 
 export interface BehaviourInput {
@@ -138,6 +140,10 @@ export const checkBehaviour = (input: CheckBehaviourInput) =>
     const next = { ...bodies, [hole.name]: body };
     const checked = await check(session, input, next);
     const onDisk = readFileSync(path.join(input.outputDir, BEHAVIOUR_PATH), 'utf8');
+    // A body that compiles is held to the model's own examples; a missed one is worth a fix request, not a compile error's weight.
+    const missed = checked.errors.length === 0 ? await examplesMissed(session, input.plan, hole) : [];
+    if (missed.length)
+      return { ...checked, errors: missed, score: missed.length, bodies: next, shown: fenced(body), errorsForFix: missed.join('\n'), harvested };
     return { ...checked, bodies: next, shown: fenced(body), errorsForFix: errorsForPrompt(checked.errors, onDisk, BEHAVIOUR_PATH), harvested };
   });
 

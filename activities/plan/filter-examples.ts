@@ -1,8 +1,8 @@
-// The model's side of a filter in words: code makes example items (core/filter-examples.ts), the
-// model, shown the request and one item at a time, says whether the list holds it (asked about all
-// of them at once, the 0.5B and 1.5B answered in patterns: true, true, false, false). Verdicts that
-// cannot be used leave the filter without examples, and say why.
-import { examplesFrom, exampleItems, itemLine, VERDICT_SCHEMA, verdictOf } from '../../core/filter-examples.js';
+// The model's side of a filter's examples: code makes example items (core/filter-examples.ts), the
+// model, shown the request and one item at a time (perhaps after an action), says whether the list
+// holds it (asked about all of them at once, the 0.5B and 1.5B answered in patterns: true, true,
+// false, false). Verdicts that cannot be used leave the filter without examples, and say why.
+import { examplesFrom, itemLine, itemsToSort, VERDICT_SCHEMA, verdictOf } from '../../core/filter-examples.js';
 import type { FilterExample, Plan } from '../../core/plan.js';
 import type { LlmSettings, LlmUsage } from '../../core/types.js';
 import { addUsage, NO_USAGE } from '../../core/usage.js';
@@ -28,8 +28,10 @@ export function filterExamplesPrompts(input: Omit<FilterExamplesInput, 'llm' | '
   const r = input.plan.resources.find((x) => x.name === input.resource);
   const f = r?.filters.find((x) => x.name === input.filter);
   if (!r || !f) throw new Error(`the plan has no filter ${input.filter} of ${input.resource}`);
-  const items = exampleItems(r);
+  const items = itemsToSort(r, f);
+  const described = (name: string) => r.actions.find((a) => a.name === name)!.description;
   const actions = r.actions.map((a) => `POST /${r.plural}/{id}/${a.name}: ${a.description}`);
+  const description = f.field ? `the ${r.plural} whose ${f.field} is true` : `the ${r.plural} that match "${(f.description ?? f.name).replace(/\.$/, '')}"`;
   const now = new Date(input.now);
   const template = loadPrompt('filter-examples');
   const prompts = items.map((item) =>
@@ -38,10 +40,12 @@ export function filterExamplesPrompts(input: Omit<FilterExamplesInput, 'llm' | '
       plural: r.plural,
       name: r.name,
       filter: f.name,
-      description: `the ${r.plural} that match "${(f.description ?? f.name).replace(/\.$/, '')}"`,
+      description,
       actions: actions.length ? `Its actions:\n${actions.map((a) => `- ${a}`).join('\n')}\n` : '',
       now: `${now.toISOString().slice(0, 16)}:00Z`,
-      item: itemLine(item, now, r),
+      item: itemLine(item.set, now, r),
+      after: item.after ? `Then POST /${r.plural}/{id}/${item.after} is called on it (${described(item.after)}).\n` : '',
+      question: item.after ? `After ${item.after}, is this ${r.name} one of ${description}?` : `Is this ${r.name} one of ${description}?`,
     }),
   );
   return { prompts, items };

@@ -1,17 +1,19 @@
 // The whole-plan writer's repair, by code: everything but behaviour.go is code's and proven by
 // its tests, so an API whose tests fail after the model's methods went in fails because of one of
-// them (a rule that refuses every item, a filter that dereferences a nil field). First, a filter
-// whose body disagrees with the examples the model sorted for it keeps its body: which of the two
-// is wrong, code cannot tell, so that subtest goes and the run says to check the filter. Then
-// each method the model wrote is swapped for code's stand-in in turn, kept swapped only when
-// fewer tests fail, until the tests pass; what was swapped is named. No model call.
+// them (a rule that refuses every item, a filter that dereferences a nil field), or of the examples
+// the model sorted. Each method the model wrote is swapped for code's stand-in in turn, with the
+// examples left out, kept swapped only when fewer tests fail, until the tests pass; what was
+// swapped is named. Then the examples: a filter whose body disagrees with its own keeps its body,
+// and an example after an action that the API answers otherwise stays unproven too (which of the
+// two is wrong, code cannot tell): those subtests go, and the run says to check them. No model call.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BEHAVIOUR_PATH, behaviourContract, fallbackBody, renderBehaviour } from '../../core/go/index.js';
 import { apiTestsGo } from '../../core/go/tests.js';
+import { afterTestName } from '../../core/go/tests-examples.js';
 import { testName } from '../../core/go/tests-values.js';
-import type { Unwritten } from '../../core/fidelity.js';
-import type { Plan, Store } from '../../core/plan.js';
+import type { Unchecked, Unwritten } from '../../core/fidelity.js';
+import type { FilterExample, Plan, Resource, Store } from '../../core/plan.js';
 import type { FileProvenance, FileRef, GitMode } from '../../core/types.js';
 import { commitFiles } from '../files/git-history.js';
 import { writeFileAtomic } from '../files/write-file.js';
@@ -40,8 +42,8 @@ export interface StandInResult {
   file: FileRef;
   /** The methods swapped for code's stand-in. */
   replaced: (Unwritten & { name: string })[];
-  /** The filters whose bodies disagree with their examples: kept, their examples subtest dropped (tests/api_test.go rewritten). */
-  unchecked: Unwritten[];
+  /** Filters whose bodies disagree with their examples, actions after which a list disagrees: kept, those subtests dropped (tests/api_test.go rewritten). */
+  unchecked: Unchecked[];
   tests?: FileRef;
   /** The tests pass now. */
   passes: boolean;
@@ -57,23 +59,47 @@ async function failing(session: ToolchainSession, input: StandInInput, bodies: R
   return { count: lines.length > 0 ? lines.length : Infinity, lines };
 }
 
-/** The filters whose examples subtest failed (`--- FAIL: TestTools/memory/filter_available:_the_model's_examples`). */
-function disputedFilters(plan: Plan, lines: string[]): Unwritten[] {
+/** An example the tests hold the API to: a filter's plain ones (`after` unset), or the one after an action. */
+interface Disputed {
+  resource: string;
+  filter: string;
+  after?: string;
+}
+
+const failed = (lines: string[], r: Resource, subtest: string) =>
+  lines.some((l) => l.includes(`${testName(r)}/`) && l.includes(`/${subtest.replace(/ /g, '_')}`) && /--- FAIL/.test(l));
+
+/** The examples whose subtests failed (`--- FAIL: TestTools/memory/filter_available:_the_model's_examples`). */
+function disputed(plan: Plan, lines: string[]): Disputed[] {
   return plan.resources.flatMap((r) =>
-    r.filters
-      .filter((f) => f.examples?.length && lines.some((l) => l.includes(`${testName(r)}/`) && l.includes(`/filter_${f.name}:_the_model's_examples`)))
-      .map((f) => ({ kind: 'filter' as const, resource: r.name, element: f.name })),
+    r.filters.flatMap((f) => {
+      const plain = (f.examples ?? []).some((e) => e.after === undefined) && failed(lines, r, `filter ${f.name}: the model's examples`);
+      const after = (f.examples ?? []).filter((e) => e.after !== undefined && failed(lines, r, afterTestName(f.name, e.after)));
+      return [...(plain ? [{ resource: r.name, filter: f.name }] : []), ...after.map((e) => ({ resource: r.name, filter: f.name, after: e.after }))];
+    }),
   );
 }
 
-/** The plan without the examples of these filters: its tests no longer hold the bodies to them. */
-const withoutExamples = (plan: Plan, disputed: Unwritten[]): Plan => ({
+/** The plan without these examples (`all`: every one): its tests no longer hold the API to them. */
+const withoutExamples = (plan: Plan, gone: Disputed[] | 'all'): Plan => ({
   ...plan,
   resources: plan.resources.map((r) => ({
     ...r,
-    filters: r.filters.map((f) => (disputed.some((d) => d.resource === r.name && d.element === f.name) ? { name: f.name, description: f.description! } : f)),
+    filters: r.filters.map((f) => {
+      const goes = (e: FilterExample) => gone === 'all' || gone.some((d) => d.resource === r.name && d.filter === f.name && d.after === e.after);
+      const { examples, ...rest } = f;
+      const kept = (examples ?? []).filter((e) => !goes(e));
+      return kept.length ? { ...rest, examples: kept } : rest;
+    }),
   })),
 });
+
+/** What the user is told to check about a disputed example after an action. */
+function afterWhy(plan: Plan, d: Disputed): string {
+  const r = plan.resources.find((x) => x.name === d.resource)!;
+  const listed = r.filters.find((f) => f.name === d.filter)?.examples?.find((e) => e.after === d.after)?.listed;
+  return `after ${d.after}, the API ${listed ? 'leaves the ' + r.name + ' out of' : 'lists the ' + r.name + ' in'} ?${d.filter}=true, where the model's reading of the request ${listed ? 'lists it' : 'leaves it out'}`;
+}
 
 export const standInFailing = (input: StandInInput) =>
   withToolchain(input.outputDir, 'repair: go test, one model method at a time', async (session): Promise<StandInResult> => {
@@ -85,10 +111,8 @@ export const standInFailing = (input: StandInInput) =>
       const { written: _w, ...ref } = writeFileAtomic(input.outputDir, t.path, t.content, planPaths(input.plan, input.store));
       return { ...ref, provenance: byCode(t.content) };
     };
-    const sorted = input.plan.resources.flatMap((r) =>
-      r.filters.filter((f) => f.examples?.length).map((f) => ({ kind: 'filter' as const, resource: r.name, element: f.name })),
-    );
-    if (sorted.length) writeTests(withoutExamples(input.plan, sorted));
+    const sorted = input.plan.resources.some((r) => r.filters.some((f) => f.examples?.length));
+    if (sorted) writeTests(withoutExamples(input.plan, 'all'));
     const failures = async (b: Record<string, string>) => (await failing(session, input, b)).count;
     let failed = await failures(bodies);
     const replaced: StandInResult['replaced'] = [];
@@ -105,18 +129,24 @@ export const standInFailing = (input: StandInInput) =>
       }
     }
     // Then the examples: a model filter that fails its own keeps its body, and its examples leave the tests.
-    let unchecked: Unwritten[] = [];
+    let unchecked: Unchecked[] = [];
     let tests: FileRef | undefined;
-    if (sorted.length) {
+    if (sorted) {
       tests = writeTests(input.plan);
       const withExamples = await failing(session, input, bodies);
-      const byModel = (u: Unwritten) => input.byModel.includes(holes.find((h) => h.resource === u.resource && h.element === u.element)?.name ?? '');
-      unchecked = disputedFilters(input.plan, withExamples.lines).filter(
-        (u) => byModel(u) && !replaced.some((x) => x.element === u.element && x.resource === u.resource),
+      // A filter's own examples dispute only a body the model wrote and kept; an example after an action disputes whoever wrote it.
+      const byModel = (d: Disputed) => input.byModel.includes(holes.find((h) => h.resource === d.resource && h.element === d.filter)?.name ?? '');
+      const gone = disputed(input.plan, withExamples.lines).filter(
+        (d) => d.after !== undefined || (byModel(d) && !replaced.some((x) => x.element === d.filter && x.resource === d.resource)),
+      );
+      unchecked = gone.map((d) =>
+        d.after === undefined
+          ? { kind: 'filter' as const, resource: d.resource, element: d.filter }
+          : { kind: 'action' as const, resource: d.resource, element: d.after, why: afterWhy(input.plan, d) },
       );
       failed = withExamples.count;
-      if (unchecked.length) {
-        tests = writeTests(withoutExamples(input.plan, unchecked));
+      if (gone.length) {
+        tests = writeTests(withoutExamples(input.plan, gone));
         failed = await failures(bodies);
       }
     }
@@ -129,7 +159,7 @@ export const standInFailing = (input: StandInInput) =>
     const what = [
       ...(replaced.length ? [`${replaced.map((r) => r.name).join(', ')} swapped for code's stand-in (the tests failed with the model's body)`] : []),
       ...(unchecked.length
-        ? [`the examples of ${unchecked.map((u) => `${u.resource} ${u.element}`).join(', ')} dropped from the tests (the model's body disagrees with them)`]
+        ? [`the model's examples of ${unchecked.map((u) => `${u.resource} ${u.element}`).join(', ')} dropped from the tests (the API disagrees with them)`]
         : []),
     ];
     if (what.length) await commitFiles(input.outputDir, input.git, [BEHAVIOUR_PATH, ...(tests ? [tests.path] : [])], `repair: ${what.join('; ')}`);

@@ -83,7 +83,7 @@ export function wordsTests(r: Resource): string[] {
   const full = [
     ...r.actions.map((a) => subtest(`action ${a.name}`, actionLines(r, a))),
     ...inWords.map((f) => subtest(`filter ${f.name}`, [`a := ${newFn(r)}(c, 1)`, `b := ${newFn(r)}(c, 2)`, lists(f.name, 'a, b')])),
-    ...inWords.flatMap((f) => examplesTest(r, f)),
+    ...r.filters.flatMap((f) => examplesTest(r, f)),
   ];
   if (leftOut(r).length === 0) return full;
   return [

@@ -9,7 +9,7 @@ import { goNumber, goString } from './names.js';
 import { at, body, bodyFunc, literal, newFn, otherValue, parentSetup, stringOfLength, subtest, testName } from './tests-values.js';
 import { newClientFunc, storesRun, TEST_HELPERS } from './tests-helpers.js';
 import { wordsTests } from './tests-words.js';
-import { EXAMPLE_HELPERS, hasExamples } from './tests-examples.js';
+import { EXAMPLE_HELPERS, hasExamples, readsNotBuilt } from './tests-examples.js';
 
 export const API_TESTS_PATH = 'tests/api_test.go';
 
@@ -260,7 +260,7 @@ ${store === 'sqlite' ? '\t"path/filepath"\n' : ''}	"slices"
 	"testing"
 ${examples ? '\t"time"\n' : ''}
 	${goString(`${plan.module}/internal/handlers`)}
-${examples ? `\t${goString(`${plan.module}/internal/models`)}\n` : ''}	${goString(`${plan.module}/internal/store`)}
+${readsNotBuilt(plan) ? `\t${goString(`${plan.module}/internal/models`)}\n` : ''}	${goString(`${plan.module}/internal/store`)}
 )
 
 ${[storesRun(store), newClientFunc(store), ...tests, routes, ...plan.resources.map(bodyFunc), TEST_HELPERS, ...(examples ? [EXAMPLE_HELPERS] : [])].join('\n\n')}

@@ -197,3 +197,59 @@ test("a filter in words that disagrees with the model's examples fails the deriv
   assert.match(standIn.output, /--- SKIP: \S*filter_recent:_the_model's_examples/);
   assert.match(standIn.output, /Book\.Recent is code's stand-in: the filter is not built/);
 });
+
+// "a book can be checked out; list the available books": whether checking out moves a book out of
+// ?available=true is the sentence's, so the model sorted a book after checkout (not listed). A
+// checkout body that only stamps the date passes the action's own subtest (it changes the item)
+// and fails this one; the right body passes it.
+test("an action the model's example after it disagrees with fails the derived tests", { timeout: 280_000 }, async () => {
+  const plan: Plan = {
+    ...LIBRARY_PLAN,
+    resources: LIBRARY_PLAN.resources.map((r) =>
+      r.name === 'book'
+        ? {
+            ...r,
+            // In words that name no state, the action's own subtest asks only that it change something.
+            actions: [{ name: 'checkout', description: 'lends the book to a reader' }],
+            filters: [...r.filters, { name: 'available', field: 'available', examples: [{ set: { available: true }, after: 'checkout', listed: false }] }],
+          }
+        : r,
+    ),
+  };
+  const run = async (body: string) => {
+    const dir = writeProject(plan, 'memory', { ...BODIES, 'Book.Checkout': body });
+    return runTool('go', ['test', '-count=1', '-v', '-run', 'TestBooks/memory/(action_checkout|filter_available)', './tests/'], {
+      cwd: dir,
+      env,
+      timeoutMs: 240_000,
+    });
+  };
+  const stampsOnly = await run('\tx.LastBorrowedAt = &now\n\treturn nil');
+  assert.notEqual(stampsOnly.exitCode, 0, stampsOnly.output);
+  assert.match(stampsOnly.output, /--- PASS: \S*\/action_checkout/);
+  assert.match(stampsOnly.output, /--- FAIL: \S*filter_available_after_checkout:_the_model's_example/);
+  assert.match(
+    stampsOnly.output,
+    /after checkout, item \d+ is in \?available=true: true, in =false: false; by the model's reading of the request it belongs in =false/,
+  );
+  const right = await run(LIBRARY_BODIES['Book.Checkout']!);
+  assert.equal(right.exitCode, 0, right.output);
+  assert.match(right.output, /--- PASS: \S*filter_available_after_checkout:_the_model's_example/);
+});
+
+// Before a filter body is kept, the candidate check holds it to the model's examples: each example
+// it answers otherwise is an error the loop sends back in a fix request (a score below a compile
+// error's, so a body that compiles is never dropped for it); the right body scores 0.
+test("the candidate check holds a filter body to the model's examples and words each miss for a fix request", { timeout: 280_000 }, async () => {
+  const { checkBehaviour } = await import('../../activities/plan/behaviour.js');
+  const dir = writeProject(LIBRARY_PLAN, 'memory');
+  const check = (body: string) =>
+    checkBehaviour({ outputDir: dir, plan: LIBRARY_PLAN, store: 'memory', hole: 'Book.Recent', bodies: BODIES, candidate: { body } });
+  const anyDate = await check('\treturn x.Published != nil');
+  assert.deepEqual(anyDate.errors, ['Book.Recent must return false for a book with published 400 days before now, available false, and returns true']);
+  assert.equal(anyDate.score, 1);
+  assert.equal(anyDate.errorsForFix, anyDate.errors[0]);
+  const right = await check(LIBRARY_BODIES['Book.Recent']!);
+  assert.deepEqual(right.errors, []);
+  assert.equal(right.score, 0);
+});

@@ -66,3 +66,66 @@ test(
     assert.equal(again.exitCode, 0, again.output);
   },
 );
+
+// "tools that can be lent and returned; list the tools that are available", planned by the 0.5B as
+// a flag `available` beside code's `lent`: every part is code's and proven, but returning a tool
+// never lists it as available, as the model's example after return says it should. The repair has
+// no model method to swap; the example leaves the tests and the action is named to check.
+test('repair: an example after an action that code-only parts disagree with leaves the tests, and the action is named', { timeout: 400_000 }, async () => {
+  const plan = {
+    module: 'tools-api',
+    notBuilt: [],
+    resources: [
+      {
+        name: 'tool',
+        plural: 'tools',
+        fields: [
+          { name: 'name', type: 'string' as const, required: true },
+          { name: 'available', type: 'boolean' as const, required: false, default: false },
+          { name: 'lent', type: 'boolean' as const, required: false, default: false },
+        ],
+        filters: [
+          {
+            name: 'available',
+            field: 'available',
+            examples: [
+              { set: { available: false, lent: false }, after: 'lend', listed: false },
+              { set: { available: false, lent: true }, after: 'return', listed: true },
+            ],
+          },
+        ],
+        actions: [
+          { name: 'lend', description: 'sets lent to true' },
+          { name: 'return', description: 'sets lent to false' },
+        ],
+        rules: [],
+      },
+    ],
+  };
+  const dir = path.join(scratch, 'tools');
+  const contract = behaviourContract(plan);
+  const bodies = Object.fromEntries(contract.holes.map((h) => [h.name, h.knownBody!]));
+  for (const f of [...goProject(plan, { store: 'memory' }), { path: contract.path, content: renderBehaviour(contract, bodies) }, apiTestsGo(plan, 'memory')]) {
+    mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    writeFileSync(path.join(dir, f.path), f.content);
+  }
+  const before = await runTool('go', ['test', '-count=1', './...'], { cwd: dir, env: toolchainEnv(), timeoutMs: 240_000 });
+  assert.notEqual(before.exitCode, 0, 'the example after return fails before the repair');
+  assert.match(before.output, /--- FAIL: \S*filter_available_after_return:_the_model's_example/);
+  const r = await standInFailing({ workflowId: 'stand-in-after', outputDir: dir, plan, store: 'memory', git: 'off', bodies, byModel: [] });
+  assert.deepEqual(r.replaced, []);
+  assert.deepEqual(r.unchecked, [
+    {
+      kind: 'action',
+      resource: 'tool',
+      element: 'return',
+      why: "after return, the API leaves the tool out of ?available=true, where the model's reading of the request lists it",
+    },
+  ]);
+  assert.equal(r.passes, true);
+  const tests = readFileSync(path.join(dir, 'tests/api_test.go'), 'utf8');
+  assert.doesNotMatch(tests, /filter available after return/);
+  assert.match(tests, /filter available after lend: the model's example/, 'the example the API agrees with stays');
+  const again = await runTool('go', ['test', '-count=1', './...'], { cwd: dir, env: toolchainEnv(), timeoutMs: 240_000 });
+  assert.equal(again.exitCode, 0, again.output);
+});

@@ -25,3 +25,17 @@ test('an unchecked filter keeps its place and says why to check it; the other li
     f.requirements.filter((r) => r !== recent(f)),
   );
 });
+
+test('an action a list disagrees with after it keeps its place and says what to check', () => {
+  const f = fidelityOf(`${request}; a book can be checked out`, LIBRARY_PLAN, 'sqlite');
+  const checkout = (x: typeof f) => x.requirements.find((r) => r.where?.startsWith('POST /books/{id}/checkout ('))!;
+  assert.ok(checkout(f), JSON.stringify(f.requirements));
+  const why = "after checkout, the API lists the book in ?available=true, where the model's reading of the request leaves it out";
+  const marked = withUnchecked(f, LIBRARY_PLAN, [{ kind: 'action', resource: 'book', element: 'checkout', why }]);
+  assert.equal(checkout(marked).where, checkout(f).where);
+  assert.match(
+    fidelityLines(marked).find((l) => l.includes('/checkout'))!,
+    /^~ .*\(unchecked: after checkout, the API lists the book in \?available=true, .*; check it\)$/,
+  );
+  assert.equal(marked.requirements.filter((r) => r.why?.startsWith('unchecked')).length, 1);
+});

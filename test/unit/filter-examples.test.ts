@@ -1,7 +1,7 @@
 // The items the model sorts for a filter in words, and what code keeps of its answer.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkExamples, exampleItems, examplesFrom, itemLine, sortableFilters, verdictOf } from '../../core/filter-examples.js';
+import { afterItems, checkExamples, exampleItems, examplesFrom, itemLine, itemsToSort, sortableFilters, verdictOf } from '../../core/filter-examples.js';
 import { checkPlan } from '../../core/plan-check.js';
 import type { Resource } from '../../core/plan.js';
 
@@ -48,7 +48,9 @@ test('a lone date is a day ago in the base item, then long ago and a month ahead
 });
 
 test('the verdicts: one per item, some listed and some not; anything else is refused with the reason', () => {
-  const items = exampleItems(BOOKING).slice(0, 3);
+  const items = exampleItems(BOOKING)
+    .slice(0, 3)
+    .map((set) => ({ set }));
   assert.deepEqual(['{"listed": true}', '{"listed":false}', '{"listed": "no"}', '{"module": "todo-api"}', '[true]', 'sure!'].map(verdictOf), [
     true,
     false,
@@ -61,7 +63,7 @@ test('the verdicts: one per item, some listed and some not; anything else is ref
   assert.ok('examples' in ok);
   assert.deepEqual(
     ok.examples.map((e) => [e.set, e.listed]),
-    items.map((set, i) => [set, i === 0]),
+    items.map((item, i) => [item.set, i === 0]),
   );
   assert.deepEqual(examplesFrom(items, [true, true, true]), { why: 'the model listed every item' });
   assert.deepEqual(examplesFrom(items, [false, false, false]), { why: 'the model left out every item' });
@@ -70,12 +72,19 @@ test('the verdicts: one per item, some listed and some not; anything else is ref
 
 test('a plan the user edits may carry examples: valid ones are kept, a wrong one is a one-line error', () => {
   const errors: string[] = [];
-  const kept = checkExamples([{ set: { cancelled: true, start: 'now-2h', end: '2026-12-05T10:00:00Z' }, listed: false }], BOOKING.fields, 'at', errors);
+  const kept = checkExamples(
+    [{ set: { cancelled: true, start: 'now-2h', end: '2026-12-05T10:00:00Z' }, listed: false }],
+    BOOKING.fields,
+    ['cancel'],
+    'at',
+    errors,
+  );
   assert.deepEqual(errors, []);
   assert.equal(kept?.length, 1);
-  checkExamples([{ set: { colour: 'red', size: 'huge', start: 'yesterday' }, listed: 'no' }], BOOKING.fields, 'f', errors);
+  checkExamples([{ set: { colour: 'red', size: 'huge', start: 'yesterday' }, listed: 'no', after: 'delete' }], BOOKING.fields, ['cancel'], 'f', errors);
   assert.deepEqual(errors, [
     'f.examples[0].listed must be true or false',
+    'f.examples[0].after must name an action of this resource (cancel), or be left out',
     'f.examples[0].set.colour is not a field',
     'f.examples[0].set.size: "huge" is not a valid enum',
     'f.examples[0].set.start: "yesterday" is not a valid datetime (or now-2h, today+30d)',
@@ -92,5 +101,77 @@ test('a plan the user edits may carry examples: valid ones are kept, a wrong one
   assert.deepEqual(
     sortableFilters(BOOKING, () => false).map((f) => f.name),
     ['active'],
+  );
+});
+
+// "a booking can be cancelled; list the active bookings": whether cancelling moves a booking out of
+// the active ones is the sentence's, so the model is asked about an item after each action.
+test('after each action: an item in the other state for an action that sets one, the base item for any other', () => {
+  const r: Resource = {
+    ...BOOKING,
+    actions: [
+      { name: 'cancel', description: 'sets cancelled to true' },
+      { name: 'reopen', description: 'sets cancelled to false' },
+      { name: 'extend', description: 'moves the end one hour later' },
+      { name: 'shrink', description: 'sets size to small' },
+    ],
+  };
+  const base = exampleItems(r)[0]!;
+  assert.deepEqual(afterItems(r), [
+    { set: { ...base, cancelled: false }, after: 'cancel' },
+    { set: { ...base, cancelled: true }, after: 'reopen' },
+    { set: base, after: 'extend' },
+  ]);
+  // A filter in words: the plain items, then those after the actions.
+  const items = itemsToSort(r, r.filters[0]!);
+  assert.equal(items.filter((i) => i.after === undefined).length, exampleItems(r).length);
+  assert.deepEqual(items.slice(-3), afterItems(r));
+});
+
+test('a filter by a flag is asked about only after actions, and one-way verdicts stand when no plain item was asked', () => {
+  const tool: Resource = {
+    name: 'tool',
+    plural: 'tools',
+    fields: [
+      { name: 'available', type: 'boolean', required: false },
+      { name: 'lent', type: 'boolean', required: false },
+    ],
+    filters: [{ name: 'available', field: 'available' }],
+    actions: [
+      { name: 'lend', description: 'sets lent to true' },
+      { name: 'return', description: 'sets lent to false' },
+    ],
+    rules: [],
+  };
+  assert.deepEqual(
+    sortableFilters(tool, () => false).map((f) => f.name),
+    ['available'],
+  );
+  assert.deepEqual(
+    sortableFilters({ ...tool, actions: [] }, () => false),
+    [],
+  );
+  const items = itemsToSort(tool, tool.filters[0]!);
+  assert.deepEqual(items, [
+    { set: { available: false, lent: false }, after: 'lend' },
+    { set: { available: false, lent: true }, after: 'return' },
+  ]);
+  const kept = examplesFrom(items, [false, false]);
+  assert.ok('examples' in kept);
+  assert.deepEqual(
+    kept.examples.map((e) => [e.after, e.listed]),
+    [
+      ['lend', false],
+      ['return', false],
+    ],
+  );
+  // With plain items, all one way is still no use.
+  const words = itemsToSort(BOOKING, BOOKING.filters[0]!);
+  assert.deepEqual(
+    examplesFrom(
+      words,
+      words.map(() => true),
+    ),
+    { why: 'the model listed every item' },
   );
 });
