@@ -188,6 +188,12 @@ function fieldsPutIn(all: Record<string, unknown>[], text: string, notes: string
       delete planned.max;
       delete planned.default;
     }
+    // "open by default": the sentence's default, on a field of the type the default fits; a create may then leave it out.
+    if (stated.default !== undefined && planned.type === stated.type && planned.default !== stated.default && !planned.unique) {
+      notes.push(`${at}.default → ${JSON.stringify(stated.default)}${planned.required === true ? ', required → false' : ''}: ${says}`);
+      planned.default = stated.default;
+      planned.required = false;
+    }
   }
 }
 

@@ -18,6 +18,8 @@ export interface StatedField {
   min?: number;
   max?: number;
   format?: 'email' | 'url';
+  /** "open by default", "that defaults to 1". */
+  default?: string | number | boolean;
   phrase: string;
 }
 
@@ -63,7 +65,9 @@ function itemsOf(list: string, namesResource: (word: string) => boolean): string
   for (const part of parts) {
     const words = part.split(' ');
     if (words.some(namesResource)) break;
-    if (ARTICLE.test(words[0]!)) items.push(part);
+    // "a status of open or closed, open by default": the default stays with its field.
+    if (items.length && /^(?:[a-z0-9_.-]+ by default|by default [a-z0-9_.-]+|defaults? to [a-z0-9_.-]+)$/.test(part)) items[items.length - 1] += `, ${part}`;
+    else if (ARTICLE.test(words[0]!)) items.push(part);
     // The values of "a size of small, regular or large", until the "or" that ends them.
     else if (items.length && /\bof [a-z ,]+$/.test(items.at(-1)!) && !/\bof .* or /.test(items.at(-1)!) && !words.some((w) => CLAUSE_WORDS.test(w)))
       items[items.length - 1] += `, ${part}`;
@@ -76,11 +80,12 @@ function itemsOf(list: string, namesResource: (word: string) => boolean): string
 function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null {
   const words = item.split(/\s+/).slice(1);
   const qualifiers = words.filter((w, i) => i < 2 && QUALIFIERS.has(w));
-  const rest = words.slice(qualifiers.length);
+  const rest = words.slice(qualifiers.length).map((w) => (w === 'e-mail' ? 'email' : w));
   const end = rest.findIndex((w) => NAME_ENDS.test(w) || /\d/.test(w));
   let name = end < 0 ? rest : rest.slice(0, end);
   const tail = end < 0 ? '' : rest.slice(end).join(' ');
-  if (name.length === 0 || name.length > 3 || name.some((w) => !/^[a-z]+$/.test(w))) return null;
+  // "a check-in date": a hyphenated word is one word of the name (checkInDate).
+  if (name.length === 0 || name.length > 3 || name.some((w) => !/^[a-z]+(?:-[a-z]+)?$/.test(w))) return null;
   const field: Omit<StatedField, 'resource' | 'phrase'> = {
     words: name,
     type: 'string',
@@ -107,7 +112,24 @@ function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null 
   else if (/^(?:url|website|link|homepage)$/.test(headNoun)) field.format = 'url';
   if ((field.type === 'integer' || field.type === 'number') && range) [field.min, field.max] = [Number(range[1]), Number(range[2])];
   else if ((field.type === 'integer' || field.type === 'number') && least) field.min = Number(least[1]);
+  const byDefault = defaultOf(tail, field);
+  if (byDefault !== undefined) field.default = byDefault;
   return field;
+}
+
+/** The default a field's words give it, when it fits the field: "open by default", "that defaults to 1", "false by default". */
+function defaultOf(tail: string, field: Omit<StatedField, 'resource' | 'phrase'>): StatedField['default'] {
+  const m = /(?:\bdefaults? to |\bby default |\bdefault (?:of|is) )([a-z0-9_.-]+)|([a-z0-9_.-]+) by default\b/.exec(tail);
+  const word = m?.[1] ?? m?.[2];
+  if (word === undefined) return undefined;
+  if (field.type === 'enum') return field.values!.includes(word) ? word : undefined;
+  if (field.type === 'boolean') return word === 'true' || word === 'false' ? word === 'true' : undefined;
+  if (field.type === 'integer' || field.type === 'number') {
+    const n = Number(word);
+    const fits = Number.isFinite(n) && (field.type === 'number' || Number.isInteger(n)) && n >= (field.min ?? -Infinity) && n <= (field.max ?? Infinity);
+    return fits ? n : undefined;
+  }
+  return field.type === 'string' && !field.format ? word : undefined;
 }
 
 /** The JSON name a stated field gets: "preparation time" → preparationTime. */
@@ -121,5 +143,9 @@ const GENERIC = new Set(['time', 'date', 'name', 'number', 'flag', 'code', 'type
 export function isStatedField(planned: string, f: StatedField): boolean {
   const p = squash(planned);
   if (p === squash(f.words.join(''))) return true;
-  return f.words.some((w) => w.length >= 4 && !GENERIC.has(w) && (p.includes(w) || (w.length >= 6 && p.includes(w.slice(0, 4)))));
+  // A hyphenated word ("check-in") is matched whole: its first letters are another's too ("check-out").
+  return f.words.some((w) => {
+    const s = squash(w);
+    return s.length >= 4 && !GENERIC.has(s) && (p.includes(s) || (s === w && s.length >= 6 && p.includes(s.slice(0, 4))));
+  });
 }

@@ -238,3 +238,38 @@ test(`"a status of planned, on the road or done": the sentence's values replace 
   ]);
   assert.deepEqual(same.plan.resources[0]!.fields[0]!.values, ['broken', 'good', 'worn']);
 });
+
+test('"a check-in date and a check-out date", "an e-mail": hyphenated words are read; check-in is not check-out', () => {
+  const sentence = 'REST API for a hotel: rooms with a number, and reservations of a room with a guest name, a check-in date and a check-out date';
+  // The 0.5B planned neither date; with one of them planned, the other is still put back.
+  const { plan, notes } = mended(sentence, [
+    resource('room', 'rooms', [{ name: 'number', type: 'integer', required: true }]),
+    resource('reservation', 'reservations', [text('guestName'), { name: 'checkOutDate', type: 'date', required: true }]),
+  ]);
+  const reservation = plan.resources.find((r) => r.name === 'reservation')!;
+  assert.deepEqual(
+    reservation.fields.filter((f) => f.type === 'date').map((f) => f.name),
+    ['checkOutDate', 'checkInDate'],
+  );
+  assert.match(notes, /reservation\.checkInDate: a date field the plan left out: the request says "a check-in date"/);
+  assert.deepEqual(missing(sentence, plan), []);
+  const guests = mended('REST API for guests with a name and an e-mail', [resource('guest', 'guests', [text('name')])]);
+  assert.deepEqual(guests.plan.resources[0]!.fields[1], { name: 'email', type: 'string', required: false, format: 'email' });
+});
+
+test('"open by default", "a quantity that defaults to 1": the default the sentence gives a field, planned or put back; one that does not fit is not read', () => {
+  const sentence = 'REST API for tickets with a title, a status of open, pending or closed, open by default, and a priority from 1 to 5 (9 by default)';
+  const { plan, notes } = mended(sentence, [
+    resource('ticket', 'tickets', [text('title'), { name: 'status', type: 'enum', values: ['open', 'pending', 'closed'], required: true }]),
+  ]);
+  const [, status, priority] = plan.resources[0]!.fields;
+  assert.deepEqual(status, { name: 'status', type: 'enum', values: ['open', 'pending', 'closed'], required: false, default: 'open' });
+  assert.match(notes, /ticket\.status\.default → "open", required → false: the request says "a status of open, pending or closed, open by default"/);
+  // 9 is outside 1 to 5: no default is read, the range is.
+  assert.deepEqual(priority, { name: 'priority', type: 'integer', required: false, min: 1, max: 5 });
+  const orders = mended('REST API for orders with a quantity that defaults to 1 and a note', [resource('order', 'orders', [text('note')])]);
+  assert.deepEqual(
+    orders.plan.resources[0]!.fields.find((f) => f.name === 'quantity'),
+    { name: 'quantity', type: 'integer', required: false, default: 1 },
+  );
+});
