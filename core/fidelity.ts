@@ -202,13 +202,23 @@ export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite'
   );
   const asksOutOfScope = words.some((w) => OUT_OF_SCOPE.some((o) => o.words.test(w)));
   const buildable = resourceAsked || !asksOutOfScope;
-  if (buildable) return { requirements, buildable };
+  if (buildable) return { requirements: resourceAsked ? requirements : chosenByModel(requirements, plan), buildable };
   const whys = [...new Set(words.flatMap((w) => OUT_OF_SCOPE.filter((o) => o.words.test(w)).map((o) => o.why.split(':')[0])))].join(', ');
   return {
     requirements,
     buildable,
     message: `the request asks for ${whys}, which overnight-llm does not build, and names nothing for the API to store: describe the things it keeps, e.g. "REST API for a reading list: books with a title and a rating from 1 to 5"`,
   };
+}
+
+/**
+ * "REST API for inventory" planned as people: the sentence names none of the resources, only the
+ * module carries its word, and nothing checked that the model's things are what it asked for.
+ */
+function chosenByModel(requirements: Requirement[], plan: Plan): Requirement[] {
+  const chosen = plan.resources.map((r) => r.plural).join(', ');
+  const why = `unchecked: the request names none of the plan's resources; ${chosen} are the model's reading of it; check it`;
+  return requirements.map((r) => (r.where?.startsWith('the module ') ? { ...r, why } : r));
 }
 
 /** A relation or an action the sentence states in so many words that the plan (after code's mends) still lacks. */
@@ -242,54 +252,6 @@ function placed(asked: string, e: Element, built: Element[] | undefined): Requir
   const partly = built.find((b) => b.names[0] === e.names[0]);
   const why = `planned as ${e.where}, but today's code writer builds one resource with plain fields and the five CRUD routes`;
   return partly ? { asked, where: partly.where, why: `only partly: ${why}` } : { asked, where: null, why };
-}
-
-/** A method of behaviour.go that no answer of the model compiled for, and got code's fallback body. */
-export interface Unwritten {
-  kind: 'action' | 'filter' | 'rule';
-  resource: string;
-  element: string;
-}
-
-const FALLBACK: Record<Unwritten['kind'], string> = {
-  action: 'the action answers 409 and changes nothing',
-  filter: 'the filter matches every item',
-  rule: 'the rule refuses nothing',
-};
-
-/** The list after the model's methods: an element whose method the model could not write is not built, and says what it does instead. */
-export function withUnwritten(f: Fidelity, plan: Plan, unwritten: Unwritten[], failedTests = false): Fidelity {
-  const whereOf = (u: Unwritten) => {
-    const plural = plan.resources.find((r) => r.name === u.resource)?.plural ?? '';
-    return u.kind === 'action'
-      ? `POST /${plural}/{id}/${u.element} (`
-      : u.kind === 'filter'
-        ? `GET /${plural}?${u.element}=true (`
-        : `rule ${u.element} of ${u.resource} (`;
-  };
-  const requirements = f.requirements.map((r) => {
-    const u = unwritten.find((x) => r.where?.startsWith(whereOf(x)));
-    const what = failedTests ? `the model's body for ${u?.element} failed the API's tests` : `no body the model wrote for ${u?.element} compiled`;
-    return u ? { asked: r.asked, where: null, why: `${what}: ${FALLBACK[u.kind]}` } : r;
-  });
-  return { ...f, requirements };
-}
-
-/** The filters in words nothing checked for meaning are built, and the user is to check them: their bodies disagree with the examples the model sorted, or the model sorted none. */
-export const DISAGREES = "the model's body disagrees with the examples it sorted from the request";
-export const NO_EXAMPLES = 'the model sorted no examples for it, so nothing checked what its body means';
-
-/** A built element nothing proved: a filter in words (DISAGREES or NO_EXAMPLES), or an action a list disagrees with after it (its own why). */
-export type Unchecked = Unwritten & { why?: string };
-
-export function withUnchecked(f: Fidelity, plan: Plan, unchecked: Unchecked[], why: string = DISAGREES): Fidelity {
-  const plural = (u: Unchecked) => plan.resources.find((p) => p.name === u.resource)?.plural ?? '';
-  const where = (u: Unchecked) => (u.kind === 'action' ? `POST /${plural(u)}/{id}/${u.element} (` : `GET /${plural(u)}?${u.element}=true (`);
-  const requirements = f.requirements.map((r) => {
-    const u = unchecked.find((x) => r.where?.startsWith(where(x)));
-    return u ? { ...r, why: `unchecked: ${u.why ?? why}; check it` } : r;
-  });
-  return { ...f, requirements };
 }
 
 /** The list as lines for people: the CLI's last lines, the README, report.md. */

@@ -2,7 +2,7 @@
 // from the plan (every resource, rule, relation, filter, action; SQLite or memory) and the tests
 // that prove it; the model writes only what the plan says in words (behaviour.go's methods),
 // one at a time through the guided loop, and the README. Orchestration only.
-import { NO_EXAMPLES, withUnchecked, withUnwritten, type Unwritten } from '../core/fidelity.js';
+import { NO_EXAMPLES, withUnchecked, withUnwritten, type Unwritten } from '../core/fidelity-checked.js';
 import type { Plan, Resource, Store } from '../core/plan.js';
 import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BEHAVIOUR_PATH, behaviourContract, fallbackBody, renderBehaviour, type BehaviourHole } from '../../core/go/index.js';
-import type { Unwritten } from '../../core/fidelity.js';
+import type { Unwritten } from '../../core/fidelity-checked.js';
 import type { Plan, Store } from '../../core/plan.js';
 import type { CheckedFunction, CodeFileOutcome, CodeFileStart, FunctionCandidate } from '../../core/guided-code.js';
 import { COMPILE_ERROR_SCORE } from '../../core/guided-code.js';

@@ -12,7 +12,7 @@ import { BEHAVIOUR_PATH, behaviourContract, fallbackBody, renderBehaviour } from
 import { apiTestsGo } from '../../core/go/tests.js';
 import { afterTestName } from '../../core/go/tests-examples.js';
 import { testName } from '../../core/go/tests-values.js';
-import type { Unchecked, Unwritten } from '../../core/fidelity.js';
+import type { Unchecked, Unwritten } from '../../core/fidelity-checked.js';
 import type { FilterExample, Plan, Resource, Store } from '../../core/plan.js';
 import type { FileProvenance, FileRef, GitMode } from '../../core/types.js';
 import { commitFiles } from '../files/git-history.js';

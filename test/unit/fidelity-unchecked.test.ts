@@ -2,7 +2,8 @@
 // user to check it: its body disagrees with the model's examples, or the model sorted none.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fidelityLines, fidelityOf, NO_EXAMPLES, withUnchecked } from '../../core/fidelity.js';
+import { fidelityLines, fidelityOf } from '../../core/fidelity.js';
+import { NO_EXAMPLES, withUnchecked } from '../../core/fidelity-checked.js';
 import { LIBRARY_PLAN } from '../../core/go/sample-plans.js';
 
 const request = 'REST API for a library: authors, and books that belong to an author; list the recent books';
@@ -38,4 +39,16 @@ test('an action a list disagrees with after it keeps its place and says what to 
     /^~ .*\(unchecked: after checkout, the API lists the book in \?available=true, .*; check it\)$/,
   );
   assert.equal(marked.requirements.filter((r) => r.why?.startsWith('unchecked')).length, 1);
+});
+
+test('a sentence that names none of the planned resources: its word is only in the module, and the line says the model chose them', () => {
+  const plan = { module: 'inventory-api', notBuilt: [], resources: [{ ...LIBRARY_PLAN.resources[0]!, name: 'person', plural: 'people' }] };
+  const lines = fidelityLines(fidelityOf('REST API for inventory', plan, 'sqlite'));
+  assert.match(
+    lines.find((l) => l.includes('the module'))!,
+    /^~ inventory → the module inventory-api \(unchecked: the request names none of the plan's resources; people are the model's reading of it; check it\)$/,
+  );
+  // Named by the sentence ("bookstore" names books): no such line.
+  const books = { module: 'bookstore-api', notBuilt: [], resources: [{ ...LIBRARY_PLAN.resources[1]!, parent: undefined }] };
+  assert.ok(!fidelityLines(fidelityOf('REST API for a bookstore', books, 'sqlite')).some((l) => l.startsWith('~')));
 });
