@@ -24,15 +24,19 @@ console.log('==> containment for generated code here: ' + p.level + (p.reason ? 
 layers=("$@")
 [[ ${#layers[@]} -gt 0 ]] || layers=(unit activities workflow replay e2e hostile durability webui real)
 failed=()
+times=()
+suite_started=$SECONDS
 for layer in "${layers[@]}"; do
   [[ -n ${FILE_LIMIT[$layer]:-} ]] || { echo "unknown layer $layer: layers are ${!FILE_LIMIT[*]}" >&2; exit 2; }
   files=()
   for f in test/"$layer"/*.test.ts; do [[ -e $f ]] && files+=("$f"); done
   [[ ${#files[@]} -gt 0 ]] || { echo "no test files for layer $layer" >&2; exit 1; }
   echo "==> layer $layer: ${#files[@]} files, at most ${FILE_LIMIT[$layer]} s a file and ${LAYER_LIMIT[$layer]} min in all"
+  started=$SECONDS
   timeout --kill-after=30s "${LAYER_LIMIT[$layer]}m" \
     node --import tsx --test --test-concurrency=1 --test-reporter=spec --test-timeout="$((FILE_LIMIT[$layer] * 1000))" "${files[@]}"
   rc=$?
+  times+=("$layer $((SECONDS - started)) s")
   if [[ $rc -eq 124 || $rc -eq 137 ]]; then
     echo "==> layer $layer was stopped after ${LAYER_LIMIT[$layer]} min: a test hangs" >&2
     failed+=("$layer (stopped after ${LAYER_LIMIT[$layer]} min)")
@@ -40,6 +44,8 @@ for layer in "${layers[@]}"; do
     failed+=("$layer")
   fi
 done
+# Each layer's time, and the whole suite's: the figure issue #27's target (≤ 20 min) is read from.
+echo "==> time by layer: $(IFS=,; echo "${times[*]}" | sed 's/,/, /g'); in all $((SECONDS - suite_started)) s"
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "==> failed layers: ${failed[*]}" >&2
   exit 1
