@@ -100,18 +100,33 @@ export function itemLine(item: Record<string, ExampleValue>, now: Date, r?: Reso
     .join(', ');
 }
 
-/** The JSON schema of one verdict. (With a reason asked first, the 0.5B and 1.5B reasoned about the request's wording, not the item, and answered all one way.) */
-export const VERDICT_SCHEMA = { type: 'object', properties: { listed: { type: 'boolean' } }, required: ['listed'] };
+/**
+ * Each item is asked about twice, the second time the other way round ("is it left out?"): a
+ * model that answers by habit, not by the item (the 0.5B often says false to everything), then
+ * contradicts itself, and that item is no example. (With a reason asked first, the 0.5B and 1.5B
+ * reasoned about the request's wording, not the item, and answered all one way.)
+ */
+export const QUESTIONS = {
+  listed: { key: 'listed', answer: '{"listed": true} if it is, {"listed": false} if it is not' },
+  leftOut: { key: 'leftOut', answer: '{"leftOut": true} if it is left out, {"leftOut": false} if it is listed' },
+} as const;
 
-/** The model's verdict on one item, or null when the answer holds none. */
-export function verdictOf(answer: string): boolean | null {
+/** The JSON schema of one answer to a question. */
+export const verdictSchema = (key: 'listed' | 'leftOut') => ({ type: 'object', properties: { [key]: { type: 'boolean' } }, required: [key] });
+
+/** The model's answer to one question, or null when it holds none. */
+export function verdictOf(answer: string, key: 'listed' | 'leftOut' = 'listed'): boolean | null {
   try {
-    const v = (JSON.parse(answer) as Record<string, unknown>)?.listed;
+    const v = (JSON.parse(answer) as Record<string, unknown>)?.[key];
     return typeof v === 'boolean' ? v : null;
   } catch {
     return null;
   }
 }
+
+/** Whether the list holds the item by both answers, or null when they contradict each other or one is missing. */
+export const agreed = (listed: boolean | null, leftOut: boolean | null): boolean | null =>
+  listed === null || leftOut === null || listed === leftOut ? null : listed;
 
 /**
  * The base item after each action (at most 3): an action that sets a state is tried on an item in
@@ -137,15 +152,17 @@ export function itemsToSort(r: Resource, f: Filter): ItemToSort[] {
 }
 
 /**
- * The verdicts as examples, or why they cannot be used: every item needs one, and with plain items
- * they must list some items and leave out others (all one way tells a body nothing).
+ * The agreed verdicts as examples, or why they cannot be used: an item without one (no answer, or
+ * two that contradict each other) is left out, more than half of them is too many; with plain
+ * items the rest must list some items and leave out others (all one way tells a body nothing).
  */
 export function examplesFrom(items: ItemToSort[], verdicts: (boolean | null)[]): { examples: FilterExample[] } | { why: string } {
-  const missing = verdicts.findIndex((v) => v === null);
-  if (missing >= 0) return { why: `no true/false verdict on item ${missing + 1}` };
-  const oneWay = verdicts.every((v) => v) || verdicts.every((v) => !v);
-  if (oneWay && items.some((i) => i.after === undefined)) return { why: `the model ${verdicts[0] ? 'listed' : 'left out'} every item` };
-  return { examples: items.map((item, i) => ({ ...item, listed: verdicts[i] as boolean })) };
+  const kept = items.flatMap((item, i) => (verdicts[i] === null || verdicts[i] === undefined ? [] : [{ ...item, listed: verdicts[i] as boolean }]));
+  if (kept.length === 0 || kept.length * 2 < items.length)
+    return { why: `the model contradicted itself, or did not answer, on ${items.length - kept.length} of ${items.length} items` };
+  const oneWay = kept.every((e) => e.listed) || kept.every((e) => !e.listed);
+  if (oneWay && kept.some((e) => e.after === undefined)) return { why: `the model ${kept[0]!.listed ? 'listed' : 'left out'} every item` };
+  return { examples: kept };
 }
 
 /**

@@ -1,8 +1,9 @@
 // The model's side of a filter's examples: code makes example items (core/filter-examples.ts), the
 // model, shown the request and one item at a time (perhaps after an action), says whether the list
-// holds it (asked about all of them at once, the 0.5B and 1.5B answered in patterns: true, true,
+// holds it, and again whether the list leaves it out; only an item both answers agree on is an
+// example (asked about all of them at once, the 0.5B and 1.5B answered in patterns: true, true,
 // false, false). Verdicts that cannot be used leave the filter without examples, and say why.
-import { examplesFrom, itemLine, itemsToSort, VERDICT_SCHEMA, verdictOf } from '../../core/filter-examples.js';
+import { agreed, examplesFrom, itemLine, itemsToSort, QUESTIONS, verdictOf, verdictSchema } from '../../core/filter-examples.js';
 import type { FilterExample, Plan } from '../../core/plan.js';
 import type { LlmSettings, LlmUsage } from '../../core/types.js';
 import { addUsage, NO_USAGE } from '../../core/usage.js';
@@ -34,7 +35,7 @@ export function filterExamplesPrompts(input: Omit<FilterExamplesInput, 'llm' | '
   const description = f.field ? `the ${r.plural} whose ${f.field} is true` : `the ${r.plural} that match "${(f.description ?? f.name).replace(/\.$/, '')}"`;
   const now = new Date(input.now);
   const template = loadPrompt('filter-examples');
-  const prompts = items.map((item) =>
+  const prompt = (item: (typeof items)[number], asked: keyof typeof QUESTIONS) =>
     renderPrompt(template, {
       request: input.request,
       plural: r.plural,
@@ -45,26 +46,30 @@ export function filterExamplesPrompts(input: Omit<FilterExamplesInput, 'llm' | '
       now: `${now.toISOString().slice(0, 16)}:00Z`,
       item: itemLine(item.set, now, r),
       after: item.after ? `Then POST /${r.plural}/{id}/${item.after} is called on it (${described(item.after)}).\n` : '',
-      question: item.after ? `After ${item.after}, is this ${r.name} one of ${description}?` : `Is this ${r.name} one of ${description}?`,
-    }),
-  );
-  return { prompts, items };
+      question: `${item.after ? `After ${item.after}, is` : 'Is'} this ${r.name} ${asked === 'listed' ? 'one of' : 'left out of'} ${description}?`,
+      answer: QUESTIONS[asked].answer,
+    });
+  return { prompts: items.map((item) => ({ listed: prompt(item, 'listed'), leftOut: prompt(item, 'leftOut') })), items };
 }
 
 export async function filterExamples(input: FilterExamplesInput): Promise<FilterExamplesResult> {
   const { prompts, items } = filterExamplesPrompts(input);
   let usage = NO_USAGE;
-  const verdicts: (boolean | null)[] = [];
-  for (const [i, prompt] of prompts.entries()) {
+  const ask = async (prompt: string, key: keyof typeof QUESTIONS, label: string) => {
     const answer = await chatOnce({
       dbPath: input.dbPath,
       llm: llmForPhase(input.llm, 'plan'),
       messages: [{ role: 'user', content: prompt }],
-      format: VERDICT_SCHEMA,
-      label: `examples of ${input.resource} ${input.filter}: item ${i + 1} of ${items.length}`,
+      format: verdictSchema(key),
+      label,
     });
     usage = addUsage(usage, answer.usage);
-    verdicts.push(verdictOf(answer.content));
+    return verdictOf(answer.content, key);
+  };
+  const verdicts: (boolean | null)[] = [];
+  for (const [i, p] of prompts.entries()) {
+    const label = `examples of ${input.resource} ${input.filter}: item ${i + 1} of ${items.length}`;
+    verdicts.push(agreed(await ask(p.listed, 'listed', label), await ask(p.leftOut, 'leftOut', `${label}, asked the other way`)));
   }
   return { ...examplesFrom(items, verdicts), usage };
 }

@@ -1,7 +1,17 @@
 // The items the model sorts for a filter in words, and what code keeps of its answer.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { afterItems, checkExamples, exampleItems, examplesFrom, itemLine, itemsToSort, sortableFilters, verdictOf } from '../../core/filter-examples.js';
+import {
+  afterItems,
+  agreed,
+  checkExamples,
+  exampleItems,
+  examplesFrom,
+  itemLine,
+  itemsToSort,
+  sortableFilters,
+  verdictOf,
+} from '../../core/filter-examples.js';
 import { checkPlan } from '../../core/plan-check.js';
 import type { Resource } from '../../core/plan.js';
 
@@ -51,14 +61,10 @@ test('the verdicts: one per item, some listed and some not; anything else is ref
   const items = exampleItems(BOOKING)
     .slice(0, 3)
     .map((set) => ({ set }));
-  assert.deepEqual(['{"listed": true}', '{"listed":false}', '{"listed": "no"}', '{"module": "todo-api"}', '[true]', 'sure!'].map(verdictOf), [
-    true,
-    false,
-    null,
-    null,
-    null,
-    null,
-  ]);
+  assert.deepEqual(
+    ['{"listed": true}', '{"listed":false}', '{"listed": "no"}', '{"module": "todo-api"}', '[true]', 'sure!'].map((a) => verdictOf(a)),
+    [true, false, null, null, null, null],
+  );
   const ok = examplesFrom(items, [true, false, false]);
   assert.ok('examples' in ok);
   assert.deepEqual(
@@ -67,7 +73,18 @@ test('the verdicts: one per item, some listed and some not; anything else is ref
   );
   assert.deepEqual(examplesFrom(items, [true, true, true]), { why: 'the model listed every item' });
   assert.deepEqual(examplesFrom(items, [false, false, false]), { why: 'the model left out every item' });
-  assert.deepEqual(examplesFrom(items, [true, null, false]), { why: 'no true/false verdict on item 2' });
+  // An item without an agreed verdict is left out; more than half of them leaves none.
+  const most = examplesFrom(items, [true, null, false]);
+  assert.ok('examples' in most);
+  assert.deepEqual(
+    most.examples.map((e) => e.listed),
+    [true, false],
+  );
+  assert.deepEqual(examplesFrom(items, [true, null, null]), { why: 'the model contradicted itself, or did not answer, on 2 of 3 items' });
+  // Asked both ways: "listed" and "left out" must disagree to be a verdict.
+  assert.equal(verdictOf('{"leftOut": true}', 'leftOut'), true);
+  assert.equal(verdictOf('{"listed": true}', 'leftOut'), null);
+  assert.deepEqual([agreed(true, false), agreed(false, true), agreed(false, false), agreed(true, true), agreed(null, false)], [true, false, null, null, null]);
 });
 
 test('a plan the user edits may carry examples: valid ones are kept, a wrong one is a one-line error', () => {

@@ -41,8 +41,12 @@ function libraryResponder() {
   let brokenSent = false;
   const holes = behaviourContract(LIBRARY_PLAN).holes;
   return (req: ScriptedRequest) => {
-    if (/^(?:After \w+, i|I)s this book one of the books that match "published in the last 365 days"\?$/m.test(req.lastUserMessage))
-      return JSON.stringify({ listed: !/published: "[^"]*" \(400 days ago\)/.test(req.lastUserMessage) });
+    // Asked both ways ("one of", "left out of"), consistently.
+    const question = /^(?:After \w+, i|I)s this book (one of|left out of) the books that match "published in the last 365 days"\?$/m.exec(req.lastUserMessage);
+    if (question) {
+      const listed = !/published: "[^"]*" \(400 days ago\)/.test(req.lastUserMessage);
+      return JSON.stringify(question[1] === 'one of' ? { listed } : { leftOut: !listed });
+    }
     if (hasFormat(req.format)) return JSON.stringify(PLANNED);
     const method = methodOf(req);
     if (method) {
