@@ -6,6 +6,8 @@ import { UsageError } from './usage-error.js';
 
 /** The model servers' APIs: Ollama's native one, or the OpenAI-compatible chat API (vLLM, llama.cpp, LM Studio, Ollama's /v1). */
 export const LLM_APIS = ['ollama', 'openai'] as const;
+/** The SDK's log levels, most to least verbose. */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*){0,2}(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 export const HOST_PORT_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 

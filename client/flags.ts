@@ -2,11 +2,11 @@
 // `-output=DIR` all work. Every bad value is a UsageError naming the flag (exit code 2).
 import { REVIEW_TIMEOUT_ACTIONS, STRATEGIES } from '../core/types.js';
 import { STORES } from '../core/plan.js';
-import { parseDuration, parseStartTime } from './time-flags.js';
+import { isTimeZone, machineTimeZone, parseDuration, parseStartTime } from './time-flags.js';
 import { SERVED_WORK } from '../core/task-queues.js';
 import { HEARTBEAT_TIMEOUT_MS } from '../core/defaults.js';
 import { UsageError } from './usage-error.js';
-import { HOST_PORT_PATTERN, LLM_APIS, MODEL_PATTERN, normalizeOllamaUrl, parsePhaseOptions, servedWork } from './flag-values.js';
+import { HOST_PORT_PATTERN, LLM_APIS, LOG_LEVELS, MODEL_PATTERN, normalizeOllamaUrl, parsePhaseOptions, servedWork } from './flag-values.js';
 
 export { UsageError };
 
@@ -45,6 +45,12 @@ export const FLAGS = {
   edit: { kind: 'string', group: 'night', default: '', help: 'approve: the plan to go on with instead, a JSON file like plan.json' },
   at: { kind: 'string', group: 'night', default: '', help: 'start at this time (01:30, or 2026-12-03T01:30) on the server' },
   every: { kind: 'string', group: 'night', default: '', help: 'start again at this interval (e.g. 24h) on the server' },
+  tz: {
+    kind: 'string',
+    group: 'night',
+    default: '',
+    help: "-at's and -every's time zone, e.g. Europe/Berlin (default this machine's): 24h stays at the same time of day across DST",
+  },
   parallel: { kind: 'int', group: 'night', default: 1, help: 'batch items at once' },
   report: { kind: 'bool', group: 'night', default: false, help: 'write report.md into the output folder at the end' },
   since: { kind: 'string', group: 'night', default: '24h', help: 'report: runs started in this last while' },
@@ -63,14 +69,27 @@ export const FLAGS = {
     group: 'temporal',
     default: 'localhost:7233',
     env: 'TEMPORAL_ADDRESS',
-    help: 'server address; a local one is started when not running',
+    help: "server address (else the Temporal profile's: TEMPORAL_PROFILE, temporal.toml); a local one is started when not running",
   },
   namespace: { kind: 'string', group: 'temporal', default: 'default', env: 'TEMPORAL_NAMESPACE', help: 'namespace' },
   'task-queue': { kind: 'string', group: 'temporal', default: 'overnight-llm', help: 'task queue' },
   serve: { kind: 'string', group: 'temporal', default: SERVED_WORK.join(','), help: 'worker: what it serves' },
+  metrics: {
+    kind: 'string',
+    group: 'temporal',
+    default: '',
+    help: "worker: serve Prometheus metrics on this host:port at /metrics (the SDK's, tokens, cache hits, candidates, validations)",
+  },
   ui: { kind: 'string', group: 'temporal', default: 'http://localhost:8233', help: 'Web UI address, for links' },
   'heartbeat-timeout': { kind: 'int', group: 'temporal', default: HEARTBEAT_TIMEOUT_MS / 1000, help: 'seconds of silence before a worker is taken for gone' },
   db: { kind: 'string', group: 'output', default: './poc.db', help: 'SQLite mirror of every run' },
+  'log-level': {
+    kind: 'string',
+    group: 'output',
+    default: 'ERROR',
+    env: 'OVERNIGHT_LOG_LEVEL',
+    help: "the SDK's and the activities' log lines (JSON on stderr) from this level: TRACE, DEBUG, INFO, WARN or ERROR",
+  },
   json: { kind: 'bool', group: 'output', default: false, help: 'machine-readable status and list' },
   version: { kind: 'bool', group: 'output', default: false, help: 'show the version' },
   help: { kind: 'bool', group: 'output', default: false, help: 'show this help' },
@@ -203,6 +222,11 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
   for (const name of nonEmpty) if (String(flags[name]).trim() === '') throw new UsageError(`-${name} must not be empty`);
   if (!MODEL_PATTERN.test(flags.model)) throw new UsageError(`-model ${JSON.stringify(flags.model)} is not an Ollama model name like codellama:7b`);
   flags.ollama = normalizeOllamaUrl(flags.ollama, sourceOf('ollama', given, env));
+  if (flags.metrics !== '' && !HOST_PORT_PATTERN.test(flags.metrics))
+    throw new UsageError(`-metrics takes host:port like 127.0.0.1:9464 (0.0.0.0:9464 for every interface), not ${JSON.stringify(flags.metrics)}`);
+  flags['log-level'] = flags['log-level'].toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(flags['log-level']))
+    throw new UsageError(`${sourceOf('log-level', given, env)} must be ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(flags['log-level'])}`);
   if (!HOST_PORT_PATTERN.test(flags.temporal))
     throw new UsageError(`${sourceOf('temporal', given, env)} takes host:port like localhost:7233, not ${JSON.stringify(flags.temporal)}`);
   if (!(STRATEGIES as readonly string[]).includes(flags.strategy))
@@ -253,7 +277,9 @@ function checkNightFlags(flags: Flags, command: Command, given: Set<FlagName>): 
     if (ms === null || ms < 1000) throw new UsageError(`-${name} takes a duration like 90s, 30m, 1h30m or 7d, not ${JSON.stringify(value)}`);
   }
   if (flags.every !== '' && parseDuration(flags.every)! < 60_000) throw new UsageError(`-every must be at least 1m, not ${flags.every}`);
-  if (flags.at !== '' && !((parseStartTime(flags.at)?.getTime() ?? 0) > Date.now()))
+  if (flags.tz === '') flags.tz = machineTimeZone();
+  else if (!isTimeZone(flags.tz)) throw new UsageError(`-tz takes a time zone name like Europe/Berlin or America/New_York, not ${JSON.stringify(flags.tz)}`);
+  if (flags.at !== '' && !((parseStartTime(flags.at, new Date(), flags.tz)?.getTime() ?? 0) > Date.now()))
     throw new UsageError(`-at takes a time like 01:30 or 2026-12-03T01:30, in the future, not ${JSON.stringify(flags.at)}`);
   if (!(REVIEW_TIMEOUT_ACTIONS as readonly string[]).includes(flags['on-review-timeout']))
     throw new UsageError(`-on-review-timeout must be approve or stop, not ${JSON.stringify(flags['on-review-timeout'])}`);
@@ -267,7 +293,10 @@ function checkNightFlags(flags: Flags, command: Command, given: Set<FlagName>): 
   only('since', ['report']);
   only('at', ['start', 'batch']);
   only('every', ['start', 'batch']);
+  only('tz', ['start', 'batch']);
+  if (given.has('tz') && flags.at === '' && flags.every === '') throw new UsageError('-tz is the time zone of -at and -every: pass one of them too');
   only('serve', ['worker']);
+  only('metrics', ['worker']);
   servedWork(flags.serve);
   if ((flags.at !== '' || flags.every !== '') && flags.detach) throw new UsageError('-at and -every already return at once: drop -detach');
 }

@@ -13,7 +13,7 @@ const SHARED_LINES: { flags: FlagName[]; help: string }[] = [
   { flags: ['review-plan', 'plan-only'], help: 'wait after the plan for `approve ID` before any code; or write plan.json and stop' },
   { flags: ['db', 'json'], help: 'SQLite mirror of every run; machine-readable status, list, plan and report' },
   { flags: ['review-timeout', 'on-review-timeout'], help: 'how long the plan waits for approval; then approve or stop' },
-  { flags: ['at', 'every'], help: 'start at a time (01:30, 2026-12-03T01:30), and again every interval (24h)' },
+  { flags: ['at', 'every', 'tz'], help: "start at a time (01:30, 2026-12-03T01:30), and again every interval (24h), in a time zone (default this machine's)" },
   { flags: ['parallel', 'since'], help: 'batch items at once; report: runs started in this last while' },
   { flags: ['serve', 'task-queue'], help: 'worker: what it serves; task queue (model calls: QUEUE-model)' },
 ];

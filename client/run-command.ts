@@ -1,6 +1,6 @@
 // Runs one parsed command and turns every expected failure into one line and the documented
 // exit code. Loaded only once the flags are known to be good (it brings Temporal's runtime).
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
 import { attachCommand, cancelCommand, startCommand, watchCommand } from './commands.js';
@@ -13,15 +13,13 @@ import { UsageError, type FlagName, type Flags, type ParsedArgs } from './flags.
 import { servedWork } from './flag-values.js';
 import { modelTaskQueue } from '../core/task-queues.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
+import { installRuntime } from './runtime-setup.js';
+import { applyTemporalProfile, temporalConnectOptions } from './temporal-connection.js';
 
 export async function runCommand({ command, positional, flags, given }: ParsedArgs, io: Io): Promise<number> {
-  // The worker's own INFO lines would drown the phase lines a person watches for.
-  Runtime.install({
-    // Failures reach the user as phase lines and one closing message; OVERNIGHT_LOG_LEVEL=WARN shows the SDK's.
-    logger: new DefaultLogger((process.env.OVERNIGHT_LOG_LEVEL?.toUpperCase() ?? 'ERROR') as 'ERROR'),
-    shutdownSignals: [], // ours: see shutdownOnSignals
-  });
   try {
+    installRuntime(flags);
+    applyTemporalProfile(flags, given);
     switch (command) {
       case 'start':
         return await startCommand(flags, io);
@@ -66,8 +64,9 @@ export async function runCommand({ command, positional, flags, given }: ParsedAr
 }
 
 async function workerCommand(flags: Flags, given: Set<FlagName>, io: Io): Promise<number> {
-  await connectOrStartTemporal(flags.temporal, io.err);
-  const connection = await NativeConnection.connect({ address: flags.temporal });
+  const options = temporalConnectOptions(flags);
+  await connectOrStartTemporal(options, io.err);
+  const connection = await NativeConnection.connect(options);
   const serve = servedWork(flags.serve);
   // The model endpoint belongs to the worker that serves model calls: one named here (a flag or
   // OLLAMA_HOST) takes the place of the run's; none named leaves each run's own.
@@ -78,7 +77,8 @@ async function workerCommand(flags: Flags, given: Set<FlagName>, io: Io): Promis
     ...(serve.includes('workflows') || serve.includes('workspace') ? [`"${flags['task-queue']}" (${serve.filter((s) => s !== 'model').join(', ')})`] : []),
     ...(serve.includes('model') ? [`"${modelTaskQueue(flags['task-queue'])}" (model calls${modelServer ? ` to ${modelServer.ollamaUrl}` : ''})`] : []),
   ];
-  io.err(`worker: polling task queue ${queues.join(' and ')} on ${flags.temporal}; Ctrl-C stops it`);
+  const metrics = flags.metrics ? `; metrics at http://${flags.metrics}/metrics` : '';
+  io.err(`worker: polling task queue ${queues.join(' and ')} on ${flags.temporal}${metrics}; Ctrl-C stops it`);
   shutdownOnSignals(worker);
   await worker.run();
   await connection.close();

@@ -1,11 +1,11 @@
 // -at and -every: a run (or a batch) started later by a Temporal schedule on the server, so it
 // starts while the user sleeps; `list` shows the schedules, `cancel ID` removes one. The
 // schedule's id derives from the output folder: one schedule a folder.
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleSpec } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type CalendarSpec, type Client, type ScheduleSpec } from '@temporalio/client';
 import type { Io, RunMemo } from './session.js';
 import type { Flags } from './flags.js';
 import { folderIdFor } from './run-input.js';
-import { formatDuration, parseDuration, parseStartTime } from './time-flags.js';
+import { formatDuration, parseDuration, parseStartTime, wallClock } from './time-flags.js';
 
 export const SCHEDULE_PREFIX = 'overnight-schedule-';
 
@@ -13,15 +13,39 @@ const MONTHS = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 
 
 export const scheduleIdFor = (outputDir: string) => folderIdFor(SCHEDULE_PREFIX.slice(0, -1), outputDir);
 
+const DAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
 /**
- * When the schedule starts its work: once at `at`; every `everyMs` from `at` on (its interval's
- * offset puts a start exactly at `at`); or every `everyMs` from now (the first start is
- * triggered at once). All in UTC: `at` is an absolute moment already.
+ * -every as a calendar on a clock in `timeZone`, when the interval is a time of day: a day, a
+ * week, or whole hours that divide a day (12h, 6h). A fixed interval is UTC and shifts by an hour
+ * at a daylight-saving change; a calendar stays at its time of day. Null for other intervals.
  */
-export function scheduleSpecFor(at: Date | null, everyMs: number | null, now: Date): ScheduleSpec {
+export function timeOfDayCalendar(first: Date, everyMs: number, timeZone: string): CalendarSpec | null {
+  const w = wallClock(first, timeZone);
+  const time = { minute: w.minute, second: w.second };
+  if (everyMs === DAY_MS) return { ...time, hour: w.hour };
+  if (everyMs === 7 * DAY_MS) return { ...time, hour: w.hour, dayOfWeek: DAYS[w.weekday]! };
+  if (everyMs % HOUR_MS === 0 && everyMs < DAY_MS && DAY_MS % everyMs === 0) {
+    const step = everyMs / HOUR_MS;
+    return { ...time, hour: { start: w.hour % step, end: 23, step } };
+  }
+  return null;
+}
+
+/**
+ * When the schedule starts its work: once at `at`; every `everyMs` from `at` on (a start exactly
+ * at `at`), or every `everyMs` from now (the first start is triggered at once). A time-of-day
+ * interval is a calendar in `timeZone` (-tz); -at alone is an absolute moment, so UTC.
+ */
+export function scheduleSpecFor(at: Date | null, everyMs: number | null, now: Date, timeZone: string): ScheduleSpec {
   if (everyMs !== null) {
     const first = at ?? now;
-    return { intervals: [{ every: everyMs, offset: first.getTime() % everyMs }], startAt: new Date(first.getTime() - 1000) };
+    const startAt = new Date(first.getTime() - 1000); // none before `first`
+    const calendar = timeOfDayCalendar(first, everyMs, timeZone);
+    if (calendar) return { calendars: [calendar], timezone: timeZone, startAt };
+    return { intervals: [{ every: everyMs, offset: first.getTime() % everyMs }], startAt };
   }
   if (!at) throw new Error('a schedule needs -at or -every');
   return {
@@ -48,12 +72,12 @@ export interface ScheduledWork {
 
 /** Creates the schedule; returns its id and one line on when it starts, or throws ScheduleAlreadyRunning. */
 export async function createSchedule(client: Client, flags: Flags, work: ScheduledWork): Promise<{ id: string; when: string }> {
-  const at = flags.at ? parseStartTime(flags.at) : null;
+  const at = flags.at ? parseStartTime(flags.at, new Date(), flags.tz) : null;
   const everyMs = flags.every ? parseDuration(flags.every) : null;
   const id = scheduleIdFor(work.memo.outputDir);
   const handle = await client.schedule.create({
     scheduleId: id,
-    spec: scheduleSpecFor(at, everyMs, new Date()),
+    spec: scheduleSpecFor(at, everyMs, new Date(), flags.tz),
     action: {
       type: 'startWorkflow',
       workflowType: work.workflowType,
@@ -68,8 +92,15 @@ export async function createSchedule(client: Client, flags: Flags, work: Schedul
     ...(everyMs === null ? { state: { remainingActions: 1 } } : {}),
   });
   if (everyMs !== null && !at) await handle.trigger();
-  const start = at ? `starts at ${at.toString()}` : 'starts now';
+  const start = at ? `starts at ${localTime(at, flags.tz)}` : 'starts now';
   return { id, when: `${start}${everyMs !== null ? `, then every ${formatDuration(everyMs)}, each start in a folder of its own` : ''}` };
+}
+
+/** 2026-12-03 01:30:00 Europe/Berlin. */
+function localTime(at: Date, timeZone: string): string {
+  const w = wallClock(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}:${two(w.second)} ${timeZone}`;
 }
 
 /** -at / -every instead of starting now: the schedule, and how to see it and remove it. Exit 0, or 1 when the folder has one already. */

@@ -8,6 +8,7 @@ import { rootMessage } from '../workflows/run-state.js';
 import type { Flags } from './flags.js';
 import { webUiRunsUrl } from './run-input.js';
 import { connectOrStartTemporal } from './temporal-server.js';
+import { temporalConnectOptions } from './temporal-connection.js';
 
 export interface Io {
   out: (line: string) => void;
@@ -24,7 +25,7 @@ export interface RunMemo {
 }
 
 export async function clientFor(flags: Flags, io: Io): Promise<Client> {
-  const connection = await connectOrStartTemporal(flags.temporal, io.err);
+  const connection = await connectOrStartTemporal(temporalConnectOptions(flags), io.err);
   return new Client({ connection, namespace: flags.namespace });
 }
 
@@ -37,7 +38,7 @@ export function uiLink(flags: Flags, workflowId: string): string {
  * the work waits on the server and goes on when a worker is back (`again` says how).
  */
 export async function withWorker<T>(flags: Flags, io: Io, again: string, done: () => Promise<T>): Promise<T | null> {
-  const connection = await NativeConnection.connect({ address: flags.temporal });
+  const connection = await NativeConnection.connect(temporalConnectOptions(flags));
   try {
     const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
     let stopped = false;

@@ -1,6 +1,7 @@
 // Finds the Temporal server, or starts the embedded default: when nothing answers at a
 // local address, `temporal server start-dev` runs in the background with its SQLite file
-// and the Web UI under the per-user state folder, and outlives this CLI.
+// and the Web UI under the per-user state folder, and outlives this CLI. A deployed server
+// (TLS or an API key) is never started here: failing to reach it says why in one line.
 import { Connection } from '@temporalio/client';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,8 @@ import path from 'node:path';
 import { projectPath } from '../lib/project-root.js';
 import { stateDir } from '../lib/state-dir.js';
 import { devServerSearchAttributeArgs } from './search-attributes.js';
+import { isSecured, type TemporalConnectOptions } from './temporal-connection.js';
+import { tlsProblem } from './tls-problem.js';
 
 /** The Temporal CLI: $OVERNIGHT_TEMPORAL_BIN, then PATH, then the project's .tools/bin. */
 export function temporalBinary(): string | null {
@@ -23,13 +26,17 @@ export function isLocalAddress(address: string): boolean {
   return ['localhost', '127.0.0.1', '::1'].includes(host);
 }
 
-export async function tryConnect(address: string, timeoutMs = 3000): Promise<Connection | null> {
+async function tryConnect(options: TemporalConnectOptions, timeoutMs = 3000): Promise<Connection | null> {
+  return connectOrError(options, timeoutMs).then((r) => (r instanceof Connection ? r : null));
+}
+
+async function connectOrError(options: TemporalConnectOptions, timeoutMs: number): Promise<Connection | Error> {
   try {
-    const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    const connection = await Connection.connect({ ...options, connectTimeout: timeoutMs });
     await connection.workflowService.getSystemInfo({});
     return connection;
-  } catch {
-    return null;
+  } catch (err) {
+    return err as Error;
   }
 }
 
@@ -51,9 +58,17 @@ export function embeddedServerFor(address: string): EmbeddedServer {
 export class TemporalUnavailableError extends Error {}
 
 /** Connects to Temporal, starting the embedded dev server first when needed and allowed. */
-export async function connectOrStartTemporal(address: string, log: (line: string) => void): Promise<Connection> {
-  const existing = await tryConnect(address);
-  if (existing) return existing;
+export async function connectOrStartTemporal(options: TemporalConnectOptions, log: (line: string) => void): Promise<Connection> {
+  const { address } = options;
+  const existing = await connectOrError(options, isSecured(options) ? 10_000 : 3000);
+  if (existing instanceof Connection) return existing;
+  if (isSecured(options)) {
+    // The client's own error only says it missed its deadline: a handshake of our own says why.
+    const problem = await tlsProblem(options);
+    throw new TemporalUnavailableError(
+      problem ?? `Temporal did not answer at ${address} (${existing.message}): check -temporal, the API key and the Temporal profile`,
+    );
+  }
   if (!isLocalAddress(address)) {
     throw new TemporalUnavailableError(`Temporal is not reachable at ${address}: check -temporal, or start a server there`);
   }
@@ -70,7 +85,7 @@ export async function connectOrStartTemporal(address: string, log: (line: string
   const lock = path.join(path.dirname(server.dbFile), 'starting.lock');
   if (!takeLock(lock)) {
     log(`waiting for the Temporal dev server that another overnight-llm is starting on ${address}`);
-    const connection = await connectWithin(address, 60_000, () => false);
+    const connection = await connectWithin({ address }, 60_000, () => false);
     if (connection) return connection;
     throw new TemporalUnavailableError(`the Temporal dev server did not come up on ${address}: see ${server.logFile}`);
   }
@@ -106,9 +121,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function connectWithin(address: string, ms: number, gaveUp: () => boolean): Promise<Connection | null> {
+async function connectWithin(options: TemporalConnectOptions, ms: number, gaveUp: () => boolean): Promise<Connection | null> {
   for (const deadline = Date.now() + ms; Date.now() < deadline && !gaveUp(); await new Promise((r) => setTimeout(r, 500))) {
-    const connection = await tryConnect(address, 2000);
+    const connection = await tryConnect(options, 2000);
     if (connection) return connection;
   }
   return null;
@@ -140,7 +155,7 @@ async function startEmbedded(bin: string, server: EmbeddedServer, log: (line: st
   child.unref();
   writeFileSync(server.pidFile, String(child.pid));
   log(`started the Temporal dev server on ${address} (Web UI http://localhost:${server.uiPort}, data ${server.dbFile}, log ${server.logFile})`);
-  const connection = await connectWithin(address, 60_000, () => child.exitCode !== null);
+  const connection = await connectWithin({ address }, 60_000, () => child.exitCode !== null);
   if (connection) return connection;
   throw new TemporalUnavailableError(`the Temporal dev server did not come up on ${address}: see ${server.logFile}`);
 }

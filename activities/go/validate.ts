@@ -1,6 +1,7 @@
 // The validate phase as one activity: gofmt, go vet, go build, go test with coverage over
 // every package, and a smoke run of the real server, all inside one time budget. The
 // report says which generated files the failures point at, for the repair loop.
+import { recordValidation } from '../run-metrics.js';
 import { activityContext, heartbeatIntervalMs, reportProgress } from '../activity-context.js';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -152,6 +153,7 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   }
 
   const ok = steps.every((s) => s.ok) && coveragePercent !== null && coveragePercent >= coverageGoal;
+  recordValidation(ok);
   return {
     ok,
     steps,

@@ -12,6 +12,7 @@ import { loadPrompt, renderPrompt } from '../llm/prompts.js';
 import { contractFor, type ContractPhase } from './contract.js';
 import { functionPrompt } from './function-prompt.js';
 import { answerStart, continuedAnswer } from './go-source.js';
+import { recordFunctionCandidate } from '../run-metrics.js';
 
 /** Tokens one function's answer may have (num_predict). */
 const FUNCTION_MAX_TOKENS = 1024;
@@ -60,6 +61,7 @@ export interface FunctionRequest {
 /** One function asked of the model, started with its signature; shared by the guided functions and behaviour.go's methods. */
 export async function askForFunction(request: FunctionRequest): Promise<{ content: string; usage: LlmUsage }> {
   const { hole, fix, attempt: i } = request;
+  recordFunctionCandidate(request.label);
   const base: Message[] = [
     { role: 'system', content: loadPrompt('system') },
     { role: 'user', content: request.prompt },

@@ -10,6 +10,7 @@ import { MODEL_SERVER_GONE, type LlmSettings, type LlmUsage } from '../../core/t
 import { type ChatProgress } from '../../core/run-types.js';
 import { loopStart } from '../../core/repetition.js';
 import { cachedAnswer, storeAnswer } from '../store/llm-cache.js';
+import { recordModelAnswer } from '../run-metrics.js';
 import { serverName, streamChat } from './model-server.js';
 import { OllamaStatusError, type ChatRequest, type Message } from './ollama.js';
 import { API_KEY_VARIABLE, OpenAiStatusError } from './openai.js';
@@ -54,12 +55,11 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
   const { llm, messages, format, dbPath, stop } = input;
   const key = cacheKey(llm, messages, format, stop);
   const hit = cachedAnswer(dbPath, key);
-  if (hit)
-    return {
-      content: hit.content,
-      usage: { tokensIn: hit.tokensIn, tokensOut: hit.tokensOut, durationMs: 0, cached: true },
-      cutOff: hit.doneReason === 'length',
-    };
+  if (hit) {
+    const usage = { tokensIn: hit.tokensIn, tokensOut: hit.tokensOut, durationMs: 0, cached: true };
+    recordModelAnswer(llm.model, usage);
+    return { content: hit.content, usage, cutOff: hit.doneReason === 'length' };
+  }
 
   const overCap = new AbortController();
   // An answer that loops is stopped once the loop is evident, not at the token limit (core/repetition.ts).
@@ -104,6 +104,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
       cached: false,
     };
     storeAnswer(dbPath, key, llm.model, { content, ...usage, doneReason: end.doneReason });
+    recordModelAnswer(llm.model, usage);
     return { content, usage, cutOff: end.doneReason === 'length' };
   } catch (err) {
     if (looping.signal.aborted && loopAt !== null && !cancelled?.aborted) {
@@ -111,6 +112,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
       const usage = { tokensIn: 0, tokensOut: tokens, durationMs: Math.round(performance.now() - started), cached: false };
       const kept = content.slice(0, loopAt);
       storeAnswer(dbPath, key, llm.model, { content: kept, ...usage, doneReason: 'repetition' });
+      recordModelAnswer(llm.model, usage);
       return { content: kept, usage, cutOff: false, looped: true };
     }
     throw toFailure(err, llm, { overCap: overCap.signal.aborted, cancelled: cancelled?.aborted ?? false });

@@ -9,6 +9,8 @@ import { checkApi, specFromOutput } from '../support/check-api.js';
 import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
 import { writersOf } from '../support/status-schema.js';
+import { Client, Connection } from '@temporalio/client';
+import { wallClock } from '../../client/time-flags.js';
 
 let setup: CliSetup;
 before(async () => {
@@ -67,6 +69,35 @@ describe('-at: a run started later by a schedule on the server', () => {
     } finally {
       worker.kill('SIGINT');
       await new Promise((r) => worker.once('exit', r));
+    }
+  });
+});
+
+describe('-every 24h -tz: the time of day holds across a daylight-saving change', () => {
+  test('from the night before Berlin changes its clocks: every next start is 01:30 in Berlin, 00:30 UTC before and 23:30 UTC after', async () => {
+    const output = path.join(tmpDir('e2e-schedule-tz'), 'todo-api');
+    const scheduled = await runCli(['-at', '2027-03-26T01:30', '-every', '24h', '-tz', 'Europe/Berlin', '-output', output, ...setup.common]);
+    assert.equal(scheduled.code, 0, scheduled.stderr);
+    assert.match(scheduled.stderr, /starts at 2027-03-26 01:30:00 Europe\/Berlin, then every 1 d/);
+    const id = scheduled.stdout.trim();
+    const connection = await Connection.connect({ address: setup.temporal });
+    try {
+      // The server's own reckoning of the next starts, with the zone rules it loads.
+      const { info } = await new Client({ connection }).schedule.getHandle(id).describe();
+      const next = info.nextActionTimes.slice(0, 5);
+      assert.equal(next.length, 5, 'five starts ahead');
+      assert.deepEqual(
+        next.map((t) => wallClock(t, 'Europe/Berlin')).map((w) => `${w.day} ${w.hour}:${w.minute}`),
+        ['26 1:30', '27 1:30', '28 1:30', '29 1:30', '30 1:30'],
+      );
+      assert.deepEqual(
+        next.map((t) => t.toISOString().slice(11, 16)),
+        ['00:30', '00:30', '00:30', '23:30', '23:30'],
+        'UTC moves by the hour Berlin moved its clocks (on the 28th, from 02:00)',
+      );
+    } finally {
+      await connection.close();
+      assert.equal((await runCli(['cancel', id, ...setup.common])).code, 0);
     }
   });
 });

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { renderReport, type ReportRow } from '../../lib/morning-report.js';
 import { itemFolders, readBatchFile } from '../../client/batch-file.js';
 import { UsageError, parseArgs } from '../../client/flags.js';
-import { scheduleSpecFor } from '../../client/schedules.js';
+import { scheduleSpecFor, timeOfDayCalendar } from '../../client/schedules.js';
 import { formatDuration, parseDuration, parseStartTime } from '../../client/time-flags.js';
 import { folderForStart } from '../../core/layout.js';
 
@@ -41,19 +41,52 @@ describe('durations and clock times', () => {
     assert.deepEqual(parseStartTime('2026-12-03T01:30Z', now), new Date(Date.UTC(2026, 11, 3, 1, 30)));
     for (const bad of ['24:00', '1:60', 'tonight', '2026-12-03', '2026-13-03T01:30']) assert.equal(parseStartTime(bad, now), null, bad);
   });
+
+  test('-at in -tz: a clock time and a date-time without offset are read on a clock there', () => {
+    const now = new Date(Date.UTC(2026, 11, 2, 22, 0)); // 23:00 in Berlin, 17:00 in New York
+    assert.deepEqual(parseStartTime('01:30', now, 'Europe/Berlin'), new Date(Date.UTC(2026, 11, 3, 0, 30)), 'tomorrow 01:30 in Berlin');
+    assert.deepEqual(parseStartTime('18:00', now, 'America/New_York'), new Date(Date.UTC(2026, 11, 2, 23, 0)), 'today 18:00 in New York');
+    assert.deepEqual(parseStartTime('2027-07-01T09:00', now, 'America/New_York'), new Date(Date.UTC(2027, 6, 1, 13, 0)), 'summer time there: UTC-4');
+    assert.deepEqual(parseStartTime('2027-07-01T09:00Z', now, 'America/New_York'), new Date(Date.UTC(2027, 6, 1, 9, 0)), 'an offset of its own wins');
+    // The night of a change: 01:30 in Berlin on 2027-03-28 is still winter time (the clock jumps at 02:00).
+    assert.deepEqual(parseStartTime('2027-03-28T01:30', now, 'Europe/Berlin'), new Date(Date.UTC(2027, 2, 28, 0, 30)));
+    assert.deepEqual(parseStartTime('2027-03-29T01:30', now, 'Europe/Berlin'), new Date(Date.UTC(2027, 2, 28, 23, 30)));
+  });
+
+  test("-tz: a time zone name, default this machine's, with -at or -every only", () => {
+    assert.equal(parseArgs(['-at', '01:30'], {}).flags.tz, Intl.DateTimeFormat().resolvedOptions().timeZone);
+    assert.equal(parseArgs(['-every', '24h', '-tz', 'Asia/Tokyo'], {}).flags.tz, 'Asia/Tokyo');
+    assert.match(message(['-every', '24h', '-tz', 'Mars/Olympus']), /^-tz takes a time zone name like Europe\/Berlin/);
+    assert.match(message(['-tz', 'Asia/Tokyo']), /^-tz is the time zone of -at and -every: pass one of them too/);
+    assert.match(message(['list', '-tz', 'Asia/Tokyo']), /^-tz is for start or batch, not list/);
+  });
 });
 
 describe('the schedule of -at and -every', () => {
   const at = new Date(Date.UTC(2026, 11, 3, 1, 30, 5));
   test('-at alone: one calendar moment, in UTC', () => {
-    assert.deepEqual(scheduleSpecFor(at, null, new Date()).calendars, [{ year: 2026, month: 'DECEMBER', dayOfMonth: 3, hour: 1, minute: 30, second: 5 }]);
+    assert.deepEqual(scheduleSpecFor(at, null, new Date(), 'Europe/Berlin').calendars, [
+      { year: 2026, month: 'DECEMBER', dayOfMonth: 3, hour: 1, minute: 30, second: 5 },
+    ]);
   });
-  test('-every with -at: an interval whose starts fall exactly on -at, and every interval after it', () => {
-    const day = 86_400_000;
-    const spec = scheduleSpecFor(at, day, new Date());
+  test('-every 90m with -at: an interval whose starts fall exactly on -at, and every interval after it', () => {
+    const every = 90 * 60_000;
+    const spec = scheduleSpecFor(at, every, new Date(), 'Europe/Berlin');
     const interval = spec.intervals![0]! as { every: number; offset: number };
-    assert.equal((at.getTime() - interval.offset) % day, 0, 'a start at -at');
-    assert.ok((spec.startAt as Date).getTime() < at.getTime() && (spec.startAt as Date).getTime() > at.getTime() - day, 'none a day before it');
+    assert.equal((at.getTime() - interval.offset) % every, 0, 'a start at -at');
+    assert.ok((spec.startAt as Date).getTime() < at.getTime() && (spec.startAt as Date).getTime() > at.getTime() - every, 'none before it');
+  });
+  test('-every a day, a week or hours that divide a day: a calendar at the time of day on a clock in -tz, from -at on', () => {
+    // 01:30:05 UTC on a Thursday is 02:30:05 in Berlin (winter) and 20:30:05 the day before in New York.
+    const daily = scheduleSpecFor(at, 86_400_000, new Date(), 'Europe/Berlin');
+    assert.deepEqual(daily.calendars, [{ hour: 2, minute: 30, second: 5 }]);
+    assert.equal(daily.timezone, 'Europe/Berlin');
+    assert.equal(daily.intervals, undefined);
+    assert.equal((daily.startAt as Date).getTime(), at.getTime() - 1000, 'none before -at');
+    assert.deepEqual(scheduleSpecFor(at, 86_400_000, new Date(), 'America/New_York').calendars, [{ hour: 20, minute: 30, second: 5 }]);
+    assert.deepEqual(timeOfDayCalendar(at, 7 * 86_400_000, 'Europe/Berlin'), { hour: 2, minute: 30, second: 5, dayOfWeek: 'THURSDAY' });
+    assert.deepEqual(timeOfDayCalendar(at, 12 * 3_600_000, 'Europe/Berlin'), { hour: { start: 2, end: 23, step: 12 }, minute: 30, second: 5 });
+    for (const other of [2 * 86_400_000, 5 * 3_600_000, 30 * 60_000]) assert.equal(timeOfDayCalendar(at, other, 'Europe/Berlin'), null, String(other));
   });
   test('-every: each start writes into a folder of its own, named after the start', () => {
     assert.equal(folderForStart('/night/todo-api/', at), '/night/todo-api/2026-12-03-013005');
