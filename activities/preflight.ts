@@ -8,6 +8,7 @@ import { goVersion } from './go/validate.js';
 import { serverName } from './llm/model-server.js';
 import { OllamaClient, OllamaStatusError } from './llm/ollama.js';
 import { API_KEY_VARIABLE, OpenAiClient, OpenAiStatusError } from './llm/openai.js';
+import { profileNote, serverProfile } from './llm/server-profile.js';
 
 export interface PreflightInput {
   ollamaUrl: string;
@@ -22,6 +23,8 @@ export interface PreflightInput {
 export interface ModelServerCheckInput {
   ollamaUrl: string;
   api?: LlmSettings['api'];
+  /** -llm-server (LlmSettings.server): detected when absent. */
+  server?: LlmSettings['server'];
   model: string;
 }
 
@@ -107,7 +110,21 @@ async function checkOpenAiServer(input: ModelServerCheckInput): Promise<Omit<Pre
     const served = ids.length ? `it serves ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}` : 'it serves none';
     throw ApplicationFailure.nonRetryable(`model "${input.model}" is not served by ${server}: ${served} (pass one with -model)`, 'ModelNotFound');
   }
-  return { ollamaVersion: `OpenAI-compatible API${found.server ? ` (${found.server})` : ''}`, modelDigest: '' };
+  return { ollamaVersion: `OpenAI-compatible API${found.server ? ` (${found.server})` : ''}`, modelDigest: '', prefill: await checkPrefill(input, server) };
+}
+
+/** The continuation probe (server-profile.ts), in status.json's words; failures that no run can get past stop here. */
+async function checkPrefill(input: ModelServerCheckInput, server: string): Promise<string> {
+  try {
+    return profileNote(await serverProfile(input, AbortSignal.timeout(120_000)));
+  } catch (err) {
+    if (!(err instanceof OpenAiStatusError))
+      throw ApplicationFailure.nonRetryable(`${server} is not reachable: start it (or pass -ollama URL)`, MODEL_SERVER_GONE);
+    throw ApplicationFailure.nonRetryable(
+      `${server} failed an 8-token test answer (${err.statusCode}: ${err.message}): check that it serves -model ${input.model}`,
+      'OllamaError',
+    );
+  }
 }
 
 /** Ollama's name for a model given without a tag: `llama3` is `llama3:latest`. */

@@ -1,6 +1,6 @@
 // The values some flags take, checked: a model name, the model server's URL, -serve's list,
 // -phase-options. Every bad value is a UsageError naming the flag (exit code 2).
-import { OPTIONS_PHASES, type ModelOptions, type OptionsPhase } from '../core/types.js';
+import { OPTIONS_PHASES, SERVER_KINDS, type LlmSettings, type ModelOptions, type OptionsPhase } from '../core/types.js';
 import { SERVED_WORK, type ServedWork } from '../core/task-queues.js';
 import { UsageError } from './usage-error.js';
 
@@ -8,6 +8,15 @@ import { UsageError } from './usage-error.js';
 export const LLM_APIS = ['ollama', 'openai'] as const;
 /** The SDK's log levels, most to least verbose. */
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+/** -llm-server: which OpenAI-compatible server, or auto (detected at the first call). */
+export const LLM_SERVERS = ['auto', ...SERVER_KINDS] as const;
+
+/** -llm-api and -llm-server as a run's LlmSettings have them: each only when not the default, so run inputs stay as they were. */
+export function llmServerOf(flags: { 'llm-api': string; 'llm-server': string }): Pick<LlmSettings, 'api' | 'server'> {
+  if (flags['llm-api'] !== 'openai') return {};
+  const server = flags['llm-server'] === 'auto' ? {} : { server: flags['llm-server'] as NonNullable<LlmSettings['server']> };
+  return { api: 'openai', ...server };
+}
 export const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*){0,2}(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 export const HOST_PORT_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 

@@ -6,7 +6,7 @@ import { isTimeZone, machineTimeZone, parseDuration, parseStartTime } from './ti
 import { SERVED_WORK } from '../core/task-queues.js';
 import { HEARTBEAT_TIMEOUT_MS } from '../core/defaults.js';
 import { UsageError } from './usage-error.js';
-import { HOST_PORT_PATTERN, LLM_APIS, LOG_LEVELS, MODEL_PATTERN, normalizeOllamaUrl, parsePhaseOptions, servedWork } from './flag-values.js';
+import { HOST_PORT_PATTERN, LLM_APIS, LLM_SERVERS, LOG_LEVELS, MODEL_PATTERN, normalizeOllamaUrl, parsePhaseOptions, servedWork } from './flag-values.js';
 
 export { UsageError };
 
@@ -57,6 +57,7 @@ export const FLAGS = {
   model: { kind: 'string', group: 'model', default: 'codellama:7b', help: 'Ollama model' },
   ollama: { kind: 'string', group: 'model', default: 'http://localhost:11434', env: 'OLLAMA_HOST', help: 'Ollama endpoint' },
   'llm-api': { kind: 'string', group: 'model', default: 'ollama', help: "the server's API: ollama (native) or openai (/v1/chat/completions)" },
+  'llm-server': { kind: 'string', group: 'model', default: 'auto', help: `-llm-api openai: which server (${LLM_SERVERS.join(', ')}: detected)` },
   'ollama-wait': { kind: 'int', group: 'model', default: 30, help: 'minutes to wait for Ollama gone mid-run; 0: fail at once' },
   temperature: { kind: 'number', group: 'model', default: 0.2, help: 'model temperature, 0-2' },
   'num-ctx': { kind: 'int', group: 'model', default: 8192, help: 'model context size in tokens' },
@@ -234,6 +235,10 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
   if (!(STORES as readonly string[]).includes(flags.store)) throw new UsageError(`-store must be ${STORES.join(' or ')}, not ${JSON.stringify(flags.store)}`);
   if (!(LLM_APIS as readonly string[]).includes(flags['llm-api']))
     throw new UsageError(`-llm-api must be ollama or openai, not ${JSON.stringify(flags['llm-api'])}`);
+  if (!(LLM_SERVERS as readonly string[]).includes(flags['llm-server']))
+    throw new UsageError(`-llm-server must be ${LLM_SERVERS.join(', ')}, not ${JSON.stringify(flags['llm-server'])}`);
+  if (given.has('llm-server') && flags['llm-api'] !== 'openai')
+    throw new UsageError("-llm-server names an OpenAI-compatible server: pass -llm-api openai too (Ollama's native API needs neither)");
   if (flags.git && flags['no-git']) throw new UsageError('-git and -no-git contradict each other: pass one of them');
   if (flags.prompt.length > 2000) throw new UsageError('-prompt is longer than 2000 characters: describe the API in a sentence or two');
   const ranges: [FlagName, number, number][] = [

@@ -10,7 +10,7 @@ import { approveCommand, planCommand } from './plan-commands.js';
 import { batchCommand } from './batch-command.js';
 import { reportCommand } from './report-command.js';
 import { UsageError, type FlagName, type Flags, type ParsedArgs } from './flags.js';
-import { servedWork } from './flag-values.js';
+import { llmServerOf, servedWork } from './flag-values.js';
 import { modelTaskQueue } from '../core/task-queues.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
 import { installRuntime } from './runtime-setup.js';
@@ -70,8 +70,8 @@ async function workerCommand(flags: Flags, given: Set<FlagName>, io: Io): Promis
   const serve = servedWork(flags.serve);
   // The model endpoint belongs to the worker that serves model calls: one named here (a flag or
   // OLLAMA_HOST) takes the place of the run's; none named leaves each run's own.
-  const ownServer = given.has('ollama') || given.has('llm-api') || Boolean(process.env.OLLAMA_HOST);
-  const modelServer = ownServer ? { ollamaUrl: flags.ollama, api: flags['llm-api'] === 'openai' ? ('openai' as const) : undefined } : undefined;
+  const ownServer = given.has('ollama') || given.has('llm-api') || given.has('llm-server') || Boolean(process.env.OLLAMA_HOST);
+  const modelServer = ownServer ? { ollamaUrl: flags.ollama, ...llmServerOf(flags) } : undefined;
   const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'], serve, modelServer });
   const queues = [
     ...(serve.includes('workflows') || serve.includes('workspace') ? [`"${flags['task-queue']}" (${serve.filter((s) => s !== 'model').join(', ')})`] : []),

@@ -9,7 +9,7 @@ import { parseDuration } from './time-flags.js';
 import { openMirror } from '../lib/db.js';
 import { makeFolders } from '../lib/make-folders.js';
 import { UsageError, type Flags } from './flags.js';
-import { parsePhaseOptions } from './flag-values.js';
+import { llmServerOf, parsePhaseOptions } from './flag-values.js';
 
 /** The Web UI's address of a run in -namespace, without the run's id. */
 export function webUiRunsUrl(flags: Pick<Flags, 'ui' | 'namespace'>): string {
@@ -86,7 +86,7 @@ export function runInputFrom(flags: Flags): RunInput {
     dbPath,
     llm: {
       ollamaUrl: flags.ollama,
-      ...(flags['llm-api'] === 'openai' ? { api: 'openai' as const } : {}),
+      ...llmServerOf(flags),
       model: flags.model,
       options: {
         temperature: flags.temperature,

@@ -34,12 +34,18 @@ export interface ModelOptions {
   num_predict?: number;
 }
 
+/** The OpenAI-compatible servers whose request fields differ (activities/llm/server-kinds.ts). */
+export const SERVER_KINDS = ['ollama', 'llama-server', 'vllm', 'sglang', 'tgi'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
 /** How to reach the LLM; host-independent so LLM activities can move to another task queue. */
 export interface LlmSettings {
   /** The model server's base URL (-ollama), whichever API it speaks. */
   ollamaUrl: string;
   /** The server's API (-llm-api): Ollama's native one when absent, so recorded runs replay unchanged. */
   api?: 'ollama' | 'openai';
+  /** Which OpenAI-compatible server it is (-llm-server), for the request fields it wants; absent: detected. */
+  server?: ServerKind;
   model: string;
   options: ModelOptions;
   /** Whole-call limit for one chat request. */
@@ -165,6 +171,8 @@ export interface PreflightResult {
   goVersion: string;
   ollamaVersion: string;
   modelDigest: string;
+  /** An OpenAI-compatible server: which one, and whether it continues a prefilled answer (a status.json note). */
+  prefill?: string;
 }
 
 export interface PlanResult {

@@ -17,8 +17,8 @@ export interface WorkerSettings {
   taskQueue: string;
   /** What this process serves: all of it unless told. */
   serve?: readonly ServedWork[];
-  /** The worker's own model server (-ollama, OLLAMA_HOST, -llm-api given to `worker`); the run's when absent. */
-  modelServer?: Pick<ModelEndpoint, 'ollamaUrl' | 'api'>;
+  /** The worker's own model server (-ollama, OLLAMA_HOST, -llm-api, -llm-server given to `worker`); the run's when absent. */
+  modelServer?: Pick<ModelEndpoint, 'ollamaUrl' | 'api' | 'server'>;
   /** Model calls at once on this worker: a local model serves one at a time (the bench sets 1). */
   maxConcurrentModelCalls?: number;
   /** Bundle the workflow code at start instead of reusing the cached bundle (tests of the bundler). */

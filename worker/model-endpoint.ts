@@ -1,5 +1,5 @@
 // The model endpoint belongs to the worker that serves model calls: a worker started with its
-// own -ollama, OLLAMA_HOST or -llm-api sends every model call it serves there, whatever URL
+// own -ollama, OLLAMA_HOST, -llm-api or -llm-server sends every model call it serves there, whatever URL
 // the run's input carries (that one is the CLI's, perhaps on another machine). The response
 // cache moves with the model calls: a worker that serves them without the workspace keeps it
 // in a file of its own, since the run's mirror (-db) is a path on the workspace's machine.
@@ -11,6 +11,8 @@ export interface ModelEndpoint {
   /** The server's URL, for every model call this worker serves; the run's when absent. */
   ollamaUrl?: string;
   api?: LlmSettings['api'];
+  /** Which OpenAI-compatible server it is (-llm-server); detected when absent. */
+  server?: LlmSettings['server'];
   /** The response cache's SQLite file; the run's mirror (its dbPath) when absent. */
   cacheDbPath?: string;
 }
@@ -23,14 +25,15 @@ export function servedInput<I>(input: I, endpoint: ModelEndpoint): I {
   if (typeof input !== 'object' || input === null) return input;
   const served: Record<string, unknown> = { ...(input as Record<string, unknown>) };
   if (endpoint.ollamaUrl !== undefined) {
-    // `api` only when not Ollama's native one, as the CLI writes run inputs.
-    const api = endpoint.api === 'openai' ? { api: endpoint.api } : {};
+    // `api` only when not Ollama's native one and `server` only when named, as the CLI writes run inputs.
+    const api = endpoint.api === 'openai' ? { api: endpoint.api, ...(endpoint.server ? { server: endpoint.server } : {}) } : {};
     if (typeof served.llm === 'object' && served.llm !== null) {
-      const { api: _run, ...llm } = served.llm as LlmSettings;
+      const { api: _run, server: _runServer, ...llm } = served.llm as LlmSettings;
       served.llm = { ...llm, ollamaUrl: endpoint.ollamaUrl, ...api };
     }
     if ('ollamaUrl' in served) {
       delete served.api;
+      delete served.server;
       Object.assign(served, { ollamaUrl: endpoint.ollamaUrl, ...api });
     }
   }

@@ -62,7 +62,7 @@ async function preflight(run: PipelineRun, step: Step): Promise<void> {
   const { llm, outputDir, allowNonEmptyOutput, skipValidation } = run.input;
   const server = `${llm.api === 'openai' ? 'model server' : 'Ollama'} ${llm.ollamaUrl}, model ${llm.model}`;
   // `api` only when set: a native run's activity input stays as recorded runs have it.
-  const modelServer = { ollamaUrl: llm.ollamaUrl, ...(llm.api ? { api: llm.api } : {}), model: llm.model };
+  const modelServer = { ollamaUrl: llm.ollamaUrl, ...(llm.api ? { api: llm.api } : {}), ...(llm.server ? { server: llm.server } : {}), model: llm.model };
   const workspace = { outputDir, allowNonEmptyOutput, skipValidation };
   // The folder and Go where the files are written, the model server where the model is called.
   const found = run.modelQueue
@@ -76,7 +76,9 @@ async function preflight(run: PipelineRun, step: Step): Promise<void> {
   run.outputDirIsSafe();
   // What built this API, in status.json: the versions and the model's digest.
   const digest = found.modelDigest ? ` (${found.modelDigest.slice(0, 12)})` : '';
-  step({ notes: [`Go ${found.goVersion}, ${llm.api === 'openai' ? '' : 'Ollama '}${found.ollamaVersion}, model ${llm.model}${digest}`] });
+  // And whether the server continues a prefilled answer (OpenAI-compatible ones are probed).
+  const prefill = found.prefill ? [found.prefill] : [];
+  step({ notes: [`Go ${found.goVersion}, ${llm.api === 'openai' ? '' : 'Ollama '}${found.ollamaVersion}, model ${llm.model}${digest}`, ...prefill] });
 }
 
 async function plan(run: PipelineRun, step: Step): Promise<PlanDecision> {

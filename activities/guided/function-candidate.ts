@@ -84,13 +84,8 @@ export async function askForFunction(request: FunctionRequest): Promise<{ conten
   const options = i === 0 ? { ...llm.options, seed } : { ...llm.options, seed: seed + 1000 * i, temperature: warmer };
   // The answer is started for the model (a final assistant message it continues): it
   // writes this function's body, not a whole file, a `main` or another API's function.
+  // A server that cannot continue one is asked without it, and its whole answer read.
   const start = answerStart(hole);
-  const answer = await chatOnce({
-    dbPath: request.dbPath,
-    llm: { ...llm, options },
-    messages: [...messages, { role: 'assistant', content: start }],
-    stop: FUNCTION_END,
-    label: request.label,
-  });
-  return { content: continuedAnswer(start, answer.content), usage: answer.usage };
+  const answer = await chatOnce({ dbPath: request.dbPath, llm: { ...llm, options }, messages, prefill: start, stop: FUNCTION_END, label: request.label });
+  return { content: continuedAnswer(answer.prefilled ? start : '', answer.content), usage: answer.usage };
 }

@@ -207,11 +207,24 @@ export const answerStart = (hole: FunctionHole) => `\`\`\`go\n${hole.signature} 
  * the function's closing brace (a stop sequence is not part of the answer).
  */
 export function continuedAnswer(start: string, continuation: string): string {
-  // A model that starts over (a fence, or the signature again) gave a whole answer of its own.
-  const text = /^\s*(```|func\b)/.test(continuation) ? continuation : start + continuation;
+  // A model that starts over (a fence, or the signature again, perhaps after a line of prose) gave
+  // a whole answer of its own: its code is kept and its prose dropped, so nothing is glued onto the start.
+  const own = ownAnswerAt(continuation);
+  const text = own >= 0 ? continuation.slice(own) : start + continuation;
   const func = /^func\b/m.exec(text);
   const open = func ? text.indexOf('{', func.index) : -1;
   return open >= 0 && matchingBracket(text, open) < 0 ? `${text}\n}\n\`\`\`` : text;
+}
+
+/**
+ * Where an answer of the model's own begins: an opening fence or a `func` at the margin with only
+ * prose before it (a body's lines are indented by gofmt, or are code); -1 when it continues the start.
+ */
+export function ownAnswerAt(text: string): number {
+  const found = /^(```[\w-]*\n(?=[\s\S]*\S)|func\b)/m.exec(text);
+  if (!found) return -1;
+  const prose = (line: string) => line.trim() === '' || (!/^\s/.test(line) && !/:=|^return\b|[{};)]\s*$/.test(line.trim()));
+  return text.slice(0, found.index).split('\n').every(prose) ? found.index : -1;
 }
 
 /**

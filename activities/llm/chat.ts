@@ -14,6 +14,7 @@ import { recordModelAnswer } from '../run-metrics.js';
 import { serverName, streamChat } from './model-server.js';
 import { OllamaStatusError, type ChatRequest, type Message } from './ollama.js';
 import { API_KEY_VARIABLE, OpenAiStatusError } from './openai.js';
+import { serverProfile } from './server-profile.js';
 
 export interface ChatInput {
   dbPath: string;
@@ -26,6 +27,8 @@ export interface ChatInput {
   label: string;
   /** Stop an answer that runs in a loop once the loop is evident, keeping its first pass (prose, where a repeated block is never meant). */
   stopLoops?: boolean;
+  /** The answer's start, for the model to continue (a final assistant message), where the server continues one (server-profile.ts). */
+  prefill?: string;
 }
 
 export interface ChatOutput {
@@ -35,6 +38,8 @@ export interface ChatOutput {
   cutOff: boolean;
   /** The answer ran in a loop and was stopped there: `content` is its first pass. */
   looped?: boolean;
+  /** `content` continues ChatInput.prefill; false when the server was asked without it (a whole answer). */
+  prefilled?: boolean;
 }
 
 export { addUsage, NO_USAGE } from '../../core/usage.js';
@@ -51,14 +56,27 @@ export function cacheKey(llm: LlmSettings, messages: Message[], format: ChatRequ
 /** Heartbeats when running inside an activity; a no-op in plain unit tests. */
 const heartbeat = (progress: ChatProgress) => reportProgress(progress);
 
+/** Whether the server continues a prefilled answer: Ollama's native API does; another is probed once (server-profile.ts). */
+async function continuesPrefill(llm: LlmSettings): Promise<boolean> {
+  if (llm.api !== 'openai') return true;
+  try {
+    return (await serverProfile(llm, AbortSignal.timeout(llm.callTimeoutMs))).mode !== 'no-prefill';
+  } catch (err) {
+    throw toFailure(err, llm, { overCap: false, cancelled: false });
+  }
+}
+
 export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
-  const { llm, messages, format, dbPath, stop } = input;
+  const { llm, format, dbPath, stop } = input;
+  const prefilled = input.prefill === undefined ? undefined : await continuesPrefill(llm);
+  const messages: Message[] = prefilled ? [...input.messages, { role: 'assistant', content: input.prefill! }] : input.messages;
+  const asked = prefilled === undefined ? {} : { prefilled };
   const key = cacheKey(llm, messages, format, stop);
   const hit = cachedAnswer(dbPath, key);
   if (hit) {
     const usage = { tokensIn: hit.tokensIn, tokensOut: hit.tokensOut, durationMs: 0, cached: true };
     recordModelAnswer(llm.model, usage);
-    return { content: hit.content, usage, cutOff: hit.doneReason === 'length' };
+    return { content: hit.content, usage, cutOff: hit.doneReason === 'length', ...asked };
   }
 
   const overCap = new AbortController();
@@ -105,7 +123,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
     };
     storeAnswer(dbPath, key, llm.model, { content, ...usage, doneReason: end.doneReason });
     recordModelAnswer(llm.model, usage);
-    return { content, usage, cutOff: end.doneReason === 'length' };
+    return { content, usage, cutOff: end.doneReason === 'length', ...asked };
   } catch (err) {
     if (looping.signal.aborted && loopAt !== null && !cancelled?.aborted) {
       // The first pass through the loop is the answer; the rest was the same again.
@@ -113,7 +131,7 @@ export async function chatOnce(input: ChatInput): Promise<ChatOutput> {
       const kept = content.slice(0, loopAt);
       storeAnswer(dbPath, key, llm.model, { content: kept, ...usage, doneReason: 'repetition' });
       recordModelAnswer(llm.model, usage);
-      return { content: kept, usage, cutOff: false, looped: true };
+      return { content: kept, usage, cutOff: false, looped: true, ...asked };
     }
     throw toFailure(err, llm, { overCap: overCap.signal.aborted, cancelled: cancelled?.aborted ?? false });
   } finally {

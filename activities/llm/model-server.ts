@@ -4,6 +4,7 @@
 import type { LlmSettings, ModelOptions } from '../../core/types.js';
 import { OllamaClient, type CallOptions, type ChatRequest, type Message } from './ollama.js';
 import { OpenAiClient, chatCompletionRequest } from './openai.js';
+import { serverProfile } from './server-profile.js';
 
 export interface ChatCall {
   messages: Message[];
@@ -26,8 +27,10 @@ export interface StreamedAnswer {
 export async function streamChat(llm: LlmSettings, call: ChatCall, onText: (text: string) => void, opts: CallOptions): Promise<StreamedAnswer> {
   const { messages, format, stop, options } = call;
   if (llm.api === 'openai') {
+    // The server's own fields for a prefill and its shape of response_format; a plain request needs neither.
+    const shape = format || messages.at(-1)?.role === 'assistant' ? await serverProfile(llm, opts.signal) : undefined;
     const end = await new OpenAiClient(llm.ollamaUrl).chat(
-      chatCompletionRequest(llm.model, messages, options, format, stop),
+      chatCompletionRequest(llm.model, messages, options, format, stop, shape),
       (chunk) => {
         // The usage chunk has no choices: it is no piece of the answer.
         if (chunk.choices.length) onText(chunk.choices[0]?.delta?.content ?? '');

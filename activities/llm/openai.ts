@@ -2,14 +2,14 @@
 // Ollama's own /v1), shaped like ollama.ts: types that mirror the wire (OpenAI's chat
 // completions as Ollama's openai/openai.go has them), one function per endpoint, streaming
 // through a per-chunk callback.
+import { createParser, type ParseError } from 'eventsource-parser';
 import { request } from 'undici';
 import type { ModelOptions } from '../../core/types.js';
-import { ndjsonLines, oneLine, type CallOptions, type ChatRequest, type Message } from './ollama.js';
+import { oneLine, type CallOptions, type ChatRequest, type Message } from './ollama.js';
+import { responseFormat, type RequestShape, type ResponseFormat } from './server-kinds.js';
 
 /** The environment variable the worker reads the API key from, at call time (never in a run's input). */
 export const API_KEY_VARIABLE = 'OVERNIGHT_LLM_API_KEY';
-
-export type ResponseFormat = { type: 'json_object' } | { type: 'json_schema'; json_schema: { name: string; schema: Record<string, unknown> } };
 
 export interface ChatCompletionRequest {
   model: string;
@@ -22,6 +22,8 @@ export interface ChatCompletionRequest {
   max_tokens?: number;
   stop?: string[];
   response_format?: ResponseFormat;
+  /** A server's own fields (server-kinds.ts), e.g. vLLM's continue_final_message. */
+  [field: string]: unknown;
 }
 
 export interface Usage {
@@ -71,15 +73,18 @@ export function openAiBaseUrl(url: string): string {
   return url.replace(/\/+$/, '').replace(/\/+v1$/, '');
 }
 
-/** Our request in OpenAI's terms. */
+/** Our request in OpenAI's terms, shaped for the server (server-kinds.ts): any server when `shape` is absent. */
 export function chatCompletionRequest(
   model: string,
   messages: Message[],
   options: ModelOptions,
   format?: ChatRequest['format'],
   stop?: string[],
+  shape: RequestShape = { kind: 'unknown', fields: {} },
 ): ChatCompletionRequest {
-  const req: ChatCompletionRequest = { model, messages, stream: true, stream_options: { include_usage: true } };
+  // The continuation fields first, so no field of ours is overwritten by them.
+  const prefilled = messages.at(-1)?.role === 'assistant';
+  const req: ChatCompletionRequest = { ...(prefilled ? shape.fields : {}), model, messages, stream: true, stream_options: { include_usage: true } };
   if (options.temperature !== undefined) req.temperature = options.temperature;
   if (options.seed !== undefined) req.seed = options.seed;
   // Ollama's -1 and -2 (no limit, fill the context) have no OpenAI form: leave max_tokens out.
@@ -87,8 +92,8 @@ export function chatCompletionRequest(
   // num_ctx has no OpenAI field: the server's own setting decides (Ollama's /v1 ignores it too and
   // uses OLLAMA_CONTEXT_LENGTH; vLLM --max-model-len; llama.cpp -c).
   if (stop?.length) req.stop = stop;
-  if (format === 'json') req.response_format = { type: 'json_object' };
-  else if (format) req.response_format = { type: 'json_schema', json_schema: { name: 'answer', schema: format } };
+  const shaped = responseFormat(shape.kind, format);
+  if (shaped) req.response_format = shaped;
   return req;
 }
 
@@ -117,6 +122,16 @@ export class OpenAiClient {
     // An answer, but not this endpoint's: whatever answers there is no OpenAI-compatible server.
     if (!Array.isArray(list?.data)) throw new OpenAiStatusError(res.statusCode, `not a model list: ${this.safe(text, 120)}`);
     return { list, server };
+  }
+
+  /** GET `path` as JSON, for the signs of which server this is; undefined for an error status or no JSON (a connection failure throws). */
+  async getJson(path: string, opts: CallOptions = {}): Promise<unknown> {
+    try {
+      return JSON.parse(await (await this.send('GET', path, undefined, opts)).body.text()) as unknown;
+    } catch (err) {
+      if (err instanceof OpenAiStatusError || err instanceof SyntaxError) return undefined;
+      throw err;
+    }
   }
 
   /** POST /v1/chat/completions, streamed: `onChunk` sees every chunk; resolves at `data: [DONE]`. */
@@ -191,16 +206,36 @@ function errorMessageIn(parsed: unknown): string | undefined {
 }
 
 /**
- * The `data:` payloads of a server-sent event stream. Every OpenAI-compatible server sends one
- * JSON object per `data:` line, so a line is an event here; comments (`:`) and the `event:`,
- * `id:` and `retry:` fields are skipped, llama.cpp's `error: {…}` line is passed on as data
- * (it parses as an error), anything else is malformed. Lines longer than `maxLineChars` throw.
+ * The `data:` payloads of a server-sent event stream, parsed by eventsource-parser: an event's
+ * `data:` lines are joined with newlines (the spec), comments and the `event:`, `id:` and `retry:`
+ * fields are skipped. llama.cpp's `error: {…}` line is passed on as data (it parses as an error);
+ * any other line that is no SSE field is malformed. An event longer than `maxEventChars` throws.
  */
-export async function* sseData(body: AsyncIterable<Buffer | string>, maxLineChars = Infinity): AsyncGenerator<string> {
-  for await (const line of ndjsonLines(body, maxLineChars, 'the model server')) {
-    const field = /^([a-z]*):\s?/.exec(line);
-    if (field?.[1] === 'data' || field?.[1] === 'error') yield line.slice(field[0].length);
-    else if (!field || !['', 'event', 'id', 'retry'].includes(field[1]!))
-      throw new Error(`the model server sent a malformed stream line: ${oneLine(line, 80)}`);
+export async function* sseData(body: AsyncIterable<Buffer | string>, maxEventChars = Infinity): AsyncGenerator<string> {
+  // Events and failures in the order the stream had them: what came before a bad line is still passed on.
+  const queue: ({ data: string } | { failure: Error })[] = [];
+  const failed = (err: ParseError): Error => {
+    if (err.type === 'max-buffer-size-exceeded') return new Error(`the model server sent a stream event longer than ${maxEventChars} characters`);
+    return new Error(`the model server sent a malformed stream line: ${oneLine(err.line ?? err.field ?? '', 80)}`);
+  };
+  const parser = createParser({
+    onEvent: (event) => queue.push({ data: event.data }),
+    onError: (err) => queue.push(err.type === 'unknown-field' && err.field === 'error' ? { data: err.value ?? '' } : { failure: failed(err) }),
+    maxBufferSize: Number.isFinite(maxEventChars) ? maxEventChars : undefined,
+  });
+  const decoder = new TextDecoder();
+  function* drain(): Generator<string> {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      if ('failure' in item) throw item.failure;
+      yield item.data;
+    }
   }
+  for await (const piece of body) {
+    // A parser past its buffer cap throws on the next feed; its onError already queued why.
+    if (!queue.some((item) => 'failure' in item)) parser.feed(typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true }));
+    yield* drain();
+  }
+  // A stream that ends without the blank line after its last event still delivers that event.
+  parser.feed(decoder.decode() + '\n\n');
+  yield* drain();
 }

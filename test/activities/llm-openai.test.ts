@@ -201,13 +201,20 @@ describe('preflight and waitForOllama over the OpenAI-compatible API', () => {
       skipValidation: true,
     }) as Promise<PreflightResult>;
 
-  it('passes when GET /v1/models lists the model (given with /v1 or without), and says which API', async () => {
+  it('passes when GET /v1/models lists the model (given with /v1 or without), says which API, and probes the continuation', async () => {
     await withServer({ models: ['codellama:7b', 'llama3'] }, async (server) => {
-      assert.deepEqual(await check(server.url), { goVersion: 'skipped', ollamaVersion: 'OpenAI-compatible API', modelDigest: '' });
+      assert.deepEqual(await check(server.url), {
+        goVersion: 'skipped',
+        ollamaVersion: 'OpenAI-compatible API',
+        modelDigest: '',
+        prefill: "prefill mode: continues (Ollama's /v1 (GET /api/version) continued a prefilled answer)",
+      });
       await check(`${server.url}/v1`, 'llama3');
+      // The model list, then the server told apart and probed once per model (server-profile.ts).
+      const each = ['GET /v1/models', 'GET /v1/models', 'GET /api/version', 'POST /v1/chat/completions'];
       assert.deepEqual(
         server.requests.map((r) => `${r.method} ${r.path}`),
-        ['GET /v1/models', 'GET /v1/models'],
+        [...each, ...each],
       );
     });
   });

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plan } from '../../core/plan.js';
 import { singleResourceSpec, type ApiSpec } from '../../core/single-resource.js';
+import { PREFILL_PROBE } from '../../activities/llm/server-profile.js';
 import { functionLineOf, guidedFunctionAnswer, guidedTestCases, testCasesLineOf } from './guided-answers.js';
 
 /** A chat message as Ollama's api.Message has it on the wire. */
@@ -161,6 +162,8 @@ export function todoApiResponder(opts: TodoApiResponderOptions = {}): Responder 
   const plan = opts.plan ?? TODO_PLAN;
   const spec = singleResourceSpec(plan);
   return (req) => {
+    // The continuation probe (server-profile.ts): the count, whole; a server that continues says only its rest.
+    if (req.lastUserMessage === PREFILL_PROBE.question) return '1, 2, 3, 4, 5, 6, 7, 8, 9, 10';
     const guided = guidedAnswer(spec, req);
     if (guided !== null) return guided;
     if (hasFormat(req.format)) return JSON.stringify(plan, null, 2);

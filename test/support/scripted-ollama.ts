@@ -18,7 +18,19 @@ import {
   type ScriptedRequest,
   type WireMessage,
 } from './scripted-ollama-responders.js';
-import { NATIVE_WIRE, chatCompletionWire, fromChatCompletionRequest, modelList, openAiError, unauthorized, type AnswerWire } from './scripted-openai.js';
+import {
+  NATIVE_WIRE,
+  OWNERS,
+  chatCompletionWire,
+  fromChatCompletionRequest,
+  modelList,
+  openAiError,
+  prefillVerdict,
+  serverSigns,
+  unauthorized,
+  type AnswerWire,
+  type V1Server,
+} from './scripted-openai.js';
 
 /** What the scripted Ollama answers at /api/version unless told otherwise: the release the project builds. */
 export const SCRIPTED_OLLAMA_VERSION = '0.19.0';
@@ -50,6 +62,8 @@ export interface ScriptedCall {
   seed?: number;
   /** A hash of the request (model, messages, options, format, stop): the same request asked again has the same one. */
   request: string;
+  /** A request ending in an assistant message: whether the server continued it or started a new turn. */
+  prefill?: 'continue' | 'new-turn';
   at: number;
 }
 
@@ -84,6 +98,8 @@ export interface ScriptedOllamaOptions {
   modelNotFoundMessage?: (name: string) => string;
   /** /v1 asks for `Authorization: Bearer <apiKey>`, as a hosted OpenAI-compatible server does (Ollama itself asks for none). */
   apiKey?: string;
+  /** The server /v1 behaves like (scripted-openai.ts): Ollama's by default. */
+  v1Server?: V1Server;
 }
 
 export interface ScriptedOllama {
@@ -194,10 +210,10 @@ function* oversizedPieces(bytes: number): Generator<string> {
  * assistant message is continued (scripts/ollama/chatml.Modelfile), so an answer that repeats
  * it says only what follows; generation ends before the first `stop` sequence.
  */
-export function spokenText(answer: string, messages: WireMessage[], stop: unknown): string {
+export function spokenText(answer: string, messages: WireMessage[], stop: unknown, continues = true): string {
   const last = messages.at(-1);
   let text = answer;
-  if (last?.role === 'assistant' && typeof last.content === 'string' && last.content) {
+  if (continues && last?.role === 'assistant' && typeof last.content === 'string' && last.content) {
     const at = text.indexOf(last.content);
     if (at >= 0) text = text.slice(at + last.content.length);
   }
@@ -225,6 +241,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     p: ScriptedRequest['path'],
     body: Record<string, unknown>,
     wire: AnswerWire = NATIVE_WIRE,
+    prefill: 'continue' | 'new-turn' = 'continue',
   ): Promise<void> {
     const started = process.hrtime.bigint();
     const isChat = p !== '/api/generate';
@@ -274,6 +291,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
         .slice(0, 16),
       at: Date.now(),
       ...(typeof options_?.seed === 'number' ? { seed: options_.seed } : {}),
+      ...(messages.at(-1)?.role === 'assistant' ? { prefill } : {}),
     };
     if (sreq.file) call.file = sreq.file;
     calls.push(call);
@@ -291,7 +309,8 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     }
     const globalFault = typeof options.fault === 'function' ? options.fault(sreq, index) : options.fault;
     const fault: Fault | undefined = isFault(answer) ? answer : (globalFault ?? (options.tokensPerSecond ? { fault: 'slow' } : undefined));
-    const text = spokenText(isFault(answer) ? (answer.text ?? FILLER) : answer, messages, options_?.stop);
+    // A new turn after a final assistant message answers the whole question again.
+    const text = spokenText(isFault(answer) ? (answer.text ?? FILLER) : answer, messages, options_?.stop, prefill === 'continue');
     if (fault) call.fault = fault.fault;
     options.onCall?.(call);
     let chunksSent = 0;
@@ -380,7 +399,12 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     const authorization = req.headers.authorization;
     requests.push({ method: req.method ?? 'GET', path: p, at: Date.now(), ...(authorization ? { authorization } : {}) });
     const route = `${method} ${p}`;
+    const v1Server = options.v1Server ?? 'ollama';
     const handle = async (): Promise<void> => {
+      if (v1Server !== 'ollama' && !p.startsWith('/v1/')) {
+        const sign = serverSigns(v1Server, route);
+        return sign === null ? sendJson(res, 404, { detail: 'Not Found' }) : sendJson(res, 200, sign);
+      }
       if (route === 'GET /') return sendText(res, 200, 'Ollama is running');
       if (route === 'GET /api/version') return sendJson(res, 200, { version: options.version ?? SCRIPTED_OLLAMA_VERSION });
       if (route === 'GET /api/tags') return sendJson(res, 200, { models: models.map(modelEntry) });
@@ -409,12 +433,15 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
       }
       const refused = p.startsWith('/v1/') ? unauthorized(authorization, options.apiKey) : undefined;
       if (refused) return sendJson(res, 401, refused);
-      if (route === 'GET /v1/models') return sendJson(res, 200, modelList(models.map(modelEntry)));
+      if (route === 'GET /v1/models') return sendJson(res, 200, modelList(models.map(modelEntry), OWNERS[v1Server]));
       if (route === 'POST /v1/chat/completions') {
         const body = await readJson(req);
         const native = typeof body === 'string' ? body : fromChatCompletionRequest(body);
         if (typeof native === 'string') return sendJson(res, 400, openAiError(400, native));
-        return llm(req, res, '/v1/chat/completions', native, chatCompletionWire(body as Record<string, unknown>));
+        const prefilled = (native.messages as WireMessage[]).at(-1)?.role === 'assistant';
+        const verdict = prefilled ? prefillVerdict(v1Server, body as Record<string, unknown>) : 'continue';
+        if (typeof verdict === 'object') return sendJson(res, verdict.status, verdict.error);
+        return llm(req, res, '/v1/chat/completions', native, chatCompletionWire(body as Record<string, unknown>), verdict);
       }
       sendText(res, 404, '404 page not found', 'text/plain');
     };

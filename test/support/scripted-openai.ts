@@ -113,15 +113,57 @@ export function chatCompletionWire(request: Record<string, unknown>): AnswerWire
   };
 }
 
-/** ToListCompletion: GET /v1/models from the /api/tags entries. */
-export function modelList(models: { name: string; modified_at: string }[]) {
+/**
+ * Which server the /v1 side behaves like: Ollama's (it continues a final assistant message),
+ * vLLM's (a new turn unless the request says continue_final_message and add_generation_prompt:
+ * false; its /v1/models says owned_by "vllm") or llama-server's with a thinking template (a 400
+ * to a final assistant message; owned_by "llamacpp", GET /props). The latter two have no /api/*.
+ */
+export type V1Server = 'ollama' | 'vllm' | 'llama-server-thinking';
+
+/** What a server makes of a request that ends in an assistant message: continue it, start a new turn, or refuse it. */
+export function prefillVerdict(server: V1Server, body: Record<string, unknown>): 'continue' | 'new-turn' | { status: number; error: unknown } {
+  if (server === 'ollama') return 'continue';
+  if (server === 'llama-server-thinking')
+    // llama.cpp's server (oaicompat_chat_params_parse) and its format_error_response.
+    return {
+      status: 400,
+      error: { error: { code: 400, message: 'Assistant response prefill is incompatible with enable_thinking.', type: 'invalid_request_error' } },
+    };
+  // vLLM's ChatCompletionRequest: add_generation_prompt defaults to true, and both true is refused.
+  if (body.continue_final_message === true && body.add_generation_prompt !== false)
+    return {
+      status: 400,
+      error: {
+        object: 'error',
+        message: 'Cannot set both `continue_final_message` and `add_generation_prompt` to True.',
+        type: 'BadRequestError',
+        param: null,
+        code: 400,
+      },
+    };
+  return body.continue_final_message === true ? 'continue' : 'new-turn';
+}
+
+/** The endpoints other than /v1 that tell the servers apart (activities/llm/server-kinds.ts reads them); null: a 404. */
+export function serverSigns(server: V1Server, route: string): unknown {
+  if (server === 'vllm' && route === 'GET /version') return { version: '0.11.0' };
+  if (server === 'llama-server-thinking' && route === 'GET /props')
+    return { default_generation_settings: { n_ctx: 4096 }, total_slots: 1, chat_template: '{{ messages }}', build_info: 'b6000-scripted' };
+  return null;
+}
+
+export const OWNERS: Record<V1Server, string | undefined> = { ollama: undefined, vllm: 'vllm', 'llama-server-thinking': 'llamacpp' };
+
+/** ToListCompletion: GET /v1/models from the /api/tags entries (`owner`: another server's owned_by). */
+export function modelList(models: { name: string; modified_at: string }[], owner?: string) {
   return {
     object: 'list',
     // Go's nil slice: no models is `null`, not [].
     data:
       models.length === 0
         ? null
-        : models.map((m) => ({ id: m.name, object: 'model', created: Math.floor(Date.parse(m.modified_at) / 1000), owned_by: ownerOf(m.name) })),
+        : models.map((m) => ({ id: m.name, object: 'model', created: Math.floor(Date.parse(m.modified_at) / 1000), owned_by: owner ?? ownerOf(m.name) })),
   };
 }
 

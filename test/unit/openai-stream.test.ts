@@ -51,8 +51,8 @@ describe('sseData', () => {
     await assert.rejects(collect([`data: ${chunk('a')}\n\n<html><body>502 Bad Gateway</body></html>\n`]), /malformed stream line: <html>/);
   });
 
-  test('a line over the cap throws before it ends', async () => {
-    await assert.rejects(collect(['data: "', 'x'.repeat(600), 'x'.repeat(600)], 1000), /the model server sent a stream line longer than 1000 characters/);
+  test('an event over the cap throws before it ends', async () => {
+    await assert.rejects(collect(['data: "', 'x'.repeat(600), 'x'.repeat(600)], 1000), /the model server sent a stream event longer than 1000 characters/);
   });
 });
 

@@ -39,6 +39,21 @@ describe('a model worker’s own endpoint and cache', () => {
     });
   });
 
+  test('its -llm-server replaces the run’s (in `llm` and in a preflight input); a worker without one drops the run’s, to detect its own', () => {
+    const runLlm = { ...llm, api: 'openai' as const, server: 'tgi' as const };
+    const vllm = { ollamaUrl: 'http://gpu-box:8000', api: 'openai' as const, server: 'vllm' as const };
+    assert.deepEqual(servedInput({ llm: runLlm }, vllm), { llm: { ...llm, ollamaUrl: 'http://gpu-box:8000', api: 'openai', server: 'vllm' } });
+    assert.deepEqual(servedInput({ ollamaUrl: 'u', api: 'openai', server: 'tgi', model: 'm' }, vllm), {
+      ollamaUrl: 'http://gpu-box:8000',
+      api: 'openai',
+      server: 'vllm',
+      model: 'm',
+    });
+    const detecting = { ollamaUrl: 'http://gpu-box:8000', api: 'openai' as const };
+    assert.deepEqual(servedInput({ llm: runLlm }, detecting), { llm: { ...llm, ollamaUrl: 'http://gpu-box:8000', api: 'openai' } });
+    assert.deepEqual(servedInput({ ollamaUrl: 'u', api: 'openai', server: 'tgi' }, detecting), { ollamaUrl: 'http://gpu-box:8000', api: 'openai' });
+  });
+
   test('a worker with no endpoint of its own serves the run’s, unchanged', async () => {
     const echo = { planApi: async (input: unknown) => input };
     assert.equal(withModelEndpoint(echo, {}), echo);
