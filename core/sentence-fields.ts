@@ -33,8 +33,9 @@ const INTEGER = /^(?:count|quantity|number|capacity|age|year|stock|seats|pages|m
 const NUMBER = /^(?:price|cost|amount|weight|area|total|balance|salary|distance|mileage|height|width|length|volume|rating|score|temperature|budget|fee)$/;
 
 /** The field lists of a sentence, by the resource whose clause holds them. */
-export function fieldsStated(text: string, resources: { name?: unknown; plural?: unknown }[]): StatedField[] {
+export function fieldsStated(request: string, resources: { name?: unknown; plural?: unknown }[]): StatedField[] {
   const out: StatedField[] = [];
+  const text = withoutParentheses(request, resources);
   // Clauses: what a colon, a semicolon or ", (and) pets that …" starts.
   for (const clause of text.split(/[:;.]|(?:,? and|,) (?=[a-z]+ (?:with|that|which|who|of|in|for|on|has|have)\b)/)) {
     const m = /\b(?:with|has|have|having)\b (.*)$/.exec(clause);
@@ -54,13 +55,25 @@ export function fieldsStated(text: string, resources: { name?: unknown; plural?:
 }
 
 /**
+ * Lists in parentheses, read as the words they stand for: "a species (dog, cat or rabbit)" is "a
+ * species of dog, cat or rabbit"; "movies (title, year, rating)" is a clause "movies with title, year, rating".
+ */
+function withoutParentheses(text: string, resources: { name?: unknown; plural?: unknown }[]): string {
+  const values = text.replace(/ \(([a-z][a-z ]*(?:, [a-z][a-z ]*)*,? or [a-z][a-z ]*)\)/g, ' of $1');
+  return values.replace(/\b([a-z]+) \(([^()]+)\)/g, (all, word: string, list: string) =>
+    resourceByWord(resources, word) !== undefined && list.includes(',') ? `${word}; ${word} with ${list}` : all,
+  );
+}
+
+/**
  * "a title, a date and a capacity from 1 to 30" → its items; "silver or gold" after "a level of
  * basic" stays with it. A terse list without articles ("name, price and stock") is read too; a
  * part that names a resource ("with an owner") ends the list: that is a relation, not a field.
  */
 function itemsOf(list: string, namesResource: (word: string) => boolean): string[] {
   const items: string[] = [];
-  const parts = list.split(/,? and |, /).map((p) => p.trim());
+  // "between 1900 and 2100" is one range, not two items.
+  const parts = list.split(/(?<!between -?\d+(?:\.\d+)?),? and |, /).map((p) => p.trim());
   const terse = !ARTICLE.test(parts[0]?.split(' ')[0] ?? '');
   for (const part of parts) {
     const words = part.split(' ');
@@ -71,10 +84,17 @@ function itemsOf(list: string, namesResource: (word: string) => boolean): string
     // The values of "a size of small, regular or large", until the "or" that ends them.
     else if (items.length && /\bof [a-z ,]+$/.test(items.at(-1)!) && !/\bof .* or /.test(items.at(-1)!) && !words.some((w) => CLAUSE_WORDS.test(w)))
       items[items.length - 1] += `, ${part}`;
-    else if (terse && words.length <= 3) items.push(`a ${part}`);
+    // A terse item is a name of up to three words, perhaps with its rule after ("year between 1900 and 2100").
+    else if (terse && nameLength(words) <= 3) items.push(`a ${part}`);
     else break;
   }
   return items;
+}
+
+/** How many words a field's name has: those before its rule ("of", "from", a number, …). */
+function nameLength(words: string[]): number {
+  const end = words.findIndex((w) => NAME_ENDS.test(w) || /\d/.test(w));
+  return end < 0 ? words.length : end;
 }
 
 function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null {
@@ -95,7 +115,7 @@ function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null 
   const headNoun = name.at(-1)!;
   const value = '[a-z]+(?: [a-z]+){0,2}';
   const values = new RegExp(`^of (${value}(?:, ${value})*,? or ${value})`).exec(tail);
-  const range = /(?:from|between) (-?\d+(?:\.\d+)?) (?:to|and) (-?\d+(?:\.\d+)?)/.exec(tail);
+  const range = /(?:from|between) (-?\d+(?:\.\d+)?) (?:to|and) (-?\d+(?:\.\d+)?)/.exec(tail) ?? /^(-?\d+(?:\.\d+)?) ?[-–] ?(-?\d+(?:\.\d+)?)\b/.exec(tail);
   const least = /at least (-?\d+(?:\.\d+)?)/.exec(tail);
   if (values) {
     field.type = 'enum';

@@ -273,3 +273,25 @@ test('"open by default", "a quantity that defaults to 1": the default the senten
     { name: 'quantity', type: 'integer', required: false, default: 1 },
   );
 });
+
+test('lists in parentheses: "a species (dog, cat or rabbit)" is an enum, "movies (title, year between 1900 and 2100, rating 1-10)" their fields', () => {
+  const shelter = 'REST API for an animal shelter where each animal has a name, a species (dog, cat or rabbit), an age from 0 to 30 and an adopted flag';
+  const animals = mended(shelter, [resource('animal', 'animals', [text('name')])]);
+  assert.deepEqual(animals.plan.resources[0]!.fields.slice(1), [
+    { name: 'species', type: 'enum', required: false, values: ['dog', 'cat', 'rabbit'] },
+    { name: 'age', type: 'integer', required: false, min: 0, max: 30 },
+    { name: 'adopted', type: 'boolean', required: false },
+  ]);
+  assert.deepEqual(missing(shelter, animals.plan), []);
+  const watchlist = 'REST API for a movie watchlist with movies (title, year between 1900 and 2100, rating 1-10) and a watched flag';
+  const movies = mended(watchlist, [resource('movie', 'movies', [text('title')])]);
+  assert.deepEqual(
+    movies.plan.resources[0]!.fields.map((f) => [f.name, f.type, f.min, f.max]),
+    [
+      ['title', 'string', undefined, undefined],
+      ['year', 'integer', 1900, 2100],
+      ['rating', 'number', 1, 10],
+      ['watched', 'boolean', undefined, undefined],
+    ],
+  );
+});
