@@ -8,7 +8,7 @@ OLLAMA_MODELS_WANTED ?= smollm2-135m qwen2.5-coder-0.5b
 ARGS ?=
 CLI := node bin/overnight-llm.js
 
-.PHONY: help setup deps build build-all dev run run-local worker test test-durability test-real ollama test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench bench-models bench-plans bench-plan-runs bench-models-report
+.PHONY: help setup deps build build-all dev run run-local worker test test-node test-durability test-real ollama test-unit test-coverage install check-ollama setup-models fmt lint vet clean bench bench-models bench-plans bench-plan-runs bench-models-report
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -35,6 +35,9 @@ run: setup ## generate: make run ARGS='-prompt "REST API for notes" -output ./no
 
 worker: setup ## a standalone worker for runs started with -detach
 	$(CLI) worker $(ARGS)
+
+test-node: ## the test layers on another Node LTS line, its binary from the npm registry: make test-node NODE=22 LAYERS='unit activities'
+	bash scripts/test-node.sh $(or $(NODE),22) $(LAYERS)
 
 test: ## set up (with the project Ollama, SmolLM2 and Qwen2.5-Coder-0.5B), lint, then run every test layer (unit activities workflow replay e2e hostile durability webui real)
 	bash scripts/setup.sh --for-tests
