@@ -1,7 +1,7 @@
 # The overnight-llm worker image (docker-compose.yml): Node for the worker, Go to validate what
-# the model writes, git for the output folder's history (in node:20-bookworm already).
+# the model writes, git for the output folder's history (in node:22-bookworm already; Node 22 is the LTS line the unit layer also runs on in CI: scripts/test-node.sh).
 FROM golang:1.26-bookworm AS go
-FROM node:20-bookworm
+FROM node:22-bookworm
 COPY --from=go /usr/local/go /usr/local/go
 ENV PATH=/usr/local/go/bin:$PATH GOTOOLCHAIN=local
 WORKDIR /app
