@@ -46,8 +46,11 @@ export type Unchecked = Unwritten & { why?: string };
 export function withUnchecked(f: Fidelity, plan: Plan, unchecked: Unchecked[], why: string = DISAGREES): Fidelity {
   const plural = (u: Unchecked) => plan.resources.find((p) => p.name === u.resource)?.plural ?? '';
   const where = (u: Unchecked) => (u.kind === 'action' ? `POST /${plural(u)}/{id}/${u.element} (` : `GET /${plural(u)}?${u.element}=true (`);
+  // A filter by a flag's value is listed as `GET /tools?available=…`.
+  const at = (r: { where: string | null }, u: Unchecked) =>
+    r.where?.startsWith(where(u)) || (u.kind === 'filter' && r.where === `GET /${plural(u)}?${u.element}=…`);
   const requirements = f.requirements.map((r) => {
-    const u = unchecked.find((x) => r.where?.startsWith(where(x)));
+    const u = unchecked.find((x) => at(r, x));
     return u ? { ...r, why: `unchecked: ${u.why ?? why}; check it` } : r;
   });
   return { ...f, requirements };

@@ -145,10 +145,16 @@ export function afterItems(r: Resource): ItemToSort[] {
 /** A filter by a flag's value (`?available=true`): code compares, but actions may move items in and out. */
 const byFlag = (r: Resource, f: Filter) => f.field !== undefined && r.fields.find((x) => x.name === f.field)?.type === 'boolean';
 
-/** The items the model sorts for one filter: the plain ones for a filter in words, then the ones after each action. */
+/** The actions whose effect on a filter's list code does not know: all for a filter in words; for one by a flag, those that do not set that flag. */
+export function actionsUnknownTo(r: Resource, f: Filter): string[] {
+  return r.actions.filter((a) => f.field === undefined || stateSetBy(r, a)?.field.name !== f.field).map((a) => a.name);
+}
+
+/** The items the model sorts for one filter: the plain ones for a filter in words, then the ones after each action whose effect code does not know. */
 export function itemsToSort(r: Resource, f: Filter): ItemToSort[] {
   const plain = f.field === undefined && exampleFields(r).length > 0 ? exampleItems(r).map((set) => ({ set })) : [];
-  return [...plain, ...afterItems(r)];
+  const unknown = actionsUnknownTo(r, f);
+  return [...plain, ...afterItems(r).filter((i) => unknown.includes(i.after!))];
 }
 
 /**
@@ -173,7 +179,8 @@ export const sortableFilters = (r: Resource, codeWrites: (f: Filter) => boolean)
   r.filters.filter(
     (f) =>
       !f.examples?.length &&
-      ((f.field === undefined && !codeWrites(f) && (exampleFields(r).length > 0 || r.actions.length > 0)) || (byFlag(r, f) && r.actions.length > 0)),
+      ((f.field === undefined && !codeWrites(f) && (exampleFields(r).length > 0 || r.actions.length > 0)) ||
+        (byFlag(r, f) && actionsUnknownTo(r, f).length > 0)),
   );
 
 /** An example's values in words, as the method's prompt and its fix requests show them: "done false, due 1 day before now". */

@@ -2,12 +2,12 @@
 // from the plan (every resource, rule, relation, filter, action; SQLite or memory) and the tests
 // that prove it; the model writes only what the plan says in words (behaviour.go's methods),
 // one at a time through the guided loop, and the README. Orchestration only.
-import { NO_EXAMPLES, withUnchecked, withUnwritten, type Unwritten } from '../core/fidelity-checked.js';
-import type { Plan, Resource, Store } from '../core/plan.js';
+import { NO_EXAMPLES, withUnchecked, withUnwritten, type Unchecked, type Unwritten } from '../core/fidelity-checked.js';
+import { withArticle, type Plan, type Resource, type Store } from '../core/plan.js';
 import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';
 import { composeCodeFile } from '../core/guided-code.js';
-import { sortableFilters } from '../core/filter-examples.js';
+import { actionsUnknownTo, sortableFilters } from '../core/filter-examples.js';
 import { hasExamples } from '../core/go/tests-examples.js';
 import { comparisonOf } from '../core/plan-compare.js';
 import { addUsage, NO_USAGE } from '../core/usage.js';
@@ -123,11 +123,11 @@ export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<voi
  * the tests hold the method's body to them, and its prompt shows them. A filter whose answer cannot
  * be used keeps only the tests every filter gets, and the notes say so.
  */
-async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan: Plan; usage: LlmUsage; notes: string[]; unsorted: Unwritten[] }> {
+async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan: Plan; usage: LlmUsage; notes: string[]; unsorted: Unchecked[] }> {
   const { input } = run;
   let usage = NO_USAGE;
   const notes: string[] = [];
-  const unsorted: Unwritten[] = [];
+  const unsorted: Unchecked[] = [];
   const resources: Resource[] = [];
   for (const r of plan.resources) {
     const filters = [...r.filters];
@@ -138,7 +138,15 @@ async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan:
         ]),
       );
       usage = addUsage(usage, sorted.usage);
-      // A filter by a flag is code's comparison, proven without examples: only the actions' effect on it goes unchecked.
+      // A filter by a flag is code's comparison, proven without examples: an action whose effect on it no agreed example checks goes unchecked, and the list says so.
+      const unsure = f.field === undefined ? [] : actionsUnknownTo(r, f).filter((a) => !('examples' in sorted && sorted.examples.some((e) => e.after === a)));
+      if (unsure.length)
+        unsorted.push({
+          kind: 'filter',
+          resource: r.name,
+          element: f.name,
+          why: `nothing checked whether ${unsure.join(', ')} ${unsure.length === 1 ? 'moves' : 'move'} ${withArticle(r.name)} in or out of this list`,
+        });
       if ('why' in sorted && f.field !== undefined) {
         notes.push(`${r.plural}?${f.name}=true: no examples after its actions from the model (${sorted.why}); nothing holds the actions to this list`);
         continue;

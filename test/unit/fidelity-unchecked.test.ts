@@ -52,3 +52,30 @@ test('a sentence that names none of the planned resources: its word is only in t
   const books = { module: 'bookstore-api', notBuilt: [], resources: [{ ...LIBRARY_PLAN.resources[1]!, parent: undefined }] };
   assert.ok(!fidelityLines(fidelityOf('REST API for a bookstore', books, 'sqlite')).some((l) => l.startsWith('~')));
 });
+
+test("a filter by a flag whose actions' effect nothing checked is marked on its own line", () => {
+  const plan = {
+    module: 'tools-api',
+    notBuilt: [],
+    resources: [
+      {
+        name: 'tool',
+        plural: 'tools',
+        fields: [
+          { name: 'available', type: 'boolean' as const, required: false },
+          { name: 'lent', type: 'boolean' as const, required: false },
+        ],
+        filters: [{ name: 'available', field: 'available' }],
+        actions: [{ name: 'lend', description: 'sets lent to true' }],
+        rules: [],
+      },
+    ],
+  };
+  const f = fidelityOf('REST API for tools that can be lent; list the tools that are available', plan, 'sqlite');
+  const why = 'nothing checked whether lend moves a tool in or out of this list';
+  const lines = fidelityLines(withUnchecked(f, plan, [{ kind: 'filter', resource: 'tool', element: 'available', why }]));
+  assert.match(
+    lines.find((l) => l.includes('?available='))!,
+    /^~ available → GET \/tools\?available=… \(unchecked: nothing checked whether lend moves a tool in or out of this list; check it\)$/,
+  );
+});

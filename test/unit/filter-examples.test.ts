@@ -168,6 +168,12 @@ test('a filter by a flag is asked about only after actions, and one-way verdicts
     sortableFilters({ ...tool, actions: [] }, () => false),
     [],
   );
+  // An action that sets the filter's own flag: code knows where it leaves the item, so the model is not asked.
+  const done: Resource = { ...tool, filters: [{ name: 'lent', field: 'lent' }] };
+  assert.deepEqual(
+    sortableFilters(done, () => false),
+    [],
+  );
   const items = itemsToSort(tool, tool.filters[0]!);
   assert.deepEqual(items, [
     { set: { available: false, lent: false }, after: 'lend' },
