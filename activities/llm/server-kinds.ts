@@ -12,7 +12,6 @@
 //   says owned_by the model id, and GET /info names router "text-generation-router".
 import type { ServerKind } from '../../core/types.js';
 import type { ChatRequest } from './ollama.js';
-import type { OpenAiClient } from './openai.js';
 
 /** A server kind, or one that none of the known ones' signs identified. */
 export type DetectedKind = ServerKind | 'unknown';
@@ -64,7 +63,13 @@ const OWNERS: Record<string, ServerKind> = { vllm: 'vllm', sglang: 'sglang', lla
  * Which server answers, and the sign that said so: /v1/models' owned_by first (the list preflight
  * reads anyway), then the endpoints only one of them has. Unknown when none answers as expected.
  */
-export async function detectServer(client: OpenAiClient, signal?: AbortSignal): Promise<{ kind: DetectedKind; evidence: string }> {
+/** What detection reads of a server (OpenAiClient has it; named here so openai.ts, which imports this file, is not imported back). */
+export interface ServerReader {
+  models(opts: { signal?: AbortSignal }): Promise<{ list: { data: { owned_by?: unknown }[] } }>;
+  getJson(path: string, opts: { signal?: AbortSignal }): Promise<unknown>;
+}
+
+export async function detectServer(client: ServerReader, signal?: AbortSignal): Promise<{ kind: DetectedKind; evidence: string }> {
   const owners = (await client.models({ signal })).list.data.map((m) => String(m?.owned_by ?? '').toLowerCase());
   const owner = owners.find((o) => Object.hasOwn(OWNERS, o));
   if (owner) return { kind: OWNERS[owner]!, evidence: `owned_by "${owner}" at /v1/models` };
