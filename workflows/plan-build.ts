@@ -138,15 +138,13 @@ async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan:
         ]),
       );
       usage = addUsage(usage, sorted.usage);
-      // A filter by a flag is code's comparison, proven without examples: an action whose effect on it no agreed example checks goes unchecked, and the list says so.
-      const unsure = f.field === undefined ? [] : actionsUnknownTo(r, f).filter((a) => !('examples' in sorted && sorted.examples.some((e) => e.after === a)));
-      if (unsure.length)
-        unsorted.push({
-          kind: 'filter',
-          resource: r.name,
-          element: f.name,
-          why: `nothing checked whether ${unsure.join(', ')} ${unsure.length === 1 ? 'moves' : 'move'} ${withArticle(r.name)} in or out of this list`,
-        });
+      // An action whose effect on the list no agreed example checks goes unchecked, and the list says so: on the filter's
+      // line for a filter by a flag (code's comparison, proven otherwise), on the action's line for a filter in words.
+      const unsure = actionsUnknownTo(r, f).filter((a) => !('examples' in sorted && sorted.examples.some((e) => e.after === a)));
+      const moves = (actions: string[], list: string) =>
+        `nothing checked whether ${actions.join(', ')} ${actions.length === 1 ? 'moves' : 'move'} ${withArticle(r.name)} in or out of ${list}`;
+      if (unsure.length && f.field !== undefined) unsorted.push({ kind: 'filter', resource: r.name, element: f.name, why: moves(unsure, 'this list') });
+      else for (const a of unsure) unsorted.push({ kind: 'action', resource: r.name, element: a, why: moves([a], `?${f.name}=true`) });
       if ('why' in sorted && f.field !== undefined) {
         notes.push(`${r.plural}?${f.name}=true: no examples after its actions from the model (${sorted.why}); nothing holds the actions to this list`);
         continue;
