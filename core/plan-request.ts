@@ -219,6 +219,9 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
   const byState = (r: Record<string, unknown>, state: string, phrase: string) => {
     const name = camel(state);
     const flag = fieldsOf(r).find((f) => f.type === 'boolean' && (f.name === name || f.name === `is${name[0]!.toUpperCase()}${name.slice(1)}`));
+    // "the repairs that are ready" with a status of waiting or ready: a filter by that enum's value (?status=ready), code's.
+    const choice = fieldsOf(r).find((f) => f.type === 'enum' && Array.isArray(f.values) && f.values.includes(state));
+    if (!flag && choice) return add(r, { name: choice.name, field: choice.name }, phrase);
     add(r, flag ? { name: flag.name, field: flag.name } : { name, description: `the request lists them as "${phrase}"` }, phrase);
   };
   const clause = (at: number) => text.slice(at).split(/[;.]/)[0]!.trim();

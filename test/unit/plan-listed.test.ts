@@ -234,3 +234,12 @@ test('"list the expenses above 100": a comparison code writes, named after the f
   const paged = mended('REST API for rooms with beds and a price; list the rooms up to 20 per page', [room]);
   assert.deepEqual(paged.plan.resources[0]!.filters, []);
 });
+
+test('"the repairs that are ready" with a status of waiting or ready: a filter by the enum, code\'s, not one in words', () => {
+  const sentence = 'REST API for repairs with a status of waiting, in progress or ready; list the repairs that are ready';
+  const { plan, notes } = mended(sentence, [
+    resource('repair', 'repairs', [{ name: 'status', type: 'enum', values: ['waiting', 'in_progress', 'ready'], required: true }]),
+  ]);
+  assert.deepEqual(plan.resources[0]!.filters, [{ name: 'status', field: 'status' }]);
+  assert.match(notes, /repair\.filters \+ status: the request says "list the repairs that are ready"/);
+});
