@@ -1,7 +1,7 @@
 // The plan prompt's examples, read from prompts/plan.txt itself, and what of them a plan copied
 // without the request asking: a plan made of the worked example's resources is asked again; a
 // filter, action or field named by an example that the request does not say is dropped and named.
-import { isObject, stateSetBy, type Plan } from './plan.js';
+import { isObject, stateSetBy, type Field, type Plan } from './plan.js';
 import { namedBy } from './plan-request.js';
 
 /** The resource names of the plan prompt's examples, read from the prompt text itself: the worked
@@ -16,13 +16,21 @@ export const exampleResources = (template: string) => [
 export const exampleWords = (template: string) =>
   [...template.matchAll(/\(("[a-z ]+"(?:, "[a-z ]+")*)\)/g)].flatMap((m) => [...m[1]!.matchAll(/"([a-z ]+)"/g)].map((w) => w[1]!));
 
+export interface WorkedExample {
+  fields: string[];
+  elements: string[];
+  /** Its bounds beyond 0 and 1 (a count from 0, a rating from 1 are too common to call a copy): cost's 10000. */
+  bounds: number[];
+}
+
 /**
  * The worked example's own parts, read from its JSON in the prompt: the names of its fields that
- * are not days (a date is too common to call a copy), and of its filters and actions ("close").
+ * are not days (a date is too common to call a copy), of its filters and actions ("close"), and its bounds.
  */
-export function workedExampleParts(template: string): { fields: string[]; elements: string[] } {
+export function workedExampleParts(template: string): WorkedExample {
   const fields = new Set<string>();
   const elements = new Set<string>();
+  const bounds = new Set<number>();
   for (const m of template.matchAll(/^\{"module".*\}$/gm)) {
     let example: unknown;
     try {
@@ -32,13 +40,22 @@ export function workedExampleParts(template: string): { fields: string[]; elemen
     }
     const resources = isObject(example) && Array.isArray(example.resources) ? example.resources : [];
     for (const r of resources.filter(isObject)) {
-      for (const f of Array.isArray(r.fields) ? r.fields.filter(isObject) : [])
+      for (const f of Array.isArray(r.fields) ? r.fields.filter(isObject) : []) {
         if (typeof f.name === 'string' && f.type !== 'date' && f.type !== 'datetime') fields.add(f.name);
+        for (const b of [f.min, f.max]) if (typeof b === 'number' && b !== 0 && b !== 1) bounds.add(b);
+      }
       for (const key of ['filters', 'actions'])
         for (const e of Array.isArray(r[key]) ? (r[key] as unknown[]).filter(isObject) : []) if (typeof e.name === 'string') elements.add(e.name);
     }
   }
-  return { fields: [...fields], elements: [...elements] };
+  return { fields: [...fields], elements: [...elements], bounds: [...bounds] };
+}
+
+/** Whether the request writes the number: 10000, 10,000, 10 000, 10k. */
+function writes(request: string, n: number): boolean {
+  const said = request.toLowerCase().replace(/(\d)[, ](?=\d{3}\b)/g, '$1');
+  const forms = [String(n), ...(n % 1000 === 0 ? [`${n / 1000}k`] : [])];
+  return forms.some((f) => new RegExp(`(?<![\\d.])${f.replace('.', '\\.')}(?![\\d.]*\\d)`).test(said));
 }
 
 /**
@@ -49,7 +66,9 @@ export function workedExampleParts(template: string): { fields: string[]; elemen
  * cost and a close action). A field goes with the filters and actions that use it; a resource
  * keeps at least one field.
  */
-export function exampleElementsDropped(plan: Plan, request: string, words: string[], fields: string[] = []): { plan: Plan; notes: string[] } {
+export function exampleElementsDropped(plan: Plan, request: string, words: string[], worked?: WorkedExample): { plan: Plan; notes: string[] } {
+  const fields = worked?.fields ?? [];
+  const bounds = (worked?.bounds ?? []).filter((b) => !writes(request, b));
   const said = request.toLowerCase();
   const unsaid = (name: string) =>
     !name
@@ -71,12 +90,24 @@ export function exampleElementsDropped(plan: Plan, request: string, words: strin
       });
     return {
       ...r,
-      fields: r.fields.filter((f) => !dropped.includes(f.name)),
+      fields: r.fields.filter((f) => !dropped.includes(f.name)).map((f) => withoutCopiedBounds(r.name, f, bounds, notes)),
       filters: keep('filter', r.filters, (f) => f.field),
       actions: keep('action', r.actions, (a) => stateSetBy(r, a)?.field.name),
     };
   });
   return { plan: { ...plan, resources }, notes };
+}
+
+/** A field's min or max that is one of the worked example's bounds the request never writes (a price "≤ 10000" nobody asked for): dropped, named. */
+function withoutCopiedBounds(resource: string, f: Field, bounds: number[], notes: string[]): Field {
+  const copied = (['min', 'max'] as const).filter((k) => f[k] !== undefined && bounds.includes(f[k]));
+  if (copied.length === 0) return f;
+  const kept = { ...f };
+  for (const k of copied) {
+    notes.push(`${resource} field ${f.name} ${k} ${f[k]} dropped: the plan prompt's example's bound, and the request does not say it`);
+    delete kept[k];
+  }
+  return kept;
 }
 
 /**

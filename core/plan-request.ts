@@ -6,6 +6,7 @@ import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singular
 import { namesWordOf } from './fidelity.js';
 import { comparisonsStated } from './plan-compare.js';
 import { relationsStated } from './sentence.js';
+import { namedIfBare, resourcesPutIn } from './stated-resources.js';
 import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
 
 /** Words a module name may carry that say nothing about the request's subject. */
@@ -113,6 +114,7 @@ const fieldsOf = (r: Record<string, unknown>) => (Array.isArray(r.fields) ? r.fi
  */
 export function statedInSentence(resources: unknown[], request: string, notes: string[]): void {
   const text = request.toLowerCase();
+  const added = resourcesPutIn(resources, text, notes);
   const all = resources.filter(isObject);
   for (const stated of relationsStated(text, all)) {
     const child = all.find((r) => r.name === stated.child);
@@ -123,6 +125,7 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
     }
   }
   fieldsPutIn(all, text, notes);
+  namedIfBare(added, notes);
   actionsPutIn(all, text, notes);
   for (const r of all) {
     for (const f of fieldsOf(r)) {

@@ -47,7 +47,7 @@ export async function planApi({ prompt, dbPath, llm: runLlm, maxTries = 3, whole
     const buildable = checked.ok && fidelityOf(prompt, checked.plan, store).buildable;
     const copied = checked.ok && buildable ? copiedFromExample(checked.plan.resources, prompt, example) : [];
     if (checked.ok && copied.length === 0) {
-      const { plan, notes: dropped } = exampleElementsDropped(checked.plan, prompt, words, worked.fields);
+      const { plan, notes: dropped } = exampleElementsDropped(checked.plan, prompt, words, worked);
       const notes = [...(checked.notes ?? []), ...dropped];
       const fidelity = wholePlan ? fidelityOf(prompt, plan, store) : fidelityOf(prompt, plan, 'memory', builtOf(plan));
       return { spec: singleResourceSpec(plan), plan, fidelity, usage, attempts: attempt, ...(notes.length ? { notes } : {}) };

@@ -119,12 +119,32 @@ test('an enum holding the state is set instead of a new flag; an action the mode
   assert.deepEqual([assigned.fields.length, assigned.actions.length], [1, 0]);
 });
 
-test('what the plan still cannot hold is named: a second parent, a child the model made a field', () => {
-  const sentence = 'REST API for recipes with a title, and ingredients that belong to a recipe with a name';
-  const { plan } = mended(sentence, [resource('recipe', 'recipes', [text('title'), text('ingredients')])]);
-  assert.deepEqual(missing(sentence, plan), [
-    { asked: 'ingredients that belong to a recipe', where: null, why: 'the plan has no ingredients resource to belong to a recipe' },
-  ]);
+test('a child the model made a text field of its parent becomes its own resource, under the parent, with the fields the sentence lists', () => {
+  const sentence = 'REST API for recipes with a title, and ingredients that belong to a recipe with a name and a quantity';
+  const { plan, notes } = mended(sentence, [resource('recipe', 'recipes', [text('title'), text('ingredients')])]);
+  const ingredient = plan.resources.find((r) => r.name === 'ingredient');
+  assert.deepEqual(
+    [ingredient?.plural, ingredient?.parent, ingredient?.fields.map((f) => `${f.name}:${f.type}`)],
+    ['ingredients', 'recipe', ['name:string', 'quantity:integer']],
+  );
+  assert.deepEqual(
+    plan.resources[0]!.fields.map((f) => f.name),
+    ['title'],
+    "the parent's stand-in field goes",
+  );
+  assert.match(notes, /resources \+ ingredient .*the request says "ingredients that belong to a recipe"/);
+  assert.deepEqual(missing(sentence, plan), []);
+  // No fields listed: a name, said so; "everything that belongs to a user" is no kind of item.
+  const bare = mended('REST API for projects with a title, and tasks that belong to a project', [resource('project', 'projects', [text('title')])]);
+  assert.deepEqual(
+    bare.plan.resources.find((r) => r.name === 'task')?.fields.map((f) => f.name),
+    ['name'],
+  );
+  const none = mended('REST API for users with a name, and everything that belongs to a user', [resource('user', 'users', [text('name')])]);
+  assert.equal(none.plan.resources.length, 1);
+});
+
+test('what the plan still cannot hold is named: a second parent', () => {
   const two = 'shelves with a label, rooms with a name, and books on a shelf and books in a room';
   const shelved = mended(two, [
     resource('shelf', 'shelves', [text('label')]),

@@ -609,7 +609,7 @@ test("a filter or an action named by the plan prompt's example that the request 
 test("the worked example's fields and actions copied into a resource the request names are dropped with what uses them (a band's rehearsals got a cost and a close action)", () => {
   const template = readFileSync(new URL('../../prompts/plan.txt', import.meta.url), 'utf8');
   const worked = workedExampleParts(template);
-  assert.deepEqual(worked, { fields: ['plate', 'colour', 'cost', 'closed'], elements: ['closed', 'close'] });
+  assert.deepEqual(worked, { fields: ['plate', 'colour', 'cost', 'closed'], elements: ['closed', 'close'], bounds: [10000] });
   const checked = parsePlan(
     JSON.stringify({
       module: 'band-api',
@@ -630,7 +630,7 @@ test("the worked example's fields and actions copied into a resource the request
   );
   assert.ok(checked.ok);
   const words = [...exampleWords(template), ...worked.elements];
-  const band = exampleElementsDropped(checked.plan, 'REST API for a band: rehearsals with a date that can be cancelled', words, worked.fields);
+  const band = exampleElementsDropped(checked.plan, 'REST API for a band: rehearsals with a date that can be cancelled', words, worked);
   const r = band.plan.resources[0]!;
   assert.deepEqual(
     r.fields.map((f) => f.name),
@@ -640,8 +640,41 @@ test("the worked example's fields and actions copied into a resource the request
   assert.equal(band.notes.length, 4, band.notes.join('\n'));
   assert.match(band.notes[0]!, /rehearsal field cost dropped: the plan prompt's example/);
   // Said by the request, they stay: a garage whose repairs have a cost and can be closed.
-  const garage = exampleElementsDropped(checked.plan, 'REST API for a garage: repairs with a date and a cost; a repair can be closed', words, worked.fields);
+  const garage = exampleElementsDropped(checked.plan, 'REST API for a garage: repairs with a date and a cost; a repair can be closed', words, worked);
   assert.deepEqual(garage.notes, []);
+});
+
+test("the worked example's bound copied onto a field the request gives none (a repair's price and description ≤ 10000) is dropped and named; a request that writes it keeps it", () => {
+  const worked = workedExampleParts(readFileSync(new URL('../../prompts/plan.txt', import.meta.url), 'utf8'));
+  const checked = parsePlan(
+    JSON.stringify({
+      module: 'repairs-api',
+      resources: [
+        {
+          name: 'repair',
+          plural: 'repairs',
+          fields: [
+            { name: 'description', type: 'string', required: true, max: 10000 },
+            { name: 'price', type: 'number', required: true, min: 0, max: 10000 },
+          ],
+        },
+      ],
+    }),
+  );
+  assert.ok(checked.ok);
+  const bikes = exampleElementsDropped(checked.plan, 'REST API for a bike shop: repairs with a description and a price of at least 0', [], worked);
+  assert.deepEqual(
+    bikes.plan.resources[0]!.fields.map((f) => [f.name, f.min, f.max]),
+    [
+      ['description', undefined, undefined],
+      ['price', 0, undefined],
+    ],
+  );
+  assert.match(bikes.notes.join('\n'), /repair field price max 10000 dropped: the plan prompt's example's bound/);
+  for (const said of ['a price up to 10,000', 'a price from 0 to 10000', 'a price of at most 10k']) {
+    const kept = exampleElementsDropped(checked.plan, `REST API for a bike shop: repairs with a description and ${said}`, [], worked);
+    assert.equal(kept.plan.resources[0]!.fields[1]!.max, 10000, said);
+  }
 });
 
 test('what the model says is not built stays only where the request asks for it; its own inventions are dropped and named', () => {
