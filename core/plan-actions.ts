@@ -21,21 +21,28 @@ export function actionsPutIn(all: Raw[], text: string, notes: string[]): void {
     const r = all.find((x) => x.name === a.resource)!;
     // The model planned it under a name of its own ("cancelBooking"): its name starts with the verb.
     const planned = actionsOf(r).find((x) => typeof x.name === 'string' && x.name.toLowerCase().startsWith(a.verb));
-    if (planned && namesAField(String(planned.description ?? ''), r)) continue;
+    const named = planned ? fieldsNamed(String(planned.description ?? ''), r) : [];
+    const onlyTimes = named.length > 0 && named.every((f) => f.type === 'date' || f.type === 'datetime');
+    if (planned && named.length > 0 && !onlyTimes) continue;
     // A planned one whose words name no field has nothing to change (seen: the 0.5B's "cancels a
-    // booking" emptied the booking): code's reading of the sentence replaces it, under its name.
+    // booking" emptied the booking); one that only moves a date ("sets endTime to current time",
+    // the 1.5B's cancel) leaves the item reading as before, not cancelled. Code's reading of the
+    // sentence, a state the item shows, replaces it, under its name.
     if (planned) {
       r.actions = actionsOf(r).filter((x) => x !== planned);
-      notes.push(`${String(r.name)}.actions.${String(planned.name)}: its description names no field of ${String(r.name)}, so code says what it sets`);
+      const why = onlyTimes
+        ? `its description only sets ${named.map((f) => String(f.name)).join(' and ')}, and a ${a.state} ${String(r.name)} would not read as ${a.state}`
+        : `its description names no field of ${String(r.name)}`;
+      notes.push(`${String(r.name)}.actions.${String(planned.name)}: ${why}, so code says what it sets`);
     }
     putAction(r, planned ? String(planned.name) : a.verb, a.state, !a.undoes, a.phrase, notes);
   }
 }
 
-/** Whether words name a field of `r` ("sets endTime to now", "the end time"). */
-function namesAField(words: string, r: Raw): boolean {
+/** The fields of `r` words name ("sets endTime to now", "the end time"). */
+function fieldsNamed(words: string, r: Raw): Raw[] {
   const text = words.toLowerCase();
-  return fieldsOf(r).some((f) => {
+  return fieldsOf(r).filter((f) => {
     const name = String(f.name ?? '');
     const spaced = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
     return name.length > 0 && (text.includes(name.toLowerCase()) || text.includes(spaced));

@@ -21,6 +21,8 @@ export interface WorkedExample {
   elements: string[];
   /** Its bounds beyond 0 and 1 (a count from 0, a rating from 1 are too common to call a copy): cost's 10000. */
   bounds: number[];
+  /** Its unique fields' names: plate. */
+  uniques: string[];
 }
 
 /**
@@ -31,6 +33,7 @@ export function workedExampleParts(template: string): WorkedExample {
   const fields = new Set<string>();
   const elements = new Set<string>();
   const bounds = new Set<number>();
+  const uniques = new Set<string>();
   for (const m of template.matchAll(/^\{"module".*\}$/gm)) {
     let example: unknown;
     try {
@@ -43,12 +46,13 @@ export function workedExampleParts(template: string): WorkedExample {
       for (const f of Array.isArray(r.fields) ? r.fields.filter(isObject) : []) {
         if (typeof f.name === 'string' && f.type !== 'date' && f.type !== 'datetime') fields.add(f.name);
         for (const b of [f.min, f.max]) if (typeof b === 'number' && b !== 0 && b !== 1) bounds.add(b);
+        if (f.unique === true && typeof f.name === 'string') uniques.add(f.name);
       }
       for (const key of ['filters', 'actions'])
         for (const e of Array.isArray(r[key]) ? (r[key] as unknown[]).filter(isObject) : []) if (typeof e.name === 'string') elements.add(e.name);
     }
   }
-  return { fields: [...fields], elements: [...elements], bounds: [...bounds] };
+  return { fields: [...fields], elements: [...elements], bounds: [...bounds], uniques: [...uniques] };
 }
 
 /** Whether the request writes the number: 10000, 10,000, 10 000, 10k. */
@@ -69,12 +73,18 @@ function writes(request: string, n: number): boolean {
 export function exampleElementsDropped(plan: Plan, request: string, words: string[], worked?: WorkedExample): { plan: Plan; notes: string[] } {
   const fields = worked?.fields ?? [];
   const bounds = (worked?.bounds ?? []).filter((b) => !writes(request, b));
+  const uniques = worked?.uniques ?? [];
   const said = request.toLowerCase();
   const unsaid = (name: string) =>
     !name
       .split(/(?=[A-Z])/)
       .map((w) => w.toLowerCase())
       .every((w) => said.includes(w.length > 4 ? w.slice(0, -1) : w));
+  // A unique rule on a field named like the example's unique one (a booking's licencePlate) that the request does not call unique.
+  const saysUnique = (name: string) => {
+    const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+    return new RegExp(`\\bunique (?:[a-z]+ ){0,2}${words}|\\b${words}s? (?:(?:is|are|must be|should be) )unique`).test(said);
+  };
   const copied = (name: string) => words.some((w) => w.replace(/ /g, '').toLowerCase() === name.toLowerCase()) && unsaid(name);
   const notes: string[] = [];
   const resources = plan.resources.map((r) => {
@@ -90,7 +100,10 @@ export function exampleElementsDropped(plan: Plan, request: string, words: strin
       });
     return {
       ...r,
-      fields: r.fields.filter((f) => !dropped.includes(f.name)).map((f) => withoutCopiedBounds(r.name, f, bounds, notes)),
+      fields: r.fields
+        .filter((f) => !dropped.includes(f.name))
+        .map((f) => withoutCopiedBounds(r.name, f, bounds, notes))
+        .map((f) => (saysUnique(f.name) ? f : withoutCopiedUnique(r.name, f, uniques, notes))),
       filters: keep('filter', r.filters, (f) => f.field),
       actions: keep('action', r.actions, (a) => stateSetBy(r, a)?.field.name),
     };
@@ -107,6 +120,13 @@ function withoutCopiedBounds(resource: string, f: Field, bounds: number[], notes
     notes.push(`${resource} field ${f.name} ${k} ${f[k]} dropped: the plan prompt's example's bound, and the request does not say it`);
     delete kept[k];
   }
+  return kept;
+}
+
+function withoutCopiedUnique(resource: string, f: Field, uniques: string[], notes: string[]): Field {
+  if (!f.unique || !uniques.some((u) => f.name.toLowerCase().includes(u.toLowerCase()))) return f;
+  notes.push(`${resource} field ${f.name} unique dropped: the plan prompt's example's rule, and the request does not say unique`);
+  const { unique: _u, ...kept } = f;
   return kept;
 }
 

@@ -239,6 +239,31 @@ test('a planned action whose words name no field ("cancels a booking") gets code
   assert.match(notes, /booking\.actions\.cancel: its description names no field of booking/);
 });
 
+test('a planned action that only moves a date ("sets endTime to current time", the 1.5B\'s cancel) gets code\'s reading: a state the item shows; one that sets a state is kept', () => {
+  const sentence = 'bookings with a plate, a start time and an end time; a booking can be cancelled';
+  const times = [text('plate'), { name: 'startTime', type: 'datetime', required: true }, { name: 'endTime', type: 'datetime', required: true }];
+  const { plan, notes } = mended(sentence, [
+    resource('booking', 'bookings', times, {
+      actions: [{ name: 'cancel', description: 'sets endTime to current time; a cancelled booking cannot be cancelled again' }],
+    }),
+  ]);
+  const booking = plan.resources[0]!;
+  assert.deepEqual(
+    booking.actions.map((a) => [a.name, stateSetBy(booking, a)?.field.name, stateSetBy(booking, a)?.value]),
+    [['cancel', 'cancelled', true]],
+  );
+  assert.match(notes, /booking\.actions\.cancel: its description only sets endTime, and a cancelled booking would not read as cancelled/);
+  const flagged = mended(sentence, [
+    resource('booking', 'bookings', [...times, { name: 'status', type: 'enum', values: ['active', 'cancelled'], required: true }], {
+      actions: [{ name: 'cancel', description: 'sets status to cancelled and endTime to now' }],
+    }),
+  ]).plan.resources[0]!;
+  assert.deepEqual(
+    flagged.actions.map((a) => a.description),
+    ['sets status to cancelled and endTime to now'],
+  );
+});
+
 test(`"a status of planned, on the road or done": the sentence's values replace the model's reading of them; an int priority with stated values becomes the enum`, () => {
   const sentence = 'trips with a destination and a status of planned, on the road or done; tasks with a priority of low, medium or high';
   const { plan, notes } = mended(sentence, [

@@ -609,7 +609,7 @@ test("a filter or an action named by the plan prompt's example that the request 
 test("the worked example's fields and actions copied into a resource the request names are dropped with what uses them (a band's rehearsals got a cost and a close action)", () => {
   const template = readFileSync(new URL('../../prompts/plan.txt', import.meta.url), 'utf8');
   const worked = workedExampleParts(template);
-  assert.deepEqual(worked, { fields: ['plate', 'colour', 'cost', 'closed'], elements: ['closed', 'close'], bounds: [10000] });
+  assert.deepEqual(worked, { fields: ['plate', 'colour', 'cost', 'closed'], elements: ['closed', 'close'], bounds: [10000], uniques: ['plate'] });
   const checked = parsePlan(
     JSON.stringify({
       module: 'band-api',
@@ -671,6 +671,20 @@ test("the worked example's bound copied onto a field the request gives none (a r
     ],
   );
   assert.match(bikes.notes.join('\n'), /repair field price max 10000 dropped: the plan prompt's example's bound/);
+  // The example's unique plate, copied onto a booking's licence plate the request does not call unique.
+  const booking = parsePlan(
+    JSON.stringify({
+      module: 'parking-api',
+      resources: [{ name: 'booking', plural: 'bookings', fields: [{ name: 'licencePlate', type: 'string', required: true, unique: true }] }],
+    }),
+  );
+  assert.ok(booking.ok);
+  const parking = exampleElementsDropped(booking.plan, 'REST API for parking: spots with a unique number, and bookings with a licence plate', [], worked);
+  assert.equal(parking.plan.resources[0]!.fields[0]!.unique, undefined);
+  assert.match(parking.notes.join('\n'), /booking field licencePlate unique dropped: the plan prompt's example's rule/);
+  for (const unique of ['bookings with a unique licence plate', 'bookings whose licence plates are unique']) {
+    assert.equal(exampleElementsDropped(booking.plan, `REST API for parking: ${unique}`, [], worked).plan.resources[0]!.fields[0]!.unique, true, unique);
+  }
   for (const said of ['a price up to 10,000', 'a price from 0 to 10000', 'a price of at most 10k']) {
     const kept = exampleElementsDropped(checked.plan, `REST API for a bike shop: repairs with a description and ${said}`, [], worked);
     assert.equal(kept.plan.resources[0]!.fields[1]!.max, 10000, said);
