@@ -3,7 +3,7 @@
 // that alone: every word of the sentence that names something is looked for in the plan, and a
 // word no element is named after is listed too, so nothing the user asked for is dropped without
 // a word. A sentence that asks only for what overnight-llm does not build ends at the plan.
-import { comparisonOf } from './plan-compare.js';
+import { knownFilterBody } from './plan-compare.js';
 import { relationsStated, actionsStated } from './sentence.js';
 import { childrenOf, fieldsWithParent, stateSetBy, routesOf, singularsOf, withArticle, type Field, type Plan, type Resource, type Store } from './plan.js';
 
@@ -119,7 +119,7 @@ function elementsOf(plan: Plan, store: Store): Element[] {
         names: [f.name, ...(f.description ? described(f.description) : [])],
         where: f.field
           ? `GET /${r.plural}?${f.name}=…`
-          : `GET /${r.plural}?${f.name}=true (${f.description}; written by ${comparisonOf(r, f) ? 'code' : 'the model'})`,
+          : `GET /${r.plural}?${f.name}=true (${f.description}; written by ${knownFilterBody(r, f) !== null ? 'code' : 'the model'})`,
       });
     for (const a of r.actions)
       out.push({

@@ -90,3 +90,20 @@ export function comparisonBody(c: { field: Field; op: string; value: number }): 
   const F = `x.${goName(c.field.name)}`;
   return c.field.required ? `\treturn ${F} ${c.op} ${c.value}` : `\treturn ${F} != nil && *${F} ${c.op} ${c.value}`;
 }
+
+/**
+ * The Go body code writes for a filter whose description is one of code's forms: "F < N" of a
+ * number field, "F is false" of a flag ("the plants that need water": watered is false). Null:
+ * the filter is the model's to write.
+ */
+export function knownFilterBody(r: Resource, filter: Filter): string | null {
+  const compared = comparisonOf(r, filter);
+  if (compared) return comparisonBody(compared);
+  const m = /^(\w+) is (true|false)$/.exec(filter.description ?? '');
+  const flag = m ? r.fields.find((f) => f.name === m[1] && f.type === 'boolean') : undefined;
+  if (!m || !flag) return null;
+  const F = `x.${goName(flag.name)}`;
+  // An optional flag is a pointer; one never set reads as false.
+  if (m[2] === 'true') return flag.required ? `\treturn ${F}` : `\treturn ${F} != nil && *${F}`;
+  return flag.required ? `\treturn !${F}` : `\treturn ${F} == nil || !*${F}`;
+}

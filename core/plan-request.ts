@@ -6,6 +6,7 @@ import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singular
 import { namesWordOf } from './fidelity.js';
 import { comparisonsStated } from './plan-compare.js';
 import { relationsStated } from './sentence.js';
+import { verbOf } from './verbs.js';
 import { namedIfBare, resourcesPutIn } from './stated-resources.js';
 import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
 
@@ -221,11 +222,21 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
   };
   const byState = (r: Record<string, unknown>, state: string, phrase: string) => {
     const name = camel(state);
+    // "the plants that need water" with a watered flag: the ones not watered, a body code writes (core/plan-compare.ts).
+    const need = /^needs? ([a-z]+)$/.exec(state);
+    const done = need && fieldsOf(r).find((f) => f.type === 'boolean' && verbOf(spaced(f.name).replace(/^is /, '')) === need[1]);
+    if (done) return notDone(r, name, `${String(done.name)} is false`, phrase);
     const flag = fieldsOf(r).find((f) => f.type === 'boolean' && (f.name === name || f.name === `is${name[0]!.toUpperCase()}${name.slice(1)}`));
     // "the repairs that are ready" with a status of waiting or ready: a filter by that enum's value (?status=ready), code's.
     const choice = fieldsOf(r).find((f) => f.type === 'enum' && Array.isArray(f.values) && f.values.includes(state));
     if (!flag && choice) return add(r, { name: choice.name, field: choice.name }, phrase);
     add(r, flag ? { name: flag.name, field: flag.name } : { name, description: `the request lists them as "${phrase}"` }, phrase);
+  };
+  const notDone = (r: Record<string, unknown>, name: string, description: string, phrase: string) => {
+    const planned = filtersOf(r).find((f) => f.name === name);
+    if (planned?.description === description) return;
+    r.filters = [...filtersOf(r).filter((f) => f !== planned), { name, description }];
+    notes.push(`${String(r.name)}.filters ${planned ? `${name} →` : `+ ${name}:`} "${description}": the request says "${phrase}"`);
   };
   const clause = (at: number) => text.slice(at).split(/[;.]/)[0]!.trim();
   for (const m of text.matchAll(/\blist (?:all )?(?:the |of the )?([a-z]+)(?: ([a-z]+))?\b/g)) {

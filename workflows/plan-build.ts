@@ -3,17 +3,20 @@
 // that prove it; the model writes only what the plan says in words (behaviour.go's methods),
 // one at a time through the guided loop, and the README. Orchestration only.
 import { NO_EXAMPLES, withUnchecked, withUnwritten, type Unchecked, type Unwritten } from '../core/fidelity-checked.js';
-import { withArticle, type Plan, type Resource, type Store } from '../core/plan.js';
+import { withArticle, type Filter, type Plan, type Resource, type Store } from '../core/plan.js';
 import { sampleItem } from '../core/sample-item.js';
 import { singleResourceSpec } from '../core/single-resource.js';
 import { composeCodeFile } from '../core/guided-code.js';
 import { actionsUnknownTo, sortableFilters } from '../core/filter-examples.js';
 import { hasExamples } from '../core/go/tests-examples.js';
-import { comparisonOf } from '../core/plan-compare.js';
+import { comparisonOf, knownFilterBody } from '../core/plan-compare.js';
+import { patched } from '@temporalio/workflow';
 import { addUsage, NO_USAGE } from '../core/usage.js';
 import type { PipelineRun } from './pipeline-run.js';
 import type { ApiSpec, FileProvenance, LlmUsage } from '../core/types.js';
 import type { ValidationReport } from '../core/run-types.js';
+
+const FLAG_FILTERS_BY_CODE = 'flag-filters-by-code';
 
 export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<void> {
   const { input, workflowId } = run;
@@ -131,7 +134,9 @@ async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan:
   const resources: Resource[] = [];
   for (const r of plan.resources) {
     const filters = [...r.filters];
-    for (const f of sortableFilters(r, (x) => comparisonOf(r, x) !== null)) {
+    // A flag's value ("watered is false") became code's to write after runs were recorded: patched, so they replay as they ran.
+    const codeWrites = (x: Filter) => comparisonOf(r, x) !== null || (knownFilterBody(r, x) !== null && patched(FLAG_FILTERS_BY_CODE));
+    for (const f of sortableFilters(r, codeWrites)) {
       const sorted = await run.callModel(() =>
         run.llm.filterExamples.executeWithOptions({ ...run.llmOptions, summary: `scaffold: examples of ${r.plural}?${f.name}=true` }, [
           { request: input.prompt, plan, resource: r.name, filter: f.name, now: new Date().toISOString(), llm: input.llm, dbPath: input.dbPath },

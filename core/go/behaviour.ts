@@ -3,7 +3,7 @@
 // model writes the bodies. Until a body is accepted the stub panics, and the file compiles.
 import { goName, stateSetBy, type Field, type Plan, type Resource } from '../plan.js';
 import { enumType, goFile, importsFor, oneLine } from './names.js';
-import { comparisonBody, comparisonOf } from '../plan-compare.js';
+import { knownFilterBody } from '../plan-compare.js';
 
 export const BEHAVIOUR_PATH = 'internal/models/behaviour.go';
 
@@ -97,7 +97,7 @@ function holesOf(r: Resource): BehaviourHole[] {
     const action = kind === 'action' ? r.actions.find((a) => a.name === element) : undefined;
     const set = action && stateSetBy(r, action);
     const filter = kind === 'filter' ? r.filters.find((f) => f.name === element) : undefined;
-    const compared = filter && comparisonOf(r, filter);
+    const known = filter && knownFilterBody(r, filter);
     return {
       name: `${T}.${M}`,
       kind,
@@ -108,8 +108,8 @@ function holesOf(r: Resource): BehaviourHole[] {
       doc: docLines(k.doc(M, r, words)),
       ...(set
         ? { knownBody: `\tx.${goName(set.field.name)} = ${set.field.required ? literalOf(r, set) : `PointerTo(${literalOf(r, set)})`}\n\treturn nil` }
-        : compared
-          ? { knownBody: comparisonBody(compared) }
+        : known
+          ? { knownBody: known }
           : {}),
     };
   });

@@ -123,7 +123,11 @@ export const EDGE_PLAN: Plan = {
         { name: 'label', type: 'string', required: true },
         { name: 'archived', type: 'boolean', required: false, default: false },
       ],
-      filters: [{ name: 'dateId', field: 'dateId' }],
+      filters: [
+        { name: 'dateId', field: 'dateId' },
+        // A flag's value the sentence stated ("the slots that need archiving"): code writes its body (plan-compare.ts).
+        { name: 'needArchiving', description: 'archived is false' },
+      ],
       actions: [{ name: 'archive', description: 'marks the slot archived' }],
       rules: [],
     },

@@ -2,6 +2,8 @@
 // for the model to write, when the model's plan left it out; a resource made of an adjective is dropped.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { fidelityLines, fidelityOf } from '../../core/fidelity.js';
+import { knownFilterBody } from '../../core/plan-compare.js';
 import { mended, resource } from '../support/mended-plan.js';
 
 test('"on a given date" and "by status": a filter by that field', () => {
@@ -31,6 +33,32 @@ test('"that are available": the flag of that name when there is one, else a filt
     resource('plant', 'plants', [{ name: 'name', type: 'string', required: true }]),
   ]);
   assert.deepEqual(inWords.plan.resources[0]!.filters, [{ name: 'needWater', description: 'the request lists them as "list the plants that need water"' }]);
+});
+
+test('"the plants that need water" with a watered flag: the ones not watered, a body code writes, whatever the model described', () => {
+  const sentence = 'REST API for a garden: plants with a name and a watered flag; a plant can be watered; list the plants that need water';
+  const { plan, notes } = mended(sentence, [
+    resource(
+      'plant',
+      'plants',
+      [
+        { name: 'name', type: 'string', required: true },
+        { name: 'watered', type: 'boolean', required: false, default: false },
+      ],
+      {
+        filters: [{ name: 'needWater', description: 'plants not watered in the last 3 days' }],
+      },
+    ),
+  ]);
+  const plant = plan.resources[0]!;
+  assert.deepEqual(plant.filters, [{ name: 'needWater', description: 'watered is false' }]);
+  assert.match(notes, /plant\.filters needWater → "watered is false": the request says "list the plants that need water"/);
+  assert.equal(knownFilterBody(plant, plant.filters[0]!), '\treturn x.Watered == nil || !*x.Watered');
+  assert.match(fidelityLines(fidelityOf(sentence, plan)).join('\n'), /GET \/plants\?needWater=true \(watered is false; written by code\)/);
+  const required = { ...plant, fields: [plant.fields[0]!, { name: 'watered', type: 'boolean' as const, required: true }] };
+  assert.equal(knownFilterBody(required, { name: 'dry', description: 'watered is false' }), '\treturn !x.Watered');
+  assert.equal(knownFilterBody(required, { name: 'wet', description: 'watered is true' }), '\treturn x.Watered');
+  assert.equal(knownFilterBody(required, { name: 'named', description: 'name is false' }), null, 'only a flag');
 });
 
 test('"the free rooms": the resource the model made of "free" is dropped and rooms get the filter', () => {
