@@ -23,20 +23,30 @@ export function actionsPutIn(all: Raw[], text: string, notes: string[]): void {
     const planned = actionsOf(r).find((x) => typeof x.name === 'string' && x.name.toLowerCase().startsWith(a.verb));
     const named = planned ? fieldsNamed(String(planned.description ?? ''), r) : [];
     const onlyTimes = named.length > 0 && named.every((f) => f.type === 'date' || f.type === 'datetime');
-    if (planned && named.length > 0 && !onlyTimes) continue;
+    const outside = planned ? valueOutside(String(planned.description ?? ''), r) : null;
+    if (planned && named.length > 0 && !onlyTimes && !outside) continue;
     // A planned one whose words name no field has nothing to change (seen: the 0.5B's "cancels a
     // booking" emptied the booking); one that only moves a date ("sets endTime to current time",
     // the 1.5B's cancel) leaves the item reading as before, not cancelled. Code's reading of the
     // sentence, a state the item shows, replaces it, under its name.
     if (planned) {
       r.actions = actionsOf(r).filter((x) => x !== planned);
-      const why = onlyTimes
-        ? `its description only sets ${named.map((f) => String(f.name)).join(' and ')}, and a ${a.state} ${String(r.name)} would not read as ${a.state}`
-        : `its description names no field of ${String(r.name)}`;
+      const why = outside
+        ? `its description sets ${outside}, which is not one of its values`
+        : onlyTimes
+          ? `its description only sets ${named.map((f) => String(f.name)).join(' and ')}, and a ${a.state} ${String(r.name)} would not read as ${a.state}`
+          : `its description names no field of ${String(r.name)}`;
       notes.push(`${String(r.name)}.actions.${String(planned.name)}: ${why}, so code says what it sets`);
     }
     putAction(r, planned ? String(planned.name) : a.verb, a.state, !a.undoes, a.phrase, notes);
   }
+}
+
+/** "sets status to finished" where status is an enum without "finished": the words, else null. */
+function valueOutside(words: string, r: Raw): string | null {
+  const m = /\bsets (\w+) to "?([a-z][a-z_ ]*?)"?(?= and |[;,.(]|$)/.exec(words.toLowerCase());
+  const field = m ? fieldsOf(r).find((f) => String(f.name).toLowerCase() === m[1] && f.type === 'enum' && Array.isArray(f.values)) : undefined;
+  return field && !(field.values as unknown[]).map(String).includes(m![2]!.trim()) ? `${String(field.name)} to ${m![2]!.trim()}` : null;
 }
 
 /** The fields of `r` words name ("sets endTime to now", "the end time"). */

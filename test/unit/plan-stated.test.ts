@@ -253,6 +253,18 @@ test('a planned action that only moves a date ("sets endTime to current time", t
     [['cancel', 'cancelled', true]],
   );
   assert.match(notes, /booking\.actions\.cancel: its description only sets endTime, and a cancelled booking would not read as cancelled/);
+  // "sets status to finished" where finished is none of status's values: code's reading, a finished flag.
+  const repair = mended('repairs with a status of waiting or ready; a repair can be finished', [
+    resource('repair', 'repairs', [{ name: 'status', type: 'enum', values: ['waiting', 'ready'], required: true }], {
+      actions: [{ name: 'finish', description: 'sets status to finished' }],
+    }),
+  ]);
+  const finish = repair.plan.resources[0]!;
+  assert.deepEqual(
+    finish.actions.map((a) => [a.name, stateSetBy(finish, a)?.field.name, stateSetBy(finish, a)?.value]),
+    [['finish', 'finished', true]],
+  );
+  assert.match(repair.notes, /repair\.actions\.finish: its description sets status to finished, which is not one of its values/);
   const flagged = mended(sentence, [
     resource('booking', 'bookings', [...times, { name: 'status', type: 'enum', values: ['active', 'cancelled'], required: true }], {
       actions: [{ name: 'cancel', description: 'sets status to cancelled and endTime to now' }],
