@@ -222,7 +222,8 @@ function sourceOf(name: FlagName, given: Set<FlagName>, env: NodeJS.ProcessEnv):
 function checkFlags({ flags, command, positional, given }: ParsedArgs, env: NodeJS.ProcessEnv): void {
   const nonEmpty: FlagName[] = ['output', 'model', 'prompt', 'db', 'temporal', 'namespace', 'task-queue'];
   for (const name of nonEmpty) if (String(flags[name]).trim() === '') throw new UsageError(`-${name} must not be empty`);
-  if (!MODEL_PATTERN.test(flags.model)) throw new UsageError(`${sourceOf('model', given, env)} ${JSON.stringify(flags.model)} is not an Ollama model name like codellama:7b`);
+  if (!MODEL_PATTERN.test(flags.model))
+    throw new UsageError(`${sourceOf('model', given, env)} ${JSON.stringify(flags.model)} is not an Ollama model name like codellama:7b`);
   flags.ollama = normalizeOllamaUrl(flags.ollama, sourceOf('ollama', given, env));
   if (flags.metrics !== '' && !HOST_PORT_PATTERN.test(flags.metrics))
     throw new UsageError(`-metrics takes host:port like 127.0.0.1:9464 (0.0.0.0:9464 for every interface), not ${JSON.stringify(flags.metrics)}`);

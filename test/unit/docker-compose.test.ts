@@ -32,21 +32,26 @@ function config(...files: string[]): Record<string, Service> {
   return (parseYaml(text) as { services: Record<string, Service> }).services;
 }
 
-test('the stack: temporal, ollama with a one-shot pull, a one-shot folders, a workspace worker and a model worker, each started once what it needs is healthy', { skip }, () => {
-  const services = config('docker-compose.yml');
-  assert.deepEqual(Object.keys(services).sort(), ['folders', 'model-worker', 'ollama', 'ollama-pull', 'temporal', 'worker']);
-  assert.deepEqual(services.worker!.command, ['node', 'bin/overnight-llm.js', 'worker', '-serve', 'workflows,workspace']);
-  assert.deepEqual(services['model-worker']!.command, ['node', 'bin/overnight-llm.js', 'worker', '-serve', 'model']);
-  assert.equal(services['model-worker']!.environment?.OLLAMA_HOST, 'http://ollama:11434', 'the model endpoint is the model worker’s own');
-  assert.equal(services.worker!.environment?.OLLAMA_HOST, undefined, 'the workspace worker never calls the model');
-  assert.equal(services.worker!.depends_on?.temporal?.condition, 'service_healthy');
-  assert.equal(services['model-worker']!.depends_on?.['ollama-pull']?.condition, 'service_completed_successfully');
-  for (const name of ['worker', 'model-worker']) assert.equal(services[name]!.depends_on?.folders?.condition, 'service_completed_successfully', `${name} waits for its folders`);
-  // The image's user owns /home/temporal: a new volume there is its own, no chown needed.
-  assert.deepEqual(services.temporal!.volumes, ['temporal-data:/home/temporal:rw']);
-  assert.equal(services.temporal!.depends_on, undefined);
-  for (const name of ['temporal', 'ollama']) assert.ok(services[name]!.healthcheck?.test.length, `${name} has a healthcheck`);
-});
+test(
+  'the stack: temporal, ollama with a one-shot pull, a one-shot folders, a workspace worker and a model worker, each started once what it needs is healthy',
+  { skip },
+  () => {
+    const services = config('docker-compose.yml');
+    assert.deepEqual(Object.keys(services).sort(), ['folders', 'model-worker', 'ollama', 'ollama-pull', 'temporal', 'worker']);
+    assert.deepEqual(services.worker!.command, ['node', 'bin/overnight-llm.js', 'worker', '-serve', 'workflows,workspace']);
+    assert.deepEqual(services['model-worker']!.command, ['node', 'bin/overnight-llm.js', 'worker', '-serve', 'model']);
+    assert.equal(services['model-worker']!.environment?.OLLAMA_HOST, 'http://ollama:11434', 'the model endpoint is the model worker’s own');
+    assert.equal(services.worker!.environment?.OLLAMA_HOST, undefined, 'the workspace worker never calls the model');
+    assert.equal(services.worker!.depends_on?.temporal?.condition, 'service_healthy');
+    assert.equal(services['model-worker']!.depends_on?.['ollama-pull']?.condition, 'service_completed_successfully');
+    for (const name of ['worker', 'model-worker'])
+      assert.equal(services[name]!.depends_on?.folders?.condition, 'service_completed_successfully', `${name} waits for its folders`);
+    // The image's user owns /home/temporal: a new volume there is its own, no chown needed.
+    assert.deepEqual(services.temporal!.volumes, ['temporal-data:/home/temporal:rw']);
+    assert.equal(services.temporal!.depends_on, undefined);
+    for (const name of ['temporal', 'ollama']) assert.ok(services[name]!.healthcheck?.test.length, `${name} has a healthcheck`);
+  },
+);
 
 test('every port listens on 127.0.0.1 only; the output folder is mounted at the same absolute path as on the host', { skip }, () => {
   const services = config('docker-compose.yml');
