@@ -5,15 +5,14 @@
 // docs/several-machines.md says so.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chownSync, mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import os from 'node:os';
+import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import type { ValidationReport } from '../../core/run-types.js';
 import { PROJECT_ROOT } from '../support/cli.js';
 import { composeServices, hasCompose, nonRootUser, ownedFolder, type LocalService, type User } from '../support/compose-services.js';
 import { tmpDir } from '../support/run-fixtures.js';
+import { hostListener } from './support.js';
 
 const CHILD = path.join(PROJECT_ROOT, 'test', 'hostile', 'image-worker-child.ts');
 
@@ -62,13 +61,8 @@ describe('generated code validated as the image’s worker validates it', { time
     const control = await runAs(worker, ['/bin/sh', '-c', 'echo x > "$0/control" && echo x > "$1/control"', otherRun, state]);
     assert.equal(control.code, 0, control.stderr);
 
-    const hostIp = Object.values(os.networkInterfaces())
-      .flat()
-      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-    let accepted = 0;
-    const listener = createServer((c) => (accepted++, c.destroy()));
-    await new Promise<void>((resolve) => listener.listen(0, hostIp ?? '127.0.0.1', resolve));
-    const targets = [...(hostIp ? [`${hostIp}:${(listener.address() as AddressInfo).port}`] : []), '1.1.1.1:80'];
+    const listener = await hostListener();
+    const targets = [...(listener.target ? [listener.target] : []), '1.1.1.1:80'];
     try {
       mkdirSync(path.join(out, 'tests'), { recursive: true });
       writeFileSync(path.join(out, 'go.mod'), 'module todo-api\n\ngo 1.22\n');
@@ -106,13 +100,14 @@ func TestEscape(t *testing.T) {
       if (/^WEAKER THAN CI/.test(report.containment ?? '')) return cannotRun(t, `the worker's user has less containment here: ${report.containment}`);
       const test = report.steps.find((s) => s.name === 'test')?.outputTail ?? '';
       for (const target of targets) assert.match(test, new RegExp(`DIAL ${target}: dial tcp ${target}: connect: network is unreachable`));
-      assert.equal(accepted, 0, 'the host listener was reached');
+      assert.equal(listener.accepted(), 0, 'the host listener was reached');
       assert.match(test, /OTHER RUN open \S+other-run\/pwned\.txt: read-only file system/);
       assert.match(test, /STATE open \S+pwned\.txt: read-only file system/);
       assert.match(test, /INSIDE <nil>/, 'the project folder stays writable');
       assert.equal(existsSync(path.join(otherRun, 'pwned.txt')) || existsSync(path.join(state, 'pwned.txt')), false);
     } finally {
       listener.close();
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });
