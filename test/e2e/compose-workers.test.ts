@@ -102,6 +102,7 @@ describe('the compose stack on its first up', () => {
     'a worker that cannot build CI’s namespaces says so at start (the image without ip(8), here: ip hidden by a bind mount)',
     { skip: hasCompose ? false : 'docker-compose is not installed' },
     async () => {
+      assert.equal((await runCli(['list', ...setup.common])).code, 0); // the "temporal" service, when this test runs alone
       const home = tmpDir('e2e-compose-weaker');
       const worker = composeServices(home, nonRootUser(), { 'temporal:7233': setup.temporal }).worker!;
       const hide = 'for p in /usr/sbin/ip /usr/bin/ip /sbin/ip /bin/ip; do [ ! -e "$p" ] || mount --bind /dev/null "$p" || exit 1; done; exec "$@"';
