@@ -6,7 +6,7 @@
 // a run started from "the host" (the same user) with -detach and an -ollama nobody answers at.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { checkApi, specFromOutput } from '../support/check-api.js';
@@ -17,6 +17,7 @@ import { readStatusJson, writersOf } from '../support/status-schema.js';
 
 let setup: CliSetup;
 const workers: ChildProcess[] = [];
+const made: string[] = [];
 
 before(async () => {
   setup = await cliSetup({ fixtureDir: FIXTURE_DIR });
@@ -27,6 +28,7 @@ after(async () => {
   stopping = true;
   for (const w of workers) w.kill('SIGKILL');
   await setup?.stop();
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 /** Starts a service's command here, as its user, in the image's working folder; its stderr is collected. */
@@ -57,6 +59,7 @@ describe('the compose stack on its first up', () => {
     async () => {
       const user = nonRootUser();
       const home = ownedFolder(tmpDir('e2e-compose'), user);
+      made.push(home);
       const services = composeServices(home, user, { 'temporal:7233': setup.temporal, 'http://ollama:11434': setup.ollama.url });
       assert.equal(statSync(path.join(home, 'overnight')).uid, process.getuid!(), 'Docker made ./overnight as root (here: as this test)');
 
@@ -104,6 +107,7 @@ describe('the compose stack on its first up', () => {
     async () => {
       assert.equal((await runCli(['list', ...setup.common])).code, 0); // the "temporal" service, when this test runs alone
       const home = tmpDir('e2e-compose-weaker');
+      made.push(home);
       const worker = composeServices(home, nonRootUser(), { 'temporal:7233': setup.temporal }).worker!;
       const hide = 'for p in /usr/sbin/ip /usr/bin/ip /sbin/ip /bin/ip; do [ ! -e "$p" ] || mount --bind /dev/null "$p" || exit 1; done; exec "$@"';
       const child = spawn(
