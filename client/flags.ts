@@ -54,7 +54,8 @@ export const FLAGS = {
   parallel: { kind: 'int', group: 'night', default: 1, help: 'batch items at once' },
   report: { kind: 'bool', group: 'night', default: false, help: 'write report.md into the output folder at the end' },
   since: { kind: 'string', group: 'night', default: '24h', help: 'report: runs started in this last while' },
-  model: { kind: 'string', group: 'model', default: 'codellama:7b', help: 'Ollama model' },
+  // The one default model: docker-compose.yml pulls the same (test/unit/docker-compose.test.ts).
+  model: { kind: 'string', group: 'model', default: 'codellama:7b', env: 'OVERNIGHT_MODEL', help: 'Ollama model' },
   ollama: { kind: 'string', group: 'model', default: 'http://localhost:11434', env: 'OLLAMA_HOST', help: 'Ollama endpoint' },
   'llm-api': { kind: 'string', group: 'model', default: 'ollama', help: "the server's API: ollama (native) or openai (/v1/chat/completions)" },
   'llm-server': { kind: 'string', group: 'model', default: 'auto', help: `-llm-api openai: which server (${LLM_SERVERS.join(', ')}: detected)` },
@@ -221,7 +222,8 @@ function sourceOf(name: FlagName, given: Set<FlagName>, env: NodeJS.ProcessEnv):
 function checkFlags({ flags, command, positional, given }: ParsedArgs, env: NodeJS.ProcessEnv): void {
   const nonEmpty: FlagName[] = ['output', 'model', 'prompt', 'db', 'temporal', 'namespace', 'task-queue'];
   for (const name of nonEmpty) if (String(flags[name]).trim() === '') throw new UsageError(`-${name} must not be empty`);
-  if (!MODEL_PATTERN.test(flags.model)) throw new UsageError(`-model ${JSON.stringify(flags.model)} is not an Ollama model name like codellama:7b`);
+  if (!MODEL_PATTERN.test(flags.model))
+    throw new UsageError(`${sourceOf('model', given, env)} ${JSON.stringify(flags.model)} is not an Ollama model name like codellama:7b`);
   flags.ollama = normalizeOllamaUrl(flags.ollama, sourceOf('ollama', given, env));
   if (flags.metrics !== '' && !HOST_PORT_PATTERN.test(flags.metrics))
     throw new UsageError(`-metrics takes host:port like 127.0.0.1:9464 (0.0.0.0:9464 for every interface), not ${JSON.stringify(flags.metrics)}`);

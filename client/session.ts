@@ -9,6 +9,7 @@ import type { Flags } from './flags.js';
 import { webUiRunsUrl } from './run-input.js';
 import { connectOrStartTemporal } from './temporal-server.js';
 import { temporalConnectOptions } from './temporal-connection.js';
+import { containmentLevel, containmentWarning } from '../activities/go/containment.js';
 
 export interface Io {
   out: (line: string) => void;
@@ -41,6 +42,9 @@ export async function withWorker<T>(flags: Flags, io: Io, again: string, done: (
   const connection = await NativeConnection.connect(temporalConnectOptions(flags));
   try {
     const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
+    // This worker serves the workspace too: generated code runs here, so say when it is less contained than in CI.
+    const warning = containmentWarning(await containmentLevel());
+    if (warning) io.err(`overnight-llm: ${warning}`);
     let stopped = false;
     shutdownOnSignals(worker, () => {
       stopped = true;

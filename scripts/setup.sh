@@ -103,5 +103,11 @@ if [[ "${1:-}" == "--for-tests" ]]; then
       step "not root: install ${missing[*]} yourself, or their tests are skipped"
     fi
   fi
+  # A non-root user the compose and containment tests run the image's workers as
+  # (test/support/compose-services.ts); not needed when the tests themselves run as a non-root user.
+  if [[ $(id -u) == 0 ]] && ! id overnight-test >/dev/null 2>&1; then
+    step "adding the system user overnight-test (the tests run the compose workers as it)"
+    useradd --system --user-group --no-create-home --shell /usr/sbin/nologin overnight-test
+  fi
 fi
 step "setup done"

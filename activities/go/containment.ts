@@ -19,6 +19,23 @@ import { openPidsCgroup, type PidsCgroup } from './pids-cgroup.js';
 
 export type ContainmentLevel = 'namespaces+readonly' | 'namespaces' | 'none';
 
+/** The level CI's machines have (.ci/run): anything less is said at worker start and in status.json. */
+export const CI_LEVEL: ContainmentLevel = 'namespaces+readonly';
+const LEVELS: ContainmentLevel[] = ['none', 'namespaces', CI_LEVEL];
+
+/** What generated code can do here that it cannot at the CI level, or null at that level. */
+export function weakerThanCi(level: ContainmentLevel): string | null {
+  if (LEVELS.indexOf(level) >= LEVELS.indexOf(CI_LEVEL)) return null;
+  return level === 'none' ? 'it can reach the network and write wherever this worker can' : 'it can write wherever this worker can';
+}
+
+/** The worker's start-up warning when containment is weaker than CI's, else null. */
+export function containmentWarning({ level, reason }: Pick<Probe, 'level' | 'reason'>): string | null {
+  const weaker = weakerThanCi(level);
+  if (!weaker) return null;
+  return `WARNING: generated code runs with containment "${level}"${reason ? ` (${reason})` : ''}, weaker than "${CI_LEVEL}": ${weaker}. Docker: docs/several-machines.md#the-sandbox-in-a-container`;
+}
+
 export interface Limits {
   /** RLIMIT_FSIZE: the largest file a contained process may write. */
   fileBytes: number;
@@ -51,7 +68,7 @@ export interface Containment {
   close(): Promise<void>;
 }
 
-interface Probe {
+export interface Probe {
   level: ContainmentLevel;
   tools: Tools;
   /** Why a stronger level did not work. */
@@ -200,7 +217,8 @@ export async function openContainment(spec: ContainSpec): Promise<Containment> {
   return {
     level,
     isolatesNetwork: level !== 'none',
-    label: parts.join('; '),
+    // Said first and in capitals: whoever reads status.json skims this line.
+    label: (weakerThanCi(level) ? `WEAKER THAN CI (${CI_LEVEL}): ` : '') + parts.join('; '),
     maxProcesses: cgroup || (nproc && !root) ? limits.processes : null,
     wrap(cmd, args) {
       let argv = commandLine(level, tools, spec, limits, cmd, args);

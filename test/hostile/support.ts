@@ -1,5 +1,5 @@
 // The hostile layer's harness: LLM output (and whatever answers as Ollama) is hostile input.
-// Hostile cases in this layer: 68 (answers 21, transport 11, plans 13, filesystem 8, workflow 5, containment 8, wrong package 2).
+// Hostile cases in this layer: 69 (answers 21, transport 11, plans 13, filesystem 8, workflow 5, containment 8, image worker 1, wrong package 2).
 //
 // Each activity-level case runs the real activity (generateFile / planApi) in a
 // MockActivityEnvironment against a scripted Ollama on 127.0.0.1, in a sandbox:
@@ -15,6 +15,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -295,4 +296,16 @@ export async function runCase(c: HostileCase): Promise<void> {
 /** The node:test timeout of a case: above the case's own limit, so a hang fails with the case's message. */
 export function caseTimeout(c: HostileCase): number {
   return c.limitMs + 15_000;
+}
+
+/** A listener on this machine's own non-loopback IPv4 address, counting connections; target is null when there is none. */
+export async function hostListener(): Promise<{ target: string | null; accepted: () => number; close: () => void }> {
+  const hostIp = Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  let accepted = 0;
+  const listener = createServer((c) => (accepted++, c.destroy()));
+  await new Promise<void>((resolve) => listener.listen(0, hostIp ?? '127.0.0.1', resolve));
+  const target = hostIp ? `${hostIp}:${(listener.address() as AddressInfo).port}` : null;
+  return { target, accepted: () => accepted, close: () => listener.close() };
 }

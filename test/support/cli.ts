@@ -19,9 +19,9 @@ export interface CliResult {
 }
 
 /** Runs the CLI to its end; past `timeoutMs` it is killed, which shows as `signal`, never as an exit code a test could accept. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 300_000): Promise<CliResult> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 300_000, user?: { uid: number; gid: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 << 20, ...user }, (err, stdout, stderr) => {
       const failure = err as (Error & { code?: unknown; signal?: NodeJS.Signals | null; killed?: boolean }) | null;
       if (failure?.signal)
         return resolve({

@@ -105,6 +105,11 @@ describe('environment', () => {
     assert.equal(parse([], { OLLAMA_HOST: 'http://gpu-box:11434' }).flags.ollama, 'http://gpu-box:11434');
   });
 
+  test('OVERNIGHT_MODEL, the variable docker-compose.yml pulls, is -model when -model is absent', () => {
+    assert.equal(parse([], { OVERNIGHT_MODEL: 'qwen2.5-coder:1.5b' }).flags.model, 'qwen2.5-coder:1.5b');
+    assert.equal(parse(['-model', 'llama3'], { OVERNIGHT_MODEL: 'qwen2.5-coder:1.5b' }).flags.model, 'llama3');
+  });
+
   test('the scheme-less OLLAMA_HOST form is normalised', () => {
     assert.equal(parse([], { OLLAMA_HOST: '127.0.0.1:11434' }).flags.ollama, 'http://127.0.0.1:11434');
     assert.equal(normalizeOllamaUrl('127.0.0.1:11434'), 'http://127.0.0.1:11434');
@@ -148,6 +153,7 @@ describe('environment', () => {
   test('a bad env value is reported under the variable the user set', () => {
     assertUsage([], /^OLLAMA_HOST takes .* not "ftp:\/\/x"$/, { OLLAMA_HOST: 'ftp://x' });
     assertUsage([], /^TEMPORAL_ADDRESS takes host:port/, { TEMPORAL_ADDRESS: 'localhost' });
+    assertUsage([], /^OVERNIGHT_MODEL "a b" is not an Ollama model name/, { OVERNIGHT_MODEL: 'a b' });
     assertUsage(['-ollama', 'ftp://x'], /^-ollama takes /, { OLLAMA_HOST: 'gpu-box' });
     assertUsage(['-ollama', 'http://user:secret@host'], /^-ollama takes /);
   });
