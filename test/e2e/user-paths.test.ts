@@ -114,6 +114,37 @@ describe('a batch file with CRLF line endings and prompts in other languages', (
   });
 });
 
+describe('a second batch into a folder whose batch is in flight', () => {
+  test('another batch file is refused naming the running batch; the same command attaches', async () => {
+    const dir = tmpDir('e2e-two-batches');
+    const night = path.join(dir, 'night');
+    const mine = path.join(dir, 'mine.txt');
+    const theirs = path.join(dir, 'theirs.txt');
+    writeFileSync(mine, 'REST API for a lending library\n');
+    writeFileSync(theirs, 'REST API for a garden of plants\n');
+    const args = (file: string) => ['batch', file, '-output', night, '-db', path.join(dir, 'poc.db'), '-detach', ...setup.common];
+    // -detach and no worker: the batch stays in flight, and no model is asked.
+    const first = await runCli(args(mine));
+    assert.equal(first.code, 0, first.stderr);
+    const id = first.stdout.trim();
+    try {
+      const other = await runCli(args(theirs));
+      assertUsageError(
+        other,
+        new RegExp(
+          `^overnight-llm: .*night is being written by run ${id} \\(prompt "batch of 1 from mine\\.txt", other flags than these\\): follow it with overnight-llm attach ${id}, or choose another -output$`,
+        ),
+      );
+      const same = await runCli(args(mine));
+      assert.equal(same.code, 0, same.stderr);
+      assert.equal(same.stdout.trim(), id);
+      assert.match(same.stderr, /already running .*: attaching to it/);
+    } finally {
+      await runCli(['cancel', id, ...setup.common]);
+    }
+  });
+});
+
 describe('two CLIs starting the embedded Temporal server at once', () => {
   const started = /started the Temporal dev server on /;
   let address = '';
