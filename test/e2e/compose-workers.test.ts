@@ -4,7 +4,7 @@
 // with -detach and an -ollama nobody answers at finishes valid, because the model worker calls
 // its own endpoint. No Docker engine runs here; this is what can be checked without one.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
@@ -12,8 +12,7 @@ import { checkApi, specFromOutput } from '../support/check-api.js';
 import { cliSetup, PROJECT_ROOT, runCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
 import { writersOf } from '../support/status-schema.js';
-
-const hasCompose = spawnSync('sh', ['-c', 'command -v docker-compose']).status === 0;
+import { onPath, skipUnless } from '../support/expect.js';
 
 interface Service {
   command: string[];
@@ -59,7 +58,7 @@ function startService(service: Service, state: string): ChildProcess {
 describe('the compose stack’s workers', () => {
   test(
     'the workspace worker and the model worker, as Compose starts them, finish a run whose -ollama answers nothing',
-    { skip: hasCompose ? false : 'docker-compose is not installed' },
+    { skip: skipUnless('docker-compose', onPath('docker-compose'), 'docker-compose is not installed (make test installs it)') },
     async () => {
       const config = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
       const services = (parseYaml(config) as { services: Record<string, Service> }).services;
