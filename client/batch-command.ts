@@ -12,7 +12,7 @@ import { REPORT_FILE } from '../core/layout.js';
 import { itemFolders, readBatchFile } from './batch-file.js';
 import { clientFor, resultOf, uiLink, withWorker, type Io, type RunMemo } from './session.js';
 import type { Flags } from './flags.js';
-import { folderIdFor, runInputFrom, webUiRunsUrl, workflowIdFor } from './run-input.js';
+import { assertSameRun, folderIdFor, inputDigest, runInputFrom, webUiRunsUrl, workflowIdFor } from './run-input.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { scheduleWork } from './schedules.js';
 
@@ -41,7 +41,12 @@ export async function batchCommand(flags: Flags, file: string, io: Io): Promise<
   const attributes = await ensureSearchAttributes(client.connection, flags.namespace);
   for (const item of input.items) item.input.searchAttributes = attributes.ok;
   const batchId = batchIdFor(input.outputDir);
-  const memo: RunMemo = { prompt: `batch of ${input.items.length} from ${path.basename(file)}`, model: flags.model, outputDir: input.outputDir };
+  const memo: RunMemo = {
+    prompt: `batch of ${input.items.length} from ${path.basename(file)}`,
+    model: flags.model,
+    outputDir: input.outputDir,
+    input: inputDigest(input),
+  };
   if (flags.at || flags.every) {
     const args = [{ ...input, ...(flags.every ? { outputPerStart: true } : {}) }];
     return scheduleWork(client, flags, io, { workflowType: 'runBatch', args, workflowId: batchId, memo });
@@ -50,8 +55,11 @@ export async function batchCommand(flags: Flags, file: string, io: Io): Promise<
     .getHandle(batchId)
     .describe()
     .catch(() => null);
-  if (previous?.status.name === 'RUNNING') io.err(`the batch for ${input.outputDir} is already running (${batchId}): attaching to it`);
-  else if (previous?.status.name === 'COMPLETED' && !flags.restart) {
+  if (previous?.status.name === 'RUNNING') {
+    // Another batch file (or other flags) into this folder: attaching would drop this one's prompts without a word.
+    assertSameRun(input.outputDir, batchId, (previous.memo ?? {}) as Partial<RunMemo>, memo);
+    io.err(`the batch for ${input.outputDir} is already running (${batchId}): attaching to it`);
+  } else if (previous?.status.name === 'COMPLETED' && !flags.restart) {
     const state = (await client.workflow.getHandle(batchId).result()) as BatchState;
     io.out(`${input.outputDir} already holds a finished batch (${batchId}): ${path.join(input.outputDir, REPORT_FILE)}; pass -restart to run it again`);
     return summary(state, input.outputDir, flags, io);

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { MODEL_PATTERN } from './flag-values.js';
+import { MAX_BATCH_ITEMS, MODEL_PATTERN, promptTooLong } from './flag-values.js';
 import { UsageError } from './usage-error.js';
 
 export interface BatchLine {
@@ -41,7 +41,8 @@ export function readBatchFile(file: string): BatchLine[] {
       .filter((line) => line !== '' && !line.startsWith('#'));
   }
   if (items.length === 0) throw new UsageError(`batch file ${file} has no prompts: write one a line`);
-  if (items.length > 100) throw new UsageError(`batch file ${file} has ${items.length} prompts: at most 100 a batch`);
+  if (items.length > MAX_BATCH_ITEMS)
+    throw new UsageError(`batch file ${file} has ${items.length} prompts, over the limit of ${MAX_BATCH_ITEMS} a batch: split it into two files`);
   return items.map((item, i) => batchLine(item, `batch file ${file}, item ${i + 1}`));
 }
 
@@ -52,7 +53,8 @@ function batchLine(item: unknown, where: string): BatchLine {
   if (unknown.length) throw new UsageError(`${where}: unknown key ${JSON.stringify(unknown[0])} (keys: prompt, output, model)`);
   const { prompt, output, model } = line as Record<string, unknown>;
   if (typeof prompt !== 'string' || prompt.trim() === '') throw new UsageError(`${where}: "prompt" must be a sentence`);
-  if (prompt.length > 2000) throw new UsageError(`${where}: the prompt is longer than 2000 characters`);
+  const tooLong = promptTooLong(prompt);
+  if (tooLong) throw new UsageError(`${where}: the prompt ${tooLong}`);
   if (output !== undefined && (typeof output !== 'string' || output.trim() === '')) throw new UsageError(`${where}: "output" must be a folder name`);
   if (model !== undefined && (typeof model !== 'string' || !MODEL_PATTERN.test(model)))
     throw new UsageError(`${where}: "model" must be an Ollama model name like qwen2.5-coder:1.5b`);
@@ -72,9 +74,15 @@ export function itemFolders(lines: BatchLine[], batchDir: string): string[] {
   });
 }
 
-/** "REST API for a todo list" → rest-api-for-a-todo-list (at most 40 characters, whole words). */
+/** "REST API for a todo list" → rest-api-for-a-todo-list (at most 40 characters, whole words; "prêt" → pret). */
 function slug(prompt: string): string {
-  const words = prompt.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  // Accents are split off and dropped, so a word in French or German stays one word.
+  const words =
+    prompt
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .match(/[a-z0-9]+/g) ?? [];
   let name = '';
   for (const word of words) {
     if ((name ? name.length + 1 : 0) + word.length > 40) break;

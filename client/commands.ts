@@ -10,10 +10,10 @@ import type { generateApi } from '../workflows/pipeline.js';
 import type { RunInput } from '../core/types.js';
 import type { RunResult } from '../core/run-types.js';
 import { currentHeartbeat, runView, type RunView } from './live-display.js';
-import { inputDigest, runInputFrom, workflowIdFor } from './run-input.js';
+import { assertSameRun, inputDigest, runInputFrom, workflowIdFor } from './run-input.js';
 import { clientFor, resultOf, uiLink, withWorker, type Io, type RunMemo } from './session.js';
 import { liveState, recordedState } from './mirror-state.js';
-import { UsageError, type Flags } from './flags.js';
+import type { Flags } from './flags.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { SCHEDULE_PREFIX, removeSchedule, scheduleWork } from './schedules.js';
 
@@ -36,11 +36,7 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
   if (previous?.status.name === 'RUNNING') {
     // Another run writes this folder: following it is right only when this command asks for the same run.
     const theirs = (previous.memo ?? {}) as Partial<RunMemo>;
-    const same = theirs.input !== undefined ? theirs.input === memo.input : theirs.prompt === memo.prompt && theirs.model === memo.model;
-    if (!same)
-      throw new UsageError(
-        `${input.outputDir} is being written by run ${workflowId} (prompt ${JSON.stringify(theirs.prompt ?? '?')}, other flags than these): follow it with overnight-llm attach ${workflowId}, or choose another -output`,
-      );
+    assertSameRun(input.outputDir, workflowId, theirs, memo);
     io.err(`a run for ${input.outputDir} is already in progress (${workflowId}): attaching to it`);
   } else if (previous?.status.name === 'COMPLETED' && !flags.restart && existsSync(path.join(input.outputDir, 'status.json'))) {
     // A finished run whose folder was emptied since is started afresh. The exit code is the

@@ -17,6 +17,18 @@ export function llmServerOf(flags: { 'llm-api': string; 'llm-server': string }):
   const server = flags['llm-server'] === 'auto' ? {} : { server: flags['llm-server'] as NonNullable<LlmSettings['server']> };
   return { api: 'openai', ...server };
 }
+/** The longest prompt, in characters as a reader counts them (code points: a CJK or emoji character is one). */
+export const MAX_PROMPT_CHARS = 2000;
+
+/** The most items one batch file may hold. */
+export const MAX_BATCH_ITEMS = 100;
+
+/** Null when `prompt` is within the limit; else what is wrong and what to do. */
+export function promptTooLong(prompt: string): string | null {
+  const chars = [...prompt.trim()].length;
+  return chars > MAX_PROMPT_CHARS ? `is ${chars} characters long, over the limit of ${MAX_PROMPT_CHARS}: describe the API in a sentence or two` : null;
+}
+
 export const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*){0,2}(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 export const HOST_PORT_PATTERN = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 

@@ -6,7 +6,17 @@ import { isTimeZone, machineTimeZone, parseDuration, parseStartTime } from './ti
 import { SERVED_WORK } from '../core/task-queues.js';
 import { HEARTBEAT_TIMEOUT_MS } from '../core/defaults.js';
 import { UsageError } from './usage-error.js';
-import { HOST_PORT_PATTERN, LLM_APIS, LLM_SERVERS, LOG_LEVELS, MODEL_PATTERN, normalizeOllamaUrl, parsePhaseOptions, servedWork } from './flag-values.js';
+import {
+  HOST_PORT_PATTERN,
+  LLM_APIS,
+  LLM_SERVERS,
+  LOG_LEVELS,
+  MODEL_PATTERN,
+  normalizeOllamaUrl,
+  parsePhaseOptions,
+  promptTooLong,
+  servedWork,
+} from './flag-values.js';
 
 export { UsageError };
 
@@ -242,7 +252,8 @@ function checkFlags({ flags, command, positional, given }: ParsedArgs, env: Node
   if (given.has('llm-server') && flags['llm-api'] !== 'openai')
     throw new UsageError("-llm-server names an OpenAI-compatible server: pass -llm-api openai too (Ollama's native API needs neither)");
   if (flags.git && flags['no-git']) throw new UsageError('-git and -no-git contradict each other: pass one of them');
-  if (flags.prompt.length > 2000) throw new UsageError('-prompt is longer than 2000 characters: describe the API in a sentence or two');
+  const tooLong = promptTooLong(flags.prompt);
+  if (tooLong) throw new UsageError(`-prompt ${tooLong}`);
   const ranges: [FlagName, number, number][] = [
     ['max-repair-rounds', 0, 10],
     ['coverage', 0, 100],

@@ -9,6 +9,7 @@ import { parseDuration } from './time-flags.js';
 import { openMirror } from '../lib/db.js';
 import { makeFolders } from '../lib/make-folders.js';
 import { UsageError, type Flags } from './flags.js';
+import type { RunMemo } from './session.js';
 import { llmServerOf, parsePhaseOptions } from './flag-values.js';
 
 /** The Web UI's address of a run in -namespace, without the run's id. */
@@ -33,8 +34,8 @@ export function folderIdFor(kind: string, folder: string): string {
 
 export const workflowIdFor = (outputDir: string) => folderIdFor('overnight', outputDir);
 
-/** A digest of what a run was asked to do (every run flag): two starts into one folder are the same run only when theirs agree. */
-export function inputDigest(input: RunInput): string {
+/** A digest of what a run (or batch) was asked to do, every flag: two starts into one folder are the same run only when theirs agree. */
+export function inputDigest(input: unknown): string {
   const sorted = (v: unknown): unknown =>
     Array.isArray(v)
       ? v.map(sorted)
@@ -126,4 +127,16 @@ function openMirrorOrExplain(dbPath: string): void {
   } catch (err) {
     throw new UsageError(`-db ${dbPath} cannot be used: ${(err as Error).message}`);
   }
+}
+
+/**
+ * Another run in flight writes `outputDir`: following it is right only when this command asks for
+ * the same run (an inputDigest in each memo; runs started before digests were kept compare prompt and model).
+ */
+export function assertSameRun(outputDir: string, workflowId: string, theirs: Partial<RunMemo>, mine: RunMemo): void {
+  const same = theirs.input !== undefined ? theirs.input === mine.input : theirs.prompt === mine.prompt && theirs.model === mine.model;
+  if (!same)
+    throw new UsageError(
+      `${outputDir} is being written by run ${workflowId} (prompt ${JSON.stringify(theirs.prompt ?? '?')}, other flags than these): follow it with overnight-llm attach ${workflowId}, or choose another -output`,
+    );
 }

@@ -90,7 +90,8 @@ export async function connectOrStartTemporal(options: TemporalConnectOptions, lo
     throw new TemporalUnavailableError(`the Temporal dev server did not come up on ${address}: see ${server.logFile}`);
   }
   try {
-    return await startEmbedded(bin, server, log);
+    // The lock may have been freed by a command that has just started the server: use that one.
+    return (await tryConnect(options, 1000)) ?? (await startEmbedded(bin, server, log));
   } finally {
     rmSync(lock, { force: true });
   }

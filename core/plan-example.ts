@@ -133,9 +133,12 @@ function withoutCopiedUnique(resource: string, f: Field, uniques: string[], note
 /**
  * The resources of a plan that are the plan prompt's worked example's (`example`: their names),
  * though the request names none of them: the model copied the example instead of planning the
- * request (seen: cars and repairs for "REST API for inventory").
+ * request (seen: cars and repairs for "REST API for inventory"). A request in another language
+ * is never held to English names (a library's books for "API REST pour une bibliothèque de prêt").
  */
 export function copiedFromExample(resources: { name: string; plural: string }[], request: string, example: string[]): string[] {
+  // A request with letters beyond English's (prêt, 図書館) may name a book in its own words: no copy can be told from it.
+  if (/\p{L}/u.test(request.replace(/[A-Za-z]/g, ''))) return [];
   const named = namedBy(request);
   return resources.filter((r) => example.includes(r.name) && !named(r)).map((r) => r.plural);
 }

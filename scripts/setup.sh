@@ -100,7 +100,7 @@ if [[ "${1:-}" == "--for-tests" ]]; then
       step "installing ${missing[*]} (Debian) for the tests"
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      step "not root: install ${missing[*]} yourself, or their tests are skipped"
+      step "not root: install ${missing[*]} yourself, or their tests are skipped (failed where OVERNIGHT_EXPECT names them, as CI does)"
     fi
   fi
   # A non-root user the compose and containment tests run the image's workers as

@@ -11,6 +11,8 @@ import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
 import { todoApiResponder, whenPlan, withOverrides, type Responder } from '../support/scripted-ollama.js';
 import { readStatusJson, writersOf } from '../support/status-schema.js';
+import { recordHistory } from '../support/histories.js';
+import { folderIdFor } from '../../client/run-input.js';
 
 let setup: CliSetup;
 /** What each call asked (model, options, the whole conversation), by call index; and how often each question was answered whole. */
@@ -78,6 +80,8 @@ describe('overnight-llm batch', () => {
     assert.ok(setup.ollama.calls.length > callsBefore, 'the second command finished the work');
     for (const [question, times] of finished) assert.equal(times, 1, `answered whole ${times} times: ${question.slice(0, 160)}`);
     assert.equal(finished.size, 5, "two plans and the failing item's three tries, each answered whole");
+    // The batch workflow's history, with the kill and the attach in it, for the replay layer.
+    recordHistory(setup.temporal, folderIdFor('overnight-batch', night), 'batch-run');
 
     const folders = [path.join(night, 'rest-api-for-todo-list'), path.join(night, 'broken'), path.join(night, 'rest-api-for-a-todo-list-with-due-dates')];
     for (const folder of [folders[0]!, folders[2]!]) {

@@ -14,6 +14,7 @@ import { cliSetup, PROJECT_ROOT, runCli, type CliSetup } from '../support/cli.js
 import { composeServices, hasCompose, nonRootUser, ownedFolder, type LocalService } from '../support/compose-services.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
 import { readStatusJson, writersOf } from '../support/status-schema.js';
+import { skipUnless } from '../support/expect.js';
 
 let setup: CliSetup;
 const workers: ChildProcess[] = [];
@@ -55,7 +56,7 @@ function start(service: LocalService): { child: ChildProcess; stderr: () => stri
 describe('the compose stack on its first up', () => {
   test(
     'folders hands ./overnight and the state volumes to the user; both workers, as that user, finish a run whose -ollama answers nothing',
-    { skip: hasCompose ? false : 'docker-compose is not installed' },
+    { skip: skipUnless('docker-compose', hasCompose, 'docker-compose is not installed (make test installs it)') },
     async () => {
       const user = nonRootUser();
       const home = ownedFolder(tmpDir('e2e-compose'), user);
@@ -103,7 +104,7 @@ describe('the compose stack on its first up', () => {
 
   test(
     'a worker that cannot build CI’s namespaces says so at start (the image without ip(8), here: ip hidden by a bind mount)',
-    { skip: hasCompose ? false : 'docker-compose is not installed' },
+    { skip: skipUnless('docker-compose', hasCompose, 'docker-compose is not installed (make test installs it)') },
     async () => {
       assert.equal((await runCli(['list', ...setup.common])).code, 0); // the "temporal" service, when this test runs alone
       const home = tmpDir('e2e-compose-weaker');

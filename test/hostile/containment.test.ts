@@ -13,13 +13,14 @@ import { defaultToolchainDirs, runTool, toolchainEnv } from '../../activities/go
 import { cleanUpAfterDeadWorkers, validateProject } from '../../activities/go/validate.js';
 import type { ValidationReport } from '../../core/run-types.js';
 import { TODO_SPEC } from '../support/scripted-ollama.js';
+import { expectedContainment } from '../support/expect.js';
 import { MiB, assertNoNewProcesses, descendants, hostListener, makeSandbox, snapshot, within, type Sandbox } from './support.js';
 
 let level: Awaited<ReturnType<typeof containmentLevel>>;
 const NO_NAMESPACES = () => `this machine allows no namespaces (${level.reason})`;
 const LEVELS = ['none', 'namespaces', 'namespaces+readonly'];
 /** Set by CI (.ci/run): the containment its machines have, so a check that would skip fails there. */
-const EXPECTED = process.env.OVERNIGHT_EXPECT_CONTAINMENT;
+const EXPECTED = expectedContainment();
 
 /** Skips a check this machine cannot run, or fails it when CI expected the machine to run it. */
 function cannotRun(t: TestContext, reason: string): void {

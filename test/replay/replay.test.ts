@@ -1,8 +1,9 @@
 // Replays recorded histories against today's workflow code: a change that would make a
 // running overnight run non-deterministic fails here, not at 3 a.m. on a user's laptop.
-// They come from the workflow layer (a good run, a repair round) and the durability layer
-// (kills, a pause, a server restart, a cancel: timeouts, retries and failed workflow tasks).
-// Refresh them with `RECORD_HISTORIES=1 bash scripts/test.sh workflow durability` when a
+// They come from the workflow layer (a good run, a repair round, a guided run, a plan-strategy
+// run, a plan review with an edit, a wait for Ollama), the e2e layer (a batch killed and
+// attached again) and the durability layer (kills, a pause, a server restart, a cancel).
+// Refresh them with `RECORD_HISTORIES=1 bash scripts/test.sh workflow e2e durability` when a
 // change is meant to be incompatible (and version it with patched() if runs may be in flight:
 // keep the histories from before it in a folder of their own, listed in OLDER below).
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
@@ -23,12 +24,12 @@ const olderFiles = OLDER.flatMap((dir) =>
     .map((f) => path.join(dir, f)),
 );
 const NAMES = ['good-run', 'repair-run', 'kill-restart-run', 'sleep-run', 'server-restart-run', 'cancelled-run'];
+// The default path's runs (issue #27 item 2), recorded after the versioned changes: no older copies.
+const DEFAULT_PATH = ['guided-run', 'plan-strategy-run', 'plan-review-edit-run', 'ollama-wait-run', 'batch-run'];
 
-test("recorded histories exist (workflow and durability layers), today's and older ones", () => {
-  for (const name of NAMES) {
-    assert.ok(files.includes(`${name}.json`), `${name}.json missing; found ${files.join(', ')}`);
-    for (const dir of OLDER) assert.ok(olderFiles.includes(path.join(dir, `${name}.json`)), `${dir}/${name}.json missing`);
-  }
+test("recorded histories exist (workflow, e2e and durability layers), today's and older ones", () => {
+  for (const name of [...NAMES, ...DEFAULT_PATH]) assert.ok(files.includes(`${name}.json`), `${name}.json missing; found ${files.join(', ')}`);
+  for (const name of NAMES) for (const dir of OLDER) assert.ok(olderFiles.includes(path.join(dir, `${name}.json`)), `${dir}/${name}.json missing`);
 });
 
 // One bundle of today's workflow code for every history: bundling is most of a replay's time.

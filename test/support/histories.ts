@@ -1,6 +1,6 @@
 // Recorded histories: the replay layer checks today's workflow code against every file in
-// test/histories. RECORD_HISTORIES=1 refreshes them from the runs of the workflow and
-// durability layers (the durability ones hold timeouts, retries and a restarted server).
+// test/histories. RECORD_HISTORIES=1 refreshes them from the runs of the workflow, e2e (the
+// batch) and durability layers (the durability ones hold timeouts, retries and a restarted server).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

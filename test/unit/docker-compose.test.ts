@@ -2,16 +2,16 @@
 // reads it, with `docker-compose config`, when the Debian package is installed. What the
 // workers' commands do is test/e2e/compose-workers.test.ts's part.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { FLAGS } from '../../client/flags.js';
+import { onPath, skipUnless } from '../support/expect.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const hasCompose = spawnSync('sh', ['-c', 'command -v docker-compose']).status === 0;
-const skip = hasCompose ? false : 'docker-compose is not installed (make test installs it)';
+const skip = skipUnless('docker-compose', onPath('docker-compose'), 'docker-compose is not installed (make test installs it)');
 
 interface Service {
   ports?: (string | { host_ip?: string; published?: string | number })[];

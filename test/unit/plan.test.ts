@@ -549,6 +549,11 @@ test("copiedFromExample: the example's resources are a copy only where the reque
   assert.deepEqual(copiedFromExample(garage, 'REST API for a car dealership with a repair shop', example), []);
   assert.deepEqual(copiedFromExample([garage[0]!, { name: 'item', plural: 'items' }], 'REST API for inventory items', example), ['cars']);
   assert.deepEqual(copiedFromExample([{ name: 'item', plural: 'items' }], 'REST API for inventory', example), []);
+  // A request in another language names its books in its own words: no copy can be told (the e2e batch of user-paths.test.ts).
+  const library = [{ name: 'book', plural: 'books' }];
+  assert.deepEqual(copiedFromExample(library, 'API REST pour une bibliothèque de prêt', ['book', 'author']), []);
+  assert.deepEqual(copiedFromExample(library, '図書館の貸し出しを管理する REST API', ['book', 'author']), []);
+  assert.deepEqual(copiedFromExample(library, 'REST API for a library', ['book', 'author']), ['books'], 'in English it still is one');
 });
 
 test('"REST API for todo list": a single resource the sentence does not name takes the noun before "list"; "reading list" is left alone', () => {

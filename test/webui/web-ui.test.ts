@@ -10,6 +10,7 @@ import { workflowIdFor } from '../../client/run-input.js';
 import { checkApi, specFromOutput } from '../support/check-api.js';
 import { PROJECT_ROOT, freePort, runCli, stopEmbeddedServer } from '../support/cli.js';
 import { FIXTURE_DIR, VARIANTS_DIR, tmpDir } from '../support/run-fixtures.js';
+import { skipUnless } from '../support/expect.js';
 import { scenarioResponder, startScriptedOllama, type ScriptedOllama } from '../support/scripted-ollama.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -35,7 +36,7 @@ after(async () => {
 
 test(
   'the Web UI shows a finished run, its phases and their summaries',
-  { skip: existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (make test installs it)' },
+  { skip: skipUnless('chromium', existsSync(CHROMIUM), `Debian chromium is not installed at ${CHROMIUM} (make test installs it)`) },
   async () => {
     const output = path.join(tmpDir('webui'), 'todo-api');
     // -strategy whole: a file the model writes, its repair round and their activities are what the page must show.

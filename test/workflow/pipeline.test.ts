@@ -205,6 +205,7 @@ describe('generateApi on a real dev server', () => {
       // The pipeline's verdict, re-checked by code that shares none of it: vet, build, tests ≥ 70 %, CRUD.
       const check = await checkApi(input.outputDir, TODO_SPEC);
       assert.ok(check.valid, check.details);
+      recordHistory(env.address, handle.workflowId, 'guided-run');
     } finally {
       await ollama.close();
     }
@@ -262,6 +263,7 @@ describe('generateApi on a real dev server', () => {
       );
       const check = await checkApi(input.outputDir, TODO_SPEC);
       assert.ok(check.valid, check.details);
+      recordHistory(env.address, handle.workflowId, 'ollama-wait-run');
     } finally {
       await first.close();
       await second?.close();

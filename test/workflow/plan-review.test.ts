@@ -9,6 +9,7 @@ import { approvePlanUpdate, statusQuery } from '../../workflows/queries.js';
 import type { RunResult, RunState } from '../../core/run-types.js';
 import { TODO_PLAN } from '../support/scripted-ollama.js';
 import { startMockedPipeline, type MockedPipeline } from '../support/mocked-pipeline.js';
+import { recordHistory } from '../support/histories.js';
 
 let pipeline: MockedPipeline;
 before(async () => {
@@ -123,6 +124,7 @@ describe('the plan before any code', () => {
     assert.equal(done.review, undefined);
     assert.match(done.phases[1]!.notes?.join('\n') ?? '', /replaced by the user's edit/);
     await assert.rejects(handle.executeUpdate(approvePlanUpdate, { args: [{}] }), 'an ended run takes no approval');
+    recordHistory(pipeline.env.address, handle.workflowId, 'plan-review-edit-run');
   });
 
   test("approve without an edit: the model's plan goes on; a run without -review-plan refuses approval", async () => {

@@ -19,6 +19,7 @@ import { runInput, startDevServerWithWorker } from '../support/run-fixtures.js';
 import { fencedAnswer, generatedReadme, hasFormat, type ScriptedRequest } from '../support/scripted-ollama-responders.js';
 import { startScriptedOllama } from '../support/scripted-ollama.js';
 import { readStatusJson } from '../support/status-schema.js';
+import { recordHistory } from '../support/histories.js';
 
 const exec = promisify(execFile);
 const taskQueue = 'plan-strategy-test';
@@ -170,6 +171,7 @@ test(
       const summary = /schemathesis: (\d+) distinct failures in (\d+) test cases/.exec(text);
       assert.ok(summary, text.slice(-3000));
       assert.equal(Number(summary[1]), 0, text.slice(-4000));
+      recordHistory(env.address, handle.workflowId, 'plan-strategy-run');
     } finally {
       await ollama.close();
     }
