@@ -5,9 +5,11 @@
 // its own endpoint. No Docker engine runs here; this is what can be checked without one.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
+import { stateDir } from '../../lib/state-dir.js';
 import { checkApi, specFromOutput } from '../support/check-api.js';
 import { cliSetup, PROJECT_ROOT, runCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
@@ -37,6 +39,13 @@ function startService(service: Service, state: string): ChildProcess {
   const local: Record<string, string> = { 'temporal:7233': setup.temporal, 'http://ollama:11434': setup.ollama.url };
   const env = Object.fromEntries(Object.entries(service.environment).map(([k, v]) => [k, local[v] ?? v]));
   const home = path.join(state, 'home');
+  // The state folder is fresh, as in a new container, but for its Go build cache: the layer's own
+  // (a cold one compiles the SQLite driver again, minutes of CPU here; the commands, environment
+  // and roles of the workers are what this test proves, not a cold build).
+  const sharedCache = path.join(stateDir(), 'go-build');
+  mkdirSync(sharedCache, { recursive: true });
+  mkdirSync(path.join(state, 'state'), { recursive: true });
+  symlinkSync(sharedCache, path.join(state, 'state', 'go-build'));
   const [program, ...args] = service.command;
   assert.equal(program, 'node');
   const child = spawn(process.execPath, args, {
