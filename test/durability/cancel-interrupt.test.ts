@@ -14,6 +14,7 @@ import {
   outputProblems,
   sleep,
   startOllamaProcess,
+  HANDLERS_FILE,
   waitFor,
   type Bench,
   type OllamaProcess,
@@ -21,14 +22,12 @@ import {
 import { readStatusJson } from '../support/status-schema.js';
 import { recordHistory } from '../support/histories.js';
 
-const HANDLERS = 'internal/handlers/todo_handler.go';
-
 let b: Bench;
 let ollama: OllamaProcess;
 
 before(async () => {
   b = await bench('signals');
-  ollama = await startOllamaProcess(b.dir, 40); // the handlers file streams for ~20 s
+  ollama = await startOllamaProcess(b.dir, 40, 'ollama', [HANDLERS_FILE]); // the handlers file streams for ~20 s, the rest at once
 });
 
 after(async () => {
@@ -40,7 +39,7 @@ after(async () => {
 const WHOLE = ['-strategy', 'whole'];
 
 /** The handlers call of this run (the calls file is shared by the file's tests). */
-const handlersCall = (after: number) => ollamaCalls(ollama).find((c) => c.key === HANDLERS && c.at >= after);
+const handlersCall = (after: number) => ollamaCalls(ollama).find((c) => c.key === HANDLERS_FILE && c.at >= after);
 
 test('cancel: the CLI exits non-zero, status.json and the mirror say cancelled, the LLM stream is closed', async () => {
   const started = Date.now();

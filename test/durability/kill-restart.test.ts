@@ -23,6 +23,7 @@ import {
   type Bench,
   type OllamaProcess,
   startOllamaProcess,
+  HANDLERS_FILE,
 } from '../support/durability.js';
 import { readStatusJson } from '../support/status-schema.js';
 import { recordHistory } from '../support/histories.js';
@@ -32,7 +33,7 @@ let ollama: OllamaProcess;
 
 before(async () => {
   b = await bench('kill');
-  ollama = await startOllamaProcess(b.dir, 40); // ~40 tokens/s: the handlers file streams for ~20 s
+  ollama = await startOllamaProcess(b.dir, 40, 'ollama', [HANDLERS_FILE]); // the handlers file streams for ~20 s, the rest at once
 });
 
 after(async () => {
@@ -71,7 +72,7 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
 
     // (a) inside an LLM call: the handlers file has started streaming.
     cli = start();
-    await waitFor('the handlers call to start', () => ollamaCalls(ollama).some((c) => c.key === 'internal/handlers/todo_handler.go'), 180_000);
+    await waitFor('the handlers call to start', () => ollamaCalls(ollama).some((c) => c.key === HANDLERS_FILE), 180_000);
     await sleep(1000);
     await kill(cli, 'inside the handlers LLM call');
     assert.match(cli.stderr, /already in progress .*attaching/);

@@ -17,6 +17,7 @@ import {
   outputProblems,
   sleep,
   startOllamaProcess,
+  HANDLERS_FILE,
   waitFor,
   type Bench,
   type OllamaProcess,
@@ -29,7 +30,7 @@ let ollama: OllamaProcess;
 
 before(async () => {
   b = await bench('restart');
-  ollama = await startOllamaProcess(b.dir, 40);
+  ollama = await startOllamaProcess(b.dir, 40, 'ollama', [HANDLERS_FILE]); // the handlers file streams for ~20 s, the rest at once
 });
 
 after(async () => {
@@ -47,7 +48,7 @@ test('the dev server stopped mid-call and started again from its database: the r
     const first = new CliProcess(args, b.env);
     runs.push(first);
     const runId = await first.runId();
-    await waitFor('the handlers call to stream', () => ollamaCalls(ollama).some((c) => c.key === 'internal/handlers/todo_handler.go'), 180_000);
+    await waitFor('the handlers call to stream', () => ollamaCalls(ollama).some((c) => c.key === HANDLERS_FILE), 180_000);
     await sleep(1000);
 
     const oldServer = embeddedServerPid(b.temporal)!;

@@ -21,6 +21,7 @@ import {
   outputProblems,
   sleep,
   startOllamaProcess,
+  HANDLERS_FILE,
   waitFor,
   type Bench,
   type OllamaProcess,
@@ -28,7 +29,7 @@ import {
 import { readStatusJson } from '../support/status-schema.js';
 import { recordHistory } from '../support/histories.js';
 
-const TOKENS_PER_SECOND = 100; // fast enough for the whole run to fit in 1 min of working time
+const TOKENS_PER_SECOND = 100; // the handlers call: long enough to pause inside, short enough for 1 min of working time
 const PAUSE_MS = 20_000; // four heartbeat timeouts (-heartbeat-timeout 5)
 const BUDGET_MS = 60_000; // -budget 1
 
@@ -39,7 +40,7 @@ const stopped: number[] = [];
 
 before(async () => {
   b = await bench('sleep');
-  ollama = await startOllamaProcess(b.dir, TOKENS_PER_SECOND);
+  ollama = await startOllamaProcess(b.dir, TOKENS_PER_SECOND, 'ollama', [HANDLERS_FILE]); // the call paused inside; the rest at once
 });
 
 after(async () => {
@@ -62,7 +63,7 @@ test('a pause of at least 20 s of worker, Ollama and server mid-call: the run fi
   const cli = new CliProcess(args, b.env);
   try {
     const runId = await cli.runId();
-    await waitFor('the handlers call to stream', () => ollamaCalls(ollama).some((c) => c.key === 'internal/handlers/todo_handler.go'), 180_000);
+    await waitFor('the handlers call to stream', () => ollamaCalls(ollama).some((c) => c.key === HANDLERS_FILE), 180_000);
     await sleep(1000);
     const server = embeddedServerPid(b.temporal);
     assert.ok(server, 'the embedded server has a pid file');

@@ -17,22 +17,21 @@ import { temporalBinary } from '../../client/temporal-server.js';
 import * as modelActivities from '../../activities/model-activities.js';
 import { checkApi, specFromOutput } from '../support/check-api.js';
 import { runCli, stopEmbeddedServer } from '../support/cli.js';
-import { CliProcess, bench, ollamaCalls, sleep, waitFor, type Bench, type OllamaProcess, startOllamaProcess } from '../support/durability.js';
+import { CliProcess, HANDLERS_FILE, bench, ollamaCalls, sleep, waitFor, type Bench, type OllamaProcess, startOllamaProcess } from '../support/durability.js';
 import { readStatusJson } from '../support/status-schema.js';
 
 let b: Bench;
-let ollama: OllamaProcess;
+const ollamas: OllamaProcess[] = [];
 const workers: CliProcess[] = [];
 
 before(async () => {
   b = await bench('split');
-  ollama = await startOllamaProcess(b.dir, 60, 'model-host'); // ~60 tokens/s: a call streams for a few seconds
 });
 
 after(async () => {
   for (const w of workers) await w.kill();
   stopEmbeddedServer(b.temporal);
-  await ollama?.stop();
+  for (const o of ollamas) await o.stop();
 });
 
 const MODEL_CALLS = new Set(Object.keys(modelActivities));
@@ -66,10 +65,14 @@ function startWorker(serve: string, extra: string[], env: NodeJS.ProcessEnv): Cl
 
 /**
  * A run of `strategy` with a workspace worker and a model worker apart, the model worker killed
- * mid-call after `callsBeforeKill` calls and started again.
+ * mid-call after `callsBeforeKill` calls and started again. Its scripted model host streams the
+ * handlers file's calls at `handlersPace` tokens/s, so the kill lands inside one, and every other
+ * call at once.
  */
-async function splitRun(strategy: 'guided' | 'whole', callsBeforeKill: number, kinds: { model: string; folder: string }) {
+async function splitRun(strategy: 'guided' | 'whole', callsBeforeKill: number, handlersPace: number, kinds: { model: string; folder: string }) {
   const started = Date.now();
+  const ollama = await startOllamaProcess(b.dir, handlersPace, `model-host-${strategy}`, [HANDLERS_FILE]);
+  ollamas.push(ollama);
   // Nothing listens at port 9: only the model worker's own endpoint can answer.
   const { args, output, db } = b.runArgs(`${strategy}-api`, 'http://127.0.0.1:9', ['-strategy', strategy, '-detach']);
   const run = await runCli(args, b.env, 120_000);
@@ -84,10 +87,15 @@ async function splitRun(strategy: 'guided' | 'whole', callsBeforeKill: number, k
   let model = modelWorker();
   const modelPids = [model.pid];
 
-  // Mid-call: an answer is streaming after a few have been given.
+  // Mid-call: a (slow) handlers answer is streaming after a few have been given.
   const callsNow = () => ollamaCalls(ollama).filter((c) => c.at >= started);
   const inFlight = () => callsNow().filter((c) => c.end === null);
-  await waitFor('a model call in flight after a few answers', () => callsNow().length > callsBeforeKill && inFlight().length > 0, 240_000, 50);
+  await waitFor(
+    'a handlers call in flight after a few answers',
+    () => callsNow().length > callsBeforeKill && inFlight().some((c) => c.key === HANDLERS_FILE),
+    240_000,
+    50,
+  );
   await sleep(300);
   const cut = inFlight().map((c) => c.request);
   await model.kill('SIGKILL');
@@ -134,7 +142,8 @@ async function splitRun(strategy: 'guided' | 'whole', callsBeforeKill: number, k
     'a request answered whole was asked again',
   );
   const notWhole = calls.filter((c) => !c.end?.complete);
-  assert.ok(notWhole.length <= 1 && notWhole.every((c) => cut.includes(c.request)), `calls not answered whole: ${JSON.stringify(notWhole)}`);
+  // Exactly one: a kill that landed between calls would prove nothing about a cut-off call.
+  assert.ok(notWhole.length === 1 && cut.includes(notWhole[0]!.request), `calls not answered whole: ${JSON.stringify(notWhole)}`);
   assert.ok(
     cut.every((r) => whole.get(r) === 1),
     'the cut-off call was redone, once',
@@ -146,7 +155,9 @@ async function splitRun(strategy: 'guided' | 'whole', callsBeforeKill: number, k
 }
 
 test('-strategy guided with a workspace worker and a model worker apart: valid, files written by the workspace, a killed model worker redoes only its cut-off call', () =>
-  splitRun('guided', 4, { model: 'functionCandidate', folder: 'checkFunction' }));
+  // The second handlers function on (the first is a few tokens long): 20 tokens/s streams it for seconds.
+  splitRun('guided', 8, 20, { model: 'functionCandidate', folder: 'checkFunction' }));
 
 test('-strategy whole, the same: valid, files written by the workspace, a killed model worker redoes only its cut-off call', () =>
-  splitRun('whole', 2, { model: 'answerFile', folder: 'writeAnsweredFile' }));
+  // The handlers file (921 chunks) streams for ~15 s at 60 tokens/s.
+  splitRun('whole', 2, 60, { model: 'answerFile', folder: 'writeAnsweredFile' }));

@@ -47,7 +47,14 @@ export interface OllamaProcess {
   stop(): Promise<void>;
 }
 
-export async function startOllamaProcess(dir: string, tokensPerSecond: number, name = 'ollama'): Promise<OllamaProcess> {
+/** The call the durability tests kill, pause or cancel inside: the longest answer of the todo fixture. */
+export const HANDLERS_FILE = 'internal/handlers/todo_handler.go';
+
+/**
+ * `slowFiles`: pace only the calls for these files at `tokensPerSecond` and answer every other call
+ * at once (the pace is there to land a kill inside one call; slowing every call only costs time).
+ */
+export async function startOllamaProcess(dir: string, tokensPerSecond: number, name = 'ollama', slowFiles: string[] = []): Promise<OllamaProcess> {
   const callsFile = path.join(dir, `${name}-calls.jsonl`);
   const endsFile = path.join(dir, `${name}-ends.jsonl`);
   const args = [
@@ -64,6 +71,7 @@ export async function startOllamaProcess(dir: string, tokensPerSecond: number, n
     callsFile,
     '--ends-file',
     endsFile,
+    ...slowFiles.flatMap((f) => ['--slow-file', f]),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {

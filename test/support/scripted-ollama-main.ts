@@ -1,8 +1,9 @@
 // The scripted Ollama as its own process, for end-to-end and kill/SIGSTOP tests:
 //   node --import tsx test/support/scripted-ollama-main.ts --port 0 --scenario good \
-//     [--fixture DIR] [--variants DIR] [--tokens-per-second N] [--calls-file PATH]
+//     [--fixture DIR] [--variants DIR] [--tokens-per-second N [--slow-file PATH ...]] [--calls-file PATH]
 //     [--model NAME ...] [--fault KIND[:AFTER_CHUNKS]] [--ends-file PATH]
-// Prints `listening <url>` on stdout once ready. With --calls-file, appends one JSON line per
+// --slow-file paces only the calls for those files (the one a test kills inside), every other
+// call is answered at full speed. Prints `listening <url>` on stdout once ready. With --calls-file, appends one JSON line per
 // chat/generate call, and a "once" in the scenario already spent by an earlier process that
 // wrote the same calls file is not spent again. With --ends-file, appends one JSON line as each
 // call's answer ends: {index, file, pid, complete, chunksSent, chunks, at} (complete false: the
@@ -10,7 +11,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startScriptedOllama, SCENARIOS, scenarioResponder, type Fault, type FaultKind, type ScenarioName } from './scripted-ollama.js';
+import { startScriptedOllama, SCENARIOS, scenarioResponder, type Fault, type FaultKind, type ScenarioName, type ScriptedRequest } from './scripted-ollama.js';
 
 const FAULTS: FaultKind[] = ['stall', 'reset', 'http500', 'garbage', 'errorLine', 'oversized', 'slow'];
 
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     fixture: { type: 'string', default: fileURLToPath(new URL('../fixtures/todo-api', import.meta.url)) },
     variants: { type: 'string', default: fileURLToPath(new URL('../fixtures/variants', import.meta.url)) },
     'tokens-per-second': { type: 'string' },
+    'slow-file': { type: 'string', multiple: true },
     scenario: { type: 'string', default: 'good' },
     'calls-file': { type: 'string' },
     'ends-file': { type: 'string' },
@@ -42,12 +44,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad --port ${valu
 const tokensPerSecond = values['tokens-per-second'] === undefined ? undefined : Number(values['tokens-per-second']);
 if (tokensPerSecond !== undefined && !(tokensPerSecond > 0)) fail(`bad --tokens-per-second ${values['tokens-per-second']}`);
 
+const slowFiles = values['slow-file'] ?? [];
+if (slowFiles.length && tokensPerSecond === undefined) fail('--slow-file needs --tokens-per-second');
+
 let fault: Fault | undefined;
 if (values.fault) {
   const [kind, after] = values.fault.split(':');
   if (!FAULTS.includes(kind as FaultKind)) fail(`unknown fault "${kind}"; one of ${FAULTS.join(', ')}`);
   fault = { fault: kind as FaultKind, ...(after ? { afterChunks: Number(after) } : {}) };
 }
+if (fault && slowFiles.length) fail('--slow-file and --fault contradict each other: pass one of them');
 
 const callsFile = values['calls-file'];
 const endsFile = values['ends-file'];
@@ -67,8 +73,9 @@ const server = await startScriptedOllama({
   host: values.host,
   models: values.model?.length ? values.model : undefined,
   respond: scenarioResponder(scenario, { fixtureDir: values.fixture, variantsDir: values.variants, priorFiles }),
-  tokensPerSecond,
-  fault,
+  ...(slowFiles.length
+    ? { fault: (req: ScriptedRequest) => (req.file && slowFiles.includes(req.file) ? { fault: 'slow' as const, tokensPerSecond } : undefined) }
+    : { tokensPerSecond, fault }),
   onCall: (call) => {
     if (!callsFile) return;
     const record = { ...call, lastUserMessage: call.lastUserMessage.slice(0, 200), pid: process.pid, scenario };
