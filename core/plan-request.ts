@@ -245,7 +245,7 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
     if (first) {
       const rest = text.slice(m.index + m[0].length - (m[2]?.length ?? 0)).split(/[;.,(]/)[0]!;
       const by = /^(?:on|by|with|for|per) (?:a |an |the |their |its )?(?:given |certain |specific |chosen )?([a-z]+(?: [a-z]+)?)/.exec(rest);
-      const state = /^(?:that|which|who) (?:are |is )?(?:currently |still )?([a-z]+(?: water| attention| repair)?)/.exec(rest);
+      const state = /^(?:that|which|who) (?:are |is )?(?:currently |still )?(needs? [a-z]+|[a-z]+)/.exec(rest);
       if (by) {
         const field = fieldsOf(first).find((f) => f.type !== 'datetime' && f.type !== 'number' && [by[1], by[1]!.split(' ')[0]].includes(spaced(f.name)));
         if (field) add(first, { name: field.name, field: field.name }, phrase);

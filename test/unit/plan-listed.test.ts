@@ -33,6 +33,14 @@ test('"that are available": the flag of that name when there is one, else a filt
     resource('plant', 'plants', [{ name: 'name', type: 'string', required: true }]),
   ]);
   assert.deepEqual(inWords.plan.resources[0]!.filters, [{ name: 'needWater', description: 'the request lists them as "list the plants that need water"' }]);
+  // Any "need(s) X", not only the words seen first ("the orders that need baking" was named "need").
+  const baking = mended('REST API for a bakery: orders with a pickup date; list the orders that need baking', [
+    resource('order', 'orders', [{ name: 'pickupDate', type: 'date', required: true }]),
+  ]);
+  assert.deepEqual(
+    baking.plan.resources[0]!.filters.map((f) => f.name),
+    ['needBaking'],
+  );
 });
 
 test('"the plants that need water" with a watered flag: the ones not watered, a body code writes, whatever the model described', () => {
