@@ -80,11 +80,6 @@ export function exampleElementsDropped(plan: Plan, request: string, words: strin
       .split(/(?=[A-Z])/)
       .map((w) => w.toLowerCase())
       .every((w) => said.includes(w.length > 4 ? w.slice(0, -1) : w));
-  // A unique rule on a field named like the example's unique one (a booking's licencePlate) that the request does not call unique.
-  const saysUnique = (name: string) => {
-    const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-    return new RegExp(`\\bunique (?:[a-z]+ ){0,2}${words}|\\b${words}s? (?:(?:is|are|must be|should be) )unique`).test(said);
-  };
   const copied = (name: string) => words.some((w) => w.replace(/ /g, '').toLowerCase() === name.toLowerCase()) && unsaid(name);
   const notes: string[] = [];
   const resources = plan.resources.map((r) => {
@@ -103,7 +98,7 @@ export function exampleElementsDropped(plan: Plan, request: string, words: strin
       fields: r.fields
         .filter((f) => !dropped.includes(f.name))
         .map((f) => withoutCopiedBounds(r.name, f, bounds, notes))
-        .map((f) => (saysUnique(f.name) ? f : withoutCopiedUnique(r.name, f, uniques, notes))),
+        .map((f) => withoutCopiedUnique(r.name, f, uniques, said, notes)),
       filters: keep('filter', r.filters, (f) => f.field),
       actions: keep('action', r.actions, (a) => stateSetBy(r, a)?.field.name),
     };
@@ -123,8 +118,11 @@ function withoutCopiedBounds(resource: string, f: Field, bounds: number[], notes
   return kept;
 }
 
-function withoutCopiedUnique(resource: string, f: Field, uniques: string[], notes: string[]): Field {
+/** A unique rule on a field named like the example's unique one (a booking's licencePlate) that the request (`said`) does not call unique: dropped, named. */
+function withoutCopiedUnique(resource: string, f: Field, uniques: string[], said: string, notes: string[]): Field {
   if (!f.unique || !uniques.some((u) => f.name.toLowerCase().includes(u.toLowerCase()))) return f;
+  const words = f.name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  if (new RegExp(`\\bunique (?:[a-z]+ ){0,2}${words}|\\b${words}s? (?:is|are|must be|should be) unique`).test(said)) return f;
   notes.push(`${resource} field ${f.name} unique dropped: the plan prompt's example's rule, and the request does not say unique`);
   const { unique: _u, ...kept } = f;
   return kept;
