@@ -70,12 +70,16 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
     await cli.waitForStdout(/^\[ 3\/12\] scaffold done/m);
     await kill(cli, 'after scaffold');
 
-    // (a) inside an LLM call: the handlers file has started streaming.
+    // (a) inside an LLM call: this CLI's worker has started streaming the handlers file. Calls
+    // before it are answered at once, so the first worker may have started one before its kill:
+    // only a call begun after this CLI attached counts.
+    const handlersCalls = () => ollamaCalls(ollama).filter((c) => c.key === HANDLERS_FILE).length;
+    const handlersBefore = handlersCalls();
     cli = start();
-    await waitFor('the handlers call to start', () => ollamaCalls(ollama).some((c) => c.key === HANDLERS_FILE), 180_000);
+    await waitFor('the second CLI to attach', () => /already in progress .*attaching/.test(cli.stderr), 60_000);
+    await waitFor('its handlers call to start', () => handlersCalls() > handlersBefore, 180_000);
     await sleep(1000);
     await kill(cli, 'inside the handlers LLM call');
-    assert.match(cli.stderr, /already in progress .*attaching/);
 
     // (c) inside validation: the readme is written, validate runs gofmt, vet, build, then go test.
     cli = start();
