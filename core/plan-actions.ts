@@ -3,7 +3,7 @@
 // action that sets a state: a flag of that name (false until the action), or the enum value of
 // that name when the plan has one. Code writes such a body (core/plan.ts stateSetBy); each change
 // is named in the notes.
-import { goName, isObject } from './plan.js';
+import { goName, isObject, spacedName } from './plan.js';
 import { actionsStated } from './sentence.js';
 
 export const NOT_A_STATE = new Set(['and', 'or', 'with', 'when', 'by', 'the', 'a', 'an', 'as', 'it', 'them', 'one', 'for', 'to', 'on', 'in', 'of']);
@@ -54,8 +54,7 @@ function fieldsNamed(words: string, r: Raw): Raw[] {
   const text = words.toLowerCase();
   return fieldsOf(r).filter((f) => {
     const name = String(f.name ?? '');
-    const spaced = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-    return name.length > 0 && (text.includes(name.toLowerCase()) || text.includes(spaced));
+    return name.length > 0 && (text.includes(name.toLowerCase()) || text.includes(spacedName(name)));
   });
 }
 

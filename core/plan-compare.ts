@@ -2,7 +2,7 @@
 // compared with a field. Code reads it: the filter in words gets a description code can write the
 // body of ("preparationTime < 30"), so the model is not asked to guess what "quick" means and the
 // filter cannot silently mean something else.
-import { goName, isObject, type Field, type Filter, type Resource } from './plan.js';
+import { goName, isObject, spacedName, type Field, type Filter, type Resource } from './plan.js';
 
 const OPERATORS: [RegExp, string][] = [
   [/^(?:under|below|less than|fewer than|shorter than|cheaper than)$/, '<'],
@@ -16,14 +16,13 @@ const COMPARISON =
 type Raw = Record<string, unknown>;
 const fieldsOf = (r: Raw) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
 const filtersOf = (r: Raw) => (Array.isArray(r.filters) ? r.filters.filter(isObject) : []);
-const spaced = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
 /** The number field a comparison is about: the only one, or the one the sentence measures in `unit` ("a preparation time in minutes"). */
 function fieldCompared(r: Raw, text: string, unit: string | undefined): Raw | undefined {
   const numbers = fieldsOf(r).filter((f) => (f.type === 'integer' || f.type === 'number') && typeof f.name === 'string');
   if (numbers.length === 1) return numbers[0];
   if (!unit) return undefined;
-  const said = numbers.filter((f) => text.includes(`${spaced(String(f.name))} in ${unit}`));
+  const said = numbers.filter((f) => text.includes(`${spacedName(f.name)} in ${unit}`));
   return said.length === 1 ? said[0] : undefined;
 }
 
@@ -64,7 +63,7 @@ function comparedByName(all: Raw[], text: string, notes: string[]): void {
     if (!r || !cmp || (cmp[3] && (NOT_A_MEASURE.test(cmp[3]) || all.some((x) => x.plural === cmp[3])))) continue;
     const before = m[2]!.slice(0, cmp.index);
     const numbers = fieldsOf(r).filter((f) => (f.type === 'integer' || f.type === 'number') && typeof f.name === 'string');
-    const named = numbers.filter((f) => before.includes(spaced(String(f.name))));
+    const named = numbers.filter((f) => before.includes(spacedName(f.name)));
     const field = named.length === 1 ? named[0] : fieldCompared(r, text, cmp[3]);
     if (!field || (field.type === 'integer' && !Number.isInteger(Number(cmp[2])))) continue;
     const op = OPERATORS.find(([words]) => words.test(cmp[1]!))![1];

@@ -1,7 +1,7 @@
 // The plan prompt's examples, read from prompts/plan.txt itself, and what of them a plan copied
 // without the request asking: a plan made of the worked example's resources is asked again; a
 // filter, action or field named by an example that the request does not say is dropped and named.
-import { isObject, stateSetBy, type Field, type Plan } from './plan.js';
+import { isObject, spacedName, stateSetBy, type Field, type Plan } from './plan.js';
 import { namedBy } from './plan-request.js';
 
 /** The resource names of the plan prompt's examples, read from the prompt text itself: the worked
@@ -121,7 +121,7 @@ function withoutCopiedBounds(resource: string, f: Field, bounds: number[], notes
 /** A unique rule on a field named like the example's unique one (a booking's licencePlate) that the request (`said`) does not call unique: dropped, named. */
 function withoutCopiedUnique(resource: string, f: Field, uniques: string[], said: string, notes: string[]): Field {
   if (!f.unique || !uniques.some((u) => f.name.toLowerCase().includes(u.toLowerCase()))) return f;
-  const words = f.name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = spacedName(f.name);
   if (new RegExp(`\\bunique (?:[a-z]+ ){0,2}${words}|\\b${words}s? (?:is|are|must be|should be) unique`).test(said)) return f;
   notes.push(`${resource} field ${f.name} unique dropped: the plan prompt's example's rule, and the request does not say unique`);
   const { unique: _u, ...kept } = f;

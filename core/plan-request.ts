@@ -2,7 +2,7 @@
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
 import { actionsPutIn, crudActionsAsRoutes, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
-import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle } from './plan.js';
+import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, spacedName, withArticle } from './plan.js';
 import { namesWordOf } from './fidelity.js';
 import { comparisonsStated } from './plan-compare.js';
 import { relationsStated } from './sentence.js';
@@ -130,7 +130,7 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
   actionsPutIn(all, text, notes);
   for (const r of all) {
     for (const f of fieldsOf(r)) {
-      const name = typeof f.name === 'string' ? f.name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase() : '';
+      const name = spacedName(f.name);
       if (!name) continue;
       const at = `${String(r.name)}.${String(f.name)}`;
       if (!f.unique && f.type !== 'boolean' && new RegExp(`\\bunique ${escape(name)}\\b`).test(text)) {
@@ -203,7 +203,6 @@ function fieldsPutIn(all: Record<string, unknown>[], text: string, notes: string
 
 const camel = (words: string) => words.replace(/ ([a-z])/g, (_m, c: string) => c.toUpperCase());
 const filtersOf = (r: Record<string, unknown>) => (Array.isArray(r.filters) ? r.filters.filter(isObject) : []);
-const spaced = (name: unknown) => (typeof name === 'string' ? name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase() : '');
 
 /**
  * "list the classes on a given date", "list the trips by status": a filter by that field's value;
@@ -224,7 +223,7 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
     const name = camel(state);
     // "the plants that need water" with a watered flag: the ones not watered, a body code writes (core/plan-compare.ts).
     const need = /^needs? ([a-z]+)$/.exec(state);
-    const done = need && fieldsOf(r).find((f) => f.type === 'boolean' && verbOf(spaced(f.name).replace(/^is /, '')) === need[1]);
+    const done = need && fieldsOf(r).find((f) => f.type === 'boolean' && verbOf(spacedName(f.name).replace(/^is /, '')) === need[1]);
     if (done) return notDone(r, name, `${String(done.name)} is false`, phrase);
     const flag = fieldsOf(r).find((f) => f.type === 'boolean' && (f.name === name || f.name === `is${name[0]!.toUpperCase()}${name.slice(1)}`));
     // "the repairs that are ready" with a status of waiting or ready: a filter by that enum's value (?status=ready), code's.
@@ -247,7 +246,7 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
       const by = /^(?:on|by|with|for|per) (?:a |an |the |their |its )?(?:given |certain |specific |chosen )?([a-z]+(?: [a-z]+)?)/.exec(rest);
       const state = /^(?:that|which|who) (?:are |is )?(?:currently |still )?(needs? [a-z]+|[a-z]+)/.exec(rest);
       if (by) {
-        const field = fieldsOf(first).find((f) => f.type !== 'datetime' && f.type !== 'number' && [by[1], by[1]!.split(' ')[0]].includes(spaced(f.name)));
+        const field = fieldsOf(first).find((f) => f.type !== 'datetime' && f.type !== 'number' && [by[1], by[1]!.split(' ')[0]].includes(spacedName(f.name)));
         if (field) add(first, { name: field.name, field: field.name }, phrase);
       } else if (state && !NOT_A_STATE.has(state[1]!)) byState(first, state[1]!, phrase);
       continue;

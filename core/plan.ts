@@ -132,6 +132,9 @@ export function jsonName(s: string): string {
   return w.map((part, i) => (i === 0 ? part.toLowerCase() : part.charAt(0).toUpperCase() + part.slice(1).toLowerCase())).join('');
 }
 
+/** A field's name as a sentence writes it: `dueDate` → `due date`, `isbn10` → `isbn10`; anything not a string → ''. */
+export const spacedName = (name: unknown): string => (typeof name === 'string' ? name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase() : '');
+
 /** English plural of a lower-case word: todo → todos, box → boxes, category → categories. */
 export function pluralOf(word: string): string {
   if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
