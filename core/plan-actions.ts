@@ -5,6 +5,7 @@
 // is named in the notes.
 import { goName, isObject, spacedName } from './plan.js';
 import { actionsStated } from './sentence.js';
+import { meansNotFlagged } from './verbs.js';
 
 export const NOT_A_STATE = new Set(['and', 'or', 'with', 'when', 'by', 'the', 'a', 'an', 'as', 'it', 'them', 'one', 'for', 'to', 'on', 'in', 'of']);
 
@@ -150,4 +151,23 @@ export function crudActionsAsRoutes(all: Raw[], notes: string[]): void {
       notes.push(`${String(r.name)}.actions.${String(a.name)} dropped: ${route[1](String(r.plural))} an item already`);
     }
   }
+}
+
+/**
+ * The flag whose being false a listed state means, when one of `r`'s actions sets it: "list the
+ * active bookings" where cancel sets `cancelled` → "cancelled is false", a body code writes. A
+ * boolean field of the state's own name that no action sets (the 0.5B's `available` beside the
+ * `lent` that lend sets) would let a client say otherwise than the actions: dropped, named.
+ */
+export function flagAgainstState(r: Raw, state: string, notes: string[]): string | null {
+  const set = actionsOf(r).flatMap((a) => /^sets (\w+) to true\b/.exec(String(a.description ?? ''))?.[1] ?? []);
+  const against = fieldsOf(r).filter((f) => f.type === 'boolean' && set.includes(String(f.name)) && meansNotFlagged(state, spacedName(f.name)));
+  if (against.length !== 1) return null;
+  const standIn = fieldsOf(r).find((f) => f.type === 'boolean' && [state, `is${capital(state)}`].includes(String(f.name)) && !set.includes(String(f.name)));
+  if (standIn) {
+    r.fields = fieldsOf(r).filter((f) => f !== standIn);
+    r.filters = filtersOf(r).filter((f) => f.field !== standIn.name);
+    notes.push(`${String(r.name)} field ${String(standIn.name)} dropped: no action sets it, and "${state}" reads as ${String(against[0]!.name)} is false`);
+  }
+  return String(against[0]!.name);
 }

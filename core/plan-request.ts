@@ -1,7 +1,7 @@
 // What the request says, read by code to mend the plan: the module named after its subject, a
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
-import { actionsPutIn, crudActionsAsRoutes, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
+import { actionsPutIn, crudActionsAsRoutes, flagAgainstState, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
 import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, spacedName, withArticle } from './plan.js';
 import { namesWordOf } from './fidelity.js';
 import { comparisonsStated } from './plan-compare.js';
@@ -207,7 +207,8 @@ const filtersOf = (r: Record<string, unknown>) => (Array.isArray(r.filters) ? r.
 /**
  * "list the classes on a given date", "list the trips by status": a filter by that field's value;
  * "list the tools that are available", "list the active bookings": a filter by a flag of that
- * name, or, when the plan has none, a filter in words (the model writes what "active" means).
+ * name; "F is false" when an action sets a flag F the state is the absence of (cancelled for
+ * "active"); else a filter in words (the model writes what "active" means).
  * Put in only when the resource has no filter of that name; a resource the model made of the
  * adjective ("free" for "the free rooms") is dropped. Each change is named in the notes.
  */
@@ -225,6 +226,9 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
     const need = /^needs? ([a-z]+)$/.exec(state);
     const done = need && fieldsOf(r).find((f) => f.type === 'boolean' && verbOf(spacedName(f.name).replace(/^is /, '')) === need[1]);
     if (done) return notDone(r, name, `${String(done.name)} is false`, phrase);
+    // "the active bookings" where cancel sets cancelled: the ones not cancelled (core/verbs.ts).
+    const against = flagAgainstState(r, state, notes);
+    if (against) return notDone(r, name, `${against} is false`, phrase);
     const flag = fieldsOf(r).find((f) => f.type === 'boolean' && (f.name === name || f.name === `is${name[0]!.toUpperCase()}${name.slice(1)}`));
     // "the repairs that are ready" with a status of waiting or ready: a filter by that enum's value (?status=ready), code's.
     const choice = fieldsOf(r).find((f) => f.type === 'enum' && Array.isArray(f.values) && f.values.includes(state));

@@ -122,3 +122,29 @@ const SILENT_E = [
   /[^aeiou][aeiou][kmd]$/,
   /typ$/,
 ];
+
+/**
+ * The states a list names by what has not happened to an item: "the active bookings" are the
+ * ones not cancelled, "the available tools" the ones not lent. Each state → the flags whose being
+ * false it means; an "un-" state means its participle's flag is false (unpaid → paid).
+ */
+const NOT_YET: Record<string, string[]> = {
+  active: ['cancelled', 'canceled', 'archived', 'closed', 'ended', 'expired', 'suspended', 'deactivated', 'disabled', 'finished', 'completed', 'retired'],
+  available: ['lent', 'borrowed', 'loaned', 'booked', 'reserved', 'rented', 'taken', 'sold', 'occupied', 'adopted', 'checked out', 'assigned'],
+  free: ['booked', 'reserved', 'taken', 'occupied', 'rented', 'assigned'],
+  vacant: ['occupied', 'booked', 'taken', 'rented'],
+  open: ['closed', 'resolved', 'done', 'completed', 'finished', 'cancelled', 'canceled'],
+  pending: ['done', 'completed', 'finished', 'approved', 'processed', 'shipped', 'delivered', 'confirmed', 'accepted', 'rejected', 'paid'],
+  outstanding: ['paid', 'done', 'completed', 'returned', 'resolved', 'settled'],
+  incomplete: ['done', 'completed', 'finished'],
+  unfinished: ['done', 'completed', 'finished'],
+  current: ['archived', 'ended', 'expired', 'cancelled', 'canceled', 'retired'],
+};
+
+/** Whether a list of items in `state` ("active") is the items whose `flag` ("cancelled", "is cancelled") is false. */
+export function meansNotFlagged(state: string, flag: string): boolean {
+  const f = flag.toLowerCase().replace(/^is /, '');
+  if (NOT_YET[state]?.includes(f)) return true;
+  const done = state.slice(2);
+  return /^un[a-z]{4,}$/.test(state) && done === f && (isParticiple(done) || done === 'read');
+}

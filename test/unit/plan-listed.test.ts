@@ -22,7 +22,7 @@ test('"on a given date" and "by status": a filter by that field', () => {
 });
 
 test('"that are available": the flag of that name when there is one, else a filter in words', () => {
-  const withFlag = mended('REST API for tools that can be lent; list the tools that are available', [
+  const withFlag = mended('REST API for tools with a name and an available flag; list the tools that are available', [
     resource('tool', 'tools', [
       { name: 'name', type: 'string', required: true },
       { name: 'available', type: 'boolean', required: false, default: true },
@@ -41,6 +41,51 @@ test('"that are available": the flag of that name when there is one, else a filt
     baking.plan.resources[0]!.filters.map((f) => f.name),
     ['needBaking'],
   );
+});
+
+test('"the active bookings" where cancel sets cancelled: the ones not cancelled, a body code writes; a stand-in flag of the state\'s name is dropped', () => {
+  const sentence = 'REST API for bookings with a start time; a booking can be cancelled; list the active bookings';
+  const { plan, notes } = mended(sentence, [
+    resource('booking', 'bookings', [{ name: 'startTime', type: 'datetime', required: true }], {
+      filters: [{ name: 'active', description: 'bookings whose start time is before now' }],
+    }),
+  ]);
+  const booking = plan.resources[0]!;
+  assert.deepEqual(booking.filters, [{ name: 'active', description: 'cancelled is false' }]);
+  assert.equal(knownFilterBody(booking, booking.filters[0]!), '\treturn x.Cancelled == nil || !*x.Cancelled');
+  assert.match(notes, /booking\.filters active → "cancelled is false": the request says "list the active bookings"/);
+  // The 0.5B's library: an `available` flag nothing sets, beside the `lent` that lend sets.
+  const library = mended('REST API for a tool library: tools with a unique name that can be lent and returned; list the tools that are available', [
+    resource(
+      'tool',
+      'tools',
+      [
+        { name: 'name', type: 'string', required: true, unique: true },
+        { name: 'available', type: 'boolean', required: false, default: false },
+      ],
+      { filters: [{ name: 'available', field: 'available' }] },
+    ),
+  ]);
+  const tool = library.plan.resources[0]!;
+  assert.deepEqual(tool.filters, [{ name: 'available', description: 'lent is false' }]);
+  assert.deepEqual(
+    tool.fields.map((f) => f.name),
+    ['name', 'lent'],
+  );
+  assert.match(library.notes, /tool field available dropped: no action sets it, and "available" reads as lent is false/);
+  // "un-" states: the participle's flag is false.
+  const invoices = mended('REST API for invoices with an amount; an invoice can be paid; list the unpaid invoices', [
+    resource('invoice', 'invoices', [{ name: 'amount', type: 'number', required: true }]),
+  ]);
+  assert.deepEqual(invoices.plan.resources[0]!.filters, [{ name: 'unpaid', description: 'paid is false' }]);
+  // No action moves the state: the model's words stay the model's to write.
+  const rooms = mended('REST API for rooms with a number and a cancelled flag; list the active rooms', [
+    resource('room', 'rooms', [
+      { name: 'number', type: 'integer', required: true },
+      { name: 'cancelled', type: 'boolean', required: false },
+    ]),
+  ]);
+  assert.deepEqual(rooms.plan.resources[0]!.filters, [{ name: 'active', description: 'the request lists them as "list the active rooms"' }]);
 });
 
 test('"the plants that need water" with a watered flag: the ones not watered, a body code writes, whatever the model described', () => {

@@ -2,7 +2,7 @@
 // cancel): the action's name in the API, so a wrong verb is a wrong route.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isParticiple, verbOf } from '../../core/verbs.js';
+import { isParticiple, meansNotFlagged, verbOf } from '../../core/verbs.js';
 
 const PAIRS =
   'lent→lend returned→return cancelled→cancel canceled→cancel published→publish watered→water archived→archive closed→close ' +
@@ -28,4 +28,25 @@ test('the verb of each participle, regular, doubled, silent e and irregular', ()
 test('a participle of an action, not a CRUD route or a word that only ends in -ed', () => {
   for (const w of ['lent', 'cancelled', 'watered', 'agreed', 'hidden']) assert.ok(isParticiple(w), w);
   for (const w of ['created', 'deleted', 'updated', 'listed', 'searched', 'red', 'need', 'marked', 'used', 'and', 'returns']) assert.ok(!isParticiple(w), w);
+});
+
+test('a listed state that is a flag being false: active → not cancelled, available → not lent, unpaid → not paid', () => {
+  const yes = [
+    ['active', 'cancelled'],
+    ['available', 'is lent'],
+    ['open', 'closed'],
+    ['pending', 'approved'],
+    ['unpaid', 'paid'],
+    ['unread', 'read'],
+    ['unpublished', 'published'],
+  ];
+  for (const [state, flag] of yes) assert.ok(meansNotFlagged(state!, flag!), `${state} / ${flag}`);
+  const no = [
+    ['active', 'featured'],
+    ['available', 'broken'],
+    ['unpaid', 'published'],
+    ['under', 'der'],
+    ['cancelled', 'cancelled'],
+  ];
+  for (const [state, flag] of no) assert.ok(!meansNotFlagged(state!, flag!), `${state} / ${flag}`);
 });
