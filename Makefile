@@ -2,7 +2,6 @@
 # `make run` and `make test` each set everything up first on a fresh machine.
 SHELL := /bin/bash
 OLLAMA_HOST ?= http://localhost:11434
-MODEL ?= codellama:7b
 LOCAL_MODEL ?= qwen2.5-coder-0.5b
 OLLAMA_MODELS_WANTED ?= smollm2-135m qwen2.5-coder-0.5b
 ARGS ?=
@@ -97,8 +96,8 @@ check-ollama: ## is Ollama answering at OLLAMA_HOST?
 	@curl -fsS "$(OLLAMA_HOST)/api/tags" >/dev/null && echo "Ollama is running at $(OLLAMA_HOST)" \
 	  || { echo "Ollama is not reachable at $(OLLAMA_HOST): start it with 'ollama serve'"; exit 1; }
 
-setup-models: ## pull the model into a running Ollama (MODEL=codellama:7b)
-	ollama pull $(MODEL)
+setup-models: ## pull the CLI's default model (client/flags.ts) into a running Ollama, or MODEL=name
+	ollama pull "$${MODEL:-$$(node --import tsx -e "import('./client/flags.ts').then((m) => console.log(m.FLAGS.model.default))")}"
 
 fmt: ## format the TypeScript sources
 	npx prettier --write "**/*.ts"
