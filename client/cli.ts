@@ -2,7 +2,8 @@
 // without loading Temporal's native runtime; then hands the command to client/run-command.ts.
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../lib/project-root.js';
-import { UsageError, parseArgs } from './flags.js';
+import { UsageError } from './flags.js';
+import { parseArgs } from './args.js';
 import { helpText } from './help.js';
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;

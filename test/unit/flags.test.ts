@@ -2,7 +2,8 @@
 // (exit code 2) whose message names the flag, so the user knows what to fix.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMANDS, FLAGS, UsageError, parseArgs } from '../../client/flags.js';
+import { COMMANDS, FLAGS, UsageError } from '../../client/flags.js';
+import { parseArgs } from '../../client/args.js';
 import { normalizeOllamaUrl, parsePhaseOptions } from '../../client/flag-values.js';
 import { helpText } from '../../client/help.js';
 import { llmForPhase } from '../../activities/llm/phase-options.js';

@@ -11,7 +11,8 @@ import { OpenAiClient, chatCompletionRequest, sseData } from '../../activities/l
 import { continuesCount, PREFILL_PROBE } from '../../activities/llm/server-profile.js';
 import { detectServer } from '../../activities/llm/server-kinds.js';
 import { llmServerOf } from '../../client/flag-values.js';
-import { UsageError, parseArgs } from '../../client/flags.js';
+import { UsageError } from '../../client/flags.js';
+import { parseArgs } from '../../client/args.js';
 import type { FunctionHole } from '../../activities/guided/contract.js';
 
 async function collect(text: string): Promise<string[]> {

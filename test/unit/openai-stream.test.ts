@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAiClient, OpenAiStatusError, chatCompletionRequest, openAiBaseUrl, sseData, type ChatCompletionChunk } from '../../activities/llm/openai.js';
-import { UsageError, parseArgs } from '../../client/flags.js';
+import { UsageError } from '../../client/flags.js';
+import { parseArgs } from '../../client/args.js';
 
 async function collect(pieces: (Buffer | string)[], maxLineChars?: number): Promise<string[]> {
   async function* source() {

@@ -2,7 +2,8 @@
 // worker with its own model server does to a model call's input (endpoint and cache).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseArgs, UsageError } from '../../client/flags.js';
+import { UsageError } from '../../client/flags.js';
+import { parseArgs } from '../../client/args.js';
 import { servedInput, withModelEndpoint } from '../../worker/model-endpoint.js';
 import { modelTaskQueue } from '../../core/task-queues.js';
 

@@ -2,7 +2,8 @@
 // (env OVERNIGHT_LOG_LEVEL), checked before any server is asked; log entries as one JSON line each.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageError, parseArgs } from '../../client/flags.js';
+import { UsageError } from '../../client/flags.js';
+import { parseArgs } from '../../client/args.js';
 import { jsonLogLine } from '../../client/runtime-setup.js';
 
 const message = (argv: string[], env: NodeJS.ProcessEnv = {}) => {

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseArgs } from '../../client/flags.js';
+import { parseArgs } from '../../client/args.js';
 import { applyTemporalProfile, isSecured, temporalConnectOptions } from '../../client/temporal-connection.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'overnight-temporal-profile-'));
