@@ -42,7 +42,13 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
     // A finished run whose folder was emptied since is started afresh. The exit code is the
     // finished run's outcome, so `overnight-llm … && deploy` does not go on with an invalid API.
     const result = (await client.workflow.getHandle(workflowId).result()) as RunResult;
-    const outcome = result.stoppedAfterPlan ? 'its plan only' : result.valid ? 'a valid API' : 'an API that did not pass validation';
+    const outcome = result.stoppedAfterPlan
+      ? 'its plan only'
+      : result.unvalidated
+        ? 'code not validated (-skip-validation)'
+        : result.valid
+          ? 'a valid API'
+          : 'an API that did not pass validation';
     io.out(
       `${input.outputDir} already holds a finished run (${workflowId}) with ${outcome}: see ${input.outputDir}/status.json, or pass -restart to start over`,
     );
@@ -183,6 +189,10 @@ function reportResult(result: RunResult, io: Io): number {
   if (result.stoppedAfterPlan) {
     io.out(`done after the plan: ${result.stoppedAfterPlan.message}${where}`);
     return result.stoppedAfterPlan.why === 'plan-only' ? 0 : 1;
+  }
+  if (result.valid && result.unvalidated) {
+    io.out(`done: the code is written, not validated (-skip-validation: nothing built or tested it)${where}`);
+    return 0;
   }
   if (result.valid) {
     const coverage = result.coveragePercent === null ? '' : `, coverage ${result.coveragePercent.toFixed(1)}%`;

@@ -85,6 +85,8 @@ export interface RunResult {
   stoppedAfterPlan?: PlanStop;
   /** What the sentence asked for and where it lives, or why it is not built. */
   fidelity?: Fidelity;
+  /** -skip-validation: nothing built or tested the code, so `valid` says only that the run completed. */
+  unvalidated?: true;
 }
 
 /** A run that ends after its plan: asked to (-plan-only: exit 0), or its plan was not approved in time (exit 1). */

@@ -287,7 +287,17 @@ export class PipelineRun {
     const valid = input.skipValidation && this.stopReason === undefined ? state.status === 'completed' : state.validation?.ok === true;
     const stopped = this.stopReason !== undefined ? { stoppedAfterPlan: this.stopReason } : {};
     const fidelity = state.fidelity ? { fidelity: state.fidelity } : {};
-    return { status: state.status, valid, coveragePercent: state.validation?.coveragePercent ?? null, statusFile, error: state.error, ...stopped, ...fidelity };
+    const unvalidated = input.skipValidation && this.stopReason === undefined ? { unvalidated: true as const } : {};
+    return {
+      status: state.status,
+      valid,
+      coveragePercent: state.validation?.coveragePercent ?? null,
+      statusFile,
+      error: state.error,
+      ...stopped,
+      ...fidelity,
+      ...unvalidated,
+    };
   }
 }
 

@@ -94,9 +94,12 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
     // the toolchain heartbeat timeout (1 min), so this waits for the retry's smoke run.
     cli = start();
     const server = await waitFor('the smoke run server', () => smokeServer(cli), 240_000, 5);
-    await sleep(30); // past the spawn: the server answers the smoke requests now
+    // Held where it is, so the kill orphans it for certain (a smoke run is over in milliseconds):
+    // the worker that finishes the run must reap it (SIGKILL to its group ends a stopped process too).
+    process.kill(server.pid, 'SIGSTOP');
     await kill(cli, 'inside the smoke run');
-    smokeOrphan = isAlive(server.pid) ? server.pid : null;
+    assert.ok(isAlive(server.pid), 'the smoke server outlived the kill of its worker');
+    smokeOrphan = server.pid;
     smokeOrphanDir = server.cwd;
     killedScratch.push(...scratchFoldersOf([cli.pid]));
 
@@ -129,10 +132,9 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
     processesInside(places),
   );
   assert.equal(strays, true, `processes left over: ${JSON.stringify(strays)}`);
-  if (smokeOrphan !== null) {
-    assert.equal(isAlive(smokeOrphan), false, `the killed worker's smoke server ${smokeOrphan} still runs`);
-    assert.equal(existsSync(smokeOrphanDir), false, `the killed worker's smoke binary is still in ${smokeOrphanDir}`);
-  }
+  assert.ok(smokeOrphan !== null);
+  assert.equal(isAlive(smokeOrphan), false, `the killed worker's smoke server ${smokeOrphan} still runs`);
+  assert.equal(existsSync(smokeOrphanDir), false, `the killed worker's smoke binary is still in ${smokeOrphanDir}`);
 
   // A worker killed inside validation leaves its scratch folder; the worker that finishes the run sweeps it.
   assert.ok(killedScratch.length > 0, 'the kill inside go test left no scratch folder under validate-tmp: the check below would prove nothing');
@@ -142,6 +144,6 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
   console.log(
     `durability/kill: ${kills.length} kills survived (${kills.join('; ')}); LLM calls ${figures.calls} for 7 answers, ` +
       `${figures.cutOff} cut off, ${figures.redoneBeyondCutOff} redone beyond them; ` +
-      `go test orphaned by its kill: ${goTestOrphaned ? 'yes' : 'no (it had ended)'}; smoke server orphaned by its kill: ${smokeOrphan === null ? 'no (it had ended)' : 'yes, reaped'}; scratch folders of killed workers: ${killedScratch.length}, all swept; ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `go test orphaned by its kill: ${goTestOrphaned ? 'yes' : 'no (it had ended)'}; smoke server orphaned by its kill (held by SIGSTOP): reaped; scratch folders of killed workers: ${killedScratch.length}, all swept; ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
 });

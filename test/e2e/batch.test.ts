@@ -18,6 +18,11 @@ let setup: CliSetup;
 /** What each call asked (model, options, the whole conversation), by call index; and how often each question was answered whole. */
 const questions = new Map<number, string>();
 const finished = new Map<string, number>();
+/** The model server's calls in flight now, and the most ever at once: what -parallel 2 is measured by. */
+const inFlight = new Set<number>();
+let mostAtOnce = 0;
+/** Coverage of each valid item's folder as check-api measured it (go test over ./..., no pipeline code). */
+const measured = new Map<string, number | null>();
 
 before(async () => {
   // The plan of a prompt that asks to FAIL is never JSON: that item fails at its plan, after its tries.
@@ -26,6 +31,8 @@ before(async () => {
   ]);
   const respond: Responder = (req, index) => {
     questions.set(index, JSON.stringify([req.model, req.options, req.messages]));
+    inFlight.add(index);
+    mostAtOnce = Math.max(mostAtOnce, inFlight.size);
     return scripted(req, index);
   };
   setup = await cliSetup({
@@ -33,6 +40,7 @@ before(async () => {
     models: ['codellama:7b', 'codellama:13b'],
     tokensPerSecond: 100, // a plan streams for over a second, so the kill below lands inside the third item's plan call
     onCallEnd: (call, end) => {
+      inFlight.delete(call.index);
       const question = questions.get(call.index)!;
       if (end.complete) finished.set(question, (finished.get(question) ?? 0) + 1);
     },
@@ -80,6 +88,7 @@ describe('overnight-llm batch', () => {
     assert.ok(setup.ollama.calls.length > callsBefore, 'the second command finished the work');
     for (const [question, times] of finished) assert.equal(times, 1, `answered whole ${times} times: ${question.slice(0, 160)}`);
     assert.equal(finished.size, 5, "two plans and the failing item's three tries, each answered whole");
+    assert.equal(mostAtOnce, 2, `-parallel 2: two items' model calls in flight at once, never three (at most ${mostAtOnce})`);
     // The batch workflow's history, with the kill and the attach in it, for the replay layer.
     recordHistory(setup.temporal, folderIdFor('overnight-batch', night), 'batch-run');
 
@@ -87,6 +96,7 @@ describe('overnight-llm batch', () => {
     for (const folder of [folders[0]!, folders[2]!]) {
       const check = await checkApi(folder, specFromOutput(folder));
       assert.equal(check.valid, true, `${folder}: ${check.details}`);
+      measured.set(folder, check.coveragePercent);
       assert.deepEqual(writersOf(folder), ['plan'], 'an item without a strategy of its own runs the default');
     }
     assert.equal(readStatusJson(folders[1]!).run.status, 'failed');
@@ -117,6 +127,8 @@ describe('overnight-llm batch', () => {
       // The figures are the run's own record: its status.json, written by the run, not by the report.
       const status = readStatusJson(row.folder);
       assert.equal(row.coveragePercent, status.validation?.final.coveragePercent);
+      // …and true to the code: the same coverage measured by the test's own checker.
+      assert.equal(row.coveragePercent, measured.get(row.folder), `${row.folder}: the report's coverage against check-api's`);
       assert.equal(row.tokensOut, status.totals.tokensOut);
       assert.ok(row.tokensOut > 0);
       assert.match(report, new RegExp(`\\| ${row.tokensIn} / ${row.tokensOut} \\|`));

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { checkApi, specFromOutput } from '../support/check-api.js';
 import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
@@ -23,6 +24,19 @@ before(async () => {
 
 after(() => setup?.stop());
 
+/** The run's history as the Temporal server holds it: its event types (by the attributes each event carries), in order. */
+async function historyEventTypes(workflowId: string): Promise<string[]> {
+  const connection = await Connection.connect({ address: setup.temporal });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).map((e) =>
+      (Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]) ?? '?').replace(/EventAttributes$/, ''),
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe('-detach, a standalone worker, watch and attach', () => {
@@ -36,7 +50,8 @@ describe('-detach, a standalone worker, watch and attach', () => {
     assert.equal(started.code, 0, started.stderr);
     id = started.stdout.trim();
     assert.match(id, /^overnight-todo-api-\w+$/);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Nothing ran: the server's own history has the first workflow task scheduled and never started.
+    assert.deepEqual(await historyEventTypes(id), ['workflowExecutionStarted', 'workflowTaskScheduled']);
     assert.equal(ollama.calls.length, 0, 'no worker, no model call');
     const status = await runCli(['status', id, '-json', '-db', db, ...common]);
     assert.equal(status.code, 0, status.stderr);

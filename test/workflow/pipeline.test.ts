@@ -76,6 +76,7 @@ describe('generateApi on a real dev server', () => {
   test('a good model yields a valid API, every phase in order, and status.json', async () => {
     const { input, result, state, handle, calls } = await runScenario('good');
     assert.equal(result.valid, true);
+    assert.equal(result.unvalidated, undefined);
     assert.ok(result.coveragePercent !== null && result.coveragePercent >= 70, `coverage ${result.coveragePercent}`);
     assert.deepEqual(phaseNames(state), [
       'preflight',
@@ -170,9 +171,12 @@ describe('generateApi on a real dev server', () => {
     assert.match(asked[0]!, /coverage [\d.]+% is below the goal of 70%/);
   });
 
-  test('-skip-validation skips validate and repair', async () => {
+  test('-skip-validation skips validate and repair, and the result says the code was not validated', async () => {
     const { result, state, handle } = await runScenario('broken-handlers-once', (input) => (input.skipValidation = true));
-    assert.equal(result.valid, true);
+    // The handlers do not compile here: the run completed as asked, and says nothing checked it.
+    assert.equal(result.status, 'completed');
+    assert.equal(result.unvalidated, true, 'a skipped validation is not a passed one');
+    assert.equal(result.coveragePercent, null);
     const skipped = state.phases.filter((p) => p.status === 'skipped').map((p) => p.name);
     assert.deepEqual(skipped, ['validate', 'repair']);
     assert.equal((await handle.describe()).typedSearchAttributes.get(OUTCOME_KEY), 'unvalidated');
