@@ -1,16 +1,21 @@
-// Qwen2.5-Coder-0.5B (make run-local's model) from the project's Ollama, guided, through the CLI as
-// a user runs it, for "REST API for todo list" — and the real Ollama as a deployed model server:
+// Qwen2.5-Coder-0.5B (make run-local's model) from the project's Ollama, on make run-local's path
+// (-strategy plan, the default), through the CLI as a user runs it, for a todo list with a filter
+// defined in words ("overdue"), so the model is asked for more than the plan: the filter's examples
+// and its body, written through the guided loop (a prefilled answer continued) — and the real Ollama
+// as a deployed model server:
 //
-// - It goes away mid-run for longer than the heartbeat timeout and comes back: the run waits, says
-//   so in the CLI and the Web UI's current details, goes on, asks no finished answer again, and
-//   still ends with exit 0 and an API that code sharing nothing with the pipeline finds valid
-//   (test/support/check-api.ts: go vet, build, tests with coverage ≥ 70 %, CRUD against the built
-//   server), with a status.json that tells the truth about who wrote what. (This was two real runs,
-//   one without the outage; an outage changes no answer the run keeps, so one run proves both.)
+// - It goes away right after the plan, for longer than the heartbeat timeout, and comes back: the
+//   run waits, says so in the CLI and the Web UI's current details, goes on, asks no finished answer
+//   again, and still ends with exit 0 and an API that code sharing nothing with the pipeline finds
+//   valid (test/support/check-api.ts: go vet, build, tests with coverage ≥ 70 %, CRUD against the
+//   built server), with a status.json true to the files.
 // - A run over Ollama's OpenAI-compatible /v1 is routed there call by call and counts its tokens.
 //   It skips validation: what /v1 must carry for a valid API (a prefill continued, `stop`, a JSON
 //   schema, token counts) is proved call by call in openai-wire.test.ts, and a real run's validity in
 //   the outage run above and in plan.test.ts.
+//
+// Both were guided runs of "REST API for todo list" (≈ 5 min and 3.5 min here); the guided
+// strategy's real-model figures are in BENCHMARKS.md section 5 (make bench-models).
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -27,6 +32,7 @@ import { readStatusJson } from '../support/status-schema.js';
 
 const MODEL = 'qwen2.5-coder-0.5b';
 const RUN_LIMIT_MS = 15 * 60_000;
+const SENTENCE = 'REST API for todo list where a todo has a title and a due date; list the overdue todos';
 
 let ollama: ProjectOllama;
 let temporal: string;
@@ -46,10 +52,20 @@ after(async () => {
 });
 
 const runArgs = (output: string, extra: string[]) => [
-  ...['-prompt', 'REST API for todo list', '-output', output, '-db', path.join(path.dirname(output), 'mirror.db')],
-  ...['-model', MODEL, '-strategy', 'guided', '-ollama', ollama.url, '-temporal', temporal, '-ui', ui, '-max-repair-rounds', '1'],
+  ...['-prompt', SENTENCE, '-output', output, '-db', path.join(path.dirname(output), 'mirror.db')],
+  ...['-model', MODEL, '-ollama', ollama.url, '-temporal', temporal, '-ui', ui, '-max-repair-rounds', '1'],
   ...extra,
 ];
+
+/** Answers a run kept in its response cache (the mirror's llm_cache): each answer it used, once. */
+function cachedAnswers(dbPath: string): number {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM llm_cache').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
 
 /** Chat answers the server finished (its request log's 200 lines for the chat endpoint). */
 const finishedChats = (logFile: string, endpoint: string) =>
@@ -59,7 +75,7 @@ const finishedChats = (logFile: string, endpoint: string) =>
 
 describe('the real Ollama as a model server', () => {
   test(
-    `${MODEL}, guided: Ollama stops mid-run for longer than the heartbeat timeout and starts again: the run waits, says so, goes on, redoes no finished answer, and writes a valid todo API with a truthful status.json`,
+    `${MODEL}, the default strategy: Ollama stops right after the plan for longer than the heartbeat timeout and starts again: the run waits, says so, goes on, redoes no finished answer, and writes a valid todo API with a truthful status.json`,
     { timeout: RUN_LIMIT_MS + 2 * 60_000 },
     async () => {
       const dir = tmpDir('real-ollama-gone');
@@ -70,10 +86,10 @@ describe('the real Ollama as a model server', () => {
       child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       try {
-        // Mid-run: the plan is made and a file is being written (the plan call alone took 4 min 41 s here beside another real-model run).
-        for (const deadline = Date.now() + 10 * 60_000; !/\] plan done/.test(stdout) || finishedChats(ollama.logFile, '/api/chat') < 3;) {
+        // Mid-run: the plan is made, and the model is asked next for the overdue filter's examples.
+        for (const deadline = Date.now() + 10 * 60_000; !/\] plan done/.test(stdout);) {
           assert.ok(Date.now() < deadline, `the run did not get going:\n${stdout}`);
-          await new Promise((r) => setTimeout(r, 500));
+          await new Promise((r) => setTimeout(r, 100));
         }
         const port = Number(new URL(ollama.url).port);
         const logFile = ollama.logFile;
@@ -91,9 +107,8 @@ describe('the real Ollama as a model server', () => {
       assert.match(stdout, /waiting for Ollama at http:\/\/127\.0\.0\.1:\d+, since /, 'the CLI said it waited');
       assert.match(stdout, /done waiting for Ollama at .*: going on/);
       // Every answer Ollama finished is in the response cache once: none was asked for twice.
-      const db = new Database(path.join(dir, 'mirror.db'), { readonly: true });
-      const cached = (db.prepare('SELECT count(*) AS n FROM llm_cache').get() as { n: number }).n;
-      db.close();
+      const cached = cachedAnswers(path.join(dir, 'mirror.db'));
+      assert.ok(cached >= 2, `${cached} answers kept: the plan and at least one after the outage`);
       assert.equal(finishedChats(ollama.logFile, '/api/chat'), cached, 'answers Ollama finished = answers the run kept');
       const status = readStatusJson(output);
       assertTruthfulStatus(output, status, stdout);
@@ -122,11 +137,16 @@ describe('the real Ollama as a model server', () => {
       const before = finishedChats(ollama.logFile, '/v1/chat/completions');
       const run = await runCli(runArgs(output, ['-llm-api', 'openai', '-skip-validation']), {}, RUN_LIMIT_MS);
       assert.equal(run.code, 0, `exit ${run.code}\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-2000)}`);
-      assert.ok(finishedChats(ollama.logFile, '/v1/chat/completions') > before + 10, 'the answers came through /v1');
+      // Every answer the run kept (the plan, the filter's examples and body, …) came through /v1, and none through the
+      // native API; /v1 also answered the preflight's probe, which no run keeps.
+      const kept = cachedAnswers(path.join(dir, 'mirror.db'));
+      assert.ok(kept >= 2, `${kept} answers kept: the plan and at least one more`);
+      const viaV1 = finishedChats(ollama.logFile, '/v1/chat/completions') - before;
+      assert.ok(viaV1 >= kept && viaV1 <= kept + 2, `${viaV1} answers through /v1 for ${kept} kept and the preflight's probe`);
       assert.equal(finishedChats(ollama.logFile, '/api/chat'), native, 'no answer came through the native API');
       const status = readStatusJson(output);
       assert.equal(status.run.status, 'completed');
-      assert.ok(status.totals.tokensOut > 500, `tokens out ${status.totals.tokensOut}: /v1's usage reached the run`);
+      assert.ok(status.totals.tokensOut > 100, `tokens out ${status.totals.tokensOut}: /v1's usage reached the run`);
     },
   );
 });
@@ -147,24 +167,22 @@ async function currentDetails(output: string): Promise<string> {
   }
 }
 
-/** What pipeline.test.ts checked of a real guided run: status.json says valid, real tokens, who wrote what, every file's hash. */
+/** status.json of a real run: valid, real tokens, the model's share where the model wrote (behaviour.go), every file's hash. */
 function assertTruthfulStatus(output: string, status: StatusReport, said: string): void {
   assert.equal(status.run.model, MODEL);
   assert.equal(status.run.status, 'completed', `the pipeline ran to its end: ${said.slice(-3000)}`);
   assert.equal(status.validation?.final.ok, true, `status.json says valid too: ${said.slice(-3000)}`);
-  assert.ok(status.totals.tokensOut > 500, `tokens out ${status.totals.tokensOut}`);
+  assert.ok(status.totals.tokensOut > 100, `tokens out ${status.totals.tokensOut}`);
   const code = status.files.filter((f) => f.provenance && f.path.endsWith('.go'));
-  assert.equal(code.length, 5, 'models, repository, handlers, server and tests carry their provenance');
-  // The model wrote function bodies in every code file, and was asked for test cases (all of which may fail and be dropped).
   const described = JSON.stringify(code.map((f) => [f.path, f.provenance!.modelLines, f.provenance!.candidates]));
+  assert.ok(code.length >= 4, `the Go files carry their provenance: ${described}`);
+  // Only behaviour.go holds model-written lines; code wrote every other file.
   assert.ok(
-    code.filter((f) => !f.path.startsWith('tests/')).every((f) => f.provenance!.modelLines > 0),
+    code.every((f) => f.path === 'internal/models/behaviour.go' || f.provenance!.modelLines === 0),
     described,
   );
-  assert.ok(
-    code.every((f) => f.provenance!.candidates > 0),
-    described,
-  );
+  const behaviour = code.find((f) => f.path === 'internal/models/behaviour.go');
+  assert.ok(behaviour && behaviour.provenance!.candidates > 0, `the model was asked for the overdue filter's body: ${described}`);
   for (const f of status.files) {
     const data = readFileSync(path.join(output, f.path));
     assert.equal(createHash('sha256').update(data).digest('hex'), f.sha256, f.path);

@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { freePort } from '../../lib/free-port.js';
 
 export type FieldType = 'string' | 'int' | 'int64' | 'float64' | 'bool';
@@ -15,7 +16,8 @@ export type FieldType = 'string' | 'int' | 'int64' | 'float64' | 'bool';
 export interface CheckSpec {
   resource: string;
   plural: string;
-  fields: Array<{ name: string; type: FieldType; json: string; required: boolean }>;
+  /** `sample`: the value a create sends, when the API's own description asks for one (a date, an enum value, a number in range). */
+  fields: Array<{ name: string; type: FieldType; json: string; required: boolean; sample?: unknown }>;
 }
 
 export interface ApiCheck {
@@ -83,7 +85,8 @@ export function coverageTotal(coverFunc: string): number | null {
  * PUT body (`update`) sets bools to false, which a working API must take as a value.
  */
 export function sampleBody(spec: CheckSpec, update = false): Record<string, unknown> {
-  const value = (f: CheckSpec['fields'][number]) => (f.type === 'string' ? `sample ${f.json}` : f.type === 'bool' ? !update : f.type === 'float64' ? 1.5 : 7);
+  const value = (f: CheckSpec['fields'][number]) =>
+    f.type === 'bool' ? !update : f.sample !== undefined ? f.sample : f.type === 'string' ? `sample ${f.json}` : f.type === 'float64' ? 1.5 : 7;
   return Object.fromEntries(spec.fields.filter((f) => f.json.toLowerCase() !== 'id').map((f) => [f.json, value(f)]));
 }
 
@@ -262,6 +265,58 @@ export function specFromOutput(outputDir: string): CheckSpec & { module: string 
   const { module } = marker;
   const handlers = read(`internal/handlers/${resource}_handler.go`) ?? read('internal/handlers/handlers.go') ?? '';
   const plural = recorded.plural ?? pluralFromHandlers(handlers) ?? `${resource}s`;
-  const fields = recorded.fields ?? fieldsFromModels(read(`internal/models/${resource}.go`) ?? read('internal/models/models.go') ?? '', resource);
+  // -strategy plan's projects describe themselves in openapi.yaml: its rules say what a create must send.
+  const described = marker.resources ? fieldsFromOpenapi(read('openapi.yaml'), plural) : null;
+  const fields = described ?? recorded.fields ?? fieldsFromModels(read(`internal/models/${resource}.go`) ?? read('internal/models/models.go') ?? '', resource);
   return { module, resource, plural, fields };
+}
+
+interface Property {
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  readOnly?: boolean;
+}
+
+/** The fields of POST /{plural}'s body in openapi.yaml, each with a value its schema takes; null without one. */
+export function fieldsFromOpenapi(yaml: string | null, plural: string): CheckSpec['fields'] | null {
+  const doc = yaml ? (parseYaml(yaml) as any) : null;
+  let schema = doc?.paths?.[`/${plural}`]?.post?.requestBody?.content?.['application/json']?.schema;
+  if (schema?.$ref) schema = doc.components?.schemas?.[String(schema.$ref).split('/').pop()!];
+  if (!schema?.properties) return null;
+  const required = new Set<string>(schema.required ?? []);
+  return Object.entries(schema.properties as Record<string, Property>)
+    .filter(([json, p]) => json !== 'id' && !p.readOnly)
+    .map(([json, p]) => {
+      const type: FieldType = p.type === 'boolean' ? 'bool' : p.type === 'integer' ? 'int64' : p.type === 'number' ? 'float64' : 'string';
+      return { name: json, type, json, required: required.has(json), sample: sampleOf(p, json) };
+    });
+}
+
+/** A value `p` takes: its first enum value, a date or date-time, an e-mail or URL, a number inside its range, a string of its length. */
+function sampleOf(p: Property, json: string): unknown {
+  if (p.enum?.length) return p.enum[0];
+  if (p.type === 'integer' || p.type === 'number') {
+    const fallback = p.type === 'integer' ? 7 : 1.5;
+    if (p.minimum !== undefined && fallback < p.minimum) return p.minimum;
+    if (p.maximum !== undefined && fallback > p.maximum) return p.maximum;
+    return fallback;
+  }
+  if (p.type !== 'string') return undefined;
+  const text =
+    p.format === 'date'
+      ? '2026-01-02'
+      : p.format === 'date-time'
+        ? '2026-01-02T10:00:00Z'
+        : p.format === 'email'
+          ? 'sample@example.com'
+          : p.format === 'uri' || p.format === 'url'
+            ? 'https://example.com/sample'
+            : `sample ${json}`;
+  if (p.format) return text;
+  return text.padEnd(p.minLength ?? 0, 'x').slice(0, p.maxLength ?? Infinity);
 }
