@@ -74,7 +74,9 @@ export function fieldHints(plan: Plan, resource: string): string {
   if (optional)
     lines.push(
       '',
-      `Read an optional field only when it is not nil (x.${optional.go} != nil); set one with PointerTo: x.${optional.go} = PointerTo(${example(optional, ctx.date)}).`,
+      // The form, not a statement: with a value the hint would be the very line an action needs
+      // (seen: the 1.5B's "x.Completed = PointerTo(true)" copied, 1 of its 5 lines).
+      `Read an optional field only when it is not nil (x.${optional.go} != nil); set one with PointerTo(v), v a ${optional.type} such as ${example(optional, ctx.date)}.`,
     );
   return lines.join('\n');
 }

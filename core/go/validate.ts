@@ -47,7 +47,7 @@ ${[...body, '\treturn nil'].join('\n')}
 }`;
 }
 
-const DECODING = `// PointerTo returns a pointer to a copy of v: optional fields are pointers (x.Done = PointerTo(true)).
+const DECODING = `// PointerTo returns a pointer to a copy of v: optional fields are pointers (x.Field = PointerTo(value)).
 func PointerTo[T any](v T) *T {
 	return &v
 }
