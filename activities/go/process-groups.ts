@@ -2,7 +2,7 @@
 // disk as well as in memory: a worker killed with SIGKILL runs no exit handler, and its
 // detached groups would outlive it (a smoke-run server listens forever). The next validation,
 // in whatever worker, reaps the groups whose owner is gone.
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stateDir } from '../../lib/state-dir.js';
 
@@ -134,4 +134,37 @@ export function reapOrphanedGroups(): number {
     reaped++;
   }
   return reaped;
+}
+
+/**
+ * Kills every process whose working folder lies inside one of `folders`; returns how many.
+ * A worker killed between starting a group and recording it (a few milliseconds) leaves no
+ * record, but the group still works in that worker's scratch folder: found through /proc.
+ */
+export function killProcessesInside(folders: string[]): number {
+  if (folders.length === 0) return 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return 0; // no /proc: the records are all there is
+  }
+  let killed = 0;
+  for (const pid of pids.map(Number)) {
+    if (pid === process.pid) continue;
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      continue; // gone, or not ours to look at
+    }
+    if (!folders.some((f) => cwd === f || cwd.startsWith(f + path.sep))) continue;
+    try {
+      process.kill(pid, 'SIGKILL'); // a stopped process ends too
+      killed++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return killed;
 }

@@ -12,7 +12,7 @@ import type { ValidationReport, ValidationStep, ValidationStepName } from '../..
 import { totalCoverage } from './coverage.js';
 import { FailureCollector, failuresFromOutput } from './failures.js';
 import { sweepPidsCgroups } from './pids-cgroup.js';
-import { entriesOfDeadOwners, reapOrphanedGroups } from './process-groups.js';
+import { entriesOfDeadOwners, killProcessesInside, reapOrphanedGroups } from './process-groups.js';
 import { defaultToolchainDirs, runTool, toolchainEnv, type ToolchainDirs, type ToolResult } from './run-tool.js';
 import { openToolchainSession } from './toolchain-session.js';
 import { smokeRun, type SmokeBodies } from './smoke.js';
@@ -44,7 +44,9 @@ function goFiles(root: string, dir = ''): string[] {
 export async function cleanUpAfterDeadWorkers(dirs: ToolchainDirs = defaultToolchainDirs()): Promise<void> {
   reapOrphanedGroups(); // first: a smoke server's binary lives in a scratch folder
   await sweepPidsCgroups();
-  for (const name of entriesOfDeadOwners(dirs.scratchDir)) rmSync(path.join(dirs.scratchDir, name), { recursive: true, force: true });
+  const leftBehind = entriesOfDeadOwners(dirs.scratchDir).map((name) => path.join(dirs.scratchDir, name));
+  killProcessesInside(leftBehind); // a group its worker had no time to record
+  for (const folder of leftBehind) rmSync(folder, { recursive: true, force: true });
 }
 
 function lastBytes(text: string, max = STEP_TAIL_BYTES): string {

@@ -95,7 +95,8 @@ test('SIGKILL between phases, inside an LLM call, inside go test and inside the 
     cli = start();
     const server = await waitFor('the smoke run server', () => smokeServer(cli), 240_000, 5);
     // Held where it is, so the kill orphans it for certain (a smoke run is over in milliseconds):
-    // the worker that finishes the run must reap it (SIGKILL to its group ends a stopped process too).
+    // the worker that finishes the run must reap it (SIGKILL to its group ends a stopped process too;
+    // found by its working folder when the kill came before its worker had recorded the group).
     process.kill(server.pid, 'SIGSTOP');
     await kill(cli, 'inside the smoke run');
     assert.ok(isAlive(server.pid), 'the smoke server outlived the kill of its worker');

@@ -87,3 +87,22 @@ test('a group this process tracks and untracks leaves no record', async () => {
   assert.equal(existsSync(path.join(state, 'process-groups', `${c.pid}.json`)), false);
   assert.equal(groups.reapOrphanedGroups(), 0);
 });
+
+test('a process its worker had no time to record (stopped, even) is killed when it works inside a folder given, others are not', async () => {
+  const dead = path.join(state, 'scratch-of-a-dead-worker');
+  const other = path.join(state, 'scratch-of-a-live-worker');
+  mkdirSync(path.join(dead, 'overnight-smoke-x'), { recursive: true });
+  mkdirSync(other, { recursive: true });
+  const inside = spawn('sleep', ['60'], { cwd: path.join(dead, 'overnight-smoke-x'), detached: true, stdio: 'ignore' });
+  const outside = spawn('sleep', ['60'], { cwd: other, detached: true, stdio: 'ignore' });
+  try {
+    process.kill(inside.pid!, 'SIGSTOP'); // as a test holds a smoke server the instant it starts
+    assert.equal(groups.killProcessesInside([dead]), 1);
+    await Promise.race([new Promise((r) => inside.once('exit', r)), new Promise((r) => setTimeout(r, 2000))]);
+    assert.equal(inside.signalCode, 'SIGKILL', 'the stopped process inside is still there');
+    assert.ok(alive(outside.pid!), 'a process outside the folders given was killed');
+  } finally {
+    inside.kill('SIGKILL');
+    outside.kill('SIGKILL');
+  }
+});
