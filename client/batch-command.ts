@@ -10,9 +10,9 @@ import type { BatchInput, BatchItemState, BatchItemStatus, BatchState } from '..
 import type { runBatch } from '../workflows/batch.js';
 import { REPORT_FILE } from '../core/layout.js';
 import { itemFolders, readBatchFile } from './batch-file.js';
-import { clientFor, resultOf, uiLink, withWorker, type Io, type RunMemo } from './session.js';
+import { clientFor, resultOf, uiLink, withWorker, type Io } from './session.js';
 import type { Flags } from './flags.js';
-import { assertSameRun, folderIdFor, inputDigest, runInputFrom, webUiRunsUrl, workflowIdFor } from './run-input.js';
+import { assertSameRun, folderIdFor, inputDigest, runInputFrom, webUiRunsUrl, workflowIdFor, type RunMemo } from './run-input.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { scheduleWork } from './schedules.js';
 

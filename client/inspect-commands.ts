@@ -5,11 +5,11 @@ import path from 'node:path';
 import { rootMessage } from '../workflows/run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../workflows/search-attributes.js';
 import type { RunState } from '../core/run-types.js';
-import { clientFor, type Io, type RunMemo } from './session.js';
+import { clientFor, type Io } from './session.js';
 import { UsageError, type Flags } from './flags.js';
 import { liveState, recordedState } from './mirror-state.js';
 import { phaseLine, waitingLine } from './progress.js';
-import { workflowIdFor } from './run-input.js';
+import { workflowIdFor, type RunMemo } from './run-input.js';
 import { scheduleLines } from './schedules.js';
 
 /**

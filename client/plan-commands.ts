@@ -8,7 +8,8 @@ import { approvePlanUpdate } from '../workflows/queries.js';
 import { fidelityLines } from '../core/fidelity.js';
 import { routesOf, type Field, type Plan } from '../core/plan.js';
 import { PLAN_FILE } from '../core/layout.js';
-import { clientFor, type Io, type RunMemo } from './session.js';
+import { clientFor, type Io } from './session.js';
+import type { RunMemo } from './run-input.js';
 import { UsageError, type Flags } from './flags.js';
 import { liveState } from './mirror-state.js';
 

@@ -3,9 +3,9 @@
 import path from 'node:path';
 import { recordedReport, renderReport, reportRow } from '../lib/morning-report.js';
 import type { ReportItem } from '../core/run-types.js';
-import { clientFor, type Io, type RunMemo } from './session.js';
+import { clientFor, type Io } from './session.js';
 import type { Flags } from './flags.js';
-import { webUiRunsUrl } from './run-input.js';
+import { webUiRunsUrl, type RunMemo } from './run-input.js';
 import { parseDuration } from './time-flags.js';
 
 export async function reportCommand(flags: Flags, io: Io): Promise<number> {

@@ -16,7 +16,6 @@ import { modelTaskQueue } from '../core/task-queues.js';
 import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-server.js';
 import { installRuntime } from './runtime-setup.js';
 import { applyTemporalProfile, temporalConnectOptions } from './temporal-connection.js';
-import { containmentLevel, containmentWarning } from '../activities/go/containment.js';
 
 export async function runCommand({ command, positional, flags, given }: ParsedArgs, io: Io): Promise<number> {
   try {
@@ -81,8 +80,7 @@ async function workerCommand(flags: Flags, given: Set<FlagName>, io: Io): Promis
   ];
   const metrics = flags.metrics ? `; metrics at http://${flags.metrics}/metrics` : '';
   // Generated code runs where the workspace is served: say at once when it is less contained than in CI.
-  const warning = serve.includes('workspace') ? containmentWarning(await containmentLevel()) : null;
-  if (warning) io.err(`worker: ${warning}`);
+  if (worker.containmentWarning) io.err(`worker: ${worker.containmentWarning}`);
   io.err(`worker: polling task queue ${queues.join(' and ')} on ${flags.temporal}${metrics}; Ctrl-C stops it`);
   shutdownOnSignals(worker);
   await worker.run();

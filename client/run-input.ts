@@ -9,8 +9,16 @@ import { parseDuration } from './time-flags.js';
 import { openMirror } from '../lib/db.js';
 import { makeFolders } from '../lib/make-folders.js';
 import { UsageError, type Flags } from './flags.js';
-import type { RunMemo } from './session.js';
 import { llmServerOf, parsePhaseOptions } from './flag-values.js';
+
+/** Kept with the run on the server, so `list` shows it without asking a worker. */
+export interface RunMemo {
+  prompt: string;
+  model: string;
+  outputDir: string;
+  /** inputDigest of the run's input (runs started before it was kept have none). */
+  input?: string;
+}
 
 /** The Web UI's address of a run in -namespace, without the run's id. */
 export function webUiRunsUrl(flags: Pick<Flags, 'ui' | 'namespace'>): string {

@@ -2,7 +2,8 @@
 // starts while the user sleeps; `list` shows the schedules, `cancel ID` removes one. The
 // schedule's id derives from the output folder: one schedule a folder.
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type CalendarSpec, type Client, type ScheduleSpec } from '@temporalio/client';
-import type { Io, RunMemo } from './session.js';
+import type { Io } from './session.js';
+import type { RunMemo } from './run-input.js';
 import type { Flags } from './flags.js';
 import { folderIdFor } from './run-input.js';
 import { formatDuration, parseDuration, parseStartTime, wallClock } from './time-flags.js';

@@ -1,6 +1,6 @@
-// What every CLI command shares: the two output streams, the memo a run keeps on the server, the
-// Temporal client, the Web UI link, a worker run in this process, and the wait for a result that
-// survives the server going away. Commands import it; it imports no command.
+// What every CLI command shares: the two output streams, the Temporal client, the Web UI link, a
+// worker run in this process, and the wait for a result that survives the server going away.
+// Commands import it; it imports no command.
 import { Client, ServiceError, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createWorker, shutdownOnSignals } from '../worker/create-worker.js';
@@ -9,20 +9,10 @@ import type { Flags } from './flags.js';
 import { webUiRunsUrl } from './run-input.js';
 import { connectOrStartTemporal } from './temporal-server.js';
 import { temporalConnectOptions } from './temporal-connection.js';
-import { containmentLevel, containmentWarning } from '../activities/go/containment.js';
 
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
-}
-
-/** Kept with the run on the server, so `list` shows it without asking a worker. */
-export interface RunMemo {
-  prompt: string;
-  model: string;
-  outputDir: string;
-  /** inputDigest of the run's input (runs started before it was kept have none). */
-  input?: string;
 }
 
 export async function clientFor(flags: Flags, io: Io): Promise<Client> {
@@ -43,8 +33,7 @@ export async function withWorker<T>(flags: Flags, io: Io, again: string, done: (
   try {
     const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
     // This worker serves the workspace too: generated code runs here, so say when it is less contained than in CI.
-    const warning = containmentWarning(await containmentLevel());
-    if (warning) io.err(`overnight-llm: ${warning}`);
+    if (worker.containmentWarning) io.err(`overnight-llm: ${worker.containmentWarning}`);
     let stopped = false;
     shutdownOnSignals(worker, () => {
       stopped = true;

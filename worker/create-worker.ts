@@ -4,6 +4,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import * as activities from '../activities/index.js';
 import * as modelActivities from '../activities/model-activities.js';
+import { containmentLevel, containmentWarning } from '../activities/go/containment.js';
 import { modelTaskQueue, SERVED_WORK, type ServedWork } from '../core/task-queues.js';
 import { modelWorkerCache, withModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
 import { WORKFLOWS_PATH, cachedWorkflowBundle } from './workflow-bundle.js';
@@ -32,7 +33,14 @@ const LEGACY_MODEL_CALLS = ['planApi', 'waitForOllama', 'preflight', 'generateFi
 
 /** The Temporal workers of one process, run and stopped together. */
 export class WorkerGroup {
-  constructor(readonly workers: Worker[]) {}
+  /**
+   * @param containmentWarning set when this process serves the workspace (generated code runs
+   * here) under weaker containment than CI's: the caller says it at once.
+   */
+  constructor(
+    readonly workers: Worker[],
+    readonly containmentWarning: string | null = null,
+  ) {}
 
   async run(): Promise<void> {
     await this.all((w) => w.run());
@@ -104,7 +112,7 @@ export async function createWorker(settings: WorkerSettings): Promise<WorkerGrou
       }),
     );
   }
-  return new WorkerGroup(workers);
+  return new WorkerGroup(workers, serve.has('workspace') ? containmentWarning(await containmentLevel()) : null);
 }
 
 async function workflowCode(bundleAtStart = false): Promise<Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>> {

@@ -1,5 +1,5 @@
 // A worker whose generated code runs less contained than on CI's machines says so at start
-// (client/run-command.ts prints this line) and in each validation's containment label.
+// (worker/create-worker.ts makes this line for the CLI to print) and in each validation's containment label.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CI_LEVEL, containmentWarning, weakerThanCi } from '../../activities/go/containment.js';
