@@ -26,7 +26,7 @@ export function batchInputFrom(flags: Flags, file: string): BatchInput {
   const folders = itemFolders(lines, outputDir);
   const items = lines.map((line, i) => {
     const input = runInputFrom({ ...flags, prompt: line.prompt, output: folders[i]!, model: line.model ?? flags.model });
-    return { workflowId: workflowIdFor(input.outputDir), input };
+    return { workflowId: workflowIdFor(input.outputDir), input, inputDigest: inputDigest(input) };
   });
   return { items, parallel: flags.parallel, outputDir, dbPath: path.resolve(flags.db), webUiRunsUrl: webUiRunsUrl(flags) };
 }

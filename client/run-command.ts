@@ -9,7 +9,7 @@ import { listCommand, statusCommand } from './inspect-commands.js';
 import { approveCommand, planCommand } from './plan-commands.js';
 import { batchCommand } from './batch-command.js';
 import { reportCommand } from './report-command.js';
-import { UsageError, type FlagName, type Flags } from './flags.js';
+import { UsageError, type Command, type FlagName, type Flags } from './flags.js';
 import type { ParsedArgs } from './args.js';
 import { llmServerOf, servedWork } from './flag-values.js';
 import { modelTaskQueue } from '../core/task-queues.js';
@@ -17,36 +17,29 @@ import { TemporalUnavailableError, connectOrStartTemporal } from './temporal-ser
 import { installRuntime } from './runtime-setup.js';
 import { applyTemporalProfile, temporalConnectOptions } from './temporal-connection.js';
 
+type Handler = (flags: Flags, arg: string, io: Io, given: Set<FlagName>) => Promise<number>;
+
+/** What each command of COMMANDS (flags.ts) runs: the compiler holds the two tables to the same names. */
+const HANDLERS: Record<Exclude<Command, 'help'>, Handler> = {
+  start: (flags, _arg, io) => startCommand(flags, io),
+  attach: (flags, id, io) => attachCommand(flags, id, io),
+  watch: (flags, id, io) => watchCommand(flags, id, io),
+  status: (flags, id, io) => statusCommand(flags, id, io),
+  list: (flags, filter, io) => listCommand(flags, filter, io),
+  cancel: (flags, id, io) => cancelCommand(flags, id, io),
+  worker: (flags, _arg, io, given) => workerCommand(flags, given, io),
+  plan: (flags, id, io) => planCommand(flags, id, io),
+  approve: (flags, id, io) => approveCommand(flags, id, io),
+  batch: (flags, file, io) => batchCommand(flags, file, io),
+  report: (flags, _arg, io) => reportCommand(flags, io),
+};
+
 export async function runCommand({ command, positional, flags, given }: ParsedArgs, io: Io): Promise<number> {
   try {
     installRuntime(flags);
     applyTemporalProfile(flags, given);
-    switch (command) {
-      case 'start':
-        return await startCommand(flags, io);
-      case 'attach':
-        return await attachCommand(flags, positional[0], io);
-      case 'watch':
-        return await watchCommand(flags, positional[0], io);
-      case 'status':
-        return await statusCommand(flags, positional[0], io);
-      case 'list':
-        return await listCommand(flags, positional[0], io);
-      case 'cancel':
-        return await cancelCommand(flags, positional[0], io);
-      case 'worker':
-        return await workerCommand(flags, given, io);
-      case 'plan':
-        return await planCommand(flags, positional[0], io);
-      case 'approve':
-        return await approveCommand(flags, positional[0], io);
-      case 'batch':
-        return await batchCommand(flags, positional[0], io);
-      case 'report':
-        return await reportCommand(flags, io);
-      case 'help':
-        throw new Error('help is answered before the runtime loads');
-    }
+    if (command === 'help') throw new Error('help is answered before the runtime loads');
+    return await HANDLERS[command](flags, positional[0], io, given);
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`overnight-llm: ${err.message}`);

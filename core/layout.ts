@@ -57,7 +57,6 @@ export function goPackageFor(path: string): string {
   return dir.startsWith('cmd/') || dir === '' ? 'main' : dir.slice(dir.lastIndexOf('/') + 1);
 }
 
-/** Files the run itself writes, beside the LLM's. */
 /** The files of a run beside the Go project: the plan under review, the morning report, the run's marker. */
 export const PLAN_FILE = 'plan.json';
 export const REPORT_FILE = 'report.md';

@@ -58,6 +58,21 @@ function operationIds(plan: Plan): Map<string, string> {
   return ids;
 }
 
+/** A create's 201: the item with its new id, and where it lives. */
+function created(r: Resource): Schema {
+  return {
+    description: `The ${r.name} created, with its new id.`,
+    headers: {
+      Location: {
+        description: `/${r.plural}/{id} of the new ${r.name}.`,
+        required: true,
+        schema: { type: 'string', pattern: `^/${r.plural}/[1-9][0-9]*$` },
+      },
+    },
+    content: json(ref('schemas', capital(r.name))),
+  };
+}
+
 function operation(plan: Plan, r: Resource, method: string, path: string, summary: string, id: string): Schema {
   const R = capital(r.name);
   const item: Schema = { description: `The ${r.name}.`, content: json(ref('schemas', R)) };
@@ -82,20 +97,7 @@ function operation(plan: Plan, r: Resource, method: string, path: string, summar
       ...base,
       ...(ruleNames.length ? { 'x-rules-in-words': ruleNames } : {}),
       requestBody: body,
-      responses: {
-        '201': {
-          description: `The ${r.name} created, with its new id.`,
-          headers: {
-            Location: {
-              description: `/${r.plural}/{id} of the new ${r.name}.`,
-              required: true,
-              schema: { type: 'string', pattern: `^/${r.plural}/[1-9][0-9]*$` },
-            },
-          },
-          content: json(ref('schemas', R)),
-        },
-        ...bodyFailures(r),
-      },
+      responses: { '201': created(r), ...bodyFailures(r) },
     };
   if (method === 'GET' && isItem) return { ...base, responses: { '200': item, '400': badId, '404': error(`No ${r.name} has this id.`) } };
   if (method === 'PUT' && isItem) {

@@ -165,6 +165,13 @@ function normalizeField(value: unknown, at: string, resource: string, mend: Mend
     mend(`${at}.name`, f.name, jsonName(f.name));
     f.name = jsonName(f.name);
   }
+  normalizeFieldType(f, at, mend, notes);
+  normalizeFieldRules(f, at, mend, notes);
+  return [f];
+}
+
+/** The field's type: the model's aliases, an enum's values (and one without values is text). */
+function normalizeFieldType(f: Record<string, unknown>, at: string, mend: Mend, notes: string[]): void {
   if (typeof f.type === 'string') {
     const alias = TYPE_ALIASES[f.type.toLowerCase()] ?? (f.type !== f.type.toLowerCase() ? f.type.toLowerCase() : undefined);
     if (alias) {
@@ -197,6 +204,10 @@ function normalizeField(value: unknown, at: string, resource: string, mend: Mend
     notes.push(`${at}.default ${JSON.stringify(f.default)} dropped: it is not one of the values`);
     delete f.default;
   }
+}
+
+/** The field's rules: required, a range, unique, a format, a default, as the checks expect them. */
+function normalizeFieldRules(f: Record<string, unknown>, at: string, mend: Mend, notes: string[]): void {
   if (f.required === 'true' || f.required === 'false' || f.required === undefined) {
     const required = f.required === 'true';
     if (f.required !== undefined) mend(`${at}.required`, f.required, required);
@@ -233,7 +244,6 @@ function normalizeField(value: unknown, at: string, resource: string, mend: Mend
     notes.push(`${at}.unique dropped: a boolean has two values`);
     delete f.unique;
   }
-  return [f];
 }
 
 /** A field `authorId` (or `author`) of an integer type naming another resource is the relation to it. */

@@ -116,6 +116,8 @@ export type WaitProgress = Required<Pick<ActivityProgress, 'waitingFor' | 'since
 export interface BatchItem {
   workflowId: string;
   input: RunInput;
+  /** The item's inputDigest, kept in its run's memo as a single run's is: a run started into its folder meanwhile attaches only when it asks the same (absent in batches recorded before it). */
+  inputDigest?: string;
 }
 
 export interface BatchInput {

@@ -58,14 +58,14 @@ function batchForStart(batch: BatchInput, start: Date): BatchInput {
 }
 
 /** One item to its end; its failure is its outcome, not the batch's. */
-async function runItem({ workflowId, input }: BatchItem): Promise<{ state: BatchItemState; coveragePercent: number | null; error?: string }> {
+async function runItem({ workflowId, input, inputDigest }: BatchItem): Promise<{ state: BatchItemState; coveragePercent: number | null; error?: string }> {
   try {
     const result = await executeChild<typeof generateApi>('generateApi', {
       workflowId,
       args: [input],
       // A cancelled batch asks its items to stop; each still writes its status.json.
       parentClosePolicy: 'REQUEST_CANCEL',
-      memo: { prompt: input.prompt, model: input.llm.model, outputDir: input.outputDir },
+      memo: { prompt: input.prompt, model: input.llm.model, outputDir: input.outputDir, ...(inputDigest ? { input: inputDigest } : {}) },
       staticSummary: `${input.prompt} → ${input.outputDir}`,
     });
     return { state: itemState(result, input.skipValidation), coveragePercent: result.coveragePercent };

@@ -18,30 +18,63 @@ import type { ValidationReport } from '../core/run-types.js';
 
 const FLAG_FILTERS_BY_CODE = 'flag-filters-by-code';
 
+type Models = { bodies: Record<string, string>; byModel: string[]; provenance?: FileProvenance };
+
 export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<void> {
-  const { input, workflowId } = run;
+  const { input } = run;
   const store: Store = input.store ?? 'sqlite';
+  const { plan, holes } = await scaffoldFromPlan(run, planned, store);
+  const models = await writeBehaviour(run, plan, store, holes);
+  await run.skip('repository', 'handlers', 'server', 'tests');
+  // The smoke run creates and replaces an item of a resource without a parent, valid by its declared rules.
+  const root = plan.resources.find((r) => r.parent === undefined)!;
+  const spec = singleResourceSpec({ ...plan, resources: [root] });
+  await writeReadme(run, plan, store);
+  if (input.skipValidation) return run.skip('validate', 'repair');
+  const validate = (round: number) => validatePlanApi(run, root, spec, round);
+  const report = await validate(0);
+  // A failed test can only come from the model's methods (code's files are proven by their tests):
+  // code swaps them for its stand-ins until the tests pass, and validates again.
+  // Or from the model's examples, which code's files may disagree with too (a flag lending never touches).
+  const testsFailed = report.steps.some((s) => !s.ok && !s.skipped && (s.name === 'test' || s.name === 'smoke'));
+  const blamable = models.byModel.length > 0 || hasExamples(plan);
+  if (report.ok || !testsFailed || !blamable || input.maxRepairRounds === 0) return run.skip('repair');
+  run.state.repairRounds = 1;
+  await standInFailing(run, plan, store, models);
+  await validate(1);
+}
+
+const work = (run: PipelineRun, what: string) => ({ ...run.toolchainOptions, summary: what });
+
+/** scaffold: the filters' examples sorted by the model, then every file code writes from the plan. */
+async function scaffoldFromPlan(run: PipelineRun, planned: Plan, store: Store): Promise<{ plan: Plan; holes: string[] }> {
+  const { input, workflowId } = run;
   let plan = planned;
-  const scaffold = await run.phase('scaffold', 0, async (step) => {
+  const written = await run.phase('scaffold', 0, async (step) => {
     const sorted = await withFilterExamples(run, plan);
     plan = sorted.plan;
     run.state.plan = plan;
     if (sorted.notes.length) step({ usage: sorted.usage, notes: sorted.notes });
     if (run.state.fidelity && sorted.unsorted.length) run.state.fidelity = withUnchecked(run.state.fidelity, plan, sorted.unsorted, NO_EXAMPLES);
-    const written = await run.toolchain.writePlanProject.executeWithOptions(
+    const files = await run.toolchain.writePlanProject.executeWithOptions(
       { ...run.toolchainOptions, summary: `scaffold: the project from the plan (${store})` },
       [{ workflowId, outputDir: input.outputDir, plan, store, git: input.git }],
     );
     step({
-      files: written.files,
-      notes: [`written by code from the plan: ${written.files.length} files (models, store, handlers, server, tests, openapi.yaml)`],
+      files: files.files,
+      notes: [`written by code from the plan: ${files.files.length} files (models, store, handlers, server, tests, openapi.yaml)`],
     });
-    return written;
+    return files;
   });
+  return { plan, holes: written.holes };
+}
+
+/** models: the model writes behaviour.go's methods (what the plan says in words), one at a time through the guided loop. */
+async function writeBehaviour(run: PipelineRun, plan: Plan, store: Store, holes: string[]): Promise<Models> {
+  const { input, workflowId } = run;
   const target = { outputDir: input.outputDir, plan, store };
-  const work = (what: string) => ({ ...run.toolchainOptions, summary: what });
-  const models = await run.phase('models', 0, async (step): Promise<{ bodies: Record<string, string>; byModel: string[]; provenance?: FileProvenance }> => {
-    if (scaffold.holes.length === 0) {
+  return run.phase('models', 0, async (step): Promise<Models> => {
+    if (holes.length === 0) {
       step({ notes: ['nothing in the plan is described in words: the model writes no code'] });
       return { bodies: {}, byModel: [] };
     }
@@ -49,15 +82,15 @@ export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<voi
       run.callModel(() => call({ ...run.llmOptions, summary: `models → behaviour.go: ${what}` }));
     const written = { unwritten: [] as Unwritten[], bodies: {} as Record<string, string>, byModel: [] as string[] };
     const result = await composeCodeFile({
-      start: () => run.toolchain.startBehaviour.executeWithOptions(work('models → behaviour.go: methods'), [target]),
+      start: () => run.toolchain.startBehaviour.executeWithOptions(work(run, 'models → behaviour.go: methods'), [target]),
       ask: (hole, attempt, fix) =>
         ask(`${hole} #${attempt + 1}${fix ? ' (fix)' : ''}`, (o) =>
           run.llm.behaviourCandidate.executeWithOptions(o, [{ plan, hole, attempt, fix, llm: input.llm, dbPath: input.dbPath }]),
         ),
       check: (hole, bodies, candidate) =>
-        run.toolchain.checkBehaviour.executeWithOptions(work(`models → behaviour.go: check ${hole}`), [{ ...target, hole, bodies, candidate }]),
+        run.toolchain.checkBehaviour.executeWithOptions(work(run, `models → behaviour.go: check ${hole}`), [{ ...target, hole, bodies, candidate }]),
       finish: async (outcome) => {
-        const done = await run.toolchain.finishBehaviour.executeWithOptions(work('models → behaviour.go: write'), [
+        const done = await run.toolchain.finishBehaviour.executeWithOptions(work(run, 'models → behaviour.go: write'), [
           { ...target, outcome, workflowId, model: input.llm.model, git: input.git },
         ]);
         Object.assign(written, done);
@@ -72,13 +105,13 @@ export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<voi
     step({ usage: result.usage, files: [result.file], ...(notes.length ? { notes } : {}) });
     return { bodies: written.bodies, byModel: written.byModel, provenance: result.file.provenance };
   });
-  await run.skip('repository', 'handlers', 'server', 'tests');
-  // The smoke run creates and replaces an item of a resource without a parent, valid by its declared rules.
-  const root = plan.resources.find((r) => r.parent === undefined)!;
-  const spec = singleResourceSpec({ ...plan, resources: [root] });
-  // Code writes the README from the plan: every route and rule, and the fidelity list, with nothing for a model to get wrong.
+}
+
+/** readme: code writes it from the plan, every route and rule and the fidelity list, with nothing for a model to get wrong. */
+async function writeReadme(run: PipelineRun, plan: Plan, store: Store): Promise<void> {
+  const { input, workflowId } = run;
   await run.phase('readme', 0, async (step) => {
-    const { file } = await run.toolchain.writePlanReadme.executeWithOptions(work('readme → README.md, by code'), [
+    const { file } = await run.toolchain.writePlanReadme.executeWithOptions(work(run, 'readme → README.md, by code'), [
       {
         workflowId,
         outputDir: input.outputDir,
@@ -91,18 +124,13 @@ export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<voi
     ]);
     step({ files: [file], notes: ['README.md written by code from the plan'] });
   });
-  if (input.skipValidation) return run.skip('validate', 'repair');
-  const validate = (round: number) => validatePlanApi(run, root, spec, round);
-  let report = await validate(0);
-  // A failed test can only come from the model's methods (code's files are proven by their tests):
-  // code swaps them for its stand-ins until the tests pass, and validates again.
-  // Or from the model's examples, which code's files may disagree with too (a flag lending never touches).
-  const testsFailed = report.steps.some((s) => !s.ok && !s.skipped && (s.name === 'test' || s.name === 'smoke'));
-  const blamable = models.byModel.length > 0 || hasExamples(plan);
-  if (report.ok || !testsFailed || !blamable || input.maxRepairRounds === 0) return run.skip('repair');
-  run.state.repairRounds = 1;
+}
+
+/** repair: the model's methods the tests fail on give way to code's stand-ins; examples code disagrees with leave the tests. */
+async function standInFailing(run: PipelineRun, plan: Plan, store: Store, models: Models): Promise<void> {
+  const { input, workflowId } = run;
   await run.phase('repair', 1, async (step) => {
-    const r = await run.toolchain.standInFailing.executeWithOptions(work('repair: swap the model methods the tests fail on'), [
+    const r = await run.toolchain.standInFailing.executeWithOptions(work(run, 'repair: swap the model methods the tests fail on'), [
       { workflowId, outputDir: input.outputDir, plan, store, git: input.git, bodies: models.bodies, byModel: models.byModel, provenance: models.provenance },
     ]);
     if (run.state.fidelity) run.state.fidelity = withUnchecked(withUnwritten(run.state.fidelity, plan, r.replaced, true), plan, r.unchecked);
@@ -118,7 +146,6 @@ export async function buildPlanApi(run: PipelineRun, planned: Plan): Promise<voi
       notes: notes.length ? notes : ["no model method is to blame: the tests fail with code's stand-ins too"],
     });
   });
-  report = await validate(1);
 }
 
 /**

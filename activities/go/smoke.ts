@@ -109,6 +109,116 @@ function itemsOf(value: unknown): unknown[] {
   return [];
 }
 
+type Answer = { status: number; text: string; json: unknown };
+type Request = (method: string, urlPath: string, body?: string) => Promise<Answer>;
+
+/** One HTTP request to the server, JSON-parsed when it is JSON; throws when nothing answers in time. */
+function requester(base: string, dispatcher: Agent | undefined, signal?: AbortSignal): Request {
+  return async (method, urlPath, body) => {
+    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const res = await httpRequest(base + urlPath, {
+      method: method as 'GET',
+      body,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+      dispatcher,
+    });
+    const text = await res.body.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // not JSON: fine for DELETE and errors
+    }
+    return { status: res.statusCode, text, json };
+  };
+}
+
+/** The server started in its own process group, recorded for the reaper, its output kept. */
+function startServer(launch: ReturnType<typeof serverLaunch>, tmp: string, port: number, env: Record<string, string>) {
+  const output = new OutputTail(16_384);
+  const server = execa(launch.file, launch.args, {
+    cwd: tmp,
+    env: { ...env, PORT: String(port) },
+    extendEnv: false,
+    detached: true,
+    reject: false,
+    buffer: false,
+    stdin: 'ignore',
+  });
+  if (server.pid !== undefined) trackGroup(server.pid, tmp); // reaped (with its binary) by the next validation if this worker is killed
+  server.stdout?.on('data', (c: Buffer) => output.push(c));
+  server.stderr?.on('data', (c: Buffer) => output.push(c));
+  const state = { exited: false };
+  server.on('exit', () => (state.exited = true));
+  server.catch(() => undefined); // its end is watched through `exited`
+  // Stable from run to run: no timestamps, no port.
+  const stableOutput = () =>
+    output
+      .toString()
+      .replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? /gm, '')
+      .replaceAll(String(port), '$PORT')
+      .trimEnd();
+  return { server, hasExited: () => state.exited, stableOutput };
+}
+
+/** Waits until the server answers anything (a refused connection means not yet); the log line why not when it never does. */
+async function untilListening(request: Request, collection: string, hasExited: () => boolean, signal?: AbortSignal): Promise<string | null> {
+  const readyBy = performance.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    signal?.throwIfAborted();
+    if (hasExited()) return 'the server exited before answering on $PORT';
+    try {
+      await request('GET', collection);
+      return null;
+    } catch {
+      if (performance.now() > readyBy) return `the server did not answer on 127.0.0.1:$PORT within ${READY_TIMEOUT_MS / 1000}s (does main.go listen on $PORT?)`;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** The CRUD cycle a user's first curl session walks; true when every answer was one expected. */
+async function crudCycle(request: Request, log: string[], spec: ApiSpec, bodies?: SmokeBodies): Promise<boolean> {
+  /** One request; null (and a log line with the body) when the status is not one expected. */
+  const expect = async (method: string, urlPath: string, want: number[], body?: string) => {
+    let res: Answer;
+    try {
+      res = await request(method, urlPath, body);
+    } catch (err) {
+      log.push(`${method} ${urlPath}${body ? ` ${body}` : ''} -> no answer (${(err as Error).name}), want ${want.join(' or ')}`);
+      return null;
+    }
+    const ok = want.includes(res.status);
+    log.push(`${method} ${urlPath}${body ? ` ${body}` : ''} -> ${res.status}${ok ? '' : `, want ${want.join(' or ')}: ${res.text.trim().slice(0, 300)}`}`);
+    return ok ? res : null;
+  };
+  const collection = `/${spec.plural}`;
+  const created = await expect('POST', collection, [201], JSON.stringify(bodies?.create ?? sampleBody(spec.fields, 'create')));
+  if (!created) return false;
+  const id = idOf(created.json);
+  if (id === null) {
+    log.push(`the POST answer has no "id" (or "ID") field: ${created.text.trim().slice(0, 300)}`);
+    return false;
+  }
+  const item = `${collection}/${id}`;
+  const list = await expect('GET', collection, [200]);
+  if (!list) return false;
+  if (!itemsOf(list.json).some((x) => idOf(x) === id)) {
+    log.push(`the list does not contain id ${id}: ${list.text.trim().slice(0, 300)}`);
+    return false;
+  }
+  const cycle: [string, string, number[], string?][] = [
+    ['GET', item, [200]],
+    ['PUT', item, [200], JSON.stringify(bodies?.update ?? sampleBody(spec.fields, 'update'))],
+    ['DELETE', item, [200, 204]],
+    ['GET', item, [404]],
+    ['POST', collection, [400], '{"not json'],
+  ];
+  for (const [method, urlPath, want, body] of cycle) if (!(await expect(method, urlPath, want, body))) return false;
+  return true;
+}
+
 export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<string, string>, options: SmokeOptions = {}): Promise<SmokeResult> {
   const started = performance.now();
   const { timeoutMs = 120_000, signal, containment, scratchParent = os.tmpdir() } = options;
@@ -129,113 +239,17 @@ export async function smokeRun(outputDir: string, spec: ApiSpec, env: Record<str
       log.push(`go build ./cmd/server failed${build.timedOut ? ' (time limit)' : ''}`, build.output.trimEnd());
       return done(false, 'server');
     }
-
     const port = await freePort();
-    const serverOutput = new OutputTail(16_384);
     launch = serverLaunch(binary, tmp, port, containment);
-    server = execa(launch.file, launch.args, {
-      cwd: tmp,
-      env: { ...env, PORT: String(port) },
-      extendEnv: false,
-      detached: true,
-      reject: false,
-      buffer: false,
-      stdin: 'ignore',
-    });
-    if (server.pid !== undefined) trackGroup(server.pid, tmp); // reaped (with its binary) by the next validation if this worker is killed
-    server.stdout?.on('data', (c: Buffer) => serverOutput.push(c));
-    server.stderr?.on('data', (c: Buffer) => serverOutput.push(c));
-    let exited = false;
-    server.on('exit', () => (exited = true));
-    server.catch(() => undefined); // its end is watched through `exited`
-    const stableServerOutput = () =>
-      serverOutput
-        .toString()
-        .replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? /gm, '')
-        .replaceAll(String(port), '$PORT')
-        .trimEnd();
-
-    const base = `http://127.0.0.1:${port}`;
-    const collection = `/${spec.plural}`;
-    const { dispatcher } = launch;
-    const request = async (method: string, urlPath: string, body?: string) => {
-      const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-      const res = await httpRequest(base + urlPath, {
-        method: method as 'GET',
-        body,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
-        dispatcher,
-      });
-      const text = await res.body.text();
-      let json: unknown = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        // not JSON: fine for DELETE and errors
-      }
-      return { status: res.statusCode, text, json };
-    };
-
-    // Any HTTP answer means it listens; a refused connection means not yet.
-    const readyBy = performance.now() + READY_TIMEOUT_MS;
-    for (;;) {
-      signal?.throwIfAborted();
-      if (exited) {
-        log.push(`the server exited before answering on $PORT`, stableServerOutput());
-        return done(false, 'server');
-      }
-      try {
-        await request('GET', collection);
-        break;
-      } catch {
-        if (performance.now() > readyBy) {
-          log.push(`the server did not answer on 127.0.0.1:$PORT within ${READY_TIMEOUT_MS / 1000}s (does main.go listen on $PORT?)`, stableServerOutput());
-          return done(false, 'server');
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    const running = startServer(launch, tmp, port, env);
+    server = running.server;
+    const request = requester(`http://127.0.0.1:${port}`, launch.dispatcher, signal);
+    const notListening = await untilListening(request, `/${spec.plural}`, running.hasExited, signal);
+    if (notListening) {
+      log.push(notListening, running.stableOutput());
+      return done(false, 'server');
     }
-
-    /** One request of the cycle; false (and a log line with the body) when the status is not one expected. */
-    const expect = async (method: string, urlPath: string, want: number[], body?: string) => {
-      let res: Awaited<ReturnType<typeof request>>;
-      try {
-        res = await request(method, urlPath, body);
-      } catch (err) {
-        log.push(`${method} ${urlPath}${body ? ` ${body}` : ''} -> no answer (${(err as Error).name}), want ${want.join(' or ')}`);
-        return null;
-      }
-      const ok = want.includes(res.status);
-      log.push(`${method} ${urlPath}${body ? ` ${body}` : ''} -> ${res.status}${ok ? '' : `, want ${want.join(' or ')}: ${res.text.trim().slice(0, 300)}`}`);
-      return ok ? res : null;
-    };
-
-    const created = await expect('POST', collection, [201], JSON.stringify(options.bodies?.create ?? sampleBody(spec.fields, 'create')));
-    if (!created) return done(false, 'handlers');
-    const id = idOf(created.json);
-    if (id === null) {
-      log.push(`the POST answer has no "id" (or "ID") field: ${created.text.trim().slice(0, 300)}`);
-      return done(false, 'handlers');
-    }
-    const item = `${collection}/${id}`;
-    const list = await expect('GET', collection, [200]);
-    if (!list) return done(false, 'handlers');
-    if (!itemsOf(list.json).some((x) => idOf(x) === id)) {
-      log.push(`the list does not contain id ${id}: ${list.text.trim().slice(0, 300)}`);
-      return done(false, 'handlers');
-    }
-    const cycle: [string, string, number[], string?][] = [
-      ['GET', item, [200]],
-      ['PUT', item, [200], JSON.stringify(options.bodies?.update ?? sampleBody(spec.fields, 'update'))],
-      ['DELETE', item, [200, 204]],
-      ['GET', item, [404]],
-      ['POST', collection, [400], '{"not json'],
-    ];
-    for (const [method, urlPath, want, body] of cycle) {
-      if (!(await expect(method, urlPath, want, body))) return done(false, 'handlers');
-    }
-    return done(true, null);
+    return (await crudCycle(request, log, spec, options.bodies)) ? done(true, null) : done(false, 'handlers');
   } finally {
     if (server?.pid !== undefined) {
       killGroup(server.pid);

@@ -60,6 +60,51 @@ function stepFrom(name: ValidationStepName, r: ToolResult, okTail = r.output): V
   return { name, ok, durationMs: r.durationMs, outputTail: lastBytes((ok ? okTail : r.output) + killed) };
 }
 
+/** gofmt -w: formatting is fixed, not failed; only a syntax error (non-zero exit) fails. */
+async function gofmt(
+  outputDir: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+  failures: FailureCollector,
+  signal?: AbortSignal,
+): Promise<ValidationStep> {
+  const files = goFiles(outputDir);
+  if (files.length === 0) return { name: 'gofmt', ok: false, durationMs: 0, outputTail: 'no .go files in the output folder' };
+  const r = await runTool('gofmt', ['-l', '-w', ...files], { cwd: outputDir, env, timeoutMs, signal });
+  if (r.exitCode !== 0) failures.addOutput(r.output);
+  return stepFrom('gofmt', r, r.output.trim() ? `reformatted:\n${r.output}` : 'all files were formatted');
+}
+
+type GoRun = (args: string[], maxOutputBytes?: number) => Promise<ToolResult>;
+
+/** go test with coverage over every package; its failures go to the files they name (the tests file when none). */
+async function goTest(go: GoRun, tmp: string, left: () => number, resource: string, failures: FailureCollector) {
+  const coverFile = path.join(tmp, 'cover.out');
+  // go test's own limit fires first and prints where each test hangs; ours is the backstop.
+  const goTimeout = `${Math.max(1, Math.floor((left() - 3_000) / 1000))}s`;
+  const r = await go(['test', '-count=1', `-timeout=${goTimeout}`, '-coverpkg=./...', `-coverprofile=${coverFile}`, './...']);
+  const step = stepFrom('test', r);
+  const coveragePercent = existsSync(coverFile) && left() > 0 ? totalCoverage((await go(['tool', 'cover', `-func=${coverFile}`])).output) : null;
+  if (!step.ok) {
+    const mapped = failuresFromOutput(r.output, resource).length > 0;
+    failures.addOutput(r.output);
+    if (r.timedOut) failures.add('tests', `go test was killed when the validation time limit ran out: a test hangs or is far too slow`);
+    else if (!mapped) failures.add('tests', `go test failed:\n${lastBytes(r.output.replace(/\t\d+(?:\.\d+)?s\b/g, ''), 2048)}`); // no timings: stable
+  }
+  return { step, coveragePercent };
+}
+
+/** Passing tests that cover too little (or wrote no profile) ask the tests file for more. */
+function coverageShortfall(coveragePercent: number | null, coverageGoal: number, failures: FailureCollector): void {
+  if (coveragePercent === null) failures.add('tests', 'go test wrote no coverage profile (run: go test -coverpkg=./... -coverprofile=cover.out ./...)');
+  else if (coveragePercent < coverageGoal) {
+    failures.add(
+      'tests',
+      `coverage ${coveragePercent}% is below the goal of ${coverageGoal}% (go test -coverpkg=./... ./..., every package counts): test more of the handlers' paths, including errors (400, 404)`,
+    );
+  }
+}
+
 export async function validateProject(input: ValidateInput): Promise<ValidationReport> {
   const { outputDir, spec, coverageGoal, smokeBodies, timeoutMs = DEFAULT_VALIDATE_TIMEOUT_MS } = input;
   await cleanUpAfterDeadWorkers();
@@ -78,9 +123,7 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   let coveragePercent: number | null = null;
 
   const left = () => Math.floor(deadline - performance.now());
-  const skip = (name: ValidationStepName, why: string) => {
-    steps.push({ name, ok: false, skipped: true, durationMs: 0, outputTail: `skipped: ${why}` });
-  };
+  const skip = (name: ValidationStepName, why: string) => void steps.push({ name, ok: false, skipped: true, durationMs: 0, outputTail: `skipped: ${why}` });
   const go = (args: string[], maxOutputBytes?: number) => session.go(args, left(), signal, maxOutputBytes);
   /** Runs a step unless time is up; a failure's lines go to the files they name. */
   const run = async (name: ValidationStepName, body: () => Promise<ValidationStep>): Promise<ValidationStep | undefined> => {
@@ -96,14 +139,7 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
   };
 
   try {
-    await run('gofmt', async () => {
-      const files = goFiles(outputDir);
-      if (files.length === 0) return { name: 'gofmt', ok: false, durationMs: 0, outputTail: 'no .go files in the output folder' };
-      // -w: formatting is fixed, not failed; only a syntax error (non-zero exit) fails.
-      const r = await runTool('gofmt', ['-l', '-w', ...files], { cwd: outputDir, env, timeoutMs: left(), signal });
-      if (r.exitCode !== 0) failures.addOutput(r.output);
-      return stepFrom('gofmt', r, r.output.trim() ? `reformatted:\n${r.output}` : 'all files were formatted');
-    });
+    await run('gofmt', () => gofmt(outputDir, env, left(), failures, signal));
     for (const name of ['vet', 'build'] as const) {
       await run(name, async () => {
         const r = await go([name, './...']);
@@ -119,30 +155,12 @@ export async function validateProject(input: ValidateInput): Promise<ValidationR
       skip('smoke', why);
     } else {
       const test = await run('test', async () => {
-        const coverFile = path.join(tmp, 'cover.out');
-        // go test's own limit fires first and prints where each test hangs; ours is the backstop.
-        const goTimeout = `${Math.max(1, Math.floor((left() - 3_000) / 1000))}s`;
-        const r = await go(['test', '-count=1', `-timeout=${goTimeout}`, '-coverpkg=./...', `-coverprofile=${coverFile}`, './...']);
-        const step = stepFrom('test', r);
-        if (existsSync(coverFile) && left() > 0) coveragePercent = totalCoverage((await go(['tool', 'cover', `-func=${coverFile}`])).output);
-        if (!step.ok) {
-          const mapped = failuresFromOutput(r.output, spec.resource).length > 0;
-          failures.addOutput(r.output);
-          if (r.timedOut) failures.add('tests', `go test was killed when the validation time limit ran out: a test hangs or is far too slow`);
-          else if (!mapped) failures.add('tests', `go test failed:\n${lastBytes(r.output.replace(/\t\d+(?:\.\d+)?s\b/g, ''), 2048)}`); // no timings: stable
-        }
-        return step;
+        const r = await goTest(go, tmp, left, spec.resource, failures);
+        coveragePercent = r.coveragePercent;
+        return r.step;
       });
       // With failing tests the figure says little (a dead test binary covers 0%); the test failure is the news.
-      if (test?.ok) {
-        if (coveragePercent === null) failures.add('tests', 'go test wrote no coverage profile (run: go test -coverpkg=./... -coverprofile=cover.out ./...)');
-        else if (coveragePercent < coverageGoal) {
-          failures.add(
-            'tests',
-            `coverage ${coveragePercent}% is below the goal of ${coverageGoal}% (go test -coverpkg=./... ./..., every package counts): test more of the handlers' paths, including errors (400, 404)`,
-          );
-        }
-      }
+      if (test?.ok) coverageShortfall(coveragePercent, coverageGoal, failures);
       await run('smoke', async () => {
         const r = await smokeRun(outputDir, spec, env, { timeoutMs: left(), signal, containment, scratchParent: tmp, bodies: smokeBodies });
         if (!r.ok && r.phase) failures.add(r.phase, `smoke run of the built server:\n${lastBytes(r.outputTail, 2048)}`);

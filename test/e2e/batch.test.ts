@@ -1,6 +1,7 @@
 // A night's batch as a user runs it: three prompts, one scripted to fail, -parallel 2; the CLI
-// is killed mid-batch and the same command run again. Every item ends as scripted, no answer
-// the model finished is asked for again, and report.md (and `report`) say what happened.
+// is killed mid-batch, the same command run again and stopped with Ctrl-C, then run once more.
+// Every item ends as scripted, no answer the model finished is asked for again, and report.md
+// (and `report`) say what happened.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,9 @@ import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
 import { todoApiResponder, whenPlan, withOverrides, type Responder } from '../support/scripted-ollama.js';
 import { readStatusJson, writersOf } from '../support/status-schema.js';
 import { recordHistory } from '../support/histories.js';
-import { folderIdFor } from '../../client/run-input.js';
+import { folderIdFor, inputDigest, runInputFrom, workflowIdFor } from '../../client/run-input.js';
+import { parseArgs } from '../../client/args.js';
+import { Client, Connection } from '@temporalio/client';
 
 let setup: CliSetup;
 /** What each call asked (model, options, the whole conversation), by call index; and how often each question was answered whole. */
@@ -81,6 +84,19 @@ describe('overnight-llm batch', () => {
     assert.doesNotMatch(stdout, /batch done/, 'killed before the batch ended');
     const callsBefore = setup.ollama.calls.length;
 
+    // Ctrl-C while the same command runs the batch again: only this CLI's worker stops; it says how to go on.
+    const interrupted = spawnCli(args());
+    let stderr = '';
+    interrupted.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => interrupted.once('exit', (code) => r(code)));
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      if (/attaching to it/.test(stderr) && setup.ollama.calls.length > callsBefore) break; // its worker is at work
+    }
+    interrupted.kill('SIGINT');
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running 15 s after Ctrl-C'), 15_000))]);
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /stopping this worker; the work waits on the server .*: run the same batch command again/);
+
     const again = await runCli(args());
     assert.equal(again.code, 1, `one item fails, so exit 1\n${again.stdout}\n${again.stderr}`);
     assert.match(again.stderr, /already running .*: attaching to it/);
@@ -91,6 +107,18 @@ describe('overnight-llm batch', () => {
     assert.equal(mostAtOnce, 2, `-parallel 2: two items' model calls in flight at once, never three (at most ${mostAtOnce})`);
     // The batch workflow's history, with the kill and the attach in it, for the replay layer.
     recordHistory(setup.temporal, folderIdFor('overnight-batch', night), 'batch-run');
+
+    // Each item's run keeps the digest a single run of the same prompt, folder and flags would have:
+    // a run started into an item's folder while it works attaches only when it asks the same.
+    const item = path.join(night, 'rest-api-for-todo-list');
+    const connection = await Connection.connect({ address: setup.temporal });
+    try {
+      const described = await new Client({ connection }).workflow.getHandle(workflowIdFor(item)).describe();
+      const single = parseArgs(['-prompt', 'REST API for todo list', '-output', item, '-db', db, '-heartbeat-timeout', '5', ...setup.common], {});
+      assert.equal((described.memo as { input?: string }).input, inputDigest(runInputFrom(single.flags)));
+    } finally {
+      await connection.close();
+    }
 
     const folders = [path.join(night, 'rest-api-for-todo-list'), path.join(night, 'broken'), path.join(night, 'rest-api-for-a-todo-list-with-due-dates')];
     for (const folder of [folders[0]!, folders[2]!]) {
