@@ -192,6 +192,16 @@ function fieldsPutIn(all: Record<string, unknown>[], text: string, notes: string
       delete planned.max;
       delete planned.default;
     }
+    // "a plate number that must be unique", "a holder email": the rule the sentence gives, where the planned field lacks it.
+    if (stated.unique && !planned.unique && planned.type !== 'boolean') {
+      notes.push(`${at}.unique → true: ${says}`);
+      planned.unique = true;
+      delete planned.default;
+    }
+    if (stated.format && planned.type === 'string' && planned.format === undefined) {
+      notes.push(`${at}.format → ${stated.format}: ${says}`);
+      planned.format = stated.format;
+    }
     // "open by default": the sentence's default, on a field of the type the default fits; a create may then leave it out.
     if (stated.default !== undefined && planned.type === stated.type && planned.default !== stated.default && !planned.unique) {
       notes.push(`${at}.default → ${JSON.stringify(stated.default)}${planned.required === true ? ', required → false' : ''}: ${says}`);

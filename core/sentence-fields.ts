@@ -30,6 +30,9 @@ const CLAUSE_WORDS = /^(?:that|which|who|can|could|may|must|should|will|with|has
 const QUALIFIERS = new Set(['unique', 'required', 'optional', 'mandatory']);
 // Head nouns whose type is their meaning; anything else is text.
 const INTEGER = /^(?:count|quantity|number|capacity|age|year|stock|seats|pages|minutes|hours|days|duration|level|floor|rank|position|priority)$/;
+/** What "<word> number" names when it is an identifier, not a quantity. */
+const IDENTIFIER =
+  /^(?:plate|licence|license|registration|phone|telephone|mobile|serial|account|tracking|order|invoice|passport|vat|tax|part|model|reference|id|isbn|policy|case)$/;
 const NUMBER = /^(?:price|cost|amount|weight|area|total|balance|salary|distance|mileage|height|width|length|volume|rating|score|temperature|budget|fee)$/;
 
 /** The field lists of a sentence, by the resource whose clause holds them. */
@@ -100,7 +103,10 @@ function nameLength(words: string[]): number {
 function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null {
   const words = item.split(/\s+/).slice(1);
   const qualifiers = words.filter((w, i) => i < 2 && QUALIFIERS.has(w));
-  const rest = words.slice(qualifiers.length).map((w) => (w === 'e-mail' ? 'email' : w));
+  let rest = words.slice(qualifiers.length).map((w) => (w === 'e-mail' ? 'email' : w));
+  // "a number of seats from 1 to 5000" is a count of seats, named by them.
+  const count = rest[0] === 'number' && rest[1] === 'of' && /^[a-z]+$/.test(rest[2] ?? '');
+  if (count) rest = rest.slice(2);
   const end = rest.findIndex((w) => NAME_ENDS.test(w) || /\d/.test(w));
   let name = end < 0 ? rest : rest.slice(0, end);
   const tail = end < 0 ? '' : rest.slice(end).join(' ');
@@ -109,8 +115,9 @@ function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null 
   const field: Omit<StatedField, 'resource' | 'phrase'> = {
     words: name,
     type: 'string',
-    unique: qualifiers.includes('unique'),
-    required: qualifiers.includes('required') || qualifiers.includes('mandatory'),
+    // "a unique email", or after its name: "a plate number that must be unique".
+    unique: qualifiers.includes('unique') || /^(?:that|which) (?:must|should|has to|is to) be unique\b|^(?:that|which) (?:is|are) unique\b/.test(tail),
+    required: qualifiers.includes('required') || qualifiers.includes('mandatory') || /^(?:that|which) (?:is|must be) (?:required|mandatory)\b/.test(tail),
   };
   const headNoun = name.at(-1)!;
   const value = '[a-z]+(?: [a-z]+){0,2}';
@@ -125,7 +132,9 @@ function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null 
     field.words = name;
     field.type = 'boolean';
   } else if (headNoun === 'date' || headNoun === 'birthday') field.type = 'date';
-  else if (/^in (?:minutes|hours|seconds|days)\b/.test(tail) || INTEGER.test(headNoun)) field.type = 'integer';
+  // "a plate number", "a phone number": an identifier written with letters too; "a number of seats", "a room number" counts.
+  else if (headNoun === 'number' && name.length > 1 && IDENTIFIER.test(name.at(-2)!)) field.type = 'string';
+  else if (count || /^in (?:minutes|hours|seconds|days)\b/.test(tail) || INTEGER.test(headNoun)) field.type = 'integer';
   else if (headNoun === 'time' || headNoun === 'deadline' || headNoun === 'timestamp') field.type = 'datetime';
   else if (NUMBER.test(headNoun) || /^in (?:square )?(?:metres|meters|kg|grams|euros|dollars|km|miles)\b/.test(tail)) field.type = 'number';
   else if (headNoun === 'email') field.format = 'email';

@@ -19,7 +19,7 @@ import { runInput } from '../../test/support/run-fixtures.js';
 import { rootMessage } from '../../workflows/run-state.js';
 import type { RunResult } from '../../core/run-types.js';
 import type { Benchmark } from '../benchmark.js';
-import { PLAIN_PROMPTS, PLAN_RUN_PROMPTS } from '../fidelity/prompts.js';
+import { HELD_OUT_PROMPTS, PLAIN_PROMPTS, PLAN_RUN_PROMPTS } from '../fidelity/prompts.js';
 import { scoreAcceptance, type ElementScore, type Requirement } from '../fidelity/score.js';
 import { describeMachine, measuredLine } from '../machine.js';
 import { checkoutLabel } from '../model-rows.js';
@@ -116,20 +116,26 @@ function section(rows: PlanRunRow[]): string {
   const valid = [...latest.values()].filter((r) => r.valid && r.vetAndTests && (r.schemathesis?.failures ?? 1) === 0).length;
   const scored = [...latest.values()].map((r) => ({ r, n: elementCounts(r, asked(r.prompt)) })).filter((x) => x.n);
   const isPlain = (id: string) => PLAIN_PROMPTS.some((p) => p.id === id);
-  const perModel = [...new Set(scored.map((x) => x.r.model))].map((m) => {
-    const rows = scored.filter((x) => x.r.model === m && !isPlain(x.r.prompt));
-    const plain = scored.filter((x) => x.r.model === m && isPlain(x.r.prompt));
+  const isHeldOut = (id: string) => HELD_OUT_PROMPTS.some((p) => p.id === id);
+  const delivered = (rows: typeof scored) => {
     const whole = rows.filter((x) => x.n!.delivered === x.n!.asked).length;
-    const silent = scored.filter((x) => x.r.model === m).reduce((sum, x) => sum + x.n!.silent, 0);
     const [d, a] = [rows.reduce((sum, x) => sum + x.n!.delivered, 0), rows.reduce((sum, x) => sum + x.n!.asked, 0)];
+    return `${whole} of ${rows.length} prompts delivered whole, ${d} of ${a} elements`;
+  };
+  const perModel = [...new Set(scored.map((x) => x.r.model))].map((m) => {
+    const mine = scored.filter((x) => x.r.model === m);
+    const fidelity = mine.filter((x) => !isPlain(x.r.prompt) && !isHeldOut(x.r.prompt));
+    const heldOut = mine.filter((x) => isHeldOut(x.r.prompt));
+    const plain = mine.filter((x) => isPlain(x.r.prompt));
+    const silent = mine.reduce((sum, x) => sum + x.n!.silent, 0);
     const plainValid = plain.filter((x) => x.r.valid && x.r.vetAndTests && x.r.schemathesis?.failures === 0 && x.n!.delivered === x.n!.asked).length;
     return (
-      `${m}: fidelity set ${whole} of ${rows.length} prompts delivered whole, ${d} of ${a} elements; ` +
+      `${m}: fidelity set ${delivered(fidelity)}; held-out set ${heldOut.length ? delivered(heldOut) : 'not run'}; ` +
       `plain prompts ${plainValid} of ${plain.length} valid, clean and under their noun; ${silent} elements silently missing in all.`
     );
   });
   return [
-    `Whole runs with \`-strategy plan\` (\`make run-local\`'s path) on the fidelity prompt set and the five plain prompts of section 5 (bench/fidelity/prompts.ts), the project Ollama on CPU, the CLI's model options. Each output re-checked here: go vet and go test (coverage over every package), Schemathesis against its own openapi.yaml (distinct failures / cases), and the prompt's acceptance script over HTTP (bench/fidelity/acceptance.ts, written before these rows' runs): elements asked, delivered, named "not built" by the fidelity list, silently missing. "placed" / "not built": lines of the run's fidelity list. behaviour.go: methods the model wrote and kept, methods code wrote (an action that only sets a flag), code's stand-ins (no answer compiled, or the tests failed with it); "model lines": behaviour.go's non-blank lines the model wrote and kept, and the share found word for word in its prompt. ${valid} of ${latest.size} runs valid and clean under both checks. Rows: bench/results/plan-runs.jsonl.`,
+    `Whole runs with \`-strategy plan\` (\`make run-local\`'s path) on the fidelity prompt set, the five plain prompts of section 5 (bench/fidelity/prompts.ts) and the held-out set (bench/fidelity/held-out.ts: sentences written after the product, never used to tune it), the project Ollama on CPU, the CLI's model options. Each output re-checked here: go vet and go test (coverage over every package), Schemathesis against its own openapi.yaml (distinct failures / cases), and the prompt's acceptance script over HTTP (bench/fidelity/acceptance.ts, written before these rows' runs): elements asked, delivered, named "not built" by the fidelity list, silently missing. "placed" / "not built": lines of the run's fidelity list. behaviour.go: methods the model wrote and kept, methods code wrote (an action that only sets a flag), code's stand-ins (no answer compiled, or the tests failed with it); "model lines": behaviour.go's non-blank lines the model wrote and kept, and the share found word for word in its prompt. ${valid} of ${latest.size} runs valid and clean under both checks. Rows: bench/results/plan-runs.jsonl.`,
     '',
     ...perModel.map((l) => `- ${l}`),
     '',

@@ -21,6 +21,7 @@ import {
   unique,
 } from './elements.js';
 import { act, collection, create, fieldOf, get, pick, type Api, type Collection, type Probe } from './probes.js';
+import { HELD_OUT_ACCEPTANCE } from './held-out.js';
 
 export interface Check {
   /** The sentence's words for the element: what a "not built" line would name. */
@@ -187,6 +188,7 @@ export const ACCEPTANCE: Record<string, Check[]> = {
       })),
     },
   ],
+  ...HELD_OUT_ACCEPTANCE,
 };
 
 /** A plant that was never watered: its watered flag, if it has one, false. */

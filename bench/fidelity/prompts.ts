@@ -3,6 +3,7 @@
 // uniqueness rule, persistence), in domains the project's own examples do not use. Written before
 // any generation; each element is what an acceptance script probes over HTTP.
 import { PROMPTS } from '../model-rows.js';
+import { HELD_OUT_PROMPTS } from './held-out.js';
 
 export type ElementKind = 'resource' | 'field' | 'enum' | 'range' | 'unique' | 'relation' | 'filter' | 'action' | 'date' | 'persistence' | 'format' | 'default';
 
@@ -142,5 +143,6 @@ export const PLAIN_PROMPTS: FidelityPrompt[] = (
   ] as Omit<FidelityPrompt, 'sentence'>[]
 ).map((p) => ({ ...p, sentence: PROMPTS[p.id]! }));
 
-/** Every prompt `make bench-plan-runs` runs: the fidelity set, then the plain prompts. */
-export const PLAN_RUN_PROMPTS = [...FIDELITY_PROMPTS, ...PLAIN_PROMPTS];
+/** Every prompt `make bench-plan-runs` runs: the fidelity set, the plain prompts, then the held-out ones (held-out.ts). */
+export const PLAN_RUN_PROMPTS = [...FIDELITY_PROMPTS, ...PLAIN_PROMPTS, ...HELD_OUT_PROMPTS];
+export { HELD_OUT_PROMPTS };

@@ -137,3 +137,86 @@ test('the clinic sentence: a relation, its nested list and a date delivered; a b
     ['a pet has a birth date'],
   );
 });
+
+/** Held-out "bugs": "a severity of low, medium, high or critical, and a status of open, in progress or closed, open by default; list the bugs by severity" */
+const BUGS: Plan = {
+  module: 'bug-tracker-api',
+  resources: [
+    {
+      name: 'bug',
+      plural: 'bugs',
+      fields: [
+        { name: 'title', type: 'string', required: true },
+        { name: 'severity', type: 'enum', required: true, values: ['low', 'medium', 'high', 'critical'] },
+        { name: 'status', type: 'enum', required: false, values: ['open', 'in_progress', 'closed'], default: 'open' },
+      ],
+      filters: [{ name: 'severity', field: 'severity' }],
+      actions: [],
+      rules: [],
+    },
+  ],
+  notBuilt: [],
+};
+
+test('held-out bugs: the whole plan delivers every element; a status without its default misses exactly that one', { timeout: 300_000 }, async () => {
+  const whole = await scoreAcceptance('bugs', writeProject('bugs', BUGS, {}), []);
+  assert.deepEqual(
+    whole.filter((s) => !s.delivered),
+    [],
+  );
+  assert.equal(whole.length, 5);
+  const bug = BUGS.resources[0]!;
+  const noDefault: Plan = {
+    ...BUGS,
+    resources: [{ ...bug, fields: bug.fields.map((f) => (f.name === 'status' ? { name: f.name, type: f.type, required: f.required, values: f.values } : f)) }],
+  };
+  const scores = await scoreAcceptance('bugs', writeProject('bugs-no-default', noDefault, {}), []);
+  assert.deepEqual(
+    scores.filter((s) => !s.delivered).map((s) => s.description),
+    ['a bug created without a status is open'],
+  );
+});
+
+/** Held-out "tickets": events with a date and seats from 1 to 5000; tickets of an event with a holder email; the tickets of an event. */
+const TICKETS: Plan = {
+  module: 'ticketing-api',
+  resources: [
+    {
+      name: 'event',
+      plural: 'events',
+      fields: [
+        { name: 'name', type: 'string', required: true },
+        { name: 'date', type: 'date', required: true },
+        { name: 'seats', type: 'integer', required: true, min: 1, max: 5000 },
+      ],
+      filters: [],
+      actions: [],
+      rules: [],
+    },
+    {
+      name: 'ticket',
+      plural: 'tickets',
+      parent: 'event',
+      fields: [{ name: 'holderEmail', type: 'string', required: true, format: 'email' }],
+      filters: [],
+      actions: [],
+      rules: [],
+    },
+  ],
+  notBuilt: [],
+};
+
+test('held-out tickets: the whole plan delivers every element; an email kept as plain text misses exactly the format', { timeout: 300_000 }, async () => {
+  const whole = await scoreAcceptance('tickets', writeProject('tickets', TICKETS, {}), []);
+  assert.deepEqual(
+    whole.filter((s) => !s.delivered),
+    [],
+  );
+  const ticket = TICKETS.resources[1]!;
+  const plainText: Plan = { ...TICKETS, resources: [TICKETS.resources[0]!, { ...ticket, fields: [{ name: 'holderEmail', type: 'string', required: true }] }] };
+  const scores = await scoreAcceptance('tickets', writeProject('tickets-text', plainText, {}), []);
+  assert.deepEqual(
+    scores.filter((s) => !s.delivered).map((s) => s.description),
+    ['a holder email that is not an email is refused'],
+  );
+});

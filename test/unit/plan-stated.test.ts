@@ -190,6 +190,18 @@ test('the rules the sentence gives a field: a range, at least, unique, an email;
   assert.equal(fields['booking.email']!.format, 'email');
 });
 
+test('"a plate number that must be unique" is unique text, "a number of seats from 1 to 5000" a count of seats, a door number a number', () => {
+  const sentence =
+    'cars have a plate number that must be unique, a brand and a phone number; events have a name, a door number and a number of seats from 1 to 5000';
+  const { plan } = mended(sentence, [resource('car', 'cars', [text('plateNumber')]), resource('event', 'events', [text('name')])]);
+  const fields = Object.fromEntries(plan.resources.flatMap((r) => r.fields.map((f) => [`${r.name}.${f.name}`, f])));
+  assert.deepEqual(fields['car.plateNumber'], { name: 'plateNumber', type: 'string', required: true, unique: true });
+  assert.equal(fields['car.phoneNumber']!.type, 'string');
+  assert.deepEqual([fields['event.seats']!.type, fields['event.seats']!.min, fields['event.seats']!.max], ['integer', 1, 5000]);
+  assert.equal(fields['event.number'], undefined, 'no field named "number"');
+  assert.equal(fields['event.doorNumber']!.type, 'integer');
+});
+
 test('a planned field is the stated one by its telling word, and gets the type the sentence gives it', () => {
   const sentence = 'members with a level of basic, silver or gold and a join date; bookings with a licence plate';
   const { plan, notes } = mended(sentence, [

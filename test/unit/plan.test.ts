@@ -517,7 +517,7 @@ test("parsePlan: prose around the JSON is ignored; a module copied from the prom
   assert.equal(checked.plan.module, 'gym-api');
   assert.match(checked.notes!.join('\n'), /module "garage-api" → "gym-api": named after the request, not the prompt's example/);
   assert.deepEqual(Object.keys(checked.plan.resources[0]!), ['name', 'plural', 'fields', 'filters', 'actions', 'rules']);
-  assert.deepEqual(Object.keys(checked.plan.resources[0]!.fields[0]!), ['name', 'type', 'required']);
+  assert.deepEqual(Object.keys(checked.plan.resources[0]!.fields[0]!), ['name', 'type', 'required', 'format'], 'no nickname; "an email" is one');
   // A module the request backs is kept.
   const kept = parsePlan(JSON.stringify({ ...plan, module: 'member-api' }), 'REST API for a gym: members with an email');
   assert.ok(kept.ok);
