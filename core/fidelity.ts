@@ -56,7 +56,7 @@ const FILLER = new Set(
     'item items thing things record records data entry entries resource resources field fields value values one two three several many new own using use ' +
     'them they it there here like such way ways either both only just up out about between after before over under system systems ' +
     // What the plan's parts are called: "a checkout action", "a filter by genre" name the action and the filter, not a thing of their own.
-    'action actions filter filters rule rules query queries parameter parameters'
+    'action actions filter filters rule rules query queries parameter parameters flag flags'
   ).split(/\s+/),
 );
 
@@ -139,7 +139,9 @@ function ruleWords(f: Field): string[] {
     f.required ? 'required mandatory' : 'optional',
     f.default !== undefined ? 'default defaults' : '',
     f.format ?? '',
-    f.min !== undefined || f.max !== undefined ? 'range between least most minimum maximum' : '',
+    f.min !== undefined || f.max !== undefined
+      ? 'range between least most minimum maximum greater more less fewer larger smaller higher lower above below positive negative cannot'
+      : '',
   ]
     .join(' ')
     .split(' ')

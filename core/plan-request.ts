@@ -105,6 +105,9 @@ export function dropUnasked(resources: unknown[], request: string | undefined, n
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The field's name is listed in another resource's clause and not in this one's. */
+const listedElsewhere = (listed: Set<string>, r: Record<string, unknown>, field: string) =>
+  !listed.has(`${String(r.name)}.${field}`) && [...listed].some((key) => key.endsWith(`.${field}`));
 const fieldsOf = (r: Record<string, unknown>) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
 
 /**
@@ -128,12 +131,15 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
   fieldsPutIn(all, text, notes);
   namedIfBare(added, notes);
   actionsPutIn(all, text, notes);
+  // A field the sentence lists in a resource's clause was read with its rules there ("departments have a unique name"):
+  // the whole-sentence reading below is for the others, or another resource's "name" would be made unique too.
+  const listed = new Set(fieldsStated(text, all).map((f) => `${f.resource}.${statedName(f)}`));
   for (const r of all) {
     for (const f of fieldsOf(r)) {
       const name = spacedName(f.name);
       if (!name) continue;
       const at = `${String(r.name)}.${String(f.name)}`;
-      if (!f.unique && f.type !== 'boolean' && new RegExp(`\\bunique ${escape(name)}\\b`).test(text)) {
+      if (!f.unique && f.type !== 'boolean' && !listedElsewhere(listed, r, String(f.name)) && new RegExp(`\\bunique ${escape(name)}\\b`).test(text)) {
         f.unique = true;
         delete f.default;
         notes.push(`${at}.unique → true: the request says "unique ${name}"`);

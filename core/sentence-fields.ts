@@ -24,10 +24,11 @@ export interface StatedField {
 }
 
 /** Words after which a field's name ends: "a time in minutes", "a size of small, …", "a capacity from 1 to 30". */
-const NAME_ENDS = /^(?:of|from|in|between|at|under|over|for|per|that|which|who|to|on|as|with|and|or)$/;
+const NAME_ENDS =
+  /^(?:of|from|in|between|at|under|over|for|per|that|which|who|to|on|as|with|and|or|greater|more|less|larger|smaller|higher|lower|above|below|up|not|cannot)$/;
 const ARTICLE = /^(?:a|an|one|its|their)$/;
 const CLAUSE_WORDS = /^(?:that|which|who|can|could|may|must|should|will|with|has|have)$/;
-const QUALIFIERS = new Set(['unique', 'required', 'optional', 'mandatory']);
+const QUALIFIERS = new Set(['unique', 'required', 'optional', 'mandatory', 'positive', 'non-negative']);
 // Head nouns whose type is their meaning; anything else is text.
 const INTEGER = /^(?:count|quantity|number|capacity|age|year|stock|seats|pages|minutes|hours|days|duration|level|floor|rank|position|priority)$/;
 /** What "<word> number" names when it is an identifier, not a quantity. */
@@ -62,7 +63,11 @@ export function fieldsStated(request: string, resources: { name?: unknown; plura
  * species of dog, cat or rabbit"; "movies (title, year, rating)" is a clause "movies with title, year, rating".
  */
 function withoutParentheses(text: string, resources: { name?: unknown; plural?: unknown }[]): string {
-  const values = text.replace(/ \(([a-z][a-z ]*(?:, [a-z][a-z ]*)*,? or [a-z][a-z ]*)\)/g, ' of $1');
+  // "a title (required)", "a SKU (unique)": the qualifier before the name, where the reading expects it.
+  const qualified = text
+    .replace(/\b(a|an|one|its|their) ((?:[a-z-]+ ){0,2}[a-z-]+) \((required|unique|optional|mandatory|positive|non-negative)\)/g, '$1 $3 $2')
+    .replace(/(^|, |and |with |have |has )((?:[a-z-]+ ){0,2}[a-z-]+) \((required|unique|optional|mandatory|positive|non-negative)\)/g, '$1$3 $2');
+  const values = qualified.replace(/ \(([a-z][a-z ]*(?:, [a-z][a-z ]*)*,? or [a-z][a-z ]*)\)/g, ' of $1');
   return values.replace(/\b([a-z]+) \(([^()]+)\)/g, (all, word: string, list: string) =>
     resourceByWord(resources, word) !== undefined && list.includes(',') ? `${word}; ${word} with ${list}` : all,
   );
@@ -124,6 +129,7 @@ function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null 
   const values = new RegExp(`^of (${value}(?:, ${value})*,? or ${value})`).exec(tail);
   const range = /(?:from|between) (-?\d+(?:\.\d+)?) (?:to|and) (-?\d+(?:\.\d+)?)/.exec(tail) ?? /^(-?\d+(?:\.\d+)?) ?[-–] ?(-?\d+(?:\.\d+)?)\b/.exec(tail);
   const least = /at least (-?\d+(?:\.\d+)?)/.exec(tail);
+  const bounds = boundsOf(tail, qualifiers);
   if (values) {
     field.type = 'enum';
     field.values = values[1]!.split(/,? or |, /).map((v) => v.trim().replace(/\s+/g, '_'));
@@ -141,9 +147,36 @@ function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null 
   else if (/^(?:url|website|link|homepage)$/.test(headNoun)) field.format = 'url';
   if ((field.type === 'integer' || field.type === 'number') && range) [field.min, field.max] = [Number(range[1]), Number(range[2])];
   else if ((field.type === 'integer' || field.type === 'number') && least) field.min = Number(least[1]);
+  else if (field.type === 'integer' || field.type === 'number') Object.assign(field, bounds(field.type));
   const byDefault = defaultOf(tail, field);
   if (byDefault !== undefined) field.default = byDefault;
   return field;
+}
+
+/**
+ * Bounds in words: "greater than 0", "more than 2", "above 10", "less than 100", "at most 5", "up to
+ * 10", "cannot be negative", "a positive amount". A strict bound is the next whole number for an
+ * integer; for a number the plan holds only inclusive bounds, so "greater than 0" is a minimum of 0.
+ */
+function boundsOf(tail: string, qualifiers: string[]): (type: 'integer' | 'number') => { min?: number; max?: number } {
+  const n = '(-?\\d+(?:\\.\\d+)?)';
+  const above = new RegExp(`\\b(?:(?:greater|more|larger|higher) than|above|over) ${n}`).exec(tail);
+  const below = new RegExp(`\\b(?:(?:less|smaller|lower|fewer) than|below|under) ${n}`).exec(tail);
+  const atMost = new RegExp(`\\b(?:at most|up to|no more than|not more than) ${n}`).exec(tail);
+  const notNegative =
+    qualifiers.includes('non-negative') ||
+    /\b(?:(?:cannot|can't|can not|must not|may not|should not) be|not|never) negative\b|\b(?:zero|0) or more\b/.test(tail);
+  const positive = qualifiers.includes('positive') || /\b(?:is|be|are) positive\b/.test(tail);
+  return (type) => {
+    const step = type === 'integer' ? 1 : 0;
+    const out: { min?: number; max?: number } = {};
+    if (above) out.min = Number(above[1]) + step;
+    else if (positive) out.min = step;
+    else if (notNegative) out.min = 0;
+    if (below) out.max = Number(below[1]) - step;
+    else if (atMost) out.max = Number(atMost[1]);
+    return out;
+  };
 }
 
 /** The default a field's words give it, when it fits the field: "open by default", "that defaults to 1", "false by default". */

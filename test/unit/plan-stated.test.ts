@@ -202,6 +202,42 @@ test('"a plate number that must be unique" is unique text, "a number of seats fr
   assert.equal(fields['event.doorNumber']!.type, 'integer');
 });
 
+test('bounds and rules in words: greater than, less than, up to, cannot be negative, positive; qualifiers in parentheses', () => {
+  const sentence =
+    'products with name (required), a SKU (unique), price (positive), stock up to 1000 and a quantity in stock that cannot be negative; orders with a quantity less than 50, an amount greater than 0 and a positive total';
+  const { plan } = mended(sentence, [resource('product', 'products', [text('name')]), resource('order', 'orders', [text('name')])]);
+  const rules = Object.fromEntries(
+    plan.resources.flatMap((r) => r.fields.map((f) => [`${r.name}.${f.name}`, [f.type, f.required, f.unique ?? false, f.min ?? null, f.max ?? null]])),
+  );
+  assert.deepEqual(rules, {
+    'product.name': ['string', true, false, null, null],
+    'product.sku': ['string', false, true, null, null],
+    'product.price': ['number', false, false, 0, null],
+    'product.stock': ['integer', false, false, null, 1000],
+    'product.quantity': ['integer', false, false, 0, null],
+    'order.name': ['string', true, false, null, null],
+    'order.quantity': ['integer', false, false, null, 49],
+    'order.amount': ['number', false, false, 0, null],
+    'order.total': ['number', false, false, 0, null],
+  });
+  const asked = fidelityOf(sentence, plan)
+    .requirements.filter((r) => r.where === null)
+    .map((r) => r.asked);
+  assert.deepEqual(asked, [], 'every bound placed: "greater", "cannot", "negative", "positive", "less" name the fields\' ranges');
+});
+
+test('"departments have a unique name": the departments\' name, not every resource\'s', () => {
+  const sentence = 'REST API for employees with a first name and a salary of at least 0; departments have a unique name';
+  const { plan } = mended(sentence, [resource('employee', 'employees', [text('name')]), resource('department', 'departments', [text('name')])]);
+  assert.deepEqual(
+    plan.resources.map((r) => [r.name, r.fields.find((f) => f.name === 'name')!.unique ?? false]),
+    [
+      ['employee', false],
+      ['department', true],
+    ],
+  );
+});
+
 test('a planned field is the stated one by its telling word, and gets the type the sentence gives it', () => {
   const sentence = 'members with a level of basic, silver or gold and a join date; bookings with a licence plate';
   const { plan, notes } = mended(sentence, [
