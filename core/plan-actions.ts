@@ -7,7 +7,11 @@ import { goName, isObject, spacedName } from './plan.js';
 import { actionsStated } from './sentence.js';
 import { meansNotFlagged } from './verbs.js';
 
-export const NOT_A_STATE = new Set(['and', 'or', 'with', 'when', 'by', 'the', 'a', 'an', 'as', 'it', 'them', 'one', 'for', 'to', 'on', 'in', 'of']);
+export const NOT_A_STATE = new Set([
+  ...['and', 'or', 'with', 'when', 'by', 'the', 'a', 'an', 'as', 'it', 'them', 'one', 'for', 'to', 'on', 'in', 'of'],
+  // "a todo list where todos have …": a clause, not "the where todos".
+  ...['where', 'that', 'which', 'who', 'whose', 'what', 'my', 'our', 'your', 'their', 'its', 'every', 'each', 'some', 'any'],
+]);
 
 type Raw = Record<string, unknown>;
 const fieldsOf = (r: Raw) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);

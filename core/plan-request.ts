@@ -238,6 +238,10 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
   };
   const byState = (r: Record<string, unknown>, state: string, phrase: string) => {
     const name = camel(state);
+    // "the orders that are not delivered yet" with a delivered flag: delivered is false, code's.
+    const not = /^not ([a-z]+)$/.exec(state);
+    const negated = not && fieldsOf(r).find((f) => f.type === 'boolean' && (f.name === not[1] || f.name === camel(`is ${not[1]}`)));
+    if (negated) return notDone(r, name, `${String(negated.name)} is false`, phrase);
     // "the plants that need water" with a watered flag: the ones not watered, a body code writes (core/plan-compare.ts).
     const need = /^needs? ([a-z]+)$/.exec(state);
     const done = need && fieldsOf(r).find((f) => f.type === 'boolean' && verbOf(spacedName(f.name).replace(/^is /, '')) === need[1]);
@@ -258,17 +262,18 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
     notes.push(`${String(r.name)}.filters ${planned ? `${name} →` : `+ ${name}:`} "${description}": the request says "${phrase}"`);
   };
   const clause = (at: number) => text.slice(at).split(/[;.]/)[0]!.trim();
-  for (const m of text.matchAll(/\blist (?:all )?(?:the |of the )?([a-z]+)(?: ([a-z]+))?\b/g)) {
+  // "list the …", and "find", "show", "filter" the same way ("search" asks for text that contains, which no filter here does).
+  for (const m of text.matchAll(/\b(?:list|find|show|filter) (?:all )?(?:the |of the )?([a-z]+)(?: ([a-z]+))?\b/g)) {
     const phrase = clause(m.index);
     const first = byPlural(m[1]!);
     if (first) {
       const rest = text.slice(m.index + m[0].length - (m[2]?.length ?? 0)).split(/[;.,(]/)[0]!;
       const by = /^(?:on|by|with|for|per) (?:a |an |the |their |its )?(?:given |certain |specific |chosen )?([a-z]+(?: [a-z]+)?)/.exec(rest);
-      const state = /^(?:that|which|who) (?:are |is )?(?:currently |still )?(needs? [a-z]+|[a-z]+)/.exec(rest);
+      const state = /^(?:that|which|who) (?:are |is )?(?:currently |still )?(not (?:yet )?[a-z]+|out of [a-z]+|needs? [a-z]+|[a-z]+)/.exec(rest);
       if (by) {
         const field = fieldsOf(first).find((f) => f.type !== 'datetime' && f.type !== 'number' && [by[1], by[1]!.split(' ')[0]].includes(spacedName(f.name)));
         if (field) add(first, { name: field.name, field: field.name }, phrase);
-      } else if (state && !NOT_A_STATE.has(state[1]!)) byState(first, state[1]!, phrase);
+      } else if (state && !NOT_A_STATE.has(state[1]!)) byState(first, state[1]!.replace(/^not yet /, 'not '), phrase);
       continue;
     }
     // "list the quick recipes": an adjective before a planned plural.

@@ -6,6 +6,8 @@ import { fidelityLines, fidelityOf } from '../../core/fidelity.js';
 import { knownFilterBody } from '../../core/plan-compare.js';
 import { mended, resource } from '../support/mended-plan.js';
 
+const text = (name: string) => ({ name, type: 'string' as const, required: true });
+
 test('"on a given date" and "by status": a filter by that field', () => {
   const gym = mended('REST API for a gym: classes with a title and a date; list the classes on a given date', [
     resource('class', 'classes', [
@@ -323,4 +325,26 @@ test('"the repairs that are ready" with a status of waiting or ready: a filter b
   ]);
   assert.deepEqual(plan.resources[0]!.filters, [{ name: 'status', field: 'status' }]);
   assert.match(notes, /repair\.filters \+ status: the request says "list the repairs that are ready"/);
+});
+
+test('"the orders that are not delivered yet": delivered is false, by code; "find books by author" a filter by value; "out of stock" and "a todo list where todos…" name no filter "out" or "where"', () => {
+  const orders = mended('orders with a total; orders can be shipped and then delivered; list the orders that are not delivered yet', [
+    resource('order', 'orders', [text('total')]),
+  ]).plan;
+  assert.deepEqual(orders.resources[0]!.filters, [{ name: 'notDelivered', description: 'delivered is false' }]);
+  const books = mended('REST API for books with a title and an author; find books by author', [
+    resource('book', 'books', [text('title'), text('author')]),
+  ]).plan;
+  assert.deepEqual(books.resources[0]!.filters, [{ name: 'author', field: 'author' }]);
+  const stock = mended('REST API for products with a name and a stock; list the products that are out of stock', [
+    resource('product', 'products', [text('name')]),
+  ]).plan;
+  assert.deepEqual(
+    stock.resources[0]!.filters.map((f) => f.name),
+    ['outOfStock'],
+  );
+  const todos = mended('REST API for a todo list where todos have a title and can be completed; list the completed todos', [
+    resource('todo', 'todos', [text('title')]),
+  ]).plan;
+  assert.deepEqual(todos.resources[0]!.filters, [{ name: 'completed', field: 'completed' }]);
 });
