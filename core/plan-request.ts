@@ -145,8 +145,10 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
         notes.push(`${at}.unique → true: the request says "unique ${name}"`);
       }
       if (f.type !== 'integer' && f.type !== 'number') continue;
-      const range = new RegExp(`\\b${escape(name)}\\b[a-z ]{0,30}?(?:from|between) (-?\\d+(?:\\.\\d+)?) (?:to|and) (-?\\d+(?:\\.\\d+)?)`).exec(text);
-      const least = new RegExp(`\\b${escape(name)}\\b[a-z ]{0,20}?(?:of )?at least (-?\\d+(?:\\.\\d+)?)`).exec(text);
+      // Up to the bound, not across another item: "a year of publication and a rating from 1 to 5" gives the year none.
+      const gap = (n: number) => `(?:(?! and (?:a|an|the|one|its|their) )[a-z ]){0,${n}}?`;
+      const range = new RegExp(`\\b${escape(name)}\\b${gap(30)}(?:from|between) (-?\\d+(?:\\.\\d+)?) (?:to|and) (-?\\d+(?:\\.\\d+)?)`).exec(text);
+      const least = new RegExp(`\\b${escape(name)}\\b${gap(20)}(?:of )?at least (-?\\d+(?:\\.\\d+)?)`).exec(text);
       if (range && f.min === undefined && f.max === undefined) {
         [f.min, f.max] = [Number(range[1]), Number(range[2])];
         notes.push(`${at} min/max → ${range[1]}/${range[2]}: the request says "${range[0]}"`);
@@ -203,6 +205,12 @@ function fieldsPutIn(all: Record<string, unknown>[], text: string, notes: string
       notes.push(`${at}.unique → true: ${says}`);
       planned.unique = true;
       delete planned.default;
+    }
+    const numeric = planned.type === 'integer' || planned.type === 'number';
+    if (numeric && planned.min === undefined && planned.max === undefined && (stated.min !== undefined || stated.max !== undefined)) {
+      notes.push(`${at} min/max → ${stated.min ?? '–'}/${stated.max ?? '–'}: ${says}`);
+      if (stated.min !== undefined) planned.min = stated.min;
+      if (stated.max !== undefined) planned.max = stated.max;
     }
     if (stated.format && planned.type === 'string' && planned.format === undefined) {
       notes.push(`${at}.format → ${stated.format}: ${says}`);

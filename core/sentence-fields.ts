@@ -39,9 +39,8 @@ const NUMBER = /^(?:price|cost|amount|weight|area|total|balance|salary|distance|
 /** The field lists of a sentence, by the resource whose clause holds them. */
 export function fieldsStated(request: string, resources: { name?: unknown; plural?: unknown }[]): StatedField[] {
   const out: StatedField[] = [];
-  const text = withoutParentheses(request, resources);
-  // Clauses: what a colon, a semicolon or ", (and) pets that …" starts.
-  for (const clause of text.split(/[:;.]|(?:,? and|,) (?=[a-z]+ (?:with|that|which|who|of|in|for|on|has|have)\b)/)) {
+  const text = nestedClauses(withoutParentheses(request, resources), resources);
+  for (const clause of clausesOf(text, resources)) {
     const m = /\b(?:with|has|have|having)\b (.*)$/.exec(clause);
     if (!m) continue;
     const head = clause
@@ -74,6 +73,32 @@ function withoutParentheses(text: string, resources: { name?: unknown; plural?: 
 }
 
 /**
+ * Clauses: what a colon, a semicolon or ", (and) (each) pets that …" starts, where "pets" names a
+ * resource ("books with title, author, year of publication" is one clause: "year" names none).
+ */
+function clausesOf(text: string, resources: { name?: unknown; plural?: unknown }[]): string[] {
+  const out: string[] = [];
+  for (const part of text.split(/[:;.]/)) {
+    let start = 0;
+    for (const m of part.matchAll(/(?:,? and|,) (?:each |every |the )?([a-z]+) (?:with|that|which|who|of|in|for|on|has|have)\b/g)) {
+      if (resourceByWord(resources, m[1]!) === undefined) continue;
+      out.push(part.slice(start, m.index));
+      start = m.index;
+    }
+    out.push(part.slice(start));
+  }
+  return out;
+}
+
+/** "each order has several items with a product name and …": the items' own clause, "items with a product name and …". */
+function nestedClauses(text: string, resources: { name?: unknown; plural?: unknown }[]): string {
+  return text.replace(
+    /\b(has|have|holds?|contains?) (?:many|several|multiple|some|one or more|any number of) ([a-z]+) with /g,
+    (all, verb: string, word: string) => (resourceByWord(resources, word) !== undefined ? `${verb} ${word}; ${word} with ` : all),
+  );
+}
+
+/**
  * "a title, a date and a capacity from 1 to 30" → its items; "silver or gold" after "a level of
  * basic" stays with it. A terse list without articles ("name, price and stock") is read too; a
  * part that names a resource ("with an owner") ends the list: that is a relation, not a field.
@@ -86,6 +111,12 @@ function itemsOf(list: string, namesResource: (word: string) => boolean): string
   for (const part of parts) {
     const words = part.split(' ');
     if (words.some(namesResource)) break;
+    // "…, vegetarian or not": a flag.
+    const yesNo = /^([a-z]+) or not$/.exec(part);
+    if (yesNo) {
+      items.push(`a ${yesNo[1]} flag`);
+      continue;
+    }
     // "a status of open or closed, open by default": the default stays with its field.
     if (items.length && /^(?:[a-z0-9_.-]+ by default|by default [a-z0-9_.-]+|defaults? to [a-z0-9_.-]+)$/.test(part)) items[items.length - 1] += `, ${part}`;
     else if (ARTICLE.test(words[0]!)) items.push(part);

@@ -27,7 +27,7 @@ export interface StatedRelation {
 
 const DETERMINER = '(?:a|an|the|one|each|some|their|its|his|her|a given|a single)';
 const CHILD_FIRST = new RegExp(
-  `\\b(?<child>[a-z]+) (?:(?:that|which|who) )?(?<is>(?:is|are) )?(?<link>belongs? to|belonging to|of|in|for|on|under|within|inside|(?:has|have)(?= (?:a|an|one) )) ${DETERMINER} (?:(?<adjective>[a-z]+) )?(?<parent>[a-z]+)`,
+  `\\b(?<child>[a-z]+) (?:(?:that|which|who) )?(?<is>(?:is|are) )?(?<link>belongs? to|belonging to|assigned to|linked to|attached to|of|in|for|on|under|within|inside|(?:has|have)(?= (?:a|an|one) )) ${DETERMINER} (?:(?<adjective>[a-z]+) )?(?<parent>[a-z]+)`,
   'g',
 );
 const PARENT_FIRST =
@@ -47,7 +47,9 @@ export function relationsStated(text: string, resources: Named[]): StatedRelatio
     if (!parent) continue;
     const phrase = last ? m[0] : m[0].slice(0, -g.parent!.length - 1);
     const child = resourceByWord(resources, g.child!);
-    const outright = g.link!.startsWith('belong');
+    // "tasks are assigned to a project" says it as plainly as "belong to"; "can be assigned to a member" is an action (no "are").
+    const outright = g.link!.startsWith('belong') || (/^(?:assigned|linked|attached) to$/.test(g.link!) && g.is !== undefined);
+    if (/^(?:assigned|linked|attached) to$/.test(g.link!) && g.is === undefined) continue;
     // "the pets of an owner" belong to it, but "the owner of a pet" is the pet's: a bare preposition needs the plural.
     const stated = outright || g.is !== undefined || /^ha/.test(g.link!) || (child !== undefined && child.plural === g.child && child.name !== g.child);
     if (!stated) continue;

@@ -238,6 +238,81 @@ test('"departments have a unique name": the departments\' name, not every resour
   );
 });
 
+test('clauses as people write them: "each song has …", "several items with …", "year of publication" in a terse list, "vegetarian or not", "tasks are assigned to a project"', () => {
+  const fieldsOf = (sentence: string, names: [string, string][]) => {
+    const { plan } = mended(
+      sentence,
+      names.map(([n, p]) => resource(n, p, [text('name')])),
+    );
+    return Object.fromEntries(
+      plan.resources.map((r) => [
+        r.parent ? `${r.name} of ${r.parent}` : r.name,
+        r.fields.filter((f) => f.name !== 'name').map((f) => [f.name, f.type, f.min ?? null, f.max ?? null]),
+      ]),
+    );
+  };
+  assert.deepEqual(
+    fieldsOf('REST API for playlists and songs: a playlist has many songs, each song has a title and a duration in seconds', [
+      ['playlist', 'playlists'],
+      ['song', 'songs'],
+    ]),
+    {
+      playlist: [],
+      'song of playlist': [
+        ['title', 'string', null, null],
+        ['duration', 'integer', null, null],
+      ],
+    },
+  );
+  assert.deepEqual(
+    fieldsOf('REST API for orders; each order has several items with a product name and a quantity of at least 1', [
+      ['order', 'orders'],
+      ['item', 'items'],
+    ]),
+    {
+      order: [],
+      'item of order': [
+        ['productName', 'string', null, null],
+        ['quantity', 'integer', 1, null],
+      ],
+    },
+  );
+  assert.deepEqual(fieldsOf('books with title, author, year of publication and a rating from 1 to 5', [['book', 'books']]), {
+    book: [
+      ['title', 'string', null, null],
+      ['author', 'string', null, null],
+      ['year', 'integer', null, null],
+      ['rating', 'number', 1, 5],
+    ],
+  });
+  assert.deepEqual(fieldsOf('dishes with a name, a price and a category (starter, main or dessert), vegetarian or not', [['dish', 'dishes']]), {
+    dish: [
+      ['price', 'number', null, null],
+      ['category', 'enum', null, null],
+      ['vegetarian', 'boolean', null, null],
+    ],
+  });
+  assert.deepEqual(
+    Object.keys(
+      fieldsOf('projects and tasks; tasks are assigned to a project and have a deadline', [
+        ['project', 'projects'],
+        ['task', 'tasks'],
+      ]),
+    ),
+    ['project', 'task of project'],
+  );
+  assert.deepEqual(
+    Object.keys(
+      fieldsOf('members and tasks; tasks can be assigned to a member', [
+        ['member', 'members'],
+        ['task', 'tasks'],
+      ]),
+    ),
+    ['member', 'task'],
+    'an action with an object, not a relation',
+  );
+});
+
 test('a planned field is the stated one by its telling word, and gets the type the sentence gives it', () => {
   const sentence = 'members with a level of basic, silver or gold and a join date; bookings with a licence plate';
   const { plan, notes } = mended(sentence, [
