@@ -4,7 +4,7 @@
 // that name when the plan has one. Code writes such a body (core/plan.ts stateSetBy); each change
 // is named in the notes.
 import { goName, isObject, spacedName } from './plan.js';
-import { actionsStated } from './sentence.js';
+import { actionsStated, activeActionsStated } from './sentence.js';
 import { meansNotFlagged } from './verbs.js';
 
 export const NOT_A_STATE = new Set([
@@ -22,7 +22,7 @@ const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
 /** Every action the sentence states, put into the plan's raw resources where missing. */
 export function actionsPutIn(all: Raw[], text: string, notes: string[]): void {
   markedAs(all, text, notes);
-  for (const a of actionsStated(text, all)) {
+  for (const a of [...actionsStated(text, all), ...activeActionsStated(text, all)]) {
     const r = all.find((x) => x.name === a.resource)!;
     // The model planned it under a name of its own ("cancelBooking"): its name starts with the verb.
     const planned = actionsOf(r).find((x) => typeof x.name === 'string' && x.name.toLowerCase().startsWith(a.verb));

@@ -257,7 +257,10 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
     // "the active bookings" where cancel sets cancelled: the ones not cancelled (core/verbs.ts).
     const against = flagAgainstState(r, state, notes);
     if (against) return notDone(r, name, `${against} is false`, phrase);
-    const flag = fieldsOf(r).find((f) => f.type === 'boolean' && (f.name === name || f.name === `is${name[0]!.toUpperCase()}${name.slice(1)}`));
+    // "the favorite contacts" with a favorited flag (the action "favorite" sets it).
+    const flag = fieldsOf(r).find(
+      (f) => f.type === 'boolean' && (f.name === name || f.name === `is${name[0]!.toUpperCase()}${name.slice(1)}` || verbOf(String(f.name)) === state),
+    );
     // "the repairs that are ready" with a status of waiting or ready: a filter by that enum's value (?status=ready), code's.
     const choice = fieldsOf(r).find((f) => f.type === 'enum' && Array.isArray(f.values) && f.values.includes(state));
     if (!flag && choice) return add(r, { name: choice.name, field: choice.name }, phrase);

@@ -174,7 +174,7 @@ function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null 
   else if (count || /^in (?:minutes|hours|seconds|days)\b/.test(tail) || INTEGER.test(headNoun)) field.type = 'integer';
   else if (headNoun === 'time' || headNoun === 'deadline' || headNoun === 'timestamp') field.type = 'datetime';
   else if (NUMBER.test(headNoun) || /^in (?:square )?(?:metres|meters|kg|grams|euros|dollars|km|miles)\b/.test(tail)) field.type = 'number';
-  else if (headNoun === 'email') field.format = 'email';
+  else if (headNoun === 'email' || (headNoun === 'address' && name.includes('email'))) field.format = 'email';
   else if (/^(?:url|website|link|homepage)$/.test(headNoun)) field.format = 'url';
   if ((field.type === 'integer' || field.type === 'number') && range) [field.min, field.max] = [Number(range[1]), Number(range[2])];
   else if ((field.type === 'integer' || field.type === 'number') && least) field.min = Number(least[1]);

@@ -4,7 +4,7 @@
 // Read by code, not guessed: the plan's mends put in what the plan lacks (plan-request.ts), and
 // the fidelity list names what it still lacks (fidelity.ts). Pure functions of the text.
 import { singularsOf } from './plan.js';
-import { isParticiple, verbOf } from './verbs.js';
+import { isParticiple, participleOf, verbOf } from './verbs.js';
 
 interface Named {
   name?: unknown;
@@ -112,6 +112,35 @@ export function actionsStated(text: string, resources: Named[]): StatedAction[] 
       const undo = first !== undefined && undoes(verb, verbOf(first));
       out.push({ resource: String(r.name), verb, state: undo ? first! : part, undoes: undo, phrase: m[0] });
       first ??= part;
+    }
+  }
+  return out;
+}
+
+/** Verbs of "members can borrow books" that are no action on one item: reading, writing or owning it, or the API's own routes. */
+const NOT_ACTIVE = new Set(
+  'have has be see view list read create add update edit change delete remove get find search browse manage access use filter sort make do set write post upload download register track store keep save also only rate review comment follow contain hold own'.split(
+    ' ',
+  ),
+);
+const ACTIVE = /\b([a-z]+) (?:can|may|could) ([a-z]+)(?:,? (?:and|or) ([a-z]+))? (?:a |an |the |their |its |other )?([a-z]+)\b/g;
+
+/**
+ * "members can borrow and return books", "a customer can cancel an order": the action on the
+ * object's items, leaving them borrowed (cancelled). Not when a resource is the act itself ("a
+ * booking" for "book"), nor when the verb needs more than the item ("rate a movie from 1 to 5").
+ */
+export function activeActionsStated(text: string, resources: Named[]): StatedAction[] {
+  const out: StatedAction[] = [];
+  for (const m of text.matchAll(ACTIVE)) {
+    const object = resourceByWord(resources, m[4]!);
+    if (!object || TAKES_OBJECT.test(text.slice(m.index + m[0].length))) continue;
+    const verbs = [m[2]!, m[3]].filter((v): v is string => v !== undefined);
+    if (verbs.some((v) => NOT_ACTIVE.has(v) || v.length < 3 || resources.some((r) => String(r.name) !== v && String(r.name).startsWith(v)))) continue;
+    const first = participleOf(verbs[0]!);
+    for (const verb of verbs) {
+      const undo = verb !== verbs[0] && undoes(verb, verbs[0]!);
+      out.push({ resource: String(object.name), verb, state: undo ? first : participleOf(verb), undoes: undo, phrase: m[0] });
     }
   }
   return out;

@@ -22,6 +22,8 @@ const IRREGULAR: Record<string, string> = {
   found: 'find',
   won: 'win',
   done: 'do',
+  favorited: 'favorite',
+  favourited: 'favourite',
   read: 'read',
   shut: 'shut',
   set: 'set',
@@ -107,6 +109,21 @@ export function verbOf(participle: string): string {
   if (/([a-z])\1$/.test(stem)) return stem;
   const sound = stem.replace(/qu/g, 'kw'); // the u of "qu" is no vowel: quoted, required
   return SILENT_E.some((e) => e.test(sound)) && !/(?:cus|[aeiou]{2}[^aeious])$/.test(sound) ? `${stem}e` : stem;
+}
+
+const STRESSED_LAST = new Set(['submit', 'commit', 'admit', 'permit', 'omit', 'occur', 'refer', 'prefer', 'transfer', 'regret', 'control', 'patrol', 'equip']);
+
+/** The past participle of a verb: borrow → borrowed, like → liked, carry → carried, cancel → cancelled, stop → stopped, lend → lent. */
+export function participleOf(verb: string): string {
+  const irregular = Object.entries(IRREGULAR).find(([participle, v]) => v === verb && participle !== verb);
+  if (irregular) return irregular[0];
+  if (/e$/.test(verb)) return `${verb}d`;
+  if (/[^aeiou]y$/.test(verb)) return `${verb.slice(0, -1)}ied`;
+  // One syllable ending consonant-vowel-consonant doubles it (stop, ship, plan), as do a stressed last syllable (submit,
+  // occur) and a final l after one vowel (cancel, label); open, visit and offer do not.
+  const oneSyllable = /^[^aeiou]*[aeiou][bdgklmnprt]$/.test(verb);
+  if (oneSyllable || STRESSED_LAST.has(verb) || /[^aeiou][aeiou]l$/.test(verb)) return `${verb}${verb.at(-1)}ed`;
+  return `${verb}ed`;
 }
 
 /** Endings after which -ed swallowed an e: archived, closed, completed, charged, scheduled, required, shared, stored, liked, named, provided. */

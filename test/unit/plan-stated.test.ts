@@ -313,6 +313,47 @@ test('clauses as people write them: "each song has …", "several items with …
   );
 });
 
+test('"members can borrow and return books", "people can adopt pets": actions on the object\'s items, by code; not "book a class" beside bookings, nor "rate movies from 1 to 5"', () => {
+  const plan = (sentence: string, names: [string, string][]) =>
+    mended(
+      sentence,
+      names.map(([n, p]) => resource(n, p, [text('name')])),
+    ).plan;
+  const books = plan('REST API for a library where members can borrow and return books; list the books that are borrowed', [
+    ['member', 'members'],
+    ['book', 'books'],
+  ]).resources[1]!;
+  assert.deepEqual(
+    books.actions.map((a) => [a.name, a.description.replace(/ \(the request says .*$/, '')]),
+    [
+      ['borrow', 'sets borrowed to true'],
+      ['return', 'sets borrowed to false'],
+    ],
+  );
+  assert.deepEqual(books.filters, [{ name: 'borrowed', field: 'borrowed' }]);
+  const pets = plan('REST API for a shelter: pets with a name; people can adopt pets; list the available pets', [['pet', 'pets']]).resources[0]!;
+  assert.deepEqual([pets.actions.map((a) => a.name), pets.filters], [['adopt'], [{ name: 'available', description: 'adopted is false' }]]);
+  const gym = plan('REST API for a gym where members can book classes and bookings have a date', [
+    ['member', 'members'],
+    ['class', 'classes'],
+    ['booking', 'bookings'],
+  ]);
+  assert.deepEqual(
+    gym.resources.flatMap((r) => r.actions),
+    [],
+    'booking a class is a booking',
+  );
+  const movies = plan('REST API for movies; users can rate movies from 1 to 5', [
+    ['movie', 'movies'],
+    ['user', 'users'],
+  ]);
+  assert.deepEqual(
+    movies.resources.flatMap((r) => r.actions),
+    [],
+    'a rating needs a value',
+  );
+});
+
 test('a planned field is the stated one by its telling word, and gets the type the sentence gives it', () => {
   const sentence = 'members with a level of basic, silver or gold and a join date; bookings with a licence plate';
   const { plan, notes } = mended(sentence, [

@@ -2,7 +2,7 @@
 // cancel): the action's name in the API, so a wrong verb is a wrong route.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isParticiple, meansNotFlagged, verbOf } from '../../core/verbs.js';
+import { isParticiple, meansNotFlagged, participleOf, verbOf } from '../../core/verbs.js';
 
 const PAIRS =
   'lent→lend returned→return cancelled→cancel canceled→cancel published→publish watered→water archived→archive closed→close ' +
@@ -22,6 +22,15 @@ test('the verb of each participle, regular, doubled, silent e and irregular', ()
     .map((p) => p.split('→') as [string, string])
     .filter(([participle, verb]) => verbOf(participle) !== verb)
     .map(([participle, verb]) => `${participle} → ${verbOf(participle)}, not ${verb}`);
+  assert.deepEqual(wrong, []);
+});
+
+test('the participle of each verb ("members can borrow books" leaves a book borrowed): the same pairs the other way', () => {
+  const wrong = PAIRS.split(' ')
+    .map((p) => p.split('→') as [string, string])
+    .filter(([participle]) => participle !== 'canceled') // the American spelling; cancel → cancelled here
+    .filter(([participle, verb]) => participleOf(verb) !== participle)
+    .map(([participle, verb]) => `${verb} → ${participleOf(verb)}, not ${participle}`);
   assert.deepEqual(wrong, []);
 });
 
