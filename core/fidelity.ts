@@ -56,7 +56,7 @@ const FILLER = new Set(
     'item items thing things record records data entry entries resource resources field fields value values one two three several many new own using use ' +
     'them they it there here like such way ways either both only just up out about between after before over under system systems ' +
     // What the plan's parts are called: "a checkout action", "a filter by genre" name the action and the filter, not a thing of their own.
-    'action actions filter filters rule rules query queries parameter parameters flag flags find show yet still currently not seconds minutes hours days weeks'
+    'action actions filter filters rule rules query queries parameter parameters flag flags find show yet still currently not seconds minutes hours days weeks celsius fahrenheit km kg'
   ).split(/\s+/),
 );
 

@@ -57,6 +57,12 @@ export function fieldsStated(request: string, resources: { name?: unknown; plura
   return out;
 }
 
+/** "low, medium, high" and "low, medium and high" as a sentence gives a choice: "low, medium or high". */
+function asChoice(list: string): string {
+  const parts = list.split(/,? (?:or|and) |, /).map((p) => p.trim());
+  return `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;
+}
+
 /**
  * Lists in parentheses, read as the words they stand for: "a species (dog, cat or rabbit)" is "a
  * species of dog, cat or rabbit"; "movies (title, year, rating)" is a clause "movies with title, year, rating".
@@ -66,7 +72,10 @@ function withoutParentheses(text: string, resources: { name?: unknown; plural?: 
   const qualified = text
     .replace(/\b(a|an|one|its|their) ((?:[a-z-]+ ){0,2}[a-z-]+) \((required|unique|optional|mandatory|positive|non-negative)\)/g, '$1 $3 $2')
     .replace(/(^|, |and |with |have |has )((?:[a-z-]+ ){0,2}[a-z-]+) \((required|unique|optional|mandatory|positive|non-negative)\)/g, '$1$3 $2');
-  const values = qualified.replace(/ \(([a-z][a-z ]*(?:, [a-z][a-z ]*)*,? or [a-z][a-z ]*)\)/g, ' of $1');
+  // "(low, medium, high)", "(low, medium or high)" after a word that names no resource: its values.
+  const values = qualified.replace(/\b([a-z]+) \(([a-z][a-z ]*(?:(?:, |,? or |,? and )[a-z][a-z ]*)+)\)/g, (all, word: string, list: string) =>
+    resourceByWord(resources, word) !== undefined ? all : `${word} of ${asChoice(list)}`,
+  );
   return values.replace(/\b([a-z]+) \(([^()]+)\)/g, (all, word: string, list: string) =>
     resourceByWord(resources, word) !== undefined && list.includes(',') ? `${word}; ${word} with ${list}` : all,
   );
@@ -92,7 +101,11 @@ function clausesOf(text: string, resources: { name?: unknown; plural?: unknown }
 
 /** "each order has several items with a product name and …": the items' own clause, "items with a product name and …". */
 function nestedClauses(text: string, resources: { name?: unknown; plural?: unknown }[]): string {
-  return text.replace(
+  // "a pet store with pets that have a name, …": the pets' own clause.
+  const that = text.replace(/\b([a-z]+) (?:that|which|who) (have|has|hold|holds|contain|contains) /g, (all, word: string, verb: string) =>
+    resourceByWord(resources, word) !== undefined ? `; ${word} ${verb} ` : all,
+  );
+  return that.replace(
     /\b(has|have|holds?|contains?) (?:many|several|multiple|some|one or more|any number of) ([a-z]+) with /g,
     (all, verb: string, word: string) => (resourceByWord(resources, word) !== undefined ? `${verb} ${word}; ${word} with ` : all),
   );
@@ -125,6 +138,18 @@ function itemsOf(list: string, namesResource: (word: string) => boolean): string
       items[items.length - 1] += `, ${part}`;
     // A terse item is a name of up to three words, perhaps with its rule after ("year between 1900 and 2100").
     else if (terse && nameLength(words) <= 3) items.push(`a ${part}`);
+    // "with a title and notes": a last item of one word, without its article.
+    else if (
+      part === parts.at(-1) &&
+      /^[a-z]{3,}$/.test(part) &&
+      !/ed$/.test(part) &&
+      items.length &&
+      !items
+        .at(-1)!
+        .split(' ')
+        .some((w) => CLAUSE_WORDS.test(w))
+    )
+      items.push(`a ${part}`);
     else break;
   }
   return items;
@@ -155,7 +180,19 @@ function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null 
     unique: qualifiers.includes('unique') || /^(?:that|which) (?:must|should|has to|is to) be unique\b|^(?:that|which) (?:is|are) unique\b/.test(tail),
     required: qualifiers.includes('required') || qualifiers.includes('mandatory') || /^(?:that|which) (?:is|must be) (?:required|mandatory)\b/.test(tail),
   };
-  const headNoun = name.at(-1)!;
+  let headNoun = name.at(-1)!;
+  // "with priorities (low, medium, high) and due dates": a plural whose singular has a type is that field, once.
+  const singular = /(?:ss|us|is|species|series|news)$/.test(headNoun)
+    ? headNoun
+    : headNoun
+        .replace(/ies$/, 'y')
+        .replace(/(ch|sh|x)es$/, '$1')
+        .replace(/s$/, '');
+  if (singular !== headNoun && (/^of /.test(tail) || /^(?:date|birthday|time|deadline)$/.test(singular) || INTEGER.test(singular) || NUMBER.test(singular))) {
+    headNoun = singular;
+    name = [...name.slice(0, -1), singular];
+    field.words = name;
+  }
   const value = '[a-z]+(?: [a-z]+){0,2}';
   const values = new RegExp(`^of (${value}(?:, ${value})*,? or ${value})`).exec(tail);
   const range = /(?:from|between) (-?\d+(?:\.\d+)?) (?:to|and) (-?\d+(?:\.\d+)?)/.exec(tail) ?? /^(-?\d+(?:\.\d+)?) ?[-–] ?(-?\d+(?:\.\d+)?)\b/.exec(tail);
@@ -173,7 +210,8 @@ function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null 
   else if (headNoun === 'number' && name.length > 1 && IDENTIFIER.test(name.at(-2)!)) field.type = 'string';
   else if (count || /^in (?:minutes|hours|seconds|days)\b/.test(tail) || INTEGER.test(headNoun)) field.type = 'integer';
   else if (headNoun === 'time' || headNoun === 'deadline' || headNoun === 'timestamp') field.type = 'datetime';
-  else if (NUMBER.test(headNoun) || /^in (?:square )?(?:metres|meters|kg|grams|euros|dollars|km|miles)\b/.test(tail)) field.type = 'number';
+  else if (NUMBER.test(headNoun) || /^in (?:square )?(?:metres|meters|kg|grams|euros|dollars|km|miles|celsius|fahrenheit|degrees|percent)\b/.test(tail))
+    field.type = 'number';
   else if (headNoun === 'email' || (headNoun === 'address' && name.includes('email'))) field.format = 'email';
   else if (/^(?:url|website|link|homepage)$/.test(headNoun)) field.format = 'url';
   if ((field.type === 'integer' || field.type === 'number') && range) [field.min, field.max] = [Number(range[1]), Number(range[2])];

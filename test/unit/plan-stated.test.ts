@@ -354,6 +354,26 @@ test('"members can borrow and return books", "people can adopt pets": actions on
   );
 });
 
+test('"with priorities (low, medium, high) and due dates", "a pet store with pets that have … a status (available, pending, sold)", "a title and notes"', () => {
+  const fields = (sentence: string, name: string, plural: string) =>
+    mended(sentence, [resource(name, plural, [text('name')])])
+      .plan.resources[0]!.fields.filter((f) => f.name !== 'name')
+      .map((f) => [f.name, f.type, f.values ?? null]);
+  assert.deepEqual(fields('REST API for a todo list with priorities (low, medium, high) and due dates', 'todo', 'todos'), [
+    ['priority', 'enum', ['low', 'medium', 'high']],
+    ['dueDate', 'date', null],
+  ]);
+  assert.deepEqual(fields('Build a REST API for a pet store with pets that have a name, a category and a status (available, pending, sold)', 'pet', 'pets'), [
+    ['category', 'string', null],
+    ['status', 'enum', ['available', 'pending', 'sold']],
+  ]);
+  assert.deepEqual(fields('tasks with a title and notes', 'task', 'tasks'), [
+    ['title', 'string', null],
+    ['notes', 'string', null],
+  ]);
+  assert.deepEqual(fields('readings with a temperature in celsius', 'reading', 'readings'), [['temperature', 'number', null]]);
+});
+
 test('a planned field is the stated one by its telling word, and gets the type the sentence gives it', () => {
   const sentence = 'members with a level of basic, silver or gold and a join date; bookings with a licence plate';
   const { plan, notes } = mended(sentence, [
