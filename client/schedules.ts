@@ -92,7 +92,9 @@ export async function createSchedule(client: Client, flags: Flags, work: Schedul
     memo: { ...work.memo },
     ...(everyMs === null ? { state: { remainingActions: 1 } } : {}),
   });
-  if (everyMs !== null && !at) await handle.trigger();
+  // The first start now, under the schedule's own overlap policy: trigger() alone allows any
+  // overlap, and the server then does not track that run (a start due an hour later would run beside it).
+  if (everyMs !== null && !at) await handle.trigger('SKIP');
   const start = at ? `starts at ${localTime(at, flags.tz)}` : 'starts now';
   return { id, when: `${start}${everyMs !== null ? `, then every ${formatDuration(everyMs)}, each start in a folder of its own` : ''}` };
 }
