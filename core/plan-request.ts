@@ -17,11 +17,12 @@ const ARTICLES = new Set(['a', 'an', 'the', 'my', 'our', 'some', 'simple', 'smal
 /** A module name from the request's subject: "REST API for a bookstore" → bookstore-api; null when it gives nothing. */
 export function moduleFromRequest(request: string): string | null {
   const lower = request.toLowerCase();
-  const subject = lower.includes(' for ') ? lower.slice(lower.indexOf(' for ') + 5) : lower;
-  const kept = subject
-    .split(/[:;,.]/)[0]!
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w && !ARTICLES.has(w) && !GENERIC_MODULE_WORDS.has(w))
+  // "… for a library where …", "an API to manage a car rental fleet: …": the words after, up to the clause.
+  const subject = /\b(?:for|to (?:manage|track|keep track of|store|organi[sz]e)|managing|tracking)\s+(.*)$/.exec(lower)?.[1] ?? lower;
+  const words = subject.split(/[:;,.]/)[0]!.split(/[^a-z0-9]+/);
+  const end = words.findIndex((w) => /^(?:where|with|that|which|who|whose|and|in|of|on|to|so|by)$/.test(w));
+  const kept = (end < 0 ? words : words.slice(0, end))
+    .filter((w) => w && !ARTICLES.has(w) && !GENERIC_MODULE_WORDS.has(w) && !/^(?:build|create|make|write|need|want)$/.test(w))
     .slice(0, 3);
   return kept.length && /^[a-z]/.test(kept[0]!) ? `${kept.join('-')}-api` : null;
 }

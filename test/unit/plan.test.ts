@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { moduleFromRequest } from '../../core/plan-request.js';
 import { checkPlan, parsePlan } from '../../core/plan-check.js';
 import { fidelityLines, fidelityOf } from '../../core/fidelity.js';
 import { goName, jsonName, routesOf, type Plan } from '../../core/plan.js';
@@ -742,4 +743,17 @@ test("a plural that is not the name's own (the 0.5B's rehearsal at /repairs, the
     ['child', 'children'],
   ] as const)
     assert.equal(plural(name, given).plural, given, name);
+});
+
+test('a module named after the request when the model copied the example: its subject, not the verbs or the clause after it', () => {
+  const names = Object.fromEntries(
+    [
+      'Build a REST API to manage a car rental fleet: cars have a plate',
+      'REST API for a library where members can borrow books',
+      'REST API for a todo list with priorities',
+      'an API to track expenses with an amount',
+      'REST API for a gym: members with an email',
+    ].map((r) => [r, moduleFromRequest(r)]),
+  );
+  assert.deepEqual(Object.values(names), ['car-rental-fleet-api', 'library-api', 'todo-list-api', 'expenses-api', 'gym-api']);
 });
