@@ -122,7 +122,11 @@ function withoutCopiedBounds(resource: string, f: Field, bounds: number[], notes
 function withoutCopiedUnique(resource: string, f: Field, uniques: string[], said: string, notes: string[]): Field {
   if (!f.unique || !uniques.some((u) => f.name.toLowerCase().includes(u.toLowerCase()))) return f;
   const words = spacedName(f.name);
-  if (new RegExp(`\\bunique (?:[a-z]+ ){0,2}${words}|\\b${words}s? (?:is|are|must be|should be) unique`).test(said)) return f;
+  // "a unique plate", "plates are unique", "a plate number that must be unique".
+  if (
+    new RegExp(`\\bunique (?:[a-z]+ ){0,2}${words}|\\b${words}s?(?: [a-z]+){0,2}? (?:(?:that|which) )?(?:is|are|must be|should be|has to be) unique`).test(said)
+  )
+    return f;
   notes.push(`${resource} field ${f.name} unique dropped: the plan prompt's example's rule, and the request does not say unique`);
   const { unique: _u, ...kept } = f;
   return kept;

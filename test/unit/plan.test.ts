@@ -688,7 +688,11 @@ test("the worked example's bound copied onto a field the request gives none (a r
   const parking = exampleElementsDropped(booking.plan, 'REST API for parking: spots with a unique number, and bookings with a licence plate', [], worked);
   assert.equal(parking.plan.resources[0]!.fields[0]!.unique, undefined);
   assert.match(parking.notes.join('\n'), /booking field licencePlate unique dropped: the plan prompt's example's rule/);
-  for (const unique of ['bookings with a unique licence plate', 'bookings whose licence plates are unique']) {
+  for (const unique of [
+    'bookings with a unique licence plate',
+    'bookings whose licence plates are unique',
+    'bookings with a licence plate that must be unique',
+  ]) {
     assert.equal(exampleElementsDropped(booking.plan, `REST API for parking: ${unique}`, [], worked).plan.resources[0]!.fields[0]!.unique, true, unique);
   }
   for (const said of ['a price up to 10,000', 'a price from 0 to 10000', 'a price of at most 10k']) {
