@@ -13,7 +13,7 @@ import { itemFolders, readBatchFile } from './batch-file.js';
 import { clientFor, resultOf, uiLink, withWorker, type Io } from './session.js';
 import type { Flags } from './flags.js';
 import { assertSameRun, folderIdFor, inputDigest, runInputFrom, webUiRunsUrl, workflowIdFor, type RunMemo } from './run-input.js';
-import { ensureSearchAttributes } from './search-attributes.js';
+import { ensureSearchAttributes, startAttributes } from './search-attributes.js';
 import { scheduleWork } from './schedules.js';
 
 /** The batch's id derives from its folder, so the same command again finds it. */
@@ -49,7 +49,7 @@ export async function batchCommand(flags: Flags, file: string, io: Io): Promise<
   };
   if (flags.at || flags.every) {
     const args = [{ ...input, ...(flags.every ? { outputPerStart: true } : {}) }];
-    return scheduleWork(client, flags, io, { workflowType: 'runBatch', args, workflowId: batchId, memo });
+    return scheduleWork(client, flags, io, { workflowType: 'runBatch', args, workflowId: batchId, memo, attributes: startAttributes(attributes.ok) });
   }
   const previous = await client.workflow
     .getHandle(batchId)
@@ -72,6 +72,7 @@ export async function batchCommand(flags: Flags, file: string, io: Io): Promise<
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     memo: { ...memo },
     staticSummary: `batch of ${input.items.length} (${path.basename(file)}) → ${input.outputDir}`,
+    ...startAttributes(attributes.ok),
   });
   io.err(`batch ${batchId}: ${input.items.length} runs, ${flags.parallel} at once: ${uiLink(flags, batchId)}`);
   if (flags.detach) {

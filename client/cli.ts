@@ -1,12 +1,9 @@
 // overnight-llm: the command line. Parses flags first, so -help, -version and bad usage answer
 // without loading Temporal's native runtime; then hands the command to client/run-command.ts.
-import { readFileSync } from 'node:fs';
-import { projectPath } from '../lib/project-root.js';
+import { RELEASE as VERSION } from '../lib/release.js';
 import { UsageError } from './flags.js';
 import { parseArgs } from './args.js';
 import { helpText } from './help.js';
-
-const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const err = (line: string) => process.stderr.write(line + '\n');

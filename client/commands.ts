@@ -14,7 +14,7 @@ import { assertSameRun, inputDigest, runInputFrom, workflowIdFor, type RunMemo }
 import { clientFor, resultOf, uiLink, withWorker, type Io } from './session.js';
 import { liveState, recordedState } from './mirror-state.js';
 import type { Flags } from './flags.js';
-import { ensureSearchAttributes } from './search-attributes.js';
+import { ensureSearchAttributes, startAttributes } from './search-attributes.js';
 import { SCHEDULE_PREFIX, removeSchedule, scheduleWork } from './schedules.js';
 
 export async function startCommand(flags: Flags, io: Io): Promise<number> {
@@ -27,7 +27,7 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
   const memo: RunMemo = { prompt: input.prompt, model: input.llm.model, outputDir: input.outputDir, input: inputDigest(fromFlags) };
   if (flags.at || flags.every) {
     const args = [{ ...input, ...(flags.every ? { outputPerStart: true } : {}) }];
-    return scheduleWork(client, flags, io, { workflowType: 'generateApi', args, workflowId, memo });
+    return scheduleWork(client, flags, io, { workflowType: 'generateApi', args, workflowId, memo, attributes: startAttributes(attributes.ok) });
   }
   const previous = await client.workflow
     .getHandle(workflowId)
@@ -65,6 +65,7 @@ export async function startCommand(flags: Flags, io: Io): Promise<number> {
     memo: { ...memo },
     staticSummary: `${input.prompt} → ${input.outputDir}`,
     staticDetails: `prompt: ${input.prompt}\nmodel: ${input.llm.model}\noutput: ${input.outputDir}\nmirror: ${input.dbPath}`,
+    ...startAttributes(attributes.ok),
   });
   io.err(`run ${workflowId}: ${uiLink(flags, workflowId)}`);
   if (flags.detach) {

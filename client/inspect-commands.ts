@@ -3,7 +3,7 @@
 import { ServiceError, type Client } from '@temporalio/client';
 import path from 'node:path';
 import { rootMessage } from '../workflows/run-state.js';
-import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY } from '../workflows/search-attributes.js';
+import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY, RELEASE_KEY } from '../workflows/search-attributes.js';
 import type { RunState } from '../core/run-types.js';
 import { clientFor, type Io } from './session.js';
 import { UsageError, type Flags } from './flags.js';
@@ -74,6 +74,7 @@ export async function listCommand(flags: Flags, filter: string | undefined, io: 
         phase: attributes.get(PHASE_KEY) ?? null,
         outcome: attributes.get(OUTCOME_KEY) ?? null,
         coveragePercent: attributes.get(COVERAGE_KEY) ?? null,
+        release: attributes.get(RELEASE_KEY) ?? null,
       });
       if (rows.length >= 50) break;
     }
@@ -94,6 +95,7 @@ export async function listCommand(flags: Flags, filter: string | undefined, io: 
         phase: null,
         outcome: null,
         coveragePercent: null,
+        release: null,
       }));
   if (flags.json) io.out(JSON.stringify([...scheduled, ...rows], null, 2));
   else for (const r of [...scheduled, ...rows]) io.out(listLine(r));
@@ -107,6 +109,8 @@ interface ListedRun extends RunMemo {
   phase: string | null;
   outcome: string | null;
   coveragePercent: number | null;
+  /** The release that started the run (docs/versioning.md); null for runs started before releases were recorded. */
+  release: string | null;
 }
 
 function listLine(r: ListedRun): string {

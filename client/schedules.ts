@@ -5,6 +5,7 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, type CalendarSpec, type 
 import type { Io } from './session.js';
 import type { RunMemo } from './run-input.js';
 import type { Flags } from './flags.js';
+import type { startAttributes } from './search-attributes.js';
 import { folderIdFor } from './run-input.js';
 import { formatDuration, parseDuration, parseStartTime, wallClock } from './time-flags.js';
 
@@ -69,6 +70,8 @@ export interface ScheduledWork {
   /** The id each start's run gets (the server appends the start time). */
   workflowId: string;
   memo: RunMemo;
+  /** Each start's search attributes (the release that scheduled it), when the server has them. */
+  attributes: ReturnType<typeof startAttributes>;
 }
 
 /** Creates the schedule; returns its id and one line on when it starts, or throws ScheduleAlreadyRunning. */
@@ -86,6 +89,7 @@ export async function createSchedule(client: Client, flags: Flags, work: Schedul
       taskQueue: flags['task-queue'],
       workflowId: work.workflowId,
       memo: { ...work.memo },
+      ...work.attributes,
     },
     // A night the machine slept through still runs when it wakes (within a day); never two at once.
     policies: { overlap: 'SKIP', catchupWindow: '1 day' },

@@ -4,7 +4,9 @@ import type { ConnectionLike } from '@temporalio/client';
 import proto from '@temporalio/proto'; // CommonJS: no named exports under ESM
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { RELEASE } from '../lib/release.js';
+import { RELEASE_KEY, SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes.js';
 
 /** `--search-attribute` flags for `temporal server start-dev`. */
 export function devServerSearchAttributeArgs(): string[] {
@@ -34,4 +36,9 @@ export async function ensureSearchAttributes(
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
   }
+}
+
+/** A start's search attributes when the server has them: the release that starts the run (docs/versioning.md). */
+export function startAttributes(registered: boolean): { typedSearchAttributes?: TypedSearchAttributes } {
+  return registered ? { typedSearchAttributes: new TypedSearchAttributes([{ key: RELEASE_KEY, value: RELEASE }]) } : {};
 }

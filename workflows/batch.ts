@@ -2,11 +2,20 @@
 // most `parallel` at once; a failed or invalid item does not stop the others; report.md at the
 // end. A killed CLI or server finds the batch where it was: its children's histories hold
 // every finished step.
-import { ChildWorkflowFailure, isCancellation, executeChild, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ChildWorkflowFailure,
+  isCancellation,
+  executeChild,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+  type ChildWorkflowOptions,
+} from '@temporalio/workflow';
 import { folderForStart, startStamp } from '../core/layout.js';
 import type * as activities from '../activities/workspace-activities.js';
 import type { generateApi } from './pipeline.js';
 import { batchStatusQuery } from './queries.js';
+import { RELEASE_KEY } from './search-attributes.js';
 import { rootMessage } from './run-state.js';
 import type { BatchInput, BatchItem, BatchItemState, BatchState, RunResult } from '../core/run-types.js';
 
@@ -57,6 +66,12 @@ function batchForStart(batch: BatchInput, start: Date): BatchInput {
   return { ...batch, outputDir, items, outputPerStart: false };
 }
 
+/** The items carry the release that started their batch (docs/versioning.md), when the server has the attribute. */
+function releaseOfThisBatch(): Pick<ChildWorkflowOptions, 'typedSearchAttributes'> {
+  const release = workflowInfo().typedSearchAttributes.get(RELEASE_KEY);
+  return release === undefined ? {} : { typedSearchAttributes: [{ key: RELEASE_KEY, value: release }] };
+}
+
 /** One item to its end; its failure is its outcome, not the batch's. */
 async function runItem({ workflowId, input, inputDigest }: BatchItem): Promise<{ state: BatchItemState; coveragePercent: number | null; error?: string }> {
   try {
@@ -67,6 +82,7 @@ async function runItem({ workflowId, input, inputDigest }: BatchItem): Promise<{
       parentClosePolicy: 'REQUEST_CANCEL',
       memo: { prompt: input.prompt, model: input.llm.model, outputDir: input.outputDir, ...(inputDigest ? { input: inputDigest } : {}) },
       staticSummary: `${input.prompt} → ${input.outputDir}`,
+      ...releaseOfThisBatch(),
     });
     return { state: itemState(result, input.skipValidation), coveragePercent: result.coveragePercent };
   } catch (err) {

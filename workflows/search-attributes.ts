@@ -10,6 +10,9 @@ export const OUTCOME_KEY = defineSearchAttributeKey('OvernightOutcome', SearchAt
 /** Total statement coverage of the last validation, percent. */
 export const COVERAGE_KEY = defineSearchAttributeKey('OvernightCoverage', SearchAttributeType.DOUBLE);
 
-export const SEARCH_ATTRIBUTE_KEYS = [PHASE_KEY, MODEL_KEY, OUTCOME_KEY, COVERAGE_KEY];
+/** The overnight-llm release that started the run (set at its start, never changed): docs/versioning.md. */
+export const RELEASE_KEY = defineSearchAttributeKey('OvernightRelease', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTE_KEYS = [PHASE_KEY, MODEL_KEY, OUTCOME_KEY, COVERAGE_KEY, RELEASE_KEY];
 
 export type Outcome = 'valid' | 'invalid' | 'unvalidated' | 'planned' | 'failed' | 'cancelled';

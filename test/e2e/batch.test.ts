@@ -8,7 +8,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ReportRow } from '../../lib/morning-report.js';
 import { checkApi, specFromOutput } from '../support/check-api.js';
-import { cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
+import { PROJECT_ROOT, cliSetup, runCli, spawnCli, type CliSetup } from '../support/cli.js';
+import { RELEASE_KEY } from '../../workflows/search-attributes.js';
 import { FIXTURE_DIR, tmpDir } from '../support/run-fixtures.js';
 import { todoApiResponder, whenPlan, withOverrides, type Responder } from '../support/scripted-ollama.js';
 import { readStatusJson, writersOf } from '../support/status-schema.js';
@@ -116,6 +117,9 @@ describe('overnight-llm batch', () => {
       const described = await new Client({ connection }).workflow.getHandle(workflowIdFor(item)).describe();
       const single = parseArgs(['-prompt', 'REST API for todo list', '-output', item, '-db', db, '-heartbeat-timeout', '5', ...setup.common], {});
       assert.equal((described.memo as { input?: string }).input, inputDigest(runInputFrom(single.flags)));
+      // …and the release that started its batch (docs/versioning.md), as the batch itself does.
+      const release = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+      assert.equal(described.typedSearchAttributes.get(RELEASE_KEY), release);
     } finally {
       await connection.close();
     }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { checkApi, specFromOutput, type ApiCheck } from '../support/check-api.js';
 import { scenarioResponder, type ScriptedOllama } from '../support/scripted-ollama.js';
-import { cliSetup, runCli, type CliSetup } from '../support/cli.js';
+import { PROJECT_ROOT, cliSetup, runCli, type CliSetup } from '../support/cli.js';
 import { FIXTURE_DIR, VARIANTS_DIR, tmpDir } from '../support/run-fixtures.js';
 import { readStatusJson, writersOf } from '../support/status-schema.js';
 
@@ -188,6 +188,10 @@ describe('overnight-llm end to end, with no -strategy: the default, plan', () =>
     };
     assert.equal(await listed(`OvernightOutcome = 'valid' AND OvernightCoverage >= 70 AND OvernightModel = 'codellama:7b'`), true);
     assert.equal(await listed(`OvernightOutcome = 'failed'`), false);
+    // The release that started it, for the patch deprecation path (docs/versioning.md).
+    const release = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    assert.equal(await listed(`OvernightRelease = '${release}'`), true);
+    assert.equal(await listed(`OvernightRelease = '0.0.0-never'`), false);
     const bad = await runCli(['list', 'NoSuchAttribute = 1', ...common]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr.trim(), /^overnight-llm: list: the server refused the filter "NoSuchAttribute = 1": .*NoSuchAttribute/);
