@@ -1,7 +1,7 @@
 // Runs the tests code derives from the plan (core/go/tests.ts) against each mutant of the project
 // (core/go/mutants.ts): a mutant is killed when the project compiles and `go test ./tests/` fails
-// on it. One folder is reused, its files overwritten per mutant (the build cache keeps the
-// packages a mutant does not touch); sequential, the machine has two cores.
+// on it. Each lane reuses one folder, its files overwritten per mutant (the build cache keeps the
+// packages a mutant does not touch).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { behaviourContract, goProject, mutantsOf, renderBehaviour } from '../../core/go/index.js';
@@ -20,6 +20,8 @@ export interface MutantsOptions {
   workDir: string;
   /** Per mutant; default 120 s. */
   timeoutMs?: number;
+  /** Mutants tested at once, each in a folder of its own; default 2 (a go test links on one core). */
+  lanes?: number;
 }
 
 export interface MutantResult {
@@ -58,25 +60,33 @@ function put(dir: string, file: string, content: string): void {
   writeFileSync(full, content);
 }
 
-/** Each mutant's project tested in turn: killed or not, by which test, how long it took. */
+/** Each mutant's project tested: killed or not, by which test, how long it took; in the order of `ids`. */
 export async function runMutants(opts: MutantsOptions): Promise<MutantResult[]> {
-  const { plan, bodies, store, workDir, timeoutMs = 120_000 } = opts;
+  const { plan, bodies, store, workDir, timeoutMs = 120_000, lanes = 2 } = opts;
   const ids = opts.ids ?? mutantsOf(plan).map((m) => m.id);
-  const dir = path.join(workDir, 'mutants');
   const env = toolchainEnv();
   const tests = apiTestsGo(plan, store);
   const contract = behaviourContract(plan);
-  put(dir, contract.path, renderBehaviour(contract, bodies));
-  put(dir, tests.path, tests.content);
-  const results: MutantResult[] = [];
-  for (const id of ids) {
-    for (const f of goProject(plan, { store, mutant: id })) put(dir, f.path, f.content);
-    const r = await runTool('go', ['test', './tests/', '-count=1'], { cwd: dir, env, timeoutMs });
-    const ms = r.durationMs;
-    if (r.timedOut) results.push({ id, killed: true, by: 'timeout', ms, timedOut: true });
-    else if (r.exitCode === 0) results.push({ id, killed: false, ms });
-    else if (COMPILE_FAILED.test(r.output)) results.push({ id, killed: false, ms, compileError: r.output.slice(-2000) });
-    else results.push({ id, killed: true, by: firstFailure(r.output), failed: failures(r.output), ms });
-  }
-  return results;
+  const results = new Map<string, MutantResult>();
+  let next = 0;
+  // Each lane has a folder of its own and takes the next mutant when it is done.
+  const lane = async (n: number) => {
+    const dir = path.join(workDir, `mutants-${n}`);
+    put(dir, contract.path, renderBehaviour(contract, bodies));
+    put(dir, tests.path, tests.content);
+    for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
+      for (const f of goProject(plan, { store, mutant: id })) put(dir, f.path, f.content);
+      results.set(id, verdict(id, await runTool('go', ['test', './tests/', '-count=1'], { cwd: dir, env, timeoutMs })));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, lanes) }, (_, n) => lane(n)));
+  return ids.map((id) => results.get(id)!);
+}
+
+function verdict(id: string, r: Awaited<ReturnType<typeof runTool>>): MutantResult {
+  const ms = r.durationMs;
+  if (r.timedOut) return { id, killed: true, by: 'timeout', ms, timedOut: true };
+  if (r.exitCode === 0) return { id, killed: false, ms };
+  if (COMPILE_FAILED.test(r.output)) return { id, killed: false, ms, compileError: r.output.slice(-2000) };
+  return { id, killed: true, by: firstFailure(r.output), failed: failures(r.output), ms };
 }
