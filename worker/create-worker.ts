@@ -5,6 +5,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import * as activities from '../activities/index.js';
 import * as modelActivities from '../activities/model-activities.js';
 import { containmentLevel, containmentWarning } from '../activities/go/containment.js';
+import { withDiskFullFailures } from '../activities/disk-full.js';
 import { modelTaskQueue, SERVED_WORK, type ServedWork } from '../core/task-queues.js';
 import { modelWorkerCache, withModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
 import { WORKFLOWS_PATH, cachedWorkflowBundle } from './workflow-bundle.js';
@@ -92,7 +93,7 @@ export async function createWorker(settings: WorkerSettings): Promise<WorkerGrou
         ...common,
         taskQueue: settings.taskQueue,
         ...(serve.has('workflows') ? await workflowCode(settings.bundleAtStart) : {}),
-        activities: { ...activities, ...legacy },
+        activities: withDiskFullFailures({ ...activities, ...legacy }),
         enableNonLocalActivities: serve.has('workspace'),
         // One run is sequential; a few slots let several runs share a worker.
         maxConcurrentActivityTaskExecutions: 4,
@@ -107,7 +108,7 @@ export async function createWorker(settings: WorkerSettings): Promise<WorkerGrou
       await Worker.create({
         ...common,
         taskQueue: modelTaskQueue(settings.taskQueue),
-        activities: withModelEndpoint({ ...modelActivities }, { ...server, cacheDbPath }),
+        activities: withDiskFullFailures(withModelEndpoint({ ...modelActivities }, { ...server, cacheDbPath })),
         maxConcurrentActivityTaskExecutions: settings.maxConcurrentModelCalls ?? 4,
       }),
     );

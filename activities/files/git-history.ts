@@ -4,6 +4,7 @@
 // activity finds nothing new and makes no second commit; a folder inside the user's own
 // repository is left alone unless -git asked for it.
 import { execa } from 'execa';
+import { isDiskFull } from '../disk-full.js';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FileRef, GenerateFileInput, GitMode } from '../../core/types.js';
@@ -57,13 +58,21 @@ export async function commitFiles(outputDir: string, mode: GitMode | undefined, 
   const where = existsSync(path.join(outputDir, '.git', OURS)) ? 'ours' : await repositoryFor(outputDir, mode ?? 'auto');
   if (where === 'skip') return false;
   if (where === 'none') {
-    if ((await git(outputDir, ['init', '-q'])).exitCode !== 0) return false;
+    if (!succeeded(await git(outputDir, ['init', '-q']))) return false;
     writeFileSync(path.join(outputDir, '.git', OURS), 'this repository was created by overnight-llm for its run history\n');
   }
-  if ((await git(outputDir, ['add', '--', ...files])).exitCode !== 0) return false;
+  if (!succeeded(await git(outputDir, ['add', '--', ...files]))) return false;
   // `-- files`: only these, whatever else the user has staged in a repository of theirs. Files
   // unchanged since the last commit (a retried activity) make git refuse: no second commit.
-  return (await git(outputDir, ['commit', '-q', '-m', message, '--', ...files])).exitCode === 0;
+  return succeeded(await git(outputDir, ['commit', '-q', '-m', message, '--', ...files]));
+}
+
+/** A git command that refused is a commit less; a full disk is the activity's failure (activities/disk-full.ts), not a history silently cut short. */
+function succeeded(r: { exitCode?: number; stderr?: unknown; stdout?: unknown }): boolean {
+  if (r.exitCode === 0) return true;
+  const words = `${String(r.stderr ?? '')}\n${String(r.stdout ?? '')}`;
+  if (isDiskFull({ message: words })) throw Object.assign(new Error(`git: ${words.trim().split('\n')[0]}`), { code: 'ENOSPC' });
+  return false;
 }
 
 /** What a file phase's activity is asked, as far as its commit message needs it. */
