@@ -11,7 +11,7 @@ import { API_KEY_VARIABLE, OpenAiClient, OpenAiStatusError } from './llm/openai.
 import { profileNote, serverProfile } from './llm/server-profile.js';
 
 export interface PreflightInput {
-  ollamaUrl: string;
+  serverUrl: string;
   /** The model server's API (LlmSettings.api): Ollama's native one when absent. */
   api?: LlmSettings['api'];
   model: string;
@@ -21,7 +21,7 @@ export interface PreflightInput {
 }
 
 export interface ModelServerCheckInput {
-  ollamaUrl: string;
+  serverUrl: string;
   api?: LlmSettings['api'];
   /** -llm-server (LlmSettings.server): detected when absent. */
   server?: LlmSettings['server'];
@@ -55,14 +55,14 @@ export async function checkWorkspace(
 /** The model's half: the server answers and has the model. */
 export async function checkModelServer(input: ModelServerCheckInput): Promise<Omit<PreflightResult, 'goVersion'>> {
   if (input.api === 'openai') return await checkOpenAiServer(input);
-  const ollama = new OllamaClient(input.ollamaUrl);
+  const ollama = new OllamaClient(input.serverUrl);
   const signal = AbortSignal.timeout(10_000);
   let version: string;
   try {
     version = await ollama.version({ signal });
   } catch {
     throw ApplicationFailure.nonRetryable(
-      `Ollama is not reachable at ${input.ollamaUrl}: start it with \`ollama serve\` (or pass -ollama URL)`,
+      `Ollama is not reachable at ${input.serverUrl}: start it with \`ollama serve\` (or pass -ollama URL)`,
       MODEL_SERVER_GONE,
     );
   }
@@ -72,7 +72,7 @@ export async function checkModelServer(input: ModelServerCheckInput): Promise<Om
     if (err instanceof OllamaStatusError && err.statusCode === 404) {
       throw ApplicationFailure.nonRetryable(`model "${input.model}" is not in Ollama: run \`ollama pull ${input.model}\``, 'ModelNotFound');
     }
-    throw ApplicationFailure.nonRetryable(`Ollama at ${input.ollamaUrl} failed to describe model "${input.model}": ${(err as Error).message}`, 'OllamaError');
+    throw ApplicationFailure.nonRetryable(`Ollama at ${input.serverUrl} failed to describe model "${input.model}": ${(err as Error).message}`, 'OllamaError');
   }
   // /api/show carries no digest; /api/tags lists it. Informative only: a failure here is no reason to stop.
   let digest = '';
@@ -87,10 +87,10 @@ export async function checkModelServer(input: ModelServerCheckInput): Promise<Om
 
 /** An OpenAI-compatible server: it answers GET /v1/models, and the list has the model. */
 async function checkOpenAiServer(input: ModelServerCheckInput): Promise<Omit<PreflightResult, 'goVersion'>> {
-  const server = serverName(input.ollamaUrl, input.api);
+  const server = serverName(input.serverUrl, input.api);
   let found: Awaited<ReturnType<OpenAiClient['models']>>;
   try {
-    found = await new OpenAiClient(input.ollamaUrl).models({ signal: AbortSignal.timeout(10_000) });
+    found = await new OpenAiClient(input.serverUrl).models({ signal: AbortSignal.timeout(10_000) });
   } catch (err) {
     // No HTTP answer at all: nothing listens there (a wrong answer is a status error).
     if (!(err instanceof OpenAiStatusError))

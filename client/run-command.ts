@@ -65,11 +65,11 @@ async function workerCommand(flags: Flags, given: Set<FlagName>, io: Io): Promis
   // The model endpoint belongs to the worker that serves model calls: one named here (a flag or
   // OLLAMA_HOST) takes the place of the run's; none named leaves each run's own.
   const ownServer = given.has('ollama') || given.has('llm-api') || given.has('llm-server') || Boolean(process.env.OLLAMA_HOST);
-  const modelServer = ownServer ? { ollamaUrl: flags.ollama, ...llmServerOf(flags) } : undefined;
+  const modelServer = ownServer ? { serverUrl: flags.ollama, ...llmServerOf(flags) } : undefined;
   const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'], serve, modelServer });
   const queues = [
     ...(serve.includes('workflows') || serve.includes('workspace') ? [`"${flags['task-queue']}" (${serve.filter((s) => s !== 'model').join(', ')})`] : []),
-    ...(serve.includes('model') ? [`"${modelTaskQueue(flags['task-queue'])}" (model calls${modelServer ? ` to ${modelServer.ollamaUrl}` : ''})`] : []),
+    ...(serve.includes('model') ? [`"${modelTaskQueue(flags['task-queue'])}" (model calls${modelServer ? ` to ${modelServer.serverUrl}` : ''})`] : []),
   ];
   const metrics = flags.metrics ? `; metrics at http://${flags.metrics}/metrics` : '';
   // Generated code runs where the workspace is served: say at once when it is less contained than in CI.

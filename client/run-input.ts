@@ -94,7 +94,7 @@ export function runInputFrom(flags: Flags): RunInput {
     outputDir,
     dbPath,
     llm: {
-      ollamaUrl: flags.ollama,
+      serverUrl: flags.ollama,
       ...llmServerOf(flags),
       model: flags.model,
       options: {

@@ -41,7 +41,7 @@ export type ServerKind = (typeof SERVER_KINDS)[number];
 /** How to reach the LLM; host-independent so LLM activities can move to another task queue. */
 export interface LlmSettings {
   /** The model server's base URL (-ollama), whichever API it speaks. */
-  ollamaUrl: string;
+  serverUrl: string;
   /** The server's API (-llm-api): Ollama's native one when absent, so recorded runs replay unchanged. */
   api?: 'ollama' | 'openai';
   /** Which OpenAI-compatible server it is (-llm-server), for the request fields it wants; absent: detected. */
@@ -112,7 +112,30 @@ export interface PlanApproval {
 export type GitMode = 'auto' | 'on' | 'off';
 
 /** The failure type of a model call that found no server: the workflow waits for it, then calls again. */
-export const MODEL_SERVER_GONE = 'OllamaUnreachable';
+export const MODEL_SERVER_GONE = 'ModelServerUnreachable';
+/** The same failure as runs recorded by 0.1.0 have it in their histories (docs/versioning.md). */
+export const MODEL_SERVER_GONE_TYPES: readonly string[] = [MODEL_SERVER_GONE, 'OllamaUnreachable'];
+
+/** How messages name the model server: Ollama by its name, any other by its URL. */
+export function serverName(url: string, api: LlmSettings['api']): string {
+  return api === 'openai' ? `the model server at ${url}` : 'Ollama';
+}
+
+/**
+ * An input as this release reads it. Runs started by 0.1.0 (and the activities they scheduled)
+ * name the model server's URL `ollamaUrl`; it is `serverUrl` since 0.2.0 (docs/versioning.md).
+ */
+export function withServerUrl<I>(input: I): I {
+  if (typeof input !== 'object' || input === null) return input;
+  const renamed = (o: Record<string, unknown>) => {
+    if (!('ollamaUrl' in o) || 'serverUrl' in o) return o;
+    const { ollamaUrl, ...rest } = o;
+    return { ...rest, serverUrl: ollamaUrl };
+  };
+  const top = renamed(input as Record<string, unknown>);
+  const llm = top.llm;
+  return (typeof llm === 'object' && llm !== null ? { ...top, llm: renamed(llm as Record<string, unknown>) } : top) as I;
+}
 export const DEFAULT_OLLAMA_WAIT_MS = 30 * 60_000;
 
 /**

@@ -7,6 +7,7 @@ import * as modelActivities from '../activities/model-activities.js';
 import { containmentLevel, containmentWarning } from '../activities/go/containment.js';
 import { withDiskFullFailures } from '../activities/disk-full.js';
 import { modelTaskQueue, SERVED_WORK, type ServedWork } from '../core/task-queues.js';
+import { withServerUrl } from '../core/types.js';
 import { modelWorkerCache, withModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
 import { WORKFLOWS_PATH, cachedWorkflowBundle } from './workflow-bundle.js';
 
@@ -20,7 +21,7 @@ export interface WorkerSettings {
   /** What this process serves: all of it unless told. */
   serve?: readonly ServedWork[];
   /** The worker's own model server (-ollama, OLLAMA_HOST, -llm-api, -llm-server given to `worker`); the run's when absent. */
-  modelServer?: Pick<ModelEndpoint, 'ollamaUrl' | 'api' | 'server'>;
+  modelServer?: Pick<ModelEndpoint, 'serverUrl' | 'api' | 'server'>;
   /** Model calls at once on this worker: a local model serves one at a time (the bench sets 1). */
   maxConcurrentModelCalls?: number;
   /** Bundle the workflow code at start instead of reusing the cached bundle (tests of the bundler). */
@@ -93,7 +94,7 @@ export async function createWorker(settings: WorkerSettings): Promise<WorkerGrou
         ...common,
         taskQueue: settings.taskQueue,
         ...(serve.has('workflows') ? await workflowCode(settings.bundleAtStart) : {}),
-        activities: withDiskFullFailures({ ...activities, ...legacy }),
+        activities: served({ ...activities, ...legacy }),
         enableNonLocalActivities: serve.has('workspace'),
         // One run is sequential; a few slots let several runs share a worker.
         maxConcurrentActivityTaskExecutions: 4,
@@ -108,7 +109,7 @@ export async function createWorker(settings: WorkerSettings): Promise<WorkerGrou
       await Worker.create({
         ...common,
         taskQueue: modelTaskQueue(settings.taskQueue),
-        activities: withDiskFullFailures(withModelEndpoint({ ...modelActivities }, { ...server, cacheDbPath })),
+        activities: served(withModelEndpoint({ ...modelActivities }, { ...server, cacheDbPath })),
         maxConcurrentActivityTaskExecutions: settings.maxConcurrentModelCalls ?? 4,
       }),
     );
@@ -118,6 +119,15 @@ export async function createWorker(settings: WorkerSettings): Promise<WorkerGrou
 
 async function workflowCode(bundleAtStart = false): Promise<Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>> {
   return bundleAtStart ? { workflowsPath: WORKFLOWS_PATH } : { workflowBundle: { codePath: await cachedWorkflowBundle() } };
+}
+
+type Activities = Record<string, (input: never) => Promise<unknown>>;
+
+/** Every activity as this worker serves it: an input scheduled by a 0.1.0 run read with today's names, a full disk said in one line. */
+function served<A extends Activities>(activities: A): A {
+  const current: Activities = {};
+  for (const [name, fn] of Object.entries(activities)) current[name] = (input: never) => fn(withServerUrl(input));
+  return withDiskFullFailures(current as A);
 }
 
 function pick<T extends object, K extends keyof T>(from: T, names: readonly K[]): Pick<T, K> {

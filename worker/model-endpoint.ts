@@ -9,7 +9,7 @@ import type { LlmSettings } from '../core/types.js';
 
 export interface ModelEndpoint {
   /** The server's URL, for every model call this worker serves; the run's when absent. */
-  ollamaUrl?: string;
+  serverUrl?: string;
   api?: LlmSettings['api'];
   /** Which OpenAI-compatible server it is (-llm-server); detected when absent. */
   server?: LlmSettings['server'];
@@ -24,17 +24,17 @@ export const modelWorkerCache = () => path.join(stateDir(), 'llm-cache.db');
 export function servedInput<I>(input: I, endpoint: ModelEndpoint): I {
   if (typeof input !== 'object' || input === null) return input;
   const served: Record<string, unknown> = { ...(input as Record<string, unknown>) };
-  if (endpoint.ollamaUrl !== undefined) {
+  if (endpoint.serverUrl !== undefined) {
     // `api` only when not Ollama's native one and `server` only when named, as the CLI writes run inputs.
     const api = endpoint.api === 'openai' ? { api: endpoint.api, ...(endpoint.server ? { server: endpoint.server } : {}) } : {};
     if (typeof served.llm === 'object' && served.llm !== null) {
       const { api: _run, server: _runServer, ...llm } = served.llm as LlmSettings;
-      served.llm = { ...llm, ollamaUrl: endpoint.ollamaUrl, ...api };
+      served.llm = { ...llm, serverUrl: endpoint.serverUrl, ...api };
     }
-    if ('ollamaUrl' in served) {
+    if ('serverUrl' in served) {
       delete served.api;
       delete served.server;
-      Object.assign(served, { ollamaUrl: endpoint.ollamaUrl, ...api });
+      Object.assign(served, { serverUrl: endpoint.serverUrl, ...api });
     }
   }
   if (endpoint.cacheDbPath !== undefined && 'dbPath' in served) served.dbPath = endpoint.cacheDbPath;
@@ -43,7 +43,7 @@ export function servedInput<I>(input: I, endpoint: ModelEndpoint): I {
 
 /** The activities, each serving its input with `endpoint`. */
 export function withModelEndpoint<A extends Record<string, (input: never) => Promise<unknown>>>(activities: A, endpoint: ModelEndpoint): A {
-  if (endpoint.ollamaUrl === undefined && endpoint.cacheDbPath === undefined) return activities;
+  if (endpoint.serverUrl === undefined && endpoint.cacheDbPath === undefined) return activities;
   const served: Record<string, (input: never) => Promise<unknown>> = {};
   for (const [name, fn] of Object.entries(activities)) served[name] = (input: never) => fn(servedInput(input, endpoint));
   return served as A;

@@ -24,7 +24,16 @@ import { modelTaskQueue } from '../core/task-queues.js';
 import { statusQuery } from './queries.js';
 import { addStep, endPhase, newRunState, rootMessage, skipPhase, startPhase, type Step } from './run-state.js';
 import { COVERAGE_KEY, MODEL_KEY, OUTCOME_KEY, PHASE_KEY, type Outcome } from './search-attributes.js';
-import { DEFAULT_OLLAMA_WAIT_MS, MODEL_SERVER_GONE, PHASES, type ApiSpec, type FileRef, type PhaseName, type RunInput } from '../core/types.js';
+import {
+  DEFAULT_OLLAMA_WAIT_MS,
+  MODEL_SERVER_GONE_TYPES,
+  PHASES,
+  serverName,
+  type ApiSpec,
+  type FileRef,
+  type PhaseName,
+  type RunInput,
+} from '../core/types.js';
 import { type PhaseState, type PlanStop, type RunResult, type RunState, type ValidationReport } from '../core/run-types.js';
 import { HEARTBEAT_TIMEOUT_MS } from '../core/defaults.js';
 
@@ -50,6 +59,9 @@ const LOCAL_MIRROR_PATCH = 'mirror-writes-as-local-activities';
  * model queue (task-queues.ts) and the folder's work to the run's own.
  */
 const MODEL_QUEUE_PATCH = 'model-queue';
+
+/** Runs recorded by 0.1.0 waited for the model server with the activity named waitForOllama; they replay that way. */
+const MODEL_SERVER_NAMES_PATCH = 'model-server-names';
 
 // One phase's way to record what a step did (run-state.ts, where the bookkeeping lives).
 export type { Step } from './run-state.js';
@@ -187,16 +199,17 @@ export class PipelineRun {
       try {
         return await call();
       } catch (err) {
-        const gone = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === MODEL_SERVER_GONE;
+        const gone = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && MODEL_SERVER_GONE_TYPES.includes(err.cause.type ?? '');
         if (!gone || this.ollamaWaitMs === 0) throw err;
       }
       const minutes = Math.round(this.ollamaWaitMs / 60_000);
       const { llm } = this.input;
-      const what = `${llm.api === 'openai' ? 'the model server' : 'Ollama'} at ${llm.ollamaUrl}`;
+      const what = llm.api === 'openai' ? serverName(llm.serverUrl, llm.api) : `Ollama at ${llm.serverUrl}`;
       await this.waitingFor(what, `at most ${minutes} min`, (since) =>
-        this.llm.waitForOllama.executeWithOptions({ ...this.waitOptions, summary: `waiting for ${what}` }, [
-          { ollamaUrl: llm.ollamaUrl, ...(llm.api ? { api: llm.api } : {}), since: since.toISOString(), untilMs: since.getTime() + this.ollamaWaitMs },
-        ]),
+        (patched(MODEL_SERVER_NAMES_PATCH) ? this.llm.waitForModelServer : this.llm.waitForOllama).executeWithOptions(
+          { ...this.waitOptions, summary: `waiting for ${what}` },
+          [{ serverUrl: llm.serverUrl, ...(llm.api ? { api: llm.api } : {}), since: since.toISOString(), untilMs: since.getTime() + this.ollamaWaitMs }],
+        ),
       );
     }
   }

@@ -7,10 +7,11 @@ import { buildPlanApi } from './plan-build.js';
 import { folderForStart } from '../core/layout.js';
 import { PipelineRun, type Step } from './pipeline-run.js';
 import type { PlanDecision } from './plan-review.js';
-import { FILE_PHASES, type ApiSpec, type RunInput } from '../core/types.js';
+import { FILE_PHASES, serverName, withServerUrl, type ApiSpec, type RunInput } from '../core/types.js';
 import { type RunResult, type ValidationReport } from '../core/run-types.js';
 
-export async function generateApi(input: RunInput): Promise<RunResult> {
+export async function generateApi(recorded: RunInput): Promise<RunResult> {
+  const input = withServerUrl(recorded);
   const run = new PipelineRun(input.outputPerStart ? { ...input, outputDir: folderForStart(input.outputDir, workflowInfo().startTime) } : input);
   try {
     await run.recordRun();
@@ -60,9 +61,9 @@ async function validateAndRepair(run: PipelineRun, spec: ApiSpec): Promise<void>
 
 async function preflight(run: PipelineRun, step: Step): Promise<void> {
   const { llm, outputDir, allowNonEmptyOutput, skipValidation } = run.input;
-  const server = `${llm.api === 'openai' ? 'model server' : 'Ollama'} ${llm.ollamaUrl}, model ${llm.model}`;
+  const server = `${llm.api === 'openai' ? serverName(llm.serverUrl, llm.api) : `Ollama at ${llm.serverUrl}`}, model ${llm.model}`;
   // `api` only when set: a native run's activity input stays as recorded runs have it.
-  const modelServer = { ollamaUrl: llm.ollamaUrl, ...(llm.api ? { api: llm.api } : {}), ...(llm.server ? { server: llm.server } : {}), model: llm.model };
+  const modelServer = { serverUrl: llm.serverUrl, ...(llm.api ? { api: llm.api } : {}), ...(llm.server ? { server: llm.server } : {}), model: llm.model };
   const workspace = { outputDir, allowNonEmptyOutput, skipValidation };
   // The folder and Go where the files are written, the model server where the model is called.
   const found = run.modelQueue

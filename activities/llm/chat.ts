@@ -149,7 +149,7 @@ function promptTruncated(llm: LlmSettings, numCtx: number): ApplicationFailure {
   const advice = `raise -num-ctx (e.g. ${numCtx * 2}) or use -strategy guided, whose prompts are short`;
   return ApplicationFailure.nonRetryable(
     llm.api === 'openai'
-      ? `the prompt did not fit the model's context (num_ctx ${numCtx} tokens): ${serverName(llm.ollamaUrl, llm.api)} read ${numCtx} or more tokens of it; ${advice} (and the server's own context length, which -num-ctx cannot set)`
+      ? `the prompt did not fit the model's context (num_ctx ${numCtx} tokens): ${serverName(llm.serverUrl, llm.api)} read ${numCtx} or more tokens of it; ${advice} (and the server's own context length, which -num-ctx cannot set)`
       : `the prompt did not fit the model's context (num_ctx ${numCtx} tokens): Ollama cut its beginning off; ${advice}`,
     'PromptTruncated',
   );
@@ -163,8 +163,8 @@ export function toFailure(err: unknown, llm: LlmSettings, why: { overCap: boolea
     return ApplicationFailure.nonRetryable(`the model's answer passed the output cap of ${llm.maxOutputBytes} bytes and was cut off`, 'OutputTooLarge');
   }
   const openAi = llm.api === 'openai';
-  const server = serverName(llm.ollamaUrl, llm.api);
-  const subject = openAi ? server : 'Ollama';
+  const server = serverName(llm.serverUrl, llm.api);
+  const subject = server;
   if (err instanceof OllamaStatusError || err instanceof OpenAiStatusError) {
     if (err.statusCode === 401 || err.statusCode === 403) {
       const advice = openAi ? `set ${API_KEY_VARIABLE} to its API key where the worker runs` : 'Ollama asks for none: check what answers at -ollama';
@@ -191,9 +191,9 @@ export function toFailure(err: unknown, llm: LlmSettings, why: { overCap: boolea
   const e = err as Error & { code?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH') {
-    // Calling again at once cannot help: the workflow waits for the server (waitForOllama), then calls again.
+    // Calling again at once cannot help: the workflow waits for the server (waitForModelServer), then calls again.
     return ApplicationFailure.nonRetryable(
-      openAi ? `${server} is not reachable: start it (or pass -ollama URL)` : `Ollama is not reachable at ${llm.ollamaUrl}: start it with \`ollama serve\``,
+      openAi ? `${server} is not reachable: start it (or pass -ollama URL)` : `Ollama is not reachable at ${llm.serverUrl}: start it with \`ollama serve\``,
       MODEL_SERVER_GONE,
     );
   }

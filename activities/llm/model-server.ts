@@ -29,7 +29,7 @@ export async function streamChat(llm: LlmSettings, call: ChatCall, onText: (text
   if (llm.api === 'openai') {
     // The server's own fields for a prefill and its shape of response_format; a plain request needs neither.
     const shape = format || messages.at(-1)?.role === 'assistant' ? await serverProfile(llm, opts.signal) : undefined;
-    const end = await new OpenAiClient(llm.ollamaUrl).chat(
+    const end = await new OpenAiClient(llm.serverUrl).chat(
       chatCompletionRequest(llm.model, messages, options, format, stop, shape),
       (chunk) => {
         // The usage chunk has no choices: it is no piece of the answer.
@@ -39,7 +39,7 @@ export async function streamChat(llm: LlmSettings, call: ChatCall, onText: (text
     );
     return { doneReason: end.finishReason, promptTokens: end.usage?.prompt_tokens, outputTokens: end.usage?.completion_tokens };
   }
-  const last = await new OllamaClient(llm.ollamaUrl).chat(
+  const last = await new OllamaClient(llm.serverUrl).chat(
     { model: llm.model, messages, format, options: stop?.length ? { ...options, stop } : options },
     (chunk) => onText(chunk.message.content),
     opts,
@@ -54,6 +54,4 @@ export async function probeServer(url: string, api: LlmSettings['api'], signal: 
 }
 
 /** "Ollama", or a neutral name with its address for any other server (Ollama's /v1 included: we cannot tell). */
-export function serverName(url: string, api: LlmSettings['api']): string {
-  return api === 'openai' ? `the model server at ${url}` : 'Ollama';
-}
+export { serverName } from '../../core/types.js';

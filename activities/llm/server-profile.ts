@@ -51,8 +51,8 @@ async function probe(client: OpenAiClient, model: string, shape: RequestShape, s
 }
 
 /** The profile of the server behind `llm`, found out now. */
-async function findProfile(llm: Pick<LlmSettings, 'ollamaUrl' | 'model' | 'server'>, signal?: AbortSignal): Promise<ServerProfile> {
-  const client = new OpenAiClient(llm.ollamaUrl);
+async function findProfile(llm: Pick<LlmSettings, 'serverUrl' | 'model' | 'server'>, signal?: AbortSignal): Promise<ServerProfile> {
+  const client = new OpenAiClient(llm.serverUrl);
   const { kind, evidence } = llm.server ? { kind: llm.server, evidence: '-llm-server' } : await detectServer(client, signal);
   // A server no sign identified may be a vLLM relative: its fields are the second try.
   const tries = kind === 'unknown' ? [{}, { ...VLLM_CONTINUATION }] : [continuationFields(kind)];
@@ -70,8 +70,8 @@ const PROFILE_TTL_MS = 10 * 60_000;
 const profiles = new Map<string, { at: number; profile: Promise<ServerProfile> }>();
 
 /** The server's profile, probed once per server, model and -llm-server for a while; a failed probe is not kept. */
-export function serverProfile(llm: Pick<LlmSettings, 'ollamaUrl' | 'model' | 'server'>, signal?: AbortSignal): Promise<ServerProfile> {
-  const key = JSON.stringify([openAiBaseUrl(llm.ollamaUrl), llm.model, llm.server ?? null]);
+export function serverProfile(llm: Pick<LlmSettings, 'serverUrl' | 'model' | 'server'>, signal?: AbortSignal): Promise<ServerProfile> {
+  const key = JSON.stringify([openAiBaseUrl(llm.serverUrl), llm.model, llm.server ?? null]);
   const known = profiles.get(key);
   if (known && Date.now() - known.at < PROFILE_TTL_MS) return known.profile;
   const profile = findProfile(llm, signal);

@@ -73,7 +73,7 @@ async function measure(env: TestWorkflowEnvironment, modelWorkers: number, log: 
           namespace,
           taskQueue: TASK_QUEUE,
           serve: ['model'],
-          modelServer: { ollamaUrl: server.url },
+          modelServer: { serverUrl: server.url },
           maxConcurrentModelCalls: 1,
         }),
       );

@@ -75,7 +75,7 @@ export function benchPlan(env: NodeJS.ProcessEnv = process.env) {
 
 interface Session {
   env: TestWorkflowEnvironment;
-  ollamaUrl: string;
+  serverUrl: string;
   commit: string;
   machine: string;
 }
@@ -95,12 +95,12 @@ async function checkOutput(outputDir: string, ctx: BenchContext): Promise<ApiChe
 
 /** One generateApi run from start to result, then the harness's check of what it wrote. */
 async function runOnce(s: Session, model: string, prompt: string, strategy: Strategy, ctx: BenchContext): Promise<ModelRow> {
-  const input = runInput(s.ollamaUrl, {
+  const input = runInput(s.serverUrl, {
     prompt,
     strategy,
     maxRepairRounds: REPAIR_ROUNDS,
     workingBudgetMs: WORKING_BUDGET_MS,
-    llm: { ollamaUrl: s.ollamaUrl, model, options: MODEL_OPTIONS, callTimeoutMs: 1_800_000, stallTimeoutMs: 300_000, maxOutputBytes: 10 * 2 ** 20 },
+    llm: { serverUrl: s.serverUrl, model, options: MODEL_OPTIONS, callTimeoutMs: 1_800_000, stallTimeoutMs: 300_000, maxOutputBytes: 10 * 2 ** 20 },
   });
   ctx.log(`  output: ${input.outputDir}`);
   const date = new Date().toISOString();
@@ -168,7 +168,7 @@ export const benchmark: Benchmark = {
       const ollamaVersion = ((await (await fetch(`${ollama.url}/api/version`)).json()) as { version: string }).version;
       const session: Session = {
         env,
-        ollamaUrl: ollama.url,
+        serverUrl: ollama.url,
         commit,
         machine: `${machine.cores} cores, ${machine.cpu}, ${machine.ramGb} GB RAM, ${machine.versions.go}, Ollama ${ollamaVersion}`,
       };

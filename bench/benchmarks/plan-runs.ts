@@ -172,7 +172,7 @@ export const benchmark: Benchmark = {
             prompt: p.sentence,
             strategy: 'plan',
             store: 'sqlite',
-            llm: { ollamaUrl: ollama.url, model, options: OPTIONS, callTimeoutMs: 1_800_000, stallTimeoutMs: 300_000, maxOutputBytes: 10 * 2 ** 20 },
+            llm: { serverUrl: ollama.url, model, options: OPTIONS, callTimeoutMs: 1_800_000, stallTimeoutMs: 300_000, maxOutputBytes: 10 * 2 ** 20 },
           });
           const t0 = performance.now();
           const handle = await env.client.workflow.start('generateApi', {

@@ -194,7 +194,7 @@ export const benchmark: Benchmark = {
           // A fresh response cache: every row is a real model call.
           const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-plans-'));
           const llm: LlmSettings = {
-            ollamaUrl: ollama.url,
+            serverUrl: ollama.url,
             model,
             options: OPTIONS,
             callTimeoutMs: 30 * 60_000,

@@ -10,7 +10,7 @@ import { CancelledFailure } from '@temporalio/common';
 import { chatOnce } from '../../activities/llm/chat.js';
 import type { ChatProgress, WaitProgress } from '../../core/run-types.js';
 import { MODEL_SERVER_GONE } from '../../core/types.js';
-import { waitForOllama } from '../../activities/llm/wait-for-ollama.js';
+import { waitForModelServer } from '../../activities/llm/wait-for-model-server.js';
 import { FIXTURE_DIR } from '../support/run-fixtures.js';
 import { fencedAnswer, startScriptedOllama } from '../support/scripted-ollama.js';
 import { MODELS_FILE, chatInput, cleanUpChatInputs, closedPort, failure, quietEnv, rejection, runChat, withServer } from '../support/chat-activity.js';
@@ -94,7 +94,7 @@ describe('chatOnce', () => {
     });
   });
 
-  it('a closed port is OllamaUnreachable, not retried at once (the workflow waits for the server), and says `ollama serve`', async () => {
+  it('a closed port is ModelServerUnreachable, not retried at once (the workflow waits for the server), and says `ollama serve`', async () => {
     const port = await closedPort();
     const f = await failure(runChat(chatInput({ url: `http://127.0.0.1:${port}` })).result);
     assert.equal(f.type, MODEL_SERVER_GONE);
@@ -193,13 +193,13 @@ describe('chatOnce', () => {
   });
 });
 
-describe('waitForOllama', () => {
+describe('waitForModelServer', () => {
   const waitFor = (url: string, untilMs: number) => {
     const env = quietEnv();
     const beats: WaitProgress[] = [];
     env.on('heartbeat', (d: WaitProgress) => beats.push(d));
     const since = new Date().toISOString();
-    return { since, beats, result: env.run(waitForOllama, { ollamaUrl: url, since, untilMs }) as Promise<{ probes: number }> };
+    return { since, beats, result: env.run(waitForModelServer, { serverUrl: url, since, untilMs }) as Promise<{ probes: number }> };
   };
 
   it('returns once a server answers on the port, heartbeating what it waits for and since when', async () => {

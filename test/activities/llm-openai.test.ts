@@ -1,4 +1,4 @@
-// chatOnce, preflight and waitForOllama over the OpenAI-compatible API (llm.api 'openai')
+// chatOnce, preflight and waitForModelServer over the OpenAI-compatible API (llm.api 'openai')
 // against the scripted Ollama's /v1: the same streaming, usage, cut-off, cache, caps and
 // failures as the native API, the API key sent as a bearer token and shown nowhere.
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { cacheKey } from '../../activities/llm/chat.js';
-import { waitForOllama } from '../../activities/llm/wait-for-ollama.js';
+import { waitForModelServer } from '../../activities/llm/wait-for-model-server.js';
 import { API_KEY_VARIABLE } from '../../activities/llm/openai.js';
 import { preflight } from '../../activities/preflight.js';
 import { MODEL_SERVER_GONE, type PreflightResult } from '../../core/types.js';
@@ -190,10 +190,10 @@ describe('chatOnce over the OpenAI-compatible API', () => {
   });
 });
 
-describe('preflight and waitForOllama over the OpenAI-compatible API', () => {
+describe('preflight and waitForModelServer over the OpenAI-compatible API', () => {
   const check = (url: string, model = 'codellama:7b') =>
     quietEnv().run(preflight, {
-      ollamaUrl: url,
+      serverUrl: url,
       api: 'openai' as const,
       model,
       outputDir: path.join(tmpDir('preflight-openai'), 'out'),
@@ -231,10 +231,10 @@ describe('preflight and waitForOllama over the OpenAI-compatible API', () => {
     assert.equal(gone.nonRetryable, true);
   });
 
-  it('waitForOllama probes /v1/models when the API is openai', async () => {
+  it('waitForModelServer probes /v1/models when the API is openai', async () => {
     await withServer({}, async (server) => {
       const since = new Date().toISOString();
-      const done = await quietEnv().run(waitForOllama, { ollamaUrl: server.url, api: 'openai' as const, since, untilMs: Date.now() + 10_000 });
+      const done = await quietEnv().run(waitForModelServer, { serverUrl: server.url, api: 'openai' as const, since, untilMs: Date.now() + 10_000 });
       assert.deepEqual(done, { probes: 1 });
       assert.deepEqual(
         server.requests.map((r) => `${r.method} ${r.path}`),

@@ -19,7 +19,7 @@ after(cleanUpChatInputs);
 
 const check = (url: string, server?: LlmSettings['server']) =>
   quietEnv().run(preflight, {
-    ollamaUrl: url,
+    serverUrl: url,
     api: 'openai' as const,
     ...(server ? { server } : {}),
     model: 'codellama:7b',

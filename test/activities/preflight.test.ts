@@ -33,7 +33,7 @@ const quietEnv = () => new MockActivityEnvironment(undefined, { logger: new Defa
 const check = (i: PreflightInput) => quietEnv().run(preflight, i) as Promise<PreflightResult>;
 let n = 0;
 const input = (overrides: Partial<PreflightInput> = {}): PreflightInput => ({
-  ollamaUrl: server.url,
+  serverUrl: server.url,
   model: 'codellama:7b',
   outputDir: path.join(dir, `out-${++n}`),
   allowNonEmptyOutput: false,
@@ -72,9 +72,9 @@ describe('preflight', () => {
     assert.match(f.message, /ollama pull nosuchmodel:1b/);
   });
 
-  it('a closed port is OllamaUnreachable, saying `ollama serve`', async () => {
-    const f = await failure(check(input({ ollamaUrl: `http://127.0.0.1:${await closedPort()}` })));
-    assert.equal(f.type, 'OllamaUnreachable');
+  it('a closed port is ModelServerUnreachable, saying `ollama serve`', async () => {
+    const f = await failure(check(input({ serverUrl: `http://127.0.0.1:${await closedPort()}` })));
+    assert.equal(f.type, 'ModelServerUnreachable');
     assert.equal(f.nonRetryable, true);
     assert.match(f.message, /ollama serve/);
   });

@@ -206,7 +206,7 @@ export interface HostileCase {
 
 export function llmSettings(url: string, over: Partial<LlmSettings> = {}): LlmSettings {
   return {
-    ollamaUrl: url,
+    serverUrl: url,
     model: 'codellama:7b',
     options: { temperature: 0, seed: 1, num_ctx: 4096 },
     callTimeoutMs: 30_000,

@@ -199,7 +199,7 @@ export interface Bench {
   tmp: string;
   env: NodeJS.ProcessEnv;
   /** The flags of one run: output folder, mirror, Ollama, Temporal, 5 s heartbeat timeout. */
-  runArgs(name: string, ollamaUrl: string, extra?: string[]): { args: string[]; output: string; db: string };
+  runArgs(name: string, serverUrl: string, extra?: string[]): { args: string[]; output: string; db: string };
 }
 
 export async function bench(prefix: string): Promise<Bench> {
@@ -213,7 +213,7 @@ export async function bench(prefix: string): Promise<Bench> {
     dir,
     tmp,
     env: { TMPDIR: tmp },
-    runArgs(name, ollamaUrl, extra = []) {
+    runArgs(name, serverUrl, extra = []) {
       const output = path.join(dir, name);
       const db = path.join(dir, `${name}.db`);
       const args = [
@@ -222,7 +222,7 @@ export async function bench(prefix: string): Promise<Bench> {
         '-db',
         db,
         '-ollama',
-        ollamaUrl,
+        serverUrl,
         '-temporal',
         temporal,
         '-ui',

@@ -73,7 +73,7 @@ const mocks: typeof realActivities = {
   }),
   generateFile: writeFileMock,
   composeFile: writeFileMock,
-  waitForOllama: async () => {},
+  waitForModelServer: async () => {},
   writeScaffold: async () => [fileRef('go.mod')],
   writePlanFile: async ({ plan, message }: PlanFileInput) => {
     scriptOf().planWrites.push({ plan, message });

@@ -43,15 +43,15 @@ export function tmpDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `overnight-${prefix}-`));
 }
 
-/** A run input against `ollamaUrl`, writing into a fresh folder. */
-export function runInput(ollamaUrl: string, overrides: Partial<RunInput> = {}): RunInput {
+/** A run input against `serverUrl`, writing into a fresh folder. */
+export function runInput(serverUrl: string, overrides: Partial<RunInput> = {}): RunInput {
   const dir = tmpDir('run');
   return {
     prompt: 'REST API for todo list',
     outputDir: path.join(dir, 'out'),
     dbPath: path.join(dir, 'mirror.db'),
     llm: {
-      ollamaUrl,
+      serverUrl,
       model: 'codellama:7b',
       options: { temperature: 0, seed: 1, num_ctx: 4096 },
       callTimeoutMs: 60_000,

@@ -287,7 +287,7 @@ describe('-phase-options', () => {
     const phaseOptions = parsePhaseOptions(flags['phase-options']);
     assert.deepEqual(phaseOptions, { plan: { temperature: 0 }, tests: { num_ctx: 16384, temperature: 0.1 }, repair: { seed: 7 } });
     const llm = {
-      ollamaUrl: 'http://x',
+      serverUrl: 'http://x',
       model: 'm',
       options: { temperature: 0.4, num_ctx: 8192, seed: 42 },
       callTimeoutMs: 1,

@@ -7,7 +7,7 @@ import { parseArgs } from '../../client/args.js';
 import { servedInput, withModelEndpoint } from '../../worker/model-endpoint.js';
 import { modelTaskQueue } from '../../core/task-queues.js';
 
-const llm = { ollamaUrl: 'http://cli-host:11434', model: 'm', options: {}, callTimeoutMs: 1, stallTimeoutMs: 1, maxOutputBytes: 1 };
+const llm = { serverUrl: 'http://cli-host:11434', model: 'm', options: {}, callTimeoutMs: 1, stallTimeoutMs: 1, maxOutputBytes: 1 };
 
 describe('-serve and the model queue', () => {
   test('worker -serve takes a comma list of workflows, workspace, model; all three by default', () => {
@@ -27,32 +27,32 @@ describe('-serve and the model queue', () => {
 });
 
 describe('a model worker’s own endpoint and cache', () => {
-  test('its URL and API replace the run’s in `llm` and in `ollamaUrl`; its cache replaces dbPath', () => {
-    const endpoint = { ollamaUrl: 'http://gpu-box:8000', api: 'openai' as const, cacheDbPath: '/state/llm-cache.db' };
+  test('its URL and API replace the run’s in `llm` and in `serverUrl`; its cache replaces dbPath', () => {
+    const endpoint = { serverUrl: 'http://gpu-box:8000', api: 'openai' as const, cacheDbPath: '/state/llm-cache.db' };
     assert.deepEqual(servedInput({ prompt: 'p', dbPath: '/run/poc.db', llm }, endpoint), {
       prompt: 'p',
       dbPath: '/state/llm-cache.db',
-      llm: { ...llm, ollamaUrl: 'http://gpu-box:8000', api: 'openai' },
+      llm: { ...llm, serverUrl: 'http://gpu-box:8000', api: 'openai' },
     });
-    assert.deepEqual(servedInput({ ollamaUrl: 'http://cli-host:11434', api: 'openai', since: 's' }, { ollamaUrl: 'http://ollama:11434' }), {
-      ollamaUrl: 'http://ollama:11434',
+    assert.deepEqual(servedInput({ serverUrl: 'http://cli-host:11434', api: 'openai', since: 's' }, { serverUrl: 'http://ollama:11434' }), {
+      serverUrl: 'http://ollama:11434',
       since: 's',
     });
   });
 
   test('its -llm-server replaces the run’s (in `llm` and in a preflight input); a worker without one drops the run’s, to detect its own', () => {
     const runLlm = { ...llm, api: 'openai' as const, server: 'tgi' as const };
-    const vllm = { ollamaUrl: 'http://gpu-box:8000', api: 'openai' as const, server: 'vllm' as const };
-    assert.deepEqual(servedInput({ llm: runLlm }, vllm), { llm: { ...llm, ollamaUrl: 'http://gpu-box:8000', api: 'openai', server: 'vllm' } });
-    assert.deepEqual(servedInput({ ollamaUrl: 'u', api: 'openai', server: 'tgi', model: 'm' }, vllm), {
-      ollamaUrl: 'http://gpu-box:8000',
+    const vllm = { serverUrl: 'http://gpu-box:8000', api: 'openai' as const, server: 'vllm' as const };
+    assert.deepEqual(servedInput({ llm: runLlm }, vllm), { llm: { ...llm, serverUrl: 'http://gpu-box:8000', api: 'openai', server: 'vllm' } });
+    assert.deepEqual(servedInput({ serverUrl: 'u', api: 'openai', server: 'tgi', model: 'm' }, vllm), {
+      serverUrl: 'http://gpu-box:8000',
       api: 'openai',
       server: 'vllm',
       model: 'm',
     });
-    const detecting = { ollamaUrl: 'http://gpu-box:8000', api: 'openai' as const };
-    assert.deepEqual(servedInput({ llm: runLlm }, detecting), { llm: { ...llm, ollamaUrl: 'http://gpu-box:8000', api: 'openai' } });
-    assert.deepEqual(servedInput({ ollamaUrl: 'u', api: 'openai', server: 'tgi' }, detecting), { ollamaUrl: 'http://gpu-box:8000', api: 'openai' });
+    const detecting = { serverUrl: 'http://gpu-box:8000', api: 'openai' as const };
+    assert.deepEqual(servedInput({ llm: runLlm }, detecting), { llm: { ...llm, serverUrl: 'http://gpu-box:8000', api: 'openai' } });
+    assert.deepEqual(servedInput({ serverUrl: 'u', api: 'openai', server: 'tgi' }, detecting), { serverUrl: 'http://gpu-box:8000', api: 'openai' });
   });
 
   test('a worker with no endpoint of its own serves the run’s, unchanged', async () => {
