@@ -5,13 +5,15 @@
 // (compose-code.ts), and the loop between them is core/guided-code.ts.
 import type { ApiSpec, LlmSettings, LlmUsage, RepairRequest } from '../../core/types.js';
 import type { FixRequest } from '../../core/guided-code.js';
+import { ApplicationFailure } from '@temporalio/activity';
 import { chatOnce } from '../llm/chat.js';
+import { NO_USAGE } from '../../core/usage.js';
 import type { Message } from '../llm/ollama.js';
 import { llmForPhase } from '../llm/phase-options.js';
 import { loadPrompt, renderPrompt } from '../llm/prompts.js';
 import { contractFor, type ContractPhase } from './contract.js';
 import { functionPrompt } from './function-prompt.js';
-import { answerStart, continuedAnswer } from './go-source.js';
+import { answerStart, continuedAnswer, finishedBeforeCut } from './go-source.js';
 import { recordFunctionCandidate } from '../run-metrics.js';
 
 /** Tokens one function's answer may have (num_predict). */
@@ -86,6 +88,16 @@ export async function askForFunction(request: FunctionRequest): Promise<{ conten
   // writes this function's body, not a whole file, a `main` or another API's function.
   // A server that cannot continue one is asked without it, and its whole answer read.
   const start = answerStart(hole);
-  const answer = await chatOnce({ dbPath: request.dbPath, llm: { ...llm, options }, messages, prefill: start, stop: FUNCTION_END, label: request.label });
-  return { content: continuedAnswer(answer.prefilled ? start : '', answer.content), usage: answer.usage };
+  let answer;
+  try {
+    answer = await chatOnce({ dbPath: request.dbPath, llm: { ...llm, options }, messages, prefill: start, stop: FUNCTION_END, label: request.label });
+  } catch (err) {
+    // An answer over the output cap is a bad candidate, not the run's end: the loop asks again.
+    if (err instanceof ApplicationFailure && err.type === 'OutputTooLarge') return { content: '', usage: NO_USAGE };
+    throw err;
+  }
+  const begun = answer.prefilled ? start : '';
+  // No answer is better than half a function: the check then says none came (or it was cut off).
+  if (answer.cutOff && !finishedBeforeCut(begun, answer.content)) return { content: '', usage: answer.usage };
+  return { content: continuedAnswer(begun, answer.content), usage: answer.usage };
 }

@@ -97,3 +97,29 @@ describe('the continuation probe and a guided function per server', () => {
     });
   });
 });
+
+describe('a function answer the token limit cut off, or over the output cap (issue #27)', () => {
+  const GET_BODY = '\tx, ok := r.items[id]\n\tif !ok {\n\t\treturn models.Todo{}, ErrNotFound\n\t}\n\treturn x, nil\n}\n';
+  const ask = (server: ScriptedOllama, llm: Partial<LlmSettings>) => {
+    const input = chatInput(server, llm);
+    const prompt = `Write the Go function \`${SIGNATURE}\`.\nFunction: Get\n`;
+    return quietEnv().run(askForFunction, { llm: input.llm, prompt, hole: HOLE, attempt: 0, dbPath: input.dbPath, label: 'Get' }) as Promise<{
+      content: string;
+    }>;
+  };
+
+  it('half a body cut at num_predict is no candidate; a body finished before the cut is', async () => {
+    // The scripted server streams one character a chunk and stops after num_predict chunks, as a model stops at its token limit.
+    await withServer({ respond: () => GET_BODY.repeat(3), chunkChars: 1 }, async (server) => {
+      assert.equal((await ask(server, { options: { temperature: 0, seed: 1, num_ctx: 4096, num_predict: 20 } })).content, '', 'half a body was kept');
+      const whole = await ask(server, { options: { temperature: 0, seed: 1, num_ctx: 4096, num_predict: GET_BODY.length + 10 } });
+      assert.equal(bodyFromAnswer(whole.content, HOLE).body, GET_BODY.replace(/\n}\n$/, ''));
+    });
+  });
+
+  it('an answer over the output cap is no candidate, not the end of the run', async () => {
+    await withServer({ respond: () => ({ fault: 'oversized', bytes: 256 * 1024 }) }, async (server) => {
+      assert.equal((await ask(server, { maxOutputBytes: 64 * 1024 })).content, '');
+    });
+  });
+});

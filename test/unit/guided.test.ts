@@ -10,6 +10,7 @@ import {
   answerStart,
   bodyFromAnswer,
   continuedAnswer,
+  finishedBeforeCut,
   functionsIn,
   matchingBracket,
   NoFunctionError,
@@ -60,6 +61,14 @@ describe('an answer the model continues', () => {
     assert.equal(bodyFromAnswer(text, GET).body, '\tx, ok := r.items[id]\n\tif !ok {\n\t\treturn models.Todo{}, ErrNotFound\n\t}\n\treturn x, nil');
     const closed = continuedAnswer(start, '\treturn models.Todo{}, ErrNotFound\n}\n```');
     assert.equal(bodyFromAnswer(closed, GET).body, '\treturn models.Todo{}, ErrNotFound', 'an answer that closed itself is not closed twice');
+  });
+
+  test('cut off by the token limit: a body closed before the cut counts, half a body does not (issue #27)', () => {
+    const start = answerStart(GET);
+    // Stopped at its closing brace: the stop sequence ate the brace, the body is whole. Cut: it is not.
+    assert.equal(finishedBeforeCut(start, '\treturn models.Todo{}, ErrNotFound'), false, 'half a body, closed by nobody');
+    assert.equal(finishedBeforeCut(start, '\treturn r.items[id], nil\n}\n\nfunc (r *TodoRepository) List() []models.Todo {\n\tout := '), true);
+    assert.equal(finishedBeforeCut(start, 'Sure! Here is more prose than code and'), false);
   });
 
   test('a model that starts over with its own fence or signature is read as a whole answer', () => {
