@@ -98,6 +98,6 @@ export async function askForFunction(request: FunctionRequest): Promise<{ conten
   }
   const begun = answer.prefilled ? start : '';
   // No answer is better than half a function: the check then says none came (or it was cut off).
-  if (answer.cutOff && !finishedBeforeCut(begun, answer.content)) return { content: '', usage: answer.usage };
+  if (answer.cutOff && !finishedBeforeCut(begun, answer.content, hole.name)) return { content: '', usage: answer.usage };
   return { content: continuedAnswer(begun, answer.content), usage: answer.usage };
 }

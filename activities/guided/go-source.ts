@@ -207,27 +207,29 @@ export const answerStart = (hole: FunctionHole) => `\`\`\`go\n${hole.signature} 
  * the function's closing brace (a stop sequence is not part of the answer).
  */
 export function continuedAnswer(start: string, continuation: string): string {
-  const { text, open } = answerText(start, continuation);
-  return open >= 0 && matchingBracket(text, open) < 0 ? `${text}\n}\n\`\`\`` : text;
+  const text = answerText(start, continuation);
+  // The stop sequence ends the function being written, the last one (a helper may come first).
+  const funcs = [...text.matchAll(/^func\b/gm)];
+  const last = funcs.length ? text.indexOf('{', funcs[funcs.length - 1]!.index) : -1;
+  return last >= 0 && matchingBracket(text, last) < 0 ? `${text}\n}\n\`\`\`` : text;
 }
 
 /**
- * An answer the token limit cut off: its function counts only when its body closed before the
- * cut. (continuedAnswer closes an open body because the stop sequence ends a finished one; a
- * cut one is half a body.)
+ * An answer the token limit cut off: function `name` counts only when its body closed before
+ * the cut. (continuedAnswer closes an open body because the stop sequence ends a finished one;
+ * a cut one is half a body.)
  */
-export function finishedBeforeCut(start: string, continuation: string): boolean {
-  const { text, open } = answerText(start, continuation);
+export function finishedBeforeCut(start: string, continuation: string, name: string): boolean {
+  const text = answerText(start, continuation);
+  const func = new RegExp(`^func (?:\\([^)]*\\) )?${name}\\b`, 'm').exec(text);
+  const open = func ? text.indexOf('{', func.index) : -1;
   return open >= 0 && matchingBracket(text, open) >= 0;
 }
 
-function answerText(start: string, continuation: string): { text: string; open: number } {
-  // A model that starts over (a fence, or the signature again, perhaps after a line of prose) gave
-  // a whole answer of its own: its code is kept and its prose dropped, so nothing is glued onto the start.
+/** A model that starts over (a fence, or the signature again, perhaps after a line of prose) gave a whole answer of its own: its code is kept and its prose dropped, so nothing is glued onto the start. */
+function answerText(start: string, continuation: string): string {
   const own = ownAnswerAt(continuation);
-  const text = own >= 0 ? continuation.slice(own) : start + continuation;
-  const func = /^func\b/m.exec(text);
-  return { text, open: func ? text.indexOf('{', func.index) : -1 };
+  return own >= 0 ? continuation.slice(own) : start + continuation;
 }
 
 /**

@@ -1,5 +1,5 @@
 // The hostile layer's harness: LLM output (and whatever answers as Ollama) is hostile input.
-// Hostile cases in this layer: 69 (answers 21, transport 11, plans 13, filesystem 8, workflow 5, containment 8, image worker 1, wrong package 2).
+// Hostile cases in this layer: 71 (answers 21, transport 11, plans 13, filesystem 8, workflow 6, containment 8, image worker 1, wrong package 2, disk full 1).
 //
 // Each activity-level case runs the real activity (generateFile / planApi) in a
 // MockActivityEnvironment against a scripted Ollama on 127.0.0.1, in a sandbox:

@@ -1,4 +1,4 @@
-// Hostile answers through the whole run: 5 cases (the layer's total is in support.ts), on a real
+// Hostile answers through the whole run: 6 cases (the last on the default path, -strategy plan) (the layer's total is in support.ts), on a real
 // dev server with a real Worker (WORKFLOWS_PATH and the real activities), the scripted Ollama
 // and, for the wrong-package case, the real Go toolchain. Each run ends with a clear verdict in
 // the run's result and in status.json, and what crosses Temporal's history stays small.
@@ -15,6 +15,13 @@ import type { LlmSettings, RunInput } from '../../core/types.js';
 import type { RunResult, RunState } from '../../core/run-types.js';
 import { FIXTURE_DIR, startDevServerWithWorker } from '../support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder, TODO_SPEC, whenFile, whenPlan, withOverrides, type Override } from '../support/scripted-ollama.js';
+import { fencedAnswer, generatedReadme, hasFormat, type Answer, type ScriptedRequest } from '../support/scripted-ollama-responders.js';
+import { behaviourContract } from '../../core/go/index.js';
+import { MAX_CANDIDATES } from '../../core/guided-code.js';
+import { LIBRARY_BODIES, LIBRARY_PLAN } from '../../core/go/sample-plans.js';
+import { singleResourceSpec } from '../../core/single-resource.js';
+import { checkApi, specFromOutput } from '../support/check-api.js';
+import { readStatusJson } from '../support/status-schema.js';
 import {
   KiB,
   MiB,
@@ -243,4 +250,84 @@ describe('hostile answers through a whole run on a real dev server', () => {
       },
     );
   });
+
+  it(
+    "the default path (-strategy plan): behaviour.go's methods answered with prose, a restart that ignores the prefill, another file's path and code that writes outside; a huge answer",
+    { timeout: 300_000 },
+    async () => {
+      const holes = behaviourContract(LIBRARY_PLAN).holes;
+      const methodOf = (req: ScriptedRequest) => req.messages.map((m) => /^Method: (\S+)$/m.exec(m.content)?.[1]).find(Boolean);
+      const asked = new Map<string, number>();
+      const hostile = (req: ScriptedRequest): Answer => {
+        const question = /^(?:After \w+, i|I)s this book (one of|left out of) the books that match "published in the last 365 days"\?$/m.exec(
+          req.lastUserMessage,
+        );
+        if (question) {
+          const listed = !/published: "[^"]*" \(400 days ago\)/.test(req.lastUserMessage);
+          return JSON.stringify(question[1] === 'one of' ? { listed } : { leftOut: !listed });
+        }
+        if (hasFormat(req.format)) return JSON.stringify(LIBRARY_PLAN);
+        const method = methodOf(req);
+        if (!method) return fencedAnswer('README.md', generatedReadme(singleResourceSpec(LIBRARY_PLAN)));
+        asked.set(method, (asked.get(method) ?? 0) + 1);
+        const hole = holes.find((h) => h.name === method)!;
+        // Checkout: the first answer is 2 MiB of text, over the 1 MiB cap; every later one is prose.
+        if (method === 'Book.Checkout') return asked.get(method) === 1 ? { fault: 'oversized', bytes: 2 * MiB } : PROSE;
+        // Recent: the model ignores the start it was given and writes a whole answer of its own, prose first.
+        if (method === 'Book.Recent') return `Sure! Here it is:\n\`\`\`go\n${hole.signature} {\n${LIBRARY_BODIES[method]}\n}\n\`\`\`\n`;
+        // TitleNotIsbn: another file's path, another package, and code that would write outside the folder.
+        return [
+          '```go',
+          '// File: ../../escaped.go',
+          'package main',
+          'import "os"',
+          'func init() { _ = os.WriteFile("../../escaped.txt", []byte("out"), 0o644) }',
+          `${hole.signature} {`,
+          LIBRARY_BODIES[method],
+          '}',
+          '```',
+        ].join('\n');
+      };
+      await hostileRun(
+        'default-path',
+        [{ when: () => true, answer: hostile }],
+        {
+          prompt: 'REST API for a library: authors and books with a checkout action',
+          strategy: 'plan',
+          store: 'sqlite',
+          skipValidation: false,
+          maxRepairRounds: 1,
+        },
+        240_000,
+        async (run) => {
+          assert.equal(run.error, undefined, `the run ends: ${String(run.error)}`);
+          assert.equal(run.result!.valid, true, run.result!.error);
+          // Re-checked here, not by the pipeline's word: vet, build, tests ≥ 70 %, CRUD over HTTP.
+          const check = await checkApi(run.sb.out, specFromOutput(run.sb.out));
+          assert.equal(check.valid, true, check.details);
+          const source = readFileSync(path.join(run.sb.out, 'internal/models/behaviour.go'), 'utf8');
+          // Checkout never had a body that compiled: code's stand-in, and the run names it.
+          assert.match(source, /func \(x \*Book\) Checkout\(now time\.Time\) error \{\n/);
+          assert.doesNotMatch(source, /Sure|escaped|os\.WriteFile|package main/);
+          const notBuilt = readStatusJson(run.sb.out).fidelity!.requirements.filter((r) => r.where === null);
+          assert.ok(
+            notBuilt.some((r) => /checkout/.test(r.why ?? '')),
+            JSON.stringify(notBuilt),
+          );
+          // Recent's own answer is the model's code, kept; TitleNotIsbn's body alone, from inside its foreign file.
+          assert.ok(source.includes(LIBRARY_BODIES['Book.Recent']!), 'the restarted answer was kept');
+          assert.ok(source.includes(LIBRARY_BODIES['Book.TitleNotIsbn']!), `the method's body was not taken out of the foreign file:\n${source}`);
+          // Wherever the answer's paths lead from the folders the code is written and run in.
+          const bases = [run.sb.out, path.join(run.sb.out, 'internal/models'), path.join(run.sb.out, 'tests'), run.sb.root];
+          for (const base of bases)
+            for (const name of ['../../escaped.go', '../../escaped.txt'])
+              assert.equal(existsSync(path.resolve(base, name)), false, `${path.resolve(base, name)} was written`);
+          // Each method is asked a bounded number of times: the huge answer and the prose end in code's stand-in, not a loop.
+          assert.ok((asked.get('Book.Checkout') ?? 0) >= 2 && (asked.get('Book.Checkout') ?? 0) <= MAX_CANDIDATES, JSON.stringify([...asked]));
+          assert.equal(asked.get('Book.Recent'), 1);
+          assert.equal(asked.get('Book.TitleNotIsbn'), 1);
+        },
+      );
+    },
+  );
 });

@@ -66,9 +66,22 @@ describe('an answer the model continues', () => {
   test('cut off by the token limit: a body closed before the cut counts, half a body does not (issue #27)', () => {
     const start = answerStart(GET);
     // Stopped at its closing brace: the stop sequence ate the brace, the body is whole. Cut: it is not.
-    assert.equal(finishedBeforeCut(start, '\treturn models.Todo{}, ErrNotFound'), false, 'half a body, closed by nobody');
-    assert.equal(finishedBeforeCut(start, '\treturn r.items[id], nil\n}\n\nfunc (r *TodoRepository) List() []models.Todo {\n\tout := '), true);
-    assert.equal(finishedBeforeCut(start, 'Sure! Here is more prose than code and'), false);
+    assert.equal(finishedBeforeCut(start, '\treturn models.Todo{}, ErrNotFound', 'Get'), false, 'half a body, closed by nobody');
+    assert.equal(finishedBeforeCut(start, '\treturn r.items[id], nil\n}\n\nfunc (r *TodoRepository) List() []models.Todo {\n\tout := ', 'Get'), true);
+    assert.equal(finishedBeforeCut(start, 'Sure! Here is more prose than code and', 'Get'), false);
+    // A helper first, then the function asked for, cut inside it.
+    assert.equal(
+      finishedBeforeCut(start, '```go\nfunc helper() int { return 1 }\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n\tx := ', 'Get'),
+      false,
+    );
+  });
+
+  test('a helper before the function asked for: the stop sequence ended the last one, which is closed', () => {
+    const text = continuedAnswer(
+      answerStart(GET),
+      '```go\nfunc helper() int { return 1 }\nfunc (r *TodoRepository) Get(id int) (models.Todo, error) {\n\treturn r.items[id], nil',
+    );
+    assert.equal(bodyFromAnswer(text, GET).body, '\treturn r.items[id], nil');
   });
 
   test('a model that starts over with its own fence or signature is read as a whole answer', () => {
