@@ -18,12 +18,13 @@ declare -A LAYER_LIMIT=([unit]=5 [activities]=15 [workflow]=20 [replay]=10 [e2e]
 # Files run two at a time in these layers (OVERNIGHT_TEST_CONCURRENCY=1 runs them one by one):
 # each file has its own ports, dev server, output and state folders, and most of their time is
 # waiting (a scripted model's stream, a heartbeat timeout, a pause), or a go test linking on one
-# core. Measured on the idle 2-core machine (issue #27, 2026-12-05): activities 352 → 210 s, e2e
-# 460 → 285 s, durability 323 → 196 s, every test passing. Not the workflow layer: its pipeline
-# file alone takes most of it (two at a time took 199 s against 153 s), nor the real layer's
-# model, which wants both cores. (An earlier try beside other work, load ~25, pushed a batch run
-# past its limit: the limits are per file, so such a machine shows as a named failure, not a hang.)
-declare -A CONCURRENT=([activities]=1 [e2e]=1 [durability]=1)
+# core. Measured on the idle 2-core machine (issue #27, 2026-12-05), one by one → two at a time:
+# activities 352 → 210 s, e2e 460 → 285 s, durability 323 → 196 s, workflow 163 → 86 s, every
+# test passing. Not the hostile layer (a case asserts no process of its own is left, which another
+# file's would break), nor the real layer's model, which wants both cores. (An earlier try beside
+# other work, load ~25, pushed a batch run past its limit: the limits are per file, so such a
+# machine shows as a named failure, not a hang.)
+declare -A CONCURRENT=([activities]=1 [workflow]=1 [e2e]=1 [durability]=1)
 
 # Which containment the generated code runs under here (CI sets OVERNIGHT_EXPECT_CONTAINMENT,
 # and the hostile layer fails, instead of skipping, when this machine has less).
