@@ -16,7 +16,7 @@ import { HISTORIES_DIR } from '../support/histories.js';
 
 // Runs recorded before a versioned change (patched()) stay in a folder of their own: they must
 // still replay, through the old branch, as long as such runs may be in flight.
-const OLDER = ['before-local-mirror', 'before-model-queue'];
+const OLDER = ['before-local-mirror', 'before-model-queue', 'before-model-server-names'];
 const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
 const olderFiles = OLDER.flatMap((dir) =>
   readdirSync(path.join(HISTORIES_DIR, dir))
@@ -24,12 +24,16 @@ const olderFiles = OLDER.flatMap((dir) =>
     .map((f) => path.join(dir, f)),
 );
 const NAMES = ['good-run', 'repair-run', 'kill-restart-run', 'sleep-run', 'server-restart-run', 'cancelled-run'];
-// The default path's runs (issue #27 item 2), recorded after the versioned changes: no older copies.
+// The default path's runs (issue #27 item 2), recorded after the versioned changes (the wait's older copy is in before-model-server-names).
 const DEFAULT_PATH = ['guided-run', 'plan-strategy-run', 'plan-review-edit-run', 'ollama-wait-run', 'batch-run'];
 
 test("recorded histories exist (workflow, e2e and durability layers), today's and older ones", () => {
   for (const name of [...NAMES, ...DEFAULT_PATH]) assert.ok(files.includes(`${name}.json`), `${name}.json missing; found ${files.join(', ')}`);
-  for (const name of NAMES) for (const dir of OLDER) assert.ok(olderFiles.includes(path.join(dir, `${name}.json`)), `${dir}/${name}.json missing`);
+  for (const name of NAMES)
+    for (const dir of ['before-local-mirror', 'before-model-queue'])
+      assert.ok(olderFiles.includes(path.join(dir, `${name}.json`)), `${dir}/${name}.json missing`);
+  // The one recorded run that waited for the model server, as 0.1.0 named the wait (model-server-names).
+  assert.ok(olderFiles.includes(path.join('before-model-server-names', 'ollama-wait-run.json')));
 });
 
 // One bundle of today's workflow code for every history: bundling is most of a replay's time.
