@@ -2,8 +2,8 @@
 //   node --import tsx test/support/scripted-ollama-main.ts --port 0 --scenario good \
 //     [--fixture DIR] [--variants DIR] [--tokens-per-second N [--slow-file PATH ...]] [--calls-file PATH]
 //     [--model NAME ...] [--fault KIND[:AFTER_CHUNKS]] [--ends-file PATH]
-// --slow-file paces only the calls for those files (the one a test kills inside), every other
-// call is answered at full speed. Prints `listening <url>` on stdout once ready. With --calls-file, appends one JSON line per
+// --slow-file paces only the calls for those files (the one a test kills inside; `plan` for the
+// plan call, which names no file), every other call is answered at full speed. Prints `listening <url>` on stdout once ready. With --calls-file, appends one JSON line per
 // chat/generate call, and a "once" in the scenario already spent by an earlier process that
 // wrote the same calls file is not spent again. With --ends-file, appends one JSON line as each
 // call's answer ends: {index, file, pid, complete, chunksSent, chunks, at} (complete false: the
@@ -11,7 +11,16 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startScriptedOllama, SCENARIOS, scenarioResponder, type Fault, type FaultKind, type ScenarioName, type ScriptedRequest } from './scripted-ollama.js';
+import {
+  hasFormat,
+  startScriptedOllama,
+  SCENARIOS,
+  scenarioResponder,
+  type Fault,
+  type FaultKind,
+  type ScenarioName,
+  type ScriptedRequest,
+} from './scripted-ollama.js';
 
 const FAULTS: FaultKind[] = ['stall', 'reset', 'http500', 'garbage', 'errorLine', 'oversized', 'slow'];
 
@@ -74,7 +83,10 @@ const server = await startScriptedOllama({
   models: values.model?.length ? values.model : undefined,
   respond: scenarioResponder(scenario, { fixtureDir: values.fixture, variantsDir: values.variants, priorFiles }),
   ...(slowFiles.length
-    ? { fault: (req: ScriptedRequest) => (req.file && slowFiles.includes(req.file) ? { fault: 'slow' as const, tokensPerSecond } : undefined) }
+    ? {
+        fault: (req: ScriptedRequest) =>
+          slowFiles.includes(req.file ?? (hasFormat(req.format) ? 'plan' : '')) ? { fault: 'slow' as const, tokensPerSecond } : undefined,
+      }
     : { tokensPerSecond, fault }),
   onCall: (call) => {
     if (!callsFile) return;
