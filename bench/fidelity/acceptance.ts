@@ -20,14 +20,11 @@ import {
   survivesRestart,
   unique,
 } from './elements.js';
-import { act, collection, create, fieldOf, get, pick, type Api, type Collection, type Probe } from './probes.js';
+import { act, collection, create, fieldOf, get, pick, type Api, type Collection } from './probes.js';
 import { HELD_OUT_ACCEPTANCE } from './held-out.js';
+import type { Check } from './types.js';
 
-export interface Check {
-  /** The sentence's words for the element: what a "not built" line would name. */
-  words: string[];
-  probe: Probe;
-}
+export type { Check };
 
 const LEND = ['lend', 'lent', 'borrow', 'checkout'];
 const now = Date.now();

@@ -5,8 +5,7 @@
 // acceptance.ts (elements.ts, probes.ts).
 import { action, belongsTo, changed, childrenListed, date, filteredBy, filteredInWords, flagTrue, madeSo, oneOf, range, resource, unique } from './elements.js';
 import { act, collection, create, fieldOf, get, Missing, pick, refused, squash } from './probes.js';
-import type { Check } from './acceptance.js';
-import type { FidelityPrompt } from './prompts.js';
+import type { Check, FidelityPrompt } from './types.js';
 
 export const HELD_OUT_PROMPTS: FidelityPrompt[] = [
   {

@@ -4,14 +4,9 @@
 // any generation; each element is what an acceptance script probes over HTTP.
 import { PROMPTS } from '../model-rows.js';
 import { HELD_OUT_PROMPTS } from './held-out.js';
+import type { ElementKind, FidelityPrompt } from './types.js';
 
-export type ElementKind = 'resource' | 'field' | 'enum' | 'range' | 'unique' | 'relation' | 'filter' | 'action' | 'date' | 'persistence' | 'format' | 'default';
-
-export interface FidelityPrompt {
-  id: string;
-  sentence: string;
-  elements: { kind: ElementKind; description: string }[];
-}
+export type { ElementKind, FidelityPrompt };
 
 export const FIDELITY_PROMPTS: FidelityPrompt[] = [
   {
