@@ -92,6 +92,29 @@ export function fixUnusedVariables(src: string, errors: GoError[]): string | nul
   return changed ? lines.join('\n') : null;
 }
 
+/**
+ * `cannot use true (untyped bool constant) as *bool value in assignment`, and the same for a value
+ * of type T assigned to a *T: the model forgot that optional fields are pointers. The value
+ * becomes `PointerTo(value)` (models.go declares it). Returns null when nothing applied.
+ */
+export function fixPointerAssignments(src: string, errors: GoError[]): string | null {
+  const lines = src.split('\n');
+  let changed = false;
+  // Right to left on each line, so an earlier column still points where it did.
+  for (const e of [...errors].sort((a, b) => a.line - b.line || b.col - a.col)) {
+    const m = /^cannot use (.+) \((?:untyped (\w+) constant|value of type ([\w.]+))\) as \*([\w.]+) value in assignment$/.exec(e.message);
+    const line = lines[e.line - 1];
+    if (!m || line === undefined) continue;
+    const [, value, untyped, typed, target] = m;
+    // PointerTo infers the constant's default type: an untyped float is a float64.
+    if ((untyped === 'float' ? 'float64' : (untyped ?? typed)) !== target) continue;
+    if (line.slice(e.col - 1, e.col - 1 + value!.length) !== value) continue;
+    lines[e.line - 1] = `${line.slice(0, e.col - 1)}PointerTo(${value})${line.slice(e.col - 1 + value!.length)}`;
+    changed = true;
+  }
+  return changed ? lines.join('\n') : null;
+}
+
 /** Runs goimports on one file in place; its syntax errors come back as the tool's output. */
 export async function runGoimports(session: ToolchainSession, outputDir: string, rel: string, timeoutMs = 60_000): Promise<{ ok: boolean; output: string }> {
   // goimports parses; it runs none of the generated code, so it needs no containment.

@@ -11,7 +11,7 @@ import type { Plan, Store } from '../../core/plan.js';
 import type { CheckedFunction, CodeFileOutcome, CodeFileStart, FunctionCandidate } from '../../core/guided-code.js';
 import { COMPILE_ERROR_SCORE } from '../../core/guided-code.js';
 import type { FileRef, GitMode } from '../../core/types.js';
-import { checkPackage, fixUnusedVariables, parseGoErrors, runGoimports } from '../go/fixers.js';
+import { checkPackage, fixPointerAssignments, fixUnusedVariables, parseGoErrors, runGoimports } from '../go/fixers.js';
 import type { ToolchainSession } from '../go/toolchain-session.js';
 import { errorsForPrompt } from '../guided/function-prompt.js';
 import { bodyFromAnswer, NoFunctionError, otherBodiesIn } from '../guided/go-source.js';
@@ -80,18 +80,23 @@ async function check(session: ToolchainSession, input: BehaviourInput, bodies: R
   if (!imports.ok) return { errors: imports.output.trim().split('\n').slice(0, 8), score: 10 * COMPILE_ERROR_SCORE, fixes };
   if (read() !== content) fixes.push('goimports');
   let errors = await checkPackage(session, 'internal/models');
-  const unused = errors.length
-    ? fixUnusedVariables(
-        read(),
-        parseGoErrors(errors.join('\n')).filter((e) => e.file.endsWith(BEHAVIOUR_PATH)),
-      )
-    : null;
-  if (unused !== null) {
+  // Mechanical faults code mends itself, each kept only when the compiler then finds fewer errors.
+  for (const [name, fixer] of [
+    ['unused-variable', fixUnusedVariables],
+    ['pointer-value', fixPointerAssignments],
+  ] as const) {
+    const fixed = errors.length
+      ? fixer(
+          read(),
+          parseGoErrors(errors.join('\n')).filter((e) => e.file.endsWith(BEHAVIOUR_PATH)),
+        )
+      : null;
+    if (fixed === null) continue;
     const before = read();
-    write(unused);
+    write(fixed);
     const after = await checkPackage(session, 'internal/models');
     if (after.length < errors.length) {
-      fixes.push('unused-variable');
+      fixes.push(name);
       errors = after;
     } else write(before);
   }

@@ -18,7 +18,15 @@ import {
   renameIdentifiers,
 } from '../../activities/guided/go-source.js';
 import { casesInFile, failedCases, parseCases, renderTests } from '../../activities/guided/tests-file.js';
-import { exportedNames, fixCommaIf, fixImportPaths, fixUnusedVariables, parseGoErrors, qualifyNames } from '../../activities/go/fixers.js';
+import {
+  exportedNames,
+  fixCommaIf,
+  fixImportPaths,
+  fixPointerAssignments,
+  fixUnusedVariables,
+  parseGoErrors,
+  qualifyNames,
+} from '../../activities/go/fixers.js';
 import { TODO_SPEC } from '../support/scripted-ollama.js';
 
 const GET = contractFor(TODO_SPEC, 'repository').holes.find((h) => h.name === 'Get')!;
@@ -94,6 +102,22 @@ describe('deterministic fixers', () => {
   test("imports of the module's own packages under another path are corrected; third-party ones dropped", () => {
     const src = 'import (\n\t"net/http"\n\t"todo/models"\n\tm "github.com/me/todo-api/internal/repository"\n\t"github.com/go-test/deep"\n)\n';
     assert.equal(fixImportPaths(src, 'todo-api'), 'import (\n\t"net/http"\n\t"todo-api/internal/models"\n\tm "todo-api/internal/repository"\n\n)\n');
+  });
+
+  test('a value assigned to an optional (pointer) field becomes PointerTo(value); other mismatches are left alone', () => {
+    const src = 'func (x *Job) Finish(now time.Time) error {\n\tx.Finished = true\n\tx.Price = x.Base + 1\n\tx.Note = 3\n\treturn nil\n}';
+    const errors = parseGoErrors(
+      [
+        'internal/models/behaviour.go:2:15: cannot use true (untyped bool constant) as *bool value in assignment',
+        'internal/models/behaviour.go:3:12: cannot use x.Base + 1 (value of type float64) as *float64 value in assignment',
+        'internal/models/behaviour.go:4:11: cannot use 3 (untyped int constant) as *string value in assignment',
+      ].join('\n'),
+    );
+    assert.equal(
+      fixPointerAssignments(src, errors),
+      'func (x *Job) Finish(now time.Time) error {\n\tx.Finished = PointerTo(true)\n\tx.Price = PointerTo(x.Base + 1)\n\tx.Note = 3\n\treturn nil\n}',
+    );
+    assert.equal(fixPointerAssignments(src, errors.slice(2)), null);
   });
 
   test('declared and not used: the name becomes _, and := becomes = when nothing new is left', () => {

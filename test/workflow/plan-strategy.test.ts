@@ -52,14 +52,14 @@ function libraryResponder() {
     const method = methodOf(req);
     if (method) {
       const hole = holes.find((h) => h.name === method)!;
-      // Checkout's first answer does not compile; no answer for Recent ever does; the rule compiles but refuses every book.
+      // Checkout's first answer does not compile (a string for a *bool: no mechanical fix makes it right); no answer for Recent ever does; the rule compiles but refuses every book.
       const body =
         method === 'Book.Recent'
           ? '\treturn x.Save()'
           : method === 'Book.TitleNotIsbn'
             ? '\treturn errors.New("every book is refused")'
             : method === 'Book.Checkout' && !brokenSent
-              ? ((brokenSent = true), '\tx.Available = false\n\treturn nil')
+              ? ((brokenSent = true), '\tx.Available = "no"\n\treturn nil')
               : LIBRARY_BODIES[method]!;
       return `\`\`\`go\n${hole.signature} {\n${body}\n}\n\`\`\`\n`;
     }
