@@ -1,9 +1,8 @@
 // The activities of the run's own task queue: everything that works on the output folder, the
 // mirror and the Go toolchain. Each is a plain async function; the workflow sees only their types.
-import { composeFile as composeOneFile } from './guided/compose-file.js';
 import { finishCodeFile as finishOneCodeFile } from './guided/compose-code.js';
 import { finishTestsFile as finishOneTestsFile } from './guided/test-cases.js';
-import { generateFile as generateOneFile, writeAnsweredFile as writeOneAnsweredFile } from './llm/generate-file.js';
+import { writeAnsweredFile as writeOneAnsweredFile } from './llm/generate-file.js';
 import { withHistory } from './files/git-history.js';
 
 // The file phases commit what they write into the output folder's git history.
@@ -24,9 +23,3 @@ export { validateProject } from './go/validate.js';
 export { recordRun, recordPhase, recordValidation } from './store/mirror.js';
 export { writeStatusReport } from './store/status-report.js';
 export { writeMorningReport } from './store/morning-report.js';
-
-// Runs recorded before the model queue: the whole preflight, and each file phase as ONE
-// activity that calls the model and writes the file (kept until such runs are gone).
-export { preflight } from './preflight.js';
-export const generateFile = withHistory(generateOneFile);
-export const composeFile = withHistory(composeOneFile);

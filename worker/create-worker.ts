@@ -2,13 +2,13 @@
 // on the output folder, the mirror and the Go toolchain) and the model queue (the model calls),
 // each served when asked (`overnight-llm worker -serve`); the CLI's in-process worker serves all.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import * as activities from '../activities/index.js';
-import * as modelActivities from '../activities/model-activities.js';
+import path from 'node:path';
+import { createLegacyCalls, createModelActivities, workspaceActivities, type ModelWorkerOwns } from '../activities/index.js';
 import { containmentLevel, containmentWarning } from '../activities/go/containment.js';
 import { withDiskFullFailures } from '../activities/disk-full.js';
 import { modelTaskQueue, SERVED_WORK, type ServedWork } from '../core/task-queues.js';
 import { withServerUrl } from '../core/types.js';
-import { modelWorkerCache, withModelEndpoint, type ModelEndpoint } from './model-endpoint.js';
+import { stateDir } from '../lib/state-dir.js';
 import { WORKFLOWS_PATH, cachedWorkflowBundle } from './workflow-bundle.js';
 
 export { WORKFLOWS_PATH };
@@ -21,7 +21,7 @@ export interface WorkerSettings {
   /** What this process serves: all of it unless told. */
   serve?: readonly ServedWork[];
   /** The worker's own model server (-ollama, OLLAMA_HOST, -llm-api, -llm-server given to `worker`); the run's when absent. */
-  modelServer?: Pick<ModelEndpoint, 'serverUrl' | 'api' | 'server'>;
+  modelServer?: ModelWorkerOwns['server'];
   /** Model calls at once on this worker: a local model serves one at a time (the bench sets 1). */
   maxConcurrentModelCalls?: number;
   /** Bundle the workflow code at start instead of reusing the cached bundle (tests of the bundler). */
@@ -30,8 +30,8 @@ export interface WorkerSettings {
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
 
-/** Activities of runs recorded before the model queue that call the model from the run's queue. */
-const LEGACY_MODEL_CALLS = ['planApi', 'waitForOllama', 'preflight', 'generateFile', 'composeFile'] as const;
+/** The response cache of a worker that serves model calls but not the workspace. */
+export const modelWorkerCache = () => path.join(stateDir(), 'llm-cache.db');
 
 /** The Temporal workers of one process, run and stopped together. */
 export class WorkerGroup {
@@ -82,19 +82,21 @@ export async function createWorker(settings: WorkerSettings): Promise<WorkerGrou
     // Heartbeats carry live progress (tokens so far) for the terminal and the Web UI: send them often.
     maxHeartbeatThrottleInterval: '2s',
   } satisfies Partial<WorkerOptions>;
-  const server = settings.modelServer ?? {};
+  // The model endpoint belongs to the worker that serves model calls: one given to it (a flag or
+  // OLLAMA_HOST) takes the place of the run's; none given leaves each run's own.
+  const server = settings.modelServer;
   const workers: Worker[] = [];
   if (serve.has('workflows') || serve.has('workspace')) {
     // The mirror writes and the scaffold are local activities of the workflows: registered with
     // them even when the workspace's ordinary activities are served elsewhere. Runs recorded
-    // before the model queue call the model from this queue: with this worker's own server, if any.
-    const legacy = withModelEndpoint(pick(activities, LEGACY_MODEL_CALLS), server);
+    // before the model queue call the model from this queue: with this worker's own server, if any,
+    // and the run's mirror as the response cache.
     workers.push(
       await Worker.create({
         ...common,
         taskQueue: settings.taskQueue,
         ...(serve.has('workflows') ? await workflowCode(settings.bundleAtStart) : {}),
-        activities: served({ ...activities, ...legacy }),
+        activities: served({ ...createModelActivities({ server }), ...workspaceActivities, ...createLegacyCalls({ server }) }),
         enableNonLocalActivities: serve.has('workspace'),
         // One run is sequential; a few slots let several runs share a worker.
         maxConcurrentActivityTaskExecutions: 4,
@@ -109,7 +111,7 @@ export async function createWorker(settings: WorkerSettings): Promise<WorkerGrou
       await Worker.create({
         ...common,
         taskQueue: modelTaskQueue(settings.taskQueue),
-        activities: served(withModelEndpoint({ ...modelActivities }, { ...server, cacheDbPath })),
+        activities: served(createModelActivities({ server, cacheDbPath })),
         maxConcurrentActivityTaskExecutions: settings.maxConcurrentModelCalls ?? 4,
       }),
     );
@@ -128,10 +130,6 @@ function served<A extends Activities>(activities: A): A {
   const current: Activities = {};
   for (const [name, fn] of Object.entries(activities)) current[name] = (input: never) => fn(withServerUrl(input));
   return withDiskFullFailures(current as A);
-}
-
-function pick<T extends object, K extends keyof T>(from: T, names: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(names.map((n) => [n, from[n]])) as Pick<T, K>;
 }
 
 /**

@@ -17,8 +17,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type * as modelActivities from '../activities/model-activities.js';
-import type * as workspaceActivities from '../activities/workspace-activities.js';
+import type { LegacyCalls, ModelActivities, WorkspaceActivities } from '../activities/index.js';
 import { PlanApprovals } from './plan-review.js';
 import { modelTaskQueue } from '../core/task-queues.js';
 import { statusQuery } from './queries.js';
@@ -83,19 +82,19 @@ export class PipelineRun {
   /** LLM calls: a cut-off call is the only work redone (finished answers are cached). */
   readonly llmOptions: ActivityOptions;
   /** Model calls, on the model queue (the run's own before MODEL_QUEUE_PATCH). */
-  readonly llm: ReturnType<typeof proxyActivities<typeof modelActivities>>;
+  readonly llm: ReturnType<typeof proxyActivities<ModelActivities>>;
   /** Runs recorded before MODEL_QUEUE_PATCH: a file phase was one workspace activity that called the model. */
-  readonly legacyFilePhase: ReturnType<typeof proxyActivities<typeof workspaceActivities>>;
+  readonly legacyFilePhase: ReturnType<typeof proxyActivities<LegacyCalls>>;
   /** Preflight's question to the model server: quick, on the model queue. */
-  readonly modelChecks: ReturnType<typeof proxyActivities<typeof modelActivities>>;
+  readonly modelChecks: ReturnType<typeof proxyActivities<ModelActivities>>;
   /** The Go toolchain on generated code and the file phases' work in the folder (they heartbeat); the toolchain's own per-step limits sit inside this one. */
   readonly toolchainOptions: ActivityOptions;
-  readonly toolchain: ReturnType<typeof proxyActivities<typeof workspaceActivities>>;
+  readonly toolchain: ReturnType<typeof proxyActivities<WorkspaceActivities>>;
   readonly quickOptions = QUICK;
   /** Preflight's folder and Go checks (and, before MODEL_QUEUE_PATCH, Ollama's): an ordinary activity. */
-  readonly checks = proxyActivities<typeof workspaceActivities>(QUICK);
+  readonly checks = proxyActivities<WorkspaceActivities & Pick<LegacyCalls, 'preflight'>>(QUICK);
   /** The mirror, the scaffold and status.json. */
-  readonly quick: ReturnType<typeof proxyActivities<typeof workspaceActivities>>;
+  readonly quick: ReturnType<typeof proxyActivities<WorkspaceActivities>>;
   /** -review-plan's `approve`, accepted while the plan waits for it. */
   readonly planApprovals: PlanApprovals;
   private readonly waitOptions: ActivityOptions;
@@ -113,11 +112,11 @@ export class PipelineRun {
     this.localMirror = patched(LOCAL_MIRROR_PATCH);
     this.modelQueue = patched(MODEL_QUEUE_PATCH);
     const modelQueue = this.modelQueue ? { taskQueue: modelTaskQueue(workflowInfo().taskQueue) } : {};
-    this.llm = proxyActivities<typeof modelActivities>({ ...this.llmOptions, ...modelQueue });
-    this.legacyFilePhase = proxyActivities<typeof workspaceActivities>(this.llmOptions);
-    this.modelChecks = proxyActivities<typeof modelActivities>({ ...QUICK, ...modelQueue });
-    this.toolchain = proxyActivities<typeof workspaceActivities>(this.toolchainOptions);
-    this.quick = this.localMirror ? proxyLocalActivities<typeof workspaceActivities>(QUICK) : proxyActivities<typeof workspaceActivities>(QUICK);
+    this.llm = proxyActivities<ModelActivities>({ ...this.llmOptions, ...modelQueue });
+    this.legacyFilePhase = proxyActivities<LegacyCalls>(this.llmOptions);
+    this.modelChecks = proxyActivities<ModelActivities>({ ...QUICK, ...modelQueue });
+    this.toolchain = proxyActivities<WorkspaceActivities>(this.toolchainOptions);
+    this.quick = this.localMirror ? proxyLocalActivities<WorkspaceActivities>(QUICK) : proxyActivities<WorkspaceActivities>(QUICK);
     this.state = newRunState(this.workflowId, input, new Date());
     setHandler(statusQuery, () => this.state);
     this.planApprovals = new PlanApprovals(this);

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { temporalBinary } from '../../client/temporal-server.js';
-import * as modelActivities from '../../activities/model-activities.js';
+import { createModelActivities } from '../../activities/model-activities.js';
 import { checkApi, specFromOutput } from '../support/check-api.js';
 import { runCli, stopEmbeddedServer } from '../support/cli.js';
 import { CliProcess, HANDLERS_FILE, bench, ollamaCalls, sleep, waitFor, type Bench, type OllamaProcess, startOllamaProcess } from '../support/durability.js';
@@ -34,7 +34,7 @@ after(async () => {
   for (const o of ollamas) await o.stop();
 });
 
-const MODEL_CALLS = new Set(Object.keys(modelActivities));
+const MODEL_CALLS = new Set(Object.keys(createModelActivities()));
 
 /** Each activity of the run: its type, task queue and the identity (pid@host) of the worker that ran its last attempt. */
 function activitiesOf(workflowId: string): { type: string; queue: string; pid: number }[] {

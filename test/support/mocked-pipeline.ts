@@ -6,7 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
-import type * as realActivities from '../../activities/index.js';
+import type { AllActivities } from '../../activities/index.js';
 import type { PlanFileInput } from '../../activities/files/plan-file.js';
 import { WORKFLOWS_PATH, WorkerGroup } from '../../worker/create-worker.js';
 import { modelTaskQueue } from '../../core/task-queues.js';
@@ -57,7 +57,7 @@ async function writeFileMock(input: GenerateFileInput): Promise<GenerateFileResu
   return { file: fileRef(`${input.phase}.go`), usage };
 }
 
-const mocks: typeof realActivities = {
+const mocks: AllActivities = {
   preflight: async () => ({ goVersion: 'go1.26', ollamaVersion: '0.19.0', modelDigest: 'x' }),
   checkWorkspace: async () => ({ goVersion: 'go1.26' }),
   checkModelServer: async () => ({ ollamaVersion: '0.19.0', modelDigest: 'x' }),
@@ -84,7 +84,7 @@ const mocks: typeof realActivities = {
     return script.validate!(script.validations++);
   },
   recordRun: async () => {},
-  recordPhase: async ({ phase }: Parameters<typeof realActivities.recordPhase>[0]) => {
+  recordPhase: async ({ phase }: Parameters<AllActivities['recordPhase']>[0]) => {
     scriptOf().phaseRecords.push(`${phase.name}${phase.round ? `#${phase.round}` : ''} ${phase.status}`);
   },
   recordValidation: async () => {},
@@ -92,7 +92,7 @@ const mocks: typeof realActivities = {
     scriptOf().statusReports++;
     return fileRef('status.json');
   },
-} as unknown as typeof realActivities;
+} as unknown as AllActivities;
 
 /** A failed validation whose errors name `phase`; `text` tells one round's errors from another's. */
 export function failedReport(phase: FilePhase, text: string): ValidationReport {

@@ -45,3 +45,25 @@ test('every relative link of the README and docs/ points at a file of the reposi
     }
   }
 });
+
+test('a default or an environment variable the README and docs/ give a flag is the one the flag table has', () => {
+  const norm = (v: unknown) => String(v).replace(/[`\s%]/g, '');
+  let checked = 0;
+  for (const file of ['README.md', ...docs]) {
+    const text = read(file).replace(/\s+/g, ' ');
+    // "`-coverage`, default 70 %", "`-review-timeout` (default `1h`)", "`-log-level INFO` (env `OVERNIGHT_LOG_LEVEL`, default `ERROR`)":
+    // each "default"/"env" with a value belongs to the last flag named before it in the same sentence.
+    for (const m of text.matchAll(/\b(default|env):? (`[^`]+`|\d+(?:\.\d+)? ?(?:%|h\b)?)/g)) {
+      const before = text.slice(Math.max(0, m.index - 60), m.index);
+      const name = [...before.matchAll(/`-([a-z][a-z-]+)[^`]*`/g)].filter((f) => !/\.\s/.test(before.slice(f.index))).pop()?.[1];
+      if (!name) continue;
+      const [, what, value] = m;
+      const spec = FLAGS[name as keyof typeof FLAGS] as { default?: unknown; env?: string } | undefined;
+      if (!spec) continue; // a flag of `go test` or the Go server, not ours
+      const want = what === 'env' ? spec.env : spec.default;
+      assert.equal(norm(value), norm(want), `${file}: -${name} … ${m[0]}, the flag table: ${want}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 5, `only ${checked} defaults found: the pattern no longer matches the docs`);
+});
