@@ -65,6 +65,7 @@ export const benchmark: Benchmark = {
     ]);
     const first = runs[0]!;
     const perPhase = median(all(overheadMs)) / first.phases;
+    const perActivity = median(all(overheadMs)) / first.history.activities;
     return [
       `One whole run (\`generateApi\`, validation on) on a real Temporal dev server and the product's worker ` +
         `(cached workflow bundle), against the scripted Ollama streaming the todo API fixture at ${TOKENS_PER_SECOND} tokens/s ` +
@@ -79,7 +80,11 @@ export const benchmark: Benchmark = {
       `The floor no pipeline can beat is 1.00×. The median overhead spread over the run's ${first.phases} phases ` +
         `is about ${duration(perPhase)} a phase. The mirror writes, the scaffold and status.json are local activities ` +
         `(one marker event each, run inside the workflow task); the same run recorded before that change ` +
-        `(test/histories/before-local-mirror/good-run.json) has ${eventsBefore()} events.`,
+        `(test/histories/before-local-mirror/good-run.json) has ${eventsBefore()} events. ` +
+        `Since the two task queues (2026-12-02), a file is three activities: its prompt read in the workspace, the ` +
+        `model's answer on the model queue, the file written in the workspace, so a model worker can run on another ` +
+        `machine. That is ${first.history.activities} activities where the last measurement before the split had 9 ` +
+        `(1.03×, 514 ms); the median overhead is about ${duration(perActivity)} an activity.`,
     ].join('\n');
   },
 };
