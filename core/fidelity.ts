@@ -4,7 +4,7 @@
 // word no element is named after is listed too, so nothing the user asked for is dropped without
 // a word. A sentence that asks only for what overnight-llm does not build ends at the plan.
 import { knownFilterBody } from './plan-compare.js';
-import { relationsStated, actionsStated } from './sentence.js';
+import { relationsStated, actionsStated, subjectWords } from './sentence.js';
 import { childrenOf, fieldsWithParent, stateSetBy, routesOf, singularsOf, withArticle, type Field, type Plan, type Resource, type Store } from './plan.js';
 
 /** One line of the fidelity list: a part of the plan and the words of the sentence it answers, or what is not there. */
@@ -163,9 +163,26 @@ export function namesWordOf(sentence: string, text: string): boolean {
   return wordsOf(text).some((t) => !FILLER.has(t) && said.some((w) => matches(w, t)));
 }
 
+/** Words that complete a field's name rather than name a thing: "phone number", "email address", "due date". */
+const COMPOUND_TAILS = new Set(['number', 'address', 'date', 'time', 'code', 'amount', 'count', 'total']);
+
+/** Each compound tail of the sentence right after a word that names a field, with that field. */
+function compoundsOf(sentence: string, asked: Map<Element, string[]>): [Element, string][] {
+  const seq = wordsOf(sentence);
+  const found: [Element, string][] = [];
+  for (const [i, word] of seq.entries()) {
+    if (i === 0 || !COMPOUND_TAILS.has(word) || [...asked.values()].some((ws) => ws.includes(word)) || found.some(([, w]) => w === word)) continue;
+    const field = [...asked].find(([e, ws]) => e.where.startsWith('field ') && ws.includes(seq[i - 1]!))?.[0];
+    if (field) found.push([field, word]);
+  }
+  return found;
+}
+
 /** The fidelity list of a plan against the sentence it was made from. */
 export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite', built?: Plan): Fidelity {
   const elements = elementsOf(plan, store);
+  // The request's subject ("a bike repair shop") is the whole API's: the module answers its words, whatever the module is called.
+  elements[0]!.names.push(...subjectWords(sentence).filter((w) => !OUT_OF_SCOPE.some((o) => o.words.test(w))));
   // Only elements the sentence named, or the plan's own: storage is listed when asked for.
   const storeWhy = store === 'memory' ? 'persistence: -store memory keeps the data in memory, a restart empties it' : null;
   const asked = new Map<Element, string[]>();
@@ -188,6 +205,11 @@ export function fidelityOf(sentence: string, plan: Plan, store: Store = 'sqlite'
     const scope = OUT_OF_SCOPE.find((o) => o.words.test(word));
     if (scope) outOfScope.set(scope.why, [...(outOfScope.get(scope.why) ?? []), word]);
     else unmatched.push(word);
+  }
+  // "a phone number", "an email address": the second word completes the field the first names.
+  for (const [field, word] of compoundsOf(sentence, asked).filter(([, w]) => unmatched.includes(w))) {
+    asked.set(field, [...asked.get(field)!, word]);
+    unmatched.splice(unmatched.indexOf(word), 1);
   }
   const requirements: Requirement[] = [
     ...statedNotPlanned(sentence, plan),

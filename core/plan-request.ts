@@ -5,25 +5,14 @@ import { actionsPutIn, crudActionsAsRoutes, flagAgainstState, listingsAsFilters,
 import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, spacedName, withArticle } from './plan.js';
 import { namesWordOf } from './fidelity.js';
 import { comparisonsStated } from './plan-compare.js';
-import { relationsStated } from './sentence.js';
+import { ARTICLES, GENERIC_MODULE_WORDS, relationsStated, subjectWords } from './sentence.js';
 import { verbOf } from './verbs.js';
 import { namedIfBare, resourcesPutIn } from './stated-resources.js';
 import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
 
-/** Words a module name may carry that say nothing about the request's subject. */
-const GENERIC_MODULE_WORDS = new Set(['api', 'rest', 'go', 'golang', 'service', 'server', 'app', 'http', 'crud', 'backend', 'web']);
-const ARTICLES = new Set(['a', 'an', 'the', 'my', 'our', 'some', 'simple', 'small']);
-
 /** A module name from the request's subject: "REST API for a bookstore" → bookstore-api; null when it gives nothing. */
 export function moduleFromRequest(request: string): string | null {
-  const lower = request.toLowerCase();
-  // "… for a library where …", "an API to manage a car rental fleet: …": the words after, up to the clause.
-  const subject = /\b(?:for|to (?:manage|track|keep track of|store|organi[sz]e)|managing|tracking)\s+(.*)$/.exec(lower)?.[1] ?? lower;
-  const words = subject.split(/[:;,.]/)[0]!.split(/[^a-z0-9]+/);
-  const end = words.findIndex((w) => /^(?:where|with|that|which|who|whose|and|in|of|on|to|so|by)$/.test(w));
-  const kept = (end < 0 ? words : words.slice(0, end))
-    .filter((w) => w && !ARTICLES.has(w) && !GENERIC_MODULE_WORDS.has(w) && !/^(?:build|create|make|write|need|want)$/.test(w))
-    .slice(0, 3);
+  const kept = subjectWords(request).slice(0, 3);
   return kept.length && /^[a-z]/.test(kept[0]!) ? `${kept.join('-')}-api` : null;
 }
 

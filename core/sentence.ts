@@ -11,6 +11,22 @@ interface Named {
   plural?: unknown;
 }
 
+/** Words a module name may carry that say nothing about the request's subject. */
+export const GENERIC_MODULE_WORDS = new Set(['api', 'rest', 'go', 'golang', 'service', 'server', 'app', 'http', 'crud', 'backend', 'web']);
+export const ARTICLES = new Set(['a', 'an', 'the', 'my', 'our', 'some', 'simple', 'small']);
+
+/** The words of the request's subject: "REST API for a bike repair shop: customers …" → bike, repair, shop. */
+export function subjectWords(request: string): string[] {
+  const lower = request.toLowerCase();
+  // "… for a library where …", "an API to manage a car rental fleet: …": the words after, up to the clause.
+  const subject = /\b(?:for|to (?:manage|track|keep track of|store|organi[sz]e)|managing|tracking)\s+(.*)$/.exec(lower)?.[1] ?? lower;
+  const words = subject.split(/[:;,.]/)[0]!.split(/[^a-z0-9]+/);
+  const end = words.findIndex((w) => /^(?:where|with|that|which|who|whose|and|in|of|on|to|so|by)$/.test(w));
+  return (end < 0 ? words : words.slice(0, end)).filter(
+    (w) => w && !ARTICLES.has(w) && !GENERIC_MODULE_WORDS.has(w) && !/^(?:build|create|make|write|need|want)$/.test(w),
+  );
+}
+
 /** The resource a word names: by its name or plural, or a plural of its name ("shelves"). */
 export function resourceByWord<T extends Named>(resources: T[], word: string): T | undefined {
   return resources.find((r) => r.name === word || r.plural === word) ?? resources.find((r) => singularsOf(word).includes(String(r.name)));

@@ -348,3 +348,38 @@ test('"the orders that are not delivered yet": delivered is false, by code; "fin
   ]).plan;
   assert.deepEqual(todos.resources[0]!.filters, [{ name: 'completed', field: 'completed' }]);
 });
+
+test('the request’s subject is the whole API’s, and "phone number", "email address" are one field each: none is listed as missing', () => {
+  const sentence = 'REST API for a bike repair shop: customers with a name, a phone number and an email address';
+  const { plan } = mended(sentence, [resource('customer', 'customers', [text('name'), text('phone'), { ...text('email'), format: 'email' }])]);
+  // The model's module fits the sentence without its last word ("shop"); code keeps a module that fits.
+  const requirements = fidelityOf(sentence, { ...plan, module: 'bike-repair-api' }).requirements;
+  assert.deepEqual(
+    requirements.filter((r) => !r.where),
+    [],
+  );
+  assert.ok(
+    requirements.some((r) => r.asked === 'bike repair shop' && r.where === 'the module bike-repair-api'),
+    JSON.stringify(requirements),
+  );
+  assert.ok(
+    requirements.some((r) => r.asked === 'phone number' && r.where?.startsWith('field phone ')),
+    JSON.stringify(requirements),
+  );
+  assert.ok(
+    requirements.some((r) => r.asked === 'email address' && r.where?.startsWith('field email ')),
+    JSON.stringify(requirements),
+  );
+  // A tail after a word that names no field is still a word of its own: "a serial number" with no serial field.
+  const serial = fidelityOf('REST API for bikes with a serial number', { ...plan, module: 'bikes-api' }).requirements;
+  assert.ok(
+    serial.some((r) => !r.where && /serial, number/.test(r.asked)),
+    JSON.stringify(serial),
+  );
+  // An out-of-scope subject stays out of scope: "a chess engine".
+  const chess = fidelityOf('REST API for a chess engine', { ...plan, module: 'chess-api' });
+  assert.ok(
+    chess.requirements.some((r) => r.asked === 'engine' && /computation/.test(r.why ?? '')),
+    JSON.stringify(chess.requirements),
+  );
+});
