@@ -11,6 +11,12 @@ cd "$(dirname "$0")/.."
 export OVERNIGHT_STATE_DIR="${OVERNIGHT_STATE_DIR:-$PWD/.state/test}"
 export PATH="$PWD/.tools/bin:$PATH"
 mkdir -p "$OVERNIGHT_STATE_DIR" test-artifacts
+# Every temporary folder of the suite (outputs, mirrors, scratch) lives under one, removed at the
+# end: a suite run used to leave some 300 folders in /tmp. OVERNIGHT_KEEP_TEST_TMP=1 keeps it to look into.
+suite_tmp=$(mktemp -d "${TMPDIR:-/tmp}/overnight-tests-XXXXXX")
+chmod 1777 "$suite_tmp" # like /tmp: tests that run as another user (the image's worker) make folders in it too
+export TMPDIR=$suite_tmp
+trap '[[ -n ${OVERNIGHT_KEEP_TEST_TMP:-} ]] && echo "==> temporary folders kept in $suite_tmp" || rm -rf "$suite_tmp"' EXIT
 
 # layer: seconds one test file may take, minutes the whole layer may take.
 declare -A FILE_LIMIT=([unit]=120 [activities]=300 [workflow]=900 [replay]=300 [e2e]=900 [hostile]=900 [durability]=900 [webui]=600 [real]=1800)

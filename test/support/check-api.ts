@@ -37,8 +37,9 @@ const READY_TIMEOUT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 const TAIL_CHARS = 1500;
 
-// One build cache for every check in this process and after: a cold one costs ~1 min of CPU.
-const CACHE_ROOT = path.join(os.tmpdir(), 'overnight-check-api');
+// One build cache for every check in this process and after: a cold one costs ~1 min of CPU. In the
+// suite's state folder (scripts/test.sh), which outlives the suite's temporary folders.
+const CACHE_ROOT = path.join(process.env.OVERNIGHT_STATE_DIR ?? os.tmpdir(), 'check-api-cache');
 const GO_ENV = {
   GOFLAGS: '-mod=mod',
   GOPROXY: 'off',
