@@ -21,8 +21,11 @@ fi
 checkout=$PWD/.state/node-$major
 rm -rf "$checkout" && mkdir -p .state && git clone -q . "$checkout"
 ln -s "$PWD/.tools" "$checkout/.tools"
-# The Go build cache is Node's business not at all: the clone shares this checkout's (warm) one.
-mkdir -p "$checkout/.state/test" .state/test/go-build && ln -s "$PWD/.state/test/go-build" "$checkout/.state/test/go-build"
+# The Go build caches are Node's business not at all: the clone shares this checkout's (warm) ones.
+mkdir -p "$checkout/.state/test"
+for cache in go-build check-api-cache; do
+  mkdir -p ".state/test/$cache" && ln -s "$PWD/.state/test/$cache" "$checkout/.state/test/$cache"
+done
 cd "$checkout"
 export PATH="$node_dir/bin:$PATH" npm_config_nodedir="$node_dir"
 echo "==> $(node --version) in $checkout (HEAD $(git rev-parse --short HEAD))"
