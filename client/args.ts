@@ -174,7 +174,10 @@ function checkNightFlags(flags: Flags, command: Command, given: Set<FlagName>): 
   only('tz', ['start', 'batch']);
   if (given.has('tz') && flags.at === '' && flags.every === '') throw new UsageError('-tz is the time zone of -at and -every: pass one of them too');
   only('serve', ['worker']);
-  only('metrics', ['worker']);
+  // The Prometheus endpoint is this process's worker's: a command that returns at once has none.
+  only('metrics', ['worker', 'start', 'attach', 'batch']);
+  if (given.has('metrics') && (flags.detach || flags.at !== '' || flags.every !== ''))
+    throw new UsageError("-metrics serves this process's worker, and with -detach, -at or -every the run's worker is elsewhere: give -metrics to that worker");
   servedWork(flags.serve);
   if ((flags.at !== '' || flags.every !== '') && flags.detach) throw new UsageError('-at and -every already return at once: drop -detach');
 }

@@ -78,7 +78,7 @@ export const FLAGS = {
     kind: 'string',
     group: 'temporal',
     default: '',
-    help: "worker: serve Prometheus metrics on this host:port at /metrics (the SDK's, tokens, cache hits, candidates, validations)",
+    help: "serve this process's worker's Prometheus metrics on this host:port at /metrics (the SDK's, tokens, cache hits, candidates, validations)",
   },
   ui: { kind: 'string', group: 'temporal', default: 'http://localhost:8233', help: 'Web UI address, for links' },
   'heartbeat-timeout': { kind: 'int', group: 'temporal', default: HEARTBEAT_TIMEOUT_MS / 1000, help: 'seconds of silence before a worker is taken for gone' },

@@ -34,6 +34,7 @@ export async function withWorker<T>(flags: Flags, io: Io, again: string, done: (
     const worker = await createWorker({ connection, namespace: flags.namespace, taskQueue: flags['task-queue'] });
     // This worker serves the workspace too: generated code runs here, so say when it is less contained than in CI.
     if (worker.containmentWarning) io.err(`overnight-llm: ${worker.containmentWarning}`);
+    if (flags.metrics) io.err(`overnight-llm: this process's worker serves metrics at http://${flags.metrics}/metrics`);
     let stopped = false;
     shutdownOnSignals(worker, () => {
       stopped = true;

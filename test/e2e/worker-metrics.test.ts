@@ -72,3 +72,35 @@ test('worker -metrics: during a run the token counters rise; the SDK metrics are
     await new Promise((r) => worker.once('exit', r));
   }
 });
+
+test("the CLI's own run with -metrics: its in-process worker serves the same endpoint, and the token counters rise during the run", async () => {
+  const dir = tmpDir('e2e-cli-metrics');
+  const output = path.join(dir, 'todo-api');
+  const metrics = `127.0.0.1:${await freePort()}`;
+  const url = `http://${metrics}/metrics`;
+  const cli = spawnCli(['-metrics', metrics, '-skip-validation', '-strategy', 'whole', '-output', output, '-db', path.join(dir, 'poc.db'), ...setup.common]);
+  let stderr = '';
+  cli.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((r) => cli.once('exit', r));
+  let ended = false;
+  void exited.then(() => (ended = true));
+  try {
+    const seen: number[] = [];
+    while (!ended) {
+      const text = await scrape(url).catch(() => ''); // not up before the worker starts
+      if (text) seen.push(metricSum(text, 'overnight_llm_tokens_out') ?? 0);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, new RegExp(`serves metrics at ${url.replace(/[./]/g, '\\$&')}`));
+    const distinct = [...new Set(seen)];
+    assert.ok(distinct.length >= 3, `the tokens written rose step by step during the run: ${distinct.join(' → ')}`);
+    assert.deepEqual(
+      distinct,
+      [...distinct].sort((a, b) => a - b),
+      'a counter never falls',
+    );
+  } finally {
+    cli.kill('SIGTERM');
+  }
+});

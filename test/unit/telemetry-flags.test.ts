@@ -1,4 +1,4 @@
-// What operators set on a worker: -metrics (a Prometheus endpoint, worker only) and -log-level
+// What operators set on a worker: -metrics (a Prometheus endpoint of this process's worker) and -log-level
 // (env OVERNIGHT_LOG_LEVEL), checked before any server is asked; log entries as one JSON line each.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -16,11 +16,23 @@ const message = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   return assert.fail(`${argv.join(' ')} was accepted`);
 };
 
-test('-metrics takes host:port, for the worker only', () => {
+test('-metrics takes host:port, for a command with a worker in this process', () => {
   assert.equal(parseArgs(['worker', '-metrics', '0.0.0.0:9464'], {}).flags.metrics, '0.0.0.0:9464');
   assert.equal(parseArgs(['worker'], {}).flags.metrics, '', 'no endpoint unless asked');
   assert.match(message(['worker', '-metrics', '9464']), /^-metrics takes host:port like 127\.0\.0\.1:9464/);
-  assert.match(message(['-metrics', '127.0.0.1:9464']), /^-metrics is for worker, not start/);
+  // The CLI's own run, a batch and attach run their worker in this process: the endpoint is theirs.
+  for (const argv of [
+    ['-metrics', '127.0.0.1:9464'],
+    ['attach', 'ID', '-metrics', '127.0.0.1:9464'],
+    ['batch', 'f.txt', '-metrics', '127.0.0.1:9464'],
+  ])
+    assert.equal(parseArgs(argv, {}).flags.metrics, '127.0.0.1:9464', argv.join(' '));
+  assert.match(message(['watch', 'ID', '-metrics', '127.0.0.1:9464']), /^-metrics is for worker or start or attach or batch, not watch/);
+  for (const extra of [['-detach'], ['-at', '23:59', '-tz', 'UTC'], ['-every', '24h']])
+    assert.match(
+      message(['-metrics', '127.0.0.1:9464', ...extra]),
+      /^-metrics serves this process's worker, and with -detach, -at or -every the run's worker is elsewhere/,
+    );
 });
 
 test('-log-level: ERROR by default; the flag or OVERNIGHT_LOG_LEVEL, any case; anything else named with its source', () => {
