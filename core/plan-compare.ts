@@ -90,14 +90,29 @@ export function comparisonBody(c: { field: Field; op: string; value: number }): 
   return c.field.required ? `\treturn ${F} ${c.op} ${c.value}` : `\treturn ${F} != nil && *${F} ${c.op} ${c.value}`;
 }
 
+/** "status is not done" of an enum field with that value ("the jobs that are not done yet"): the field and the value; null otherwise. */
+export function enumNotOf(r: Resource, filter: Filter): { field: Field; value: string } | null {
+  const m = /^(\w+) is not (\w+)$/.exec(filter.description ?? '');
+  const field = m ? r.fields.find((f) => f.name === m[1] && f.type === 'enum' && f.values?.includes(m[2]!)) : undefined;
+  return m && field ? { field, value: m[2]! } : null;
+}
+
 /**
  * The Go body code writes for a filter whose description is one of code's forms: "F < N" of a
- * number field, "F is false" of a flag ("the plants that need water": watered is false). Null:
- * the filter is the model's to write.
+ * number field, "F is false" of a flag ("the plants that need water": watered is false), "F is
+ * not V" of an enum ("the jobs that are not done yet"). Null: the filter is the model's to write.
  */
 export function knownFilterBody(r: Resource, filter: Filter): string | null {
   const compared = comparisonOf(r, filter);
   if (compared) return comparisonBody(compared);
+  const other = enumNotOf(r, filter);
+  if (other) {
+    const F = `x.${goName(other.field.name)}`;
+    // An optional enum is a pointer; one never set is not that value.
+    return other.field.required
+      ? `\treturn string(${F}) != ${JSON.stringify(other.value)}`
+      : `\treturn ${F} == nil || string(*${F}) != ${JSON.stringify(other.value)}`;
+  }
   const m = /^(\w+) is (true|false)$/.exec(filter.description ?? '');
   const flag = m ? r.fields.find((f) => f.name === m[1] && f.type === 'boolean') : undefined;
   if (!m || !flag) return null;

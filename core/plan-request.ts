@@ -240,6 +240,9 @@ function listedAs(resources: unknown[], text: string, notes: string[]): void {
     const not = /^not ([a-z]+)$/.exec(state);
     const negated = not && fieldsOf(r).find((f) => f.type === 'boolean' && (f.name === not[1] || f.name === camel(`is ${not[1]}`)));
     if (negated) return notDone(r, name, `${String(negated.name)} is false`, phrase);
+    // "the jobs that are not done yet" with a status of waiting, in progress or done: status is not done, code's.
+    const otherValue = not && fieldsOf(r).find((f) => f.type === 'enum' && Array.isArray(f.values) && f.values.includes(not[1]));
+    if (otherValue) return notDone(r, name, `${String(otherValue.name)} is not ${not[1]}`, phrase);
     // "the plants that need water" with a watered flag: the ones not watered, a body code writes (core/plan-compare.ts).
     const need = /^needs? ([a-z]+)$/.exec(state);
     const done = need && fieldsOf(r).find((f) => f.type === 'boolean' && verbOf(spacedName(f.name).replace(/^is /, '')) === need[1]);

@@ -9,7 +9,7 @@ import { singleResourceSpec } from '../core/single-resource.js';
 import { composeCodeFile } from '../core/guided-code.js';
 import { actionsUnknownTo, sortableFilters } from '../core/filter-examples.js';
 import { hasExamples } from '../core/go/tests-examples.js';
-import { comparisonOf, knownFilterBody } from '../core/plan-compare.js';
+import { comparisonOf, enumNotOf, knownFilterBody } from '../core/plan-compare.js';
 import { patched } from '@temporalio/workflow';
 import { addUsage, NO_USAGE } from '../core/usage.js';
 import type { PipelineRun } from './pipeline-run.js';
@@ -17,6 +17,8 @@ import type { ApiSpec, FileProvenance, LlmUsage } from '../core/types.js';
 import type { ValidationReport } from '../core/run-types.js';
 
 const FLAG_FILTERS_BY_CODE = 'flag-filters-by-code';
+/** "status is not done" became code's to write in 0.2.0, after runs were recorded. */
+const ENUM_NOT_FILTERS_BY_CODE = 'enum-not-filters-by-code';
 
 type Models = { bodies: Record<string, string>; byModel: string[]; provenance?: FileProvenance };
 
@@ -162,7 +164,9 @@ async function withFilterExamples(run: PipelineRun, plan: Plan): Promise<{ plan:
   for (const r of plan.resources) {
     const filters = [...r.filters];
     // A flag's value ("watered is false") became code's to write after runs were recorded: patched, so they replay as they ran.
-    const codeWrites = (x: Filter) => comparisonOf(r, x) !== null || (knownFilterBody(r, x) !== null && patched(FLAG_FILTERS_BY_CODE));
+    const codeWrites = (x: Filter) =>
+      comparisonOf(r, x) !== null ||
+      (knownFilterBody(r, x) !== null && patched(FLAG_FILTERS_BY_CODE) && (enumNotOf(r, x) === null || patched(ENUM_NOT_FILTERS_BY_CODE)));
     for (const f of sortableFilters(r, codeWrites)) {
       const sorted = await run.callModel(() =>
         run.llm.filterExamples.executeWithOptions({ ...run.llmOptions, summary: `scaffold: examples of ${r.plural}?${f.name}=true` }, [

@@ -383,3 +383,22 @@ test('the request’s subject is the whole API’s, and "phone number", "email a
     JSON.stringify(chess.requirements),
   );
 });
+
+test('"the jobs that are not done yet" with a status of waiting, in progress or done: status is not done, a body code writes', () => {
+  const sentence = 'REST API for repair jobs with a description and a status of waiting, in progress or done; list the jobs that are not done yet';
+  const status = { name: 'status', type: 'enum', required: true, values: ['waiting', 'in_progress', 'done'] };
+  const { plan, notes } = mended(sentence, [resource('job', 'jobs', [text('description'), status])]);
+  const job = plan.resources[0]!;
+  assert.deepEqual(job.filters, [{ name: 'notDone', description: 'status is not done' }]);
+  assert.match(notes, /job\.filters \+ notDone: "status is not done": the request says "list the jobs that are not done yet"/);
+  assert.equal(knownFilterBody(job, job.filters[0]!), '\treturn string(x.Status) != "done"');
+  // An optional status is a pointer: one never set is not done.
+  const optional = { ...job, fields: job.fields.map((f) => (f.name === 'status' ? { ...f, required: false } : f)) };
+  assert.equal(knownFilterBody(optional, job.filters[0]!), '\treturn x.Status == nil || string(*x.Status) != "done"');
+  assert.ok(
+    fidelityOf(sentence, plan).requirements.some((r) => r.where === 'GET /jobs?notDone=true (status is not done; written by code)'),
+    JSON.stringify(fidelityOf(sentence, plan).requirements),
+  );
+  // A value the enum does not have stays a filter in words, the model's.
+  assert.equal(knownFilterBody(job, { name: 'notClosed', description: 'status is not closed' }), null);
+});
