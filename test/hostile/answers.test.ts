@@ -1,4 +1,4 @@
-// Hostile answers to generateFile: 21 cases (the layer's total is in support.ts).
+// Hostile answers to a whole file's activities: 21 cases (the layer's total is in support.ts).
 // What the model writes is hostile input: prose, several blocks, wrong fences, junk, floods,
 // paths and placeholders inside the text. The written path is always the layout's.
 import assert from 'node:assert/strict';
@@ -114,12 +114,19 @@ export const ANSWER_CASES: HostileCase[] = [
   },
   { name: 'CR-only line endings become LF', answer: fenced(MODELS).replace(/\n/g, '\r'), limitMs: 5000, expect: { file: MODELS } },
   {
-    name: 'a 2 MB single line inside the code, under the cap, is written whole',
+    // Under the answer cap, over what may cross to the workspace in the run's history: one line, nothing written.
+    name: 'a 2 MB single line inside the code, under the cap: refused on its way to the workspace, in one line',
     answer: fenced(MODELS + '// ' + 'a'.repeat(2 * MiB) + '\n'),
     llm: BIG,
     server: BIG_CHUNKS,
     limitMs: 15_000,
-    expect: { file: MODELS + '// ' + 'a'.repeat(2 * MiB) + '\n' },
+    expect: {
+      failure: {
+        type: 'FileTooLarge',
+        nonRetryable: true,
+        message: /^the answer for internal\/models\/todo\.go is \d+ KB, over the 192 KB a file may have on its way to the workspace/,
+      },
+    },
   },
   {
     name: 'a 2 MB answer that is one line without a newline, twice',
@@ -136,7 +143,13 @@ export const ANSWER_CASES: HostileCase[] = [
     llm: BIG,
     server: BIG_CHUNKS,
     limitMs: 15_000,
-    expect: { file: '\n'.repeat(MiB) + MODELS },
+    expect: {
+      failure: {
+        type: 'FileTooLarge',
+        nonRetryable: true,
+        message: /^the answer for internal\/models\/todo\.go is \d+ KB, over the 192 KB a file may have on its way to the workspace/,
+      },
+    },
   },
   {
     name: 'a megabyte of spaces inside a line of code (once quadratic)',
@@ -144,7 +157,13 @@ export const ANSWER_CASES: HostileCase[] = [
     llm: BIG,
     server: BIG_CHUNKS,
     limitMs: 15_000,
-    expect: { file: MODELS.replace('type Todo struct {', `type Todo struct {${' '.repeat(MiB)}`) },
+    expect: {
+      failure: {
+        type: 'FileTooLarge',
+        nonRetryable: true,
+        message: /^the answer for internal\/models\/todo\.go is \d+ KB, over the 192 KB a file may have on its way to the workspace/,
+      },
+    },
   },
   {
     name: 'fifty thousand empty fenced blocks, then the file',
@@ -167,8 +186,8 @@ export const ANSWER_CASES: HostileCase[] = [
     expect: { file: PLACEHOLDERS },
     after: async ({ sb, seen, input }) => {
       const { MockActivityEnvironment } = await import('@temporalio/testing');
-      const { generateFile } = await import('../../activities/llm/generate-file.js');
-      await new MockActivityEnvironment().run(generateFile, { ...input, phase: 'repository' as const });
+      const { fileAsRunToday } = await import('../support/file-phase.js');
+      await fileAsRunToday(new MockActivityEnvironment(), { ...input, phase: 'repository' as const });
       const prompt = seen.at(-1)!.lastUserMessage;
       assert.ok(prompt.includes(PLACEHOLDERS.trim()), 'the repository prompt lacks the models file verbatim');
       assert.equal(readFileSync(path.join(sb.out, 'internal/repository/todo_repo.go'), 'utf8'), fixture('internal/repository/todo_repo.go'));
@@ -178,6 +197,6 @@ export const ANSWER_CASES: HostileCase[] = [
 
 after(() => closeMirrors());
 
-describe('hostile answers to generateFile', () => {
+describe('hostile answers to a file’s activities', () => {
   for (const c of ANSWER_CASES) it(c.name, { timeout: caseTimeout(c) }, () => runCase(c));
 });

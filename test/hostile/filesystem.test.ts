@@ -1,4 +1,4 @@
-// Hostile filesystems under generateFile: 8 cases (the layer's total is in support.ts).
+// Hostile filesystems under a whole file's activities (the prompt, the answer, the write): 8 cases (the layer's total is in support.ts).
 // An answer cannot carry a symlink, so the tricks are planted where the generated files go:
 // symlinks (to a file, to a folder, to /dev/zero), FIFOs, a folder, a hard link, and a disk
 // that refuses the write midway. Refused without a hang, or written by rename; never through.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { writeScaffold } from '../../activities/files/scaffold.js';
-import { generateFile } from '../../activities/llm/generate-file.js';
+import { fileAsRunToday } from '../support/file-phase.js';
 import { closeMirrors } from '../../lib/db.js';
 import { FIXTURE_DIR } from '../support/run-fixtures.js';
 import { startScriptedOllama, todoApiResponder, TODO_SPEC, whenFile, withOverrides } from '../support/scripted-ollama.js';
@@ -111,11 +111,12 @@ export const FILESYSTEM_CASES: HostileCase[] = [
 
 after(() => closeMirrors());
 
-describe('hostile filesystems under generateFile', () => {
+describe('hostile filesystems under a file’s activities', () => {
   for (const c of FILESYSTEM_CASES) it(c.name, { timeout: caseTimeout(c) }, () => runCase(c));
 
   it('the disk refuses the write midway (a 64 KiB file-size limit, EFBIG): no half file, no .tmp- file', { timeout: 60_000 }, async () => {
-    const big = fixture(MODELS) + `// ${'padding '.repeat(30)}\n`.repeat(1200); // ~300 KB
+    // ~150 KB: over the 64 KiB limit, under the 192 KB a file may carry to the workspace.
+    const big = fixture(MODELS) + `// ${'padding '.repeat(30)}\n`.repeat(600);
     const respond = withOverrides(todoApiResponder({ fixtureDir: FIXTURE_DIR }), [{ when: whenFile(MODELS), answer: '```go\n' + big + '```\n' }]);
     const server = await startScriptedOllama({ respond, chunkChars: 16 * KiB });
     const sb = makeSandbox();
@@ -134,7 +135,7 @@ describe('hostile filesystems under generateFile', () => {
       await writeScaffold({ workflowId: 'wf-hostile', outputDir: sb.out, spec: TODO_SPEC });
       await writeScaffold({ workflowId: 'wf-hostile', outputDir: warm.out, spec: TODO_SPEC });
       // The same exchange once elsewhere fills the LLM cache, so the limited child only reads the mirror.
-      await new MockActivityEnvironment().run(generateFile, { ...input, outputDir: warm.out });
+      await fileAsRunToday(new MockActivityEnvironment(), { ...input, outputDir: warm.out });
       closeMirrors();
       const beside = snapshot(sb.root, sb.out);
       const outBefore = snapshot(sb.out);

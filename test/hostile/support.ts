@@ -22,7 +22,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { writeScaffold } from '../../activities/files/scaffold.js';
-import { generateFile } from '../../activities/llm/generate-file.js';
+import { fileAsRunToday } from '../support/file-phase.js';
 import { planApi } from '../../activities/llm/plan-api.js';
 import { filePathFor } from '../../core/layout.js';
 import type { ApiSpec, FilePhase, GenerateFileInput, GenerateFileResult, LlmSettings, PlanResult } from '../../core/types.js';
@@ -183,7 +183,7 @@ export interface Ctx {
 
 export interface HostileCase {
   name: string;
-  /** The activity run: generateFile (default) or planApi. */
+  /** The activities run: a whole file as today's workflow runs it (default, fileAsRunToday) or planApi. */
   activity?: 'generate' | 'plan';
   /** The file phase asked for (default models). */
   phase?: FilePhase;
@@ -248,7 +248,7 @@ export async function runCase(c: HostileCase): Promise<void> {
     const call: Promise<GenerateFileResult | PlanResult> =
       c.activity === 'plan'
         ? (env.run(planApi, { prompt: input.prompt, dbPath: sb.dbPath, llm: input.llm }) as Promise<PlanResult>)
-        : (env.run(generateFile, input) as Promise<GenerateFileResult>);
+        : fileAsRunToday(env, input);
     const r = await within(c.limitMs, call, () => env.cancel());
 
     assert.deepEqual(snapshot(sb.root, sb.out), beside, 'something outside the output folder changed');

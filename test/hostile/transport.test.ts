@@ -1,4 +1,4 @@
-// Hostile streams to generateFile: 11 cases (the layer's total is in support.ts).
+// Hostile streams to a whole file's activities: 11 cases (the layer's total is in support.ts).
 // What answers as Ollama misbehaves: error lines, junk lines, endless lines, resets, stalls,
 // drips, HTTP errors, an unknown model, an answer past the output cap. Each ends in time with
 // a failure that says what happened and whether a retry can help; nothing is written.
@@ -89,6 +89,6 @@ export const TRANSPORT_CASES: HostileCase[] = [
 
 after(() => closeMirrors());
 
-describe('hostile streams to generateFile', () => {
+describe('hostile streams to a file’s activities', () => {
   for (const c of TRANSPORT_CASES) it(c.name, { timeout: caseTimeout(c) }, () => runCase(c));
 });

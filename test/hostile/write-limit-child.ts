@@ -1,12 +1,12 @@
-// Child of filesystem.test.ts: runs generateFile once under a file-size limit the parent sets
+// Child of filesystem.test.ts: runs a whole file's activities once under a file-size limit the parent sets
 // on this process (prlimit --pid) after "ready", and prints the outcome as one JSON line.
 // SIGXFSZ is ignored, so a write past the limit fails with EFBIG instead of killing the process.
 import { createInterface } from 'node:readline';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { generateFile } from '../../activities/llm/generate-file.js';
+import { fileAsRunToday } from '../support/file-phase.js';
 import { closeMirrors } from '../../lib/db.js';
-import type { GenerateFileInput, GenerateFileResult } from '../../core/types.js';
+import type { GenerateFileInput } from '../../core/types.js';
 
 process.on('SIGXFSZ', () => {});
 const input = JSON.parse(process.argv[2]!) as GenerateFileInput;
@@ -15,7 +15,7 @@ process.stdout.write('ready\n');
 for await (const line of lines) {
   if (line !== 'go') continue;
   try {
-    const r = (await new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(generateFile, input)) as GenerateFileResult;
+    const r = await fileAsRunToday(new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }), input);
     process.stdout.write(JSON.stringify({ ok: true, file: r.file }) + '\n');
   } catch (err) {
     const e = err as Error & { code?: string; type?: string };
