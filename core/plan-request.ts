@@ -6,14 +6,29 @@ import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singular
 import { namesWordOf } from './fidelity.js';
 import { comparisonsStated } from './plan-compare.js';
 import { ARTICLES, GENERIC_MODULE_WORDS, relationsStated, subjectWords } from './sentence.js';
-import { verbOf } from './verbs.js';
-import { namedIfBare, resourcesPutIn } from './stated-resources.js';
+import { participleOf, verbOf } from './verbs.js';
+import { namedIfBare, parentNameDropped, resourcesPutIn } from './stated-resources.js';
 import { fieldsStated, isStatedField, statedName } from './sentence-fields.js';
 
 /** A module name from the request's subject: "REST API for a bookstore" → bookstore-api; null when it gives nothing. */
 export function moduleFromRequest(request: string): string | null {
   const kept = subjectWords(request).slice(0, 3);
   return kept.length && /^[a-z]/.test(kept[0]!) ? `${kept.join('-')}-api` : null;
+}
+
+/**
+ * The request's words that may name a thing, without its verbs: "list the expenses", "find books
+ * by author" (a list, a find, is no resource the 0.5B should add) and the word after "can"
+ * ("members can book classes": no books).
+ */
+function nounWords(request: string): string[] {
+  const verbs =
+    /\b(?:list|show|find|filter)(?= (?:the|all|every|each|my|our|their|its|them|only|[a-z]+s)\b)|(?<=\b(?:can|cannot|may|must|should|will) (?:also |then |only )?)[a-z]+/g;
+  return request
+    .toLowerCase()
+    .replace(verbs, ' ')
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
 /** A module named after nothing in the request is the prompt's example copied ("library-api" for a gym). */
@@ -26,18 +41,16 @@ export function moduleFitsRequest(module: string, request: string, resources: un
 
 /** Whether the request names a resource: by its name, its plural, or a word that starts like it ("gardening" for garden). */
 export function namedBy(request: string): (r: unknown) => boolean {
-  const words = new Set(
-    request
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter(Boolean),
-  );
+  const words = new Set(nounWords(request));
   return (r) => {
     const n = isObject(r) && typeof r.name === 'string' ? r.name : '';
     const plural = isObject(r) && typeof r.plural === 'string' ? r.plural : '';
     return (
       n !== '' &&
-      (words.has(n) || words.has(plural) || [...words].some((w) => singularsOf(w).includes(n) || (w.length >= 4 && (w.startsWith(n) || n.startsWith(w)))))
+      (words.has(n) ||
+        words.has(plural) ||
+        // Not "scheduled" for a schedule: the state an action leaves ("talks can be scheduled").
+        [...words].some((w) => singularsOf(w).includes(n) || (w.length >= 4 && w !== participleOf(n) && (w.startsWith(n) || n.startsWith(w)))))
     );
   };
 }
@@ -119,6 +132,7 @@ export function statedInSentence(resources: unknown[], request: string, notes: s
     }
   }
   fieldsPutIn(all, text, notes);
+  parentNameDropped(all, text, notes);
   namedIfBare(added, notes);
   actionsPutIn(all, text, notes);
   // A field the sentence lists in a resource's clause was read with its rules there ("departments have a unique name"):
@@ -197,8 +211,12 @@ function fieldsPutIn(all: Record<string, unknown>[], text: string, notes: string
       delete planned.default;
     }
     const numeric = planned.type === 'integer' || planned.type === 'number';
-    if (numeric && planned.min === undefined && planned.max === undefined && (stated.min !== undefined || stated.max !== undefined)) {
-      notes.push(`${at} min/max → ${stated.min ?? '–'}/${stated.max ?? '–'}: ${says}`);
+    // The sentence's bounds win over the model's ("an amount that cannot be negative" planned ≥ -10000 by the 0.5B).
+    const differs = (k: 'min' | 'max') => stated[k] !== undefined && planned[k] !== stated[k];
+    if (numeric && (differs('min') || differs('max'))) {
+      notes.push(
+        `${at} min/max ${planned.min ?? '–'}/${planned.max ?? '–'} → ${stated.min ?? planned.min ?? '–'}/${stated.max ?? planned.max ?? '–'}: ${says}`,
+      );
       if (stated.min !== undefined) planned.min = stated.min;
       if (stated.max !== undefined) planned.max = stated.max;
     }

@@ -70,3 +70,24 @@ export function namedIfBare(added: Record<string, unknown>[], notes: string[]): 
     }
   }
 }
+
+const fieldsOf = (r: Record<string, unknown>) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
+const filtersOf = (r: Record<string, unknown>) => (Array.isArray(r.filters) ? r.filters.filter(isObject) : []);
+
+/**
+ * "pets that belong to an owner", planned with a text field `owner` beside the relation: a pet
+ * holds its owner's id (`ownerId`, code's), and the owner's name is the owner's. Dropped unless
+ * the sentence asks for "an owner name" (or "the owner's name"), or a filter is by it.
+ */
+export function parentNameDropped(all: Record<string, unknown>[], text: string, notes: string[]): void {
+  for (const r of all) {
+    const fields = fieldsOf(r);
+    const twice = typeof r.parent === 'string' ? fields.find((f) => f.name === r.parent && f.type === 'string') : undefined;
+    if (!twice || fields.length < 2 || filtersOf(r).some((f) => f.field === twice.name)) continue;
+    if (new RegExp(`\\b${String(r.parent)}(?:'s)? name\\b`).test(text)) continue; // "an owner name": the field is that
+    r.fields = fields.filter((f) => f !== twice);
+    notes.push(
+      `${String(r.name)}.${String(twice.name)} dropped: ${String(r.parent)}Id links each ${String(r.name)} to its ${String(r.parent)}, whose fields are its own`,
+    );
+  }
+}

@@ -536,3 +536,83 @@ test('lists in parentheses: "a species (dog, cat or rabbit)" is an enum, "movies
     ],
   );
 });
+
+test('"pets that belong to an owner" with a text field owner beside the relation: dropped, ownerId links them; "pets with an owner name" keeps its field', () => {
+  const sentence = 'REST API for a vet clinic: owners with a name, pets that belong to an owner with a name and a species';
+  const owner = resource('owner', 'owners', [{ name: 'name', type: 'string', required: true }]);
+  const pet = (fields: object[]) => resource('pet', 'pets', [{ name: 'name', type: 'string', required: true }, ...fields]);
+  const { plan, notes } = mended(sentence, [
+    owner,
+    pet([
+      { name: 'owner', type: 'string', required: true },
+      { name: 'species', type: 'string', required: true },
+    ]),
+  ]);
+  const pets = plan.resources.find((r) => r.name === 'pet')!;
+  assert.equal(pets.parent, 'owner');
+  assert.deepEqual(
+    pets.fields.map((f) => f.name),
+    ['name', 'species'],
+  );
+  assert.match(notes, /pet\.owner dropped: ownerId links each pet to its owner/);
+  // The sentence lists the field for pets itself ("an owner name", planned as owner): kept.
+  const kept = mended('REST API for owners with a name, and pets with a name and an owner name; pets belong to an owner', [
+    owner,
+    pet([{ name: 'owner', type: 'string', required: true }]),
+  ]).plan;
+  assert.equal(kept.resources.find((r) => r.name === 'pet')!.parent, 'owner');
+  assert.ok(kept.resources.find((r) => r.name === 'pet')!.fields.some((f) => f.name === 'owner'));
+});
+
+test('what the 0.5B made of a verb is dropped: "list the expenses" no /lists, "talks can be scheduled" no /schedules, "members can book classes" no /books; "a todo list" still names its list', () => {
+  const text = (name: string) => ({ name, type: 'string', required: true });
+  const expenses = mended('I need an API to track my expenses: each expense has an amount and a note; list the expenses by note', [
+    resource('expense', 'expenses', [{ name: 'amount', type: 'number', required: true }, text('note')]),
+    resource('list', 'lists', [text('note')]),
+  ]);
+  assert.deepEqual(
+    expenses.plan.resources.map((r) => r.name),
+    ['expense'],
+  );
+  assert.match(expenses.notes, /resource "list" dropped: the request does not ask for it/);
+  const talks = mended('REST API for a conference: talks with a title, rooms with a name; talks can be scheduled; list the talks that are not scheduled yet', [
+    resource('talk', 'talks', [text('title')]),
+    resource('room', 'rooms', [text('name')]),
+    resource('schedule', 'schedules', [text('title')]),
+  ]);
+  assert.deepEqual(
+    talks.plan.resources.map((r) => r.name),
+    ['talk', 'room'],
+  );
+  const gym = mended('Backend for a gym: members with a name, classes with a title; members can book classes', [
+    resource('member', 'members', [text('name')]),
+    resource('class', 'classes', [text('title')]),
+    resource('book', 'books', [text('member'), text('class')]),
+  ]);
+  assert.deepEqual(
+    gym.plan.resources.map((r) => r.name),
+    ['member', 'class'],
+  );
+  // The noun stays a noun: lists of a shopping app, and a booking the sentence names.
+  const shopping = mended('REST API for shopping lists with a name and items that belong to a list with a quantity; list the items of a list', [
+    resource('list', 'lists', [text('name')]),
+    resource('item', 'items', [{ name: 'quantity', type: 'integer', required: true }], { parent: 'list' }),
+  ]);
+  assert.deepEqual(
+    shopping.plan.resources.map((r) => r.name),
+    ['list', 'item'],
+  );
+});
+
+test('the sentence’s bound wins over the model’s: "an amount that cannot be negative" planned ≥ -10000 is ≥ 0', () => {
+  const { plan, notes } = mended('REST API for expenses with an amount that cannot be negative and a note', [
+    resource('expense', 'expenses', [
+      { name: 'amount', type: 'number', required: true, min: -10000, max: 10000 },
+      { name: 'note', type: 'string', required: true },
+    ]),
+  ]);
+  const amount = plan.resources[0]!.fields.find((f) => f.name === 'amount')!;
+  assert.equal(amount.min, 0);
+  assert.equal(amount.max, 10000, 'a bound the sentence does not give stays the model’s');
+  assert.match(notes, /expense\.amount min\/max -10000\/10000 → 0\/10000/);
+});
