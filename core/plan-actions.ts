@@ -102,17 +102,18 @@ function markedAs(all: Raw[], text: string, notes: string[]): void {
 }
 
 /**
- * An "action" named list… ("listPlantsThatNeedWater", the 0.5B's) is a listing, not something done
+ * An "action" named list or list… ("listPlantsThatNeedWater", the 0.5B's) is a listing, not something done
  * to one item (POST /plants/{id}/listPlantsThatNeedWater): dropped when the resource has a filter
  * in words already (code's reading of "list the …"), else made a filter: by the flag it names, or
  * in the model's words.
  */
 export function listingsAsFilters(all: Raw[], notes: string[]): void {
   for (const r of all) {
-    for (const a of actionsOf(r).filter((x) => typeof x.name === 'string' && /^list[A-Z]/.test(x.name))) {
+    for (const a of actionsOf(r).filter((x) => typeof x.name === 'string' && /^list(?:[A-Z]|$)/.test(x.name))) {
       r.actions = actionsOf(r).filter((x) => x !== a);
       const at = `${String(r.name)}.actions.${String(a.name)}`;
-      const inWords = filtersOf(r).find((f) => f.field === undefined);
+      // A bare "list" names no list of its own: any filter the resource has is the listing it meant.
+      const inWords = filtersOf(r).find((f) => f.field === undefined) ?? (a.name === 'list' ? filtersOf(r)[0] : undefined);
       if (inWords) {
         notes.push(`${at} dropped: a listing is a filter, here ${String(inWords.name)}`);
         continue;

@@ -402,3 +402,14 @@ test('"the jobs that are not done yet" with a status of waiting, in progress or 
   // A value the enum does not have stays a filter in words, the model's.
   assert.equal(knownFilterBody(job, { name: 'notClosed', description: 'status is not closed' }), null);
 });
+
+test('a bare action "list" (the 0.5B’s POST /pets/{id}/list for "list the pets by species") is the listing: dropped beside the filter', () => {
+  const { plan, notes } = mended('REST API for pets with a name and a species of dog, cat or bird; list the pets by species', [
+    resource('pet', 'pets', [text('name'), { name: 'species', type: 'enum', required: true, values: ['dog', 'cat', 'bird'] }], {
+      actions: [{ name: 'list', description: 'lists pets by species; a closed repair cannot be closed again' }],
+    }),
+  ]);
+  assert.deepEqual(plan.resources[0]!.actions, []);
+  assert.deepEqual(plan.resources[0]!.filters, [{ name: 'species', field: 'species' }]);
+  assert.match(notes, /pet\.actions\.list dropped: a listing is a filter, here species/);
+});
