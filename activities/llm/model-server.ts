@@ -4,7 +4,7 @@
 import type { LlmSettings, ModelOptions } from '../../core/types.js';
 import { OllamaClient, type CallOptions, type ChatRequest, type Message } from './ollama.js';
 import { OpenAiClient, chatCompletionRequest } from './openai.js';
-import { serverProfile } from './server-profile.js';
+import { afterEcho, serverProfile } from './server-profile.js';
 
 export interface ChatCall {
   messages: Message[];
@@ -28,12 +28,14 @@ export async function streamChat(llm: LlmSettings, call: ChatCall, onText: (text
   const { messages, format, stop, options } = call;
   if (llm.api === 'openai') {
     // The server's own fields for a prefill and its shape of response_format; a plain request needs neither.
-    const shape = format || messages.at(-1)?.role === 'assistant' ? await serverProfile(llm, opts.signal) : undefined;
+    const last = messages.at(-1);
+    const shape = format || last?.role === 'assistant' ? await serverProfile(llm, opts.signal) : undefined;
+    const text = shape?.echoesPrefill && last?.role === 'assistant' ? withoutEcho(last.content, onText) : onText;
     const end = await new OpenAiClient(llm.serverUrl).chat(
       chatCompletionRequest(llm.model, messages, options, format, stop, shape),
       (chunk) => {
         // The usage chunk has no choices: it is no piece of the answer.
-        if (chunk.choices.length) onText(chunk.choices[0]?.delta?.content ?? '');
+        if (chunk.choices.length) text(chunk.choices[0]?.delta?.content ?? '');
       },
       opts,
     );
@@ -45,6 +47,19 @@ export async function streamChat(llm: LlmSettings, call: ChatCall, onText: (text
     opts,
   );
   return { doneReason: last.done_reason ?? null, promptTokens: last.prompt_eval_count, outputTokens: last.eval_count };
+}
+
+/** `onText` without the repeat of the prefilled answer a server streams first (server-profile.ts afterEcho). */
+function withoutEcho(prefix: string, onText: (text: string) => void): (text: string) => void {
+  let held: string | null = '';
+  return (piece) => {
+    if (held === null) return onText(piece);
+    held += piece;
+    const after = afterEcho(held, prefix);
+    if (after === null) return onText(''); // still the repeat, as far as it goes
+    onText(after < 0 ? held : held.slice(after));
+    held = null;
+  };
 }
 
 /** Resolves when the server answers its cheapest endpoint (Ollama's /api/version, or /v1/models); throws otherwise. */

@@ -1,7 +1,8 @@
 // Preflight's continuation probe and one guided function, as activities, against scripted /v1
 // servers that behave like vLLM (a new turn unless continue_final_message and
-// add_generation_prompt: false) and like llama-server with a thinking template (400 to a
-// prefill): the mode each ends in, and a function body that comes out whole in every mode.
+// add_generation_prompt: false), like llama-server (it continues, repeating the prefill first) and
+// like llama-server with a thinking template (400 to a prefill): the mode each ends in, and a
+// function body that comes out whole in every mode.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -13,7 +14,7 @@ import type { LlmSettings, PreflightResult } from '../../core/types.js';
 import { chatInput, cleanUpChatInputs, quietEnv, withServer } from '../support/chat-activity.js';
 import { tmpDir } from '../support/run-fixtures.js';
 import type { ScriptedOllama } from '../support/scripted-ollama.js';
-import type { V1Server } from '../support/scripted-openai.js';
+import type { Prefill, V1Server } from '../support/scripted-openai.js';
 
 after(cleanUpChatInputs);
 
@@ -44,7 +45,14 @@ async function askGet(server: ScriptedOllama, llm: Partial<LlmSettings>) {
 /** The function calls (not the probe) and whether the server continued their prefill. */
 const functionCalls = (server: ScriptedOllama) => server.calls.filter((c) => c.lastUserMessage !== PREFILL_PROBE.question);
 
-const cases: [string, V1Server, LlmSettings['server'] | undefined, RegExp, ('continue' | 'new-turn' | undefined)[]][] = [
+const cases: [string, V1Server, LlmSettings['server'] | undefined, RegExp, (Prefill | undefined)[]][] = [
+  [
+    'llama-server as llama-cpp-python 0.3.36 serves it: it continues, repeating the prefilled text first, and code cuts the repeat',
+    'llama-server',
+    undefined,
+    /^prefill mode: continues \(llama\.cpp's llama-server \(owned_by "llamacpp" at \/v1\/models\) continued a prefilled answer, repeating it first: code cuts the repeat\)$/,
+    ['echo'],
+  ],
   [
     'vLLM-like, detected: its fields are sent and it continues',
     'vllm',

@@ -1,7 +1,8 @@
 // Guided runs over OpenAI-compatible servers that do not simply continue a prefilled answer, as
 // a user starts them (-llm-api openai, -llm-server left to auto): a scripted server that behaves
-// like vLLM (a new turn unless continue_final_message and add_generation_prompt: false) and one
-// like llama-server with a thinking template (400 to a prefill). Each run ends valid, and
+// like vLLM (a new turn unless continue_final_message and add_generation_prompt: false), one like
+// llama-server (it continues, repeating the prefilled text first) and one like llama-server with
+// a thinking template (400 to a prefill). Each run ends valid, and
 // status.json names the prefill mode the preflight probe found.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -18,7 +19,7 @@ const servers = new Map<V1Server, ScriptedOllama>();
 let temporal: string;
 
 before(async () => {
-  for (const v1Server of ['vllm', 'llama-server-thinking'] as const)
+  for (const v1Server of ['vllm', 'llama-server', 'llama-server-thinking'] as const)
     servers.set(v1Server, await startScriptedOllama({ respond: scenarioResponder('good', { fixtureDir: FIXTURE_DIR, variantsDir: VARIANTS_DIR }), v1Server }));
   const port = await freePort();
   temporal = `127.0.0.1:${port}`;
@@ -53,6 +54,17 @@ test('vLLM-like: found by its owned_by, it continues a prefilled answer with its
   const functions = server.calls.filter((c) => c.prefill !== undefined && c.lastUserMessage !== PREFILL_PROBE.question);
   assert.ok(functions.length >= 5, `${functions.length} functions asked for with a prefill`);
   assert.deepEqual([...new Set(functions.map((c) => c.prefill))], ['continue'], 'vLLM continued every prefilled function (the fields were sent)');
+});
+
+test('llama-server: it continues a prefilled answer but repeats it first; code cuts the repeat, and the run is valid', async () => {
+  const { server, notes } = await guidedRun('llama-server');
+  assert.ok(
+    notes.some((n) => /^prefill mode: continues \(llama\.cpp's llama-server \(owned_by "llamacpp".*repeating it first: code cuts the repeat\)$/.test(n)),
+    notes.join('\n'),
+  );
+  const functions = server.calls.filter((c) => c.prefill !== undefined && c.lastUserMessage !== PREFILL_PROBE.question);
+  assert.ok(functions.length >= 5, `${functions.length} functions asked for with a prefill`);
+  assert.deepEqual([...new Set(functions.map((c) => c.prefill))], ['echo'], 'every prefilled function came back with its start repeated');
 });
 
 test('llama-server with a thinking template: the prefill is refused (400), functions are asked without one, and the run is valid', async () => {

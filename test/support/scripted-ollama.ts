@@ -26,6 +26,7 @@ import {
   modelList,
   openAiError,
   prefillVerdict,
+  type Prefill,
   serverSigns,
   unauthorized,
   type AnswerWire,
@@ -73,7 +74,7 @@ export interface ScriptedCall {
   /** A hash of the request (model, messages, options, format, stop): the same request asked again has the same one. */
   request: string;
   /** A request ending in an assistant message: whether the server continued it or started a new turn. */
-  prefill?: 'continue' | 'new-turn';
+  prefill?: Prefill;
   at: number;
 }
 
@@ -138,7 +139,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     p: ScriptedRequest['path'],
     body: Record<string, unknown>,
     wire: AnswerWire = NATIVE_WIRE,
-    prefill: 'continue' | 'new-turn' = 'continue',
+    prefill: Prefill = 'continue',
   ): Promise<void> {
     const started = process.hrtime.bigint();
     const isChat = p !== '/api/generate';
@@ -207,7 +208,10 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions = {}): 
     const globalFault = typeof options.fault === 'function' ? options.fault(sreq, index) : options.fault;
     const fault: Fault | undefined = isFault(answer) ? answer : (globalFault ?? (options.tokensPerSecond ? { fault: 'slow' } : undefined));
     // A new turn after a final assistant message answers the whole question again.
-    const text = spokenText(isFault(answer) ? (answer.text ?? FILLER) : answer, messages, options_?.stop, prefill === 'continue');
+    const spoken = spokenText(isFault(answer) ? (answer.text ?? FILLER) : answer, messages, options_?.stop, prefill !== 'new-turn');
+    const last = messages.at(-1);
+    // llama-server's answer starts with the prefilled text again.
+    const text = prefill === 'echo' && last?.role === 'assistant' && typeof last.content === 'string' ? last.content + spoken : spoken;
     if (fault) call.fault = fault.fault;
     options.onCall?.(call);
     let chunksSent = 0;

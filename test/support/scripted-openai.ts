@@ -116,14 +116,17 @@ export function chatCompletionWire(request: Record<string, unknown>): AnswerWire
 /**
  * Which server the /v1 side behaves like: Ollama's (it continues a final assistant message),
  * vLLM's (a new turn unless the request says continue_final_message and add_generation_prompt:
- * false; its /v1/models says owned_by "vllm") or llama-server's with a thinking template (a 400
- * to a final assistant message; owned_by "llamacpp", GET /props). The latter two have no /api/*.
+ * false; its /v1/models says owned_by "vllm"), llama-server's (it continues, but its answer
+ * repeats the prefilled text first, as llama.cpp's server of llama-cpp-python 0.3.36 does, seen
+ * 2026-12-05) or llama-server's with a thinking template (a 400 to a final assistant message);
+ * both llama-servers say owned_by "llamacpp" and answer GET /props. Only Ollama has /api/*.
  */
-export type V1Server = 'ollama' | 'vllm' | 'llama-server-thinking';
+export type V1Server = 'ollama' | 'vllm' | 'llama-server' | 'llama-server-thinking';
 
 /** What a server makes of a request that ends in an assistant message: continue it, start a new turn, or refuse it. */
-export function prefillVerdict(server: V1Server, body: Record<string, unknown>): 'continue' | 'new-turn' | { status: number; error: unknown } {
+export function prefillVerdict(server: V1Server, body: Record<string, unknown>): Prefill | { status: number; error: unknown } {
   if (server === 'ollama') return 'continue';
+  if (server === 'llama-server') return 'echo';
   if (server === 'llama-server-thinking')
     // llama.cpp's server (oaicompat_chat_params_parse) and its format_error_response.
     return {
@@ -148,12 +151,20 @@ export function prefillVerdict(server: V1Server, body: Record<string, unknown>):
 /** The endpoints other than /v1 that tell the servers apart (activities/llm/server-kinds.ts reads them); null: a 404. */
 export function serverSigns(server: V1Server, route: string): unknown {
   if (server === 'vllm' && route === 'GET /version') return { version: '0.11.0' };
-  if (server === 'llama-server-thinking' && route === 'GET /props')
+  if ((server === 'llama-server' || server === 'llama-server-thinking') && route === 'GET /props')
     return { default_generation_settings: { n_ctx: 4096 }, total_slots: 1, chat_template: '{{ messages }}', build_info: 'b6000-scripted' };
   return null;
 }
 
-export const OWNERS: Record<V1Server, string | undefined> = { ollama: undefined, vllm: 'vllm', 'llama-server-thinking': 'llamacpp' };
+export const OWNERS: Record<V1Server, string | undefined> = {
+  ollama: undefined,
+  vllm: 'vllm',
+  'llama-server': 'llamacpp',
+  'llama-server-thinking': 'llamacpp',
+};
+
+/** What a server does with a final assistant message: continue it, start a new turn, or continue and repeat it first. */
+export type Prefill = 'continue' | 'new-turn' | 'echo';
 
 /** ToListCompletion: GET /v1/models from the /api/tags entries (`owner`: another server's owned_by). */
 export function modelList(models: { name: string; modified_at: string }[], owner?: string) {
