@@ -47,7 +47,14 @@ export function fieldsStated(request: string, resources: { name?: unknown; plura
       .slice(0, m.index)
       .split(/[^a-z]+/)
       .filter(Boolean);
-    const owner = head.map((w) => resourceByWord(resources, w)).find((r) => r !== undefined);
+    // The clause's subject: before "that/which/who" or a preposition ("jobs that belong to a customer
+    // with …", "reservations of a room with …"), its last noun ("repair jobs": jobs, even where the
+    // model planned a repair).
+    const relative = head.findIndex((w) => /^(?:that|which|who|whose|of|for|in|on|at|from|to|by|belonging)$/.test(w));
+    const subject = relative >= 0 ? head.slice(0, relative) : head;
+    const named = (words: string[]) => words.map((w) => resourceByWord(resources, w)).find((r) => r !== undefined);
+    // "REST API for expenses with …": no noun before "for"; the first after it.
+    const owner = named([...subject].reverse()) ?? named(head);
     if (!owner) continue;
     for (const item of itemsOf(m[1]!, (w) => resourceByWord(resources, w) !== undefined)) {
       const field = fieldOf(item);
@@ -89,7 +96,8 @@ function clausesOf(text: string, resources: { name?: unknown; plural?: unknown }
   const out: string[] = [];
   for (const part of text.split(/[:;.]/)) {
     let start = 0;
-    for (const m of part.matchAll(/(?:,? and|,) (?:each |every |the )?([a-z]+) (?:with|that|which|who|of|in|for|on|has|have)\b/g)) {
+    // ", repair jobs that …": a word may stand before the resource's ("repair").
+    for (const m of part.matchAll(/(?:,? and|,) (?:each |every |the )?(?:[a-z]+ )?([a-z]+) (?:with|that|which|who|of|in|for|on|has|have)\b/g)) {
       if (resourceByWord(resources, m[1]!) === undefined) continue;
       out.push(part.slice(start, m.index));
       start = m.index;

@@ -616,3 +616,23 @@ test('the sentence’s bound wins over the model’s: "an amount that cannot be 
   assert.equal(amount.max, 10000, 'a bound the sentence does not give stays the model’s');
   assert.match(notes, /expense\.amount min\/max -10000\/10000 → 0\/10000/);
 });
+
+test('"repair jobs that belong to a customer with a description, a price …": the fields are the jobs’, though the model planned a repair (the prompt’s example)', () => {
+  const sentence =
+    'REST API for a bike repair shop: customers with a name, repair jobs that belong to a customer with a description, a price from 0 to 5000 and a status of waiting, in progress or done';
+  const { plan, notes } = mended(sentence, [
+    resource('customer', 'customers', [{ name: 'name', type: 'string', required: true }]),
+    resource('repair', 'repairs', [{ name: 'cost', type: 'number', required: true }]),
+  ]);
+  const job = plan.resources.find((r) => r.name === 'job');
+  assert.ok(job, `${JSON.stringify(plan.resources.map((r) => r.name))}\n${notes}`);
+  assert.equal(job.parent, 'customer');
+  assert.deepEqual(
+    job.fields.map((f) => [f.name, f.type, f.min, f.max, f.values]),
+    [
+      ['description', 'string', undefined, undefined, undefined],
+      ['price', 'number', 0, 5000, undefined],
+      ['status', 'enum', undefined, undefined, ['waiting', 'in_progress', 'done']],
+    ],
+  );
+});
