@@ -50,7 +50,7 @@ const OUT_OF_SCOPE: { words: RegExp; why: string }[] = [
 const FILLER = new Set(
   (
     'a an the and or but of for to in on at by with without from into per each every any all some its their his her our my your this that these those ' +
-    'is are be been being can could should would will may must has have having do does let lets allow allows so as if when which who whose where what than then also ' +
+    'is are be been being can could should would will may must has have having do does let lets allow allows so as if when which who whose where what than then also me us we you i ' +
     'rest restful api apis http json crud service server backend app application simple small basic go golang endpoint endpoints route routes ' +
     'build create make write need needs want manage managing management track tracking store storing keep keeping handle list lists listing get set add ' +
     'item items thing things record records data entry entries resource resources field fields value values one two three several many new own using use ' +
@@ -166,13 +166,20 @@ export function namesWordOf(sentence: string, text: string): boolean {
 /** Words that complete a field's name rather than name a thing: "phone number", "email address", "due date". */
 const COMPOUND_TAILS = new Set(['number', 'address', 'date', 'time', 'code', 'amount', 'count', 'total']);
 
-/** Each compound tail of the sentence right after a word that names a field, with that field. */
+/**
+ * The words that complete a field's name: a compound tail right after a word that names a field
+ * ("phone number"), the word right before one ("license plate"), and "a number of servings".
+ */
 function compoundsOf(sentence: string, asked: Map<Element, string[]>): [Element, string][] {
   const seq = wordsOf(sentence);
   const found: [Element, string][] = [];
+  const fieldOf = (word: string | undefined) => [...asked].find(([e, ws]) => e.where.startsWith('field ') && word !== undefined && ws.includes(word))?.[0];
   for (const [i, word] of seq.entries()) {
-    if (i === 0 || !COMPOUND_TAILS.has(word) || [...asked.values()].some((ws) => ws.includes(word)) || found.some(([, w]) => w === word)) continue;
-    const field = [...asked].find(([e, ws]) => e.where.startsWith('field ') && ws.includes(seq[i - 1]!))?.[0];
+    if ([...asked.values()].some((ws) => ws.includes(word)) || found.some(([, w]) => w === word)) continue;
+    const field =
+      (COMPOUND_TAILS.has(word) && fieldOf(seq[i - 1])) ||
+      (COMPOUND_TAILS.has(word) && seq[i + 1] === 'of' && fieldOf(seq[i + 2])) ||
+      (!FILLER.has(word) && fieldOf(seq[i + 1]));
     if (field) found.push([field, word]);
   }
   return found;

@@ -3,7 +3,7 @@
 // old one-resource shape, `"name": "DueDate"`, `"type": "int"`, `"required": "true"`, filters as
 // plain strings, no plural. Each mend is named, for status.json; what is left goes to checkPlan,
 // which stays the authority.
-import { isObject, jsonName, pluralOf, singularsOf } from './plan.js';
+import { isObject, jsonName, pluralOf, singularsOf, withArticle } from './plan.js';
 import { dropUnasked, listNounKept, moduleFitsRequest, moduleFromRequest, notBuiltAsked, statedInSentence } from './plan-request.js';
 import { flagsByState, formatKept, type Mend } from './plan-fields.js';
 
@@ -159,6 +159,11 @@ function normalizeField(value: unknown, at: string, resource: string, mend: Mend
   delete f.json;
   if (typeof f.name === 'string' && f.name.toLowerCase() === 'id') {
     notes.push(`${at} "${f.name}" dropped: every ${resource} has its numeric id already`);
+    return [];
+  }
+  // "(name, SKU unique, …)" planned as a field `unique`: a rule's word, no field (the sentence's reading puts the rule on its field).
+  if (typeof f.name === 'string' && /^(?:unique|required|optional|mandatory)$/i.test(f.name)) {
+    notes.push(`${at} "${f.name}" dropped: a rule's word, not a field of ${withArticle(resource)}`);
     return [];
   }
   if (typeof f.name === 'string' && /^[A-Za-z][A-Za-z0-9 _-]*$/.test(f.name) && jsonName(f.name) !== f.name) {

@@ -171,7 +171,9 @@ function nameLength(words: string[]): number {
 
 function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null {
   const words = item.split(/\s+/).slice(1);
-  const qualifiers = words.filter((w, i) => i < 2 && QUALIFIERS.has(w));
+  // Leading ones ("a unique, required email"); "SKU unique" has its qualifier after the name (below).
+  const lead = words.findIndex((w) => !QUALIFIERS.has(w));
+  const qualifiers = words.slice(0, Math.min(lead < 0 ? words.length : lead, 2));
   let rest = words.slice(qualifiers.length).map((w) => (w === 'e-mail' ? 'email' : w));
   // "a number of seats from 1 to 5000" is a count of seats, named by them.
   const count = rest[0] === 'number' && rest[1] === 'of' && /^[a-z]+$/.test(rest[2] ?? '');
@@ -179,6 +181,11 @@ function fieldOf(item: string): Omit<StatedField, 'resource' | 'phrase'> | null 
   const end = rest.findIndex((w) => NAME_ENDS.test(w) || /\d/.test(w));
   let name = end < 0 ? rest : rest.slice(0, end);
   const tail = end < 0 ? '' : rest.slice(end).join(' ');
+  // "SKU unique" in a list: the qualifier after the name.
+  if (name.length > 1 && QUALIFIERS.has(name.at(-1)!)) {
+    qualifiers.push(name.at(-1)!);
+    name = name.slice(0, -1);
+  }
   // "a check-in date": a hyphenated word is one word of the name (checkInDate).
   if (name.length === 0 || name.length > 3 || name.some((w) => !/^[a-z]+(?:-[a-z]+)?$/.test(w))) return null;
   const field: Omit<StatedField, 'resource' | 'phrase'> = {

@@ -23,7 +23,7 @@ export function subjectWords(request: string): string[] {
   const words = subject.split(/[:;,.]/)[0]!.split(/[^a-z0-9]+/);
   const end = words.findIndex((w) => /^(?:where|with|that|which|who|whose|and|in|of|on|to|so|by)$/.test(w));
   return (end < 0 ? words : words.slice(0, end)).filter(
-    (w) => w && !ARTICLES.has(w) && !GENERIC_MODULE_WORDS.has(w) && !/^(?:build|create|make|write|need|want)$/.test(w),
+    (w) => w && !ARTICLES.has(w) && !GENERIC_MODULE_WORDS.has(w) && !/^(?:build|create|make|write|need|want|me|us|i|we|you)$/.test(w),
   );
 }
 

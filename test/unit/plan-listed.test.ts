@@ -413,3 +413,33 @@ test('a bare action "list" (the 0.5B’s POST /pets/{id}/list for "list the pets
   assert.deepEqual(plan.resources[0]!.filters, [{ name: 'species', field: 'species' }]);
   assert.match(notes, /pet\.actions\.list dropped: a listing is a filter, here species/);
 });
+
+test('from never-used sentences: "a number of servings", "a license plate", "Build me a backend" are no missing words; "(name, SKU unique, …)" makes sku unique and no field "unique"', () => {
+  const recipes = 'Build me a backend where users can post recipes with a title and a number of servings from 1 to 12';
+  const recipe = mended(recipes, [resource('recipe', 'recipes', [text('title'), { name: 'servings', type: 'integer', required: true }])]).plan;
+  const missing = fidelityOf(recipes, recipe).requirements.filter((r) => !r.where);
+  assert.deepEqual(
+    missing.map((r) => r.asked),
+    ['users, post'],
+    'users and post are words of their own; me, number are not',
+  );
+  const parking = 'REST API for a parking garage: cars with a license plate that must be unique';
+  const cars = mended(parking, [resource('car', 'cars', [{ ...text('plate'), unique: true }])]).plan;
+  assert.ok(
+    fidelityOf(parking, cars).requirements.some((r) => /\blicense\b/.test(r.asked) && r.where?.startsWith('field plate ')),
+    JSON.stringify(fidelityOf(parking, cars).requirements),
+  );
+  const inventory = 'Inventory service: products (name, SKU unique, quantity at least 0)';
+  const { plan, notes } = mended(inventory, [
+    resource('product', 'products', [text('name'), text('sku'), { name: 'unique', type: 'string', required: false }]),
+  ]);
+  assert.deepEqual(
+    plan.resources[0]!.fields.map((f) => [f.name, f.unique ?? false]),
+    [
+      ['name', false],
+      ['sku', true],
+      ['quantity', false],
+    ],
+  );
+  assert.match(notes, /"unique" dropped: a rule's word, not a field of a product/);
+});
