@@ -3,7 +3,7 @@
 // action that sets a state: a flag of that name (false until the action), or the enum value of
 // that name when the plan has one. Code writes such a body (core/plan.ts stateSetBy); each change
 // is named in the notes.
-import { goName, isObject, spacedName } from './plan.js';
+import { goName, spacedName, fieldsOf, actionsOf, filtersOf } from './plan.js';
 import { actionsStated, activeActionsStated } from './sentence.js';
 import { meansNotFlagged } from './verbs.js';
 
@@ -14,9 +14,6 @@ export const NOT_A_STATE = new Set([
 ]);
 
 type Raw = Record<string, unknown>;
-const fieldsOf = (r: Raw) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
-const actionsOf = (r: Raw) => (Array.isArray(r.actions) ? (r.actions as unknown[]).filter(isObject) : []);
-const filtersOf = (r: Raw) => (Array.isArray(r.filters) ? (r.filters as unknown[]).filter(isObject) : []);
 const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
 
 /** Every action the sentence states, put into the plan's raw resources where missing. */

@@ -2,7 +2,7 @@
 // compared with a field. Code reads it: the filter in words gets a description code can write the
 // body of ("preparationTime < 30"), so the model is not asked to guess what "quick" means and the
 // filter cannot silently mean something else.
-import { goName, isObject, spacedName, type Field, type Filter, type Resource } from './plan.js';
+import { goName, isObject, spacedName, type Field, type Filter, type Resource, fieldsOf, filtersOf } from './plan.js';
 
 const OPERATORS: [RegExp, string][] = [
   [/^(?:under|below|less than|fewer than|shorter than|cheaper than)$/, '<'],
@@ -14,8 +14,6 @@ const COMPARISON =
   /\b(under|below|less than|fewer than|shorter than|cheaper than|over|above|more than|longer than|greater than|at least|no less than|at most|no more than|up to) (-?\d+(?:\.\d+)?)(?: ([a-z]+))?/;
 
 type Raw = Record<string, unknown>;
-const fieldsOf = (r: Raw) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
-const filtersOf = (r: Raw) => (Array.isArray(r.filters) ? r.filters.filter(isObject) : []);
 
 /** The number field a comparison is about: the only one, or the one the sentence measures in `unit` ("a preparation time in minutes"). */
 function fieldCompared(r: Raw, text: string, unit: string | undefined): Raw | undefined {

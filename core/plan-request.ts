@@ -2,7 +2,7 @@
 // resource it does not ask for dropped, and the relations, uniqueness and ranges it states in so
 // many words put in. Code reads what the sentence says; it does not guess what it means.
 import { actionsPutIn, crudActionsAsRoutes, flagAgainstState, listingsAsFilters, NOT_A_STATE } from './plan-actions.js';
-import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, spacedName, withArticle } from './plan.js';
+import { GO_KEYWORDS, isObject, MAX_FIELDS, pluralOf, RESOURCE_PATTERN, singularsOf, spacedName, withArticle, fieldsOf, filtersOf } from './plan.js';
 import { namesWordOf } from './fidelity.js';
 import { comparisonsStated } from './plan-compare.js';
 import { ARTICLES, GENERIC_MODULE_WORDS, relationsStated, subjectWords } from './sentence.js';
@@ -111,7 +111,6 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The field's name is listed in another resource's clause and not in this one's. */
 const listedElsewhere = (listed: Set<string>, r: Record<string, unknown>, field: string) =>
   !listed.has(`${String(r.name)}.${field}`) && [...listed].some((key) => key.endsWith(`.${field}`));
-const fieldsOf = (r: Record<string, unknown>) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
 
 /**
  * What the sentence states in so many words and the plan left out, code puts in, each named:
@@ -234,7 +233,6 @@ function fieldsPutIn(all: Record<string, unknown>[], text: string, notes: string
 }
 
 const camel = (words: string) => words.replace(/ ([a-z])/g, (_m, c: string) => c.toUpperCase());
-const filtersOf = (r: Record<string, unknown>) => (Array.isArray(r.filters) ? r.filters.filter(isObject) : []);
 
 /**
  * "list the classes on a given date", "list the trips by status": a filter by that field's value;

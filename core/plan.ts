@@ -183,6 +183,11 @@ export function routesOf(plan: Plan, r: Resource): { method: 'GET' | 'POST' | 'P
 /** A JSON object (not an array, not null): what a plan and its parts must be. */
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+// A resource of a plan still being checked (the model's JSON): its fields, filters and actions that are objects.
+export const fieldsOf = (r: Record<string, unknown>) => (Array.isArray(r.fields) ? (r.fields as unknown[]).filter(isObject) : []);
+export const filtersOf = (r: Record<string, unknown>) => (Array.isArray(r.filters) ? (r.filters as unknown[]).filter(isObject) : []);
+export const actionsOf = (r: Record<string, unknown>) => (Array.isArray(r.actions) ? (r.actions as unknown[]).filter(isObject) : []);
+
 /**
  * An action whose whole description is setting a state: a flag to true or false, or an enum to one
  * of its values ("sets done to true", as code words the actions it puts in for "can be marked

@@ -3,7 +3,7 @@
 // "flour, eggs"), which no list, relation or rule of the sentence can live on. Code puts in the
 // resource, under the parent, and drops the parent's field of that name; its fields are then read
 // from the sentence like any other resource's ("… with a name and a quantity"). Each change named.
-import { isObject, MAX_RESOURCES, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle } from './plan.js';
+import { isObject, MAX_RESOURCES, pluralOf, RESOURCE_PATTERN, singularsOf, withArticle, fieldsOf, filtersOf } from './plan.js';
 import { relationsStated } from './sentence.js';
 
 /** Words CHILD_FIRST can read as a child that are no kind of item: "everything that belongs to a user". */
@@ -70,9 +70,6 @@ export function namedIfBare(added: Record<string, unknown>[], notes: string[]): 
     }
   }
 }
-
-const fieldsOf = (r: Record<string, unknown>) => (Array.isArray(r.fields) ? r.fields.filter(isObject) : []);
-const filtersOf = (r: Record<string, unknown>) => (Array.isArray(r.filters) ? r.filters.filter(isObject) : []);
 
 /**
  * "pets that belong to an owner", planned with a text field `owner` beside the relation: a pet
